@@ -1,0 +1,157 @@
+/**
+ * Frames: the unit of everything that flows through a graph.
+ *
+ * A frame is a small plain object: `type`, a process-wide increasing `id`, `at`
+ * (monotonic ms when created) and a payload that depends on the type. What a
+ * type *is* (system / control / data, dropped on interrupt or not) lives in one
+ * table, `FRAME_SPECS`, so behaviour is looked up, never spelled out in `if`s.
+ */
+
+export type FrameClass = 'system' | 'control' | 'data';
+
+export interface FrameSpec {
+  /** system frames jump every queue; control and data frames are processed in order. */
+  readonly class: FrameClass;
+  /** Whether a queued frame of this type belongs to the bot's response and so dies with an interrupt. */
+  readonly dropOnInterrupt: boolean;
+  readonly description: string;
+}
+
+export interface ChatToolCall {
+  id: string;
+  name: string;
+  /** JSON text exactly as the model produced it. */
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ChatToolCall[] }
+  | { role: 'tool'; toolCallId: string; content: string };
+
+export interface Metric {
+  /** e.g. 'ttfb', 'processing', 'llm.usage' */
+  name: string;
+  /** node id that measured it */
+  source: string;
+  /** milliseconds for durations; counts for usage */
+  value: number;
+  detail?: Record<string, number | string>;
+}
+
+/**
+ * Payload of every frame type. Third-party processors add their own types with
+ * declaration merging (`declare module '@parley/engine' { interface FramePayloads { … } }`)
+ * plus `registerFrameType()`.
+ */
+export interface FramePayloads {
+  start: { audioInSampleRate: number; audioOutSampleRate: number };
+  cancel: { reason: string };
+  interrupt: { reason: string };
+  'user.speaking.started': Record<string, never>;
+  'user.speaking.stopped': Record<string, never>;
+  'bot.speaking.started': Record<string, never>;
+  'bot.speaking.stopped': Record<string, never>;
+  error: { message: string; source: string; fatal: boolean };
+  metrics: { metrics: Metric[] };
+
+  end: Record<string, never>;
+  'llm.response.start': Record<string, never>;
+  'llm.response.end': Record<string, never>;
+  'tts.start': Record<string, never>;
+  'tts.stop': Record<string, never>;
+  'settings.update': { target: string; settings: Record<string, unknown> };
+
+  'audio.in': { audio: Int16Array; sampleRate: number };
+  'audio.out': { audio: Int16Array; sampleRate: number };
+  'transcript.interim': { text: string };
+  'transcript.final': { text: string };
+  'text.input': { text: string };
+  'llm.context': { messages: ChatMessage[] };
+  'llm.text': { text: string };
+  'llm.tool.call': { calls: ChatToolCall[] };
+  'llm.tool.result': { callId: string; name: string; result: string; isError: boolean };
+  'tts.text': { text: string };
+}
+
+export type FrameType = keyof FramePayloads;
+
+export type FrameOf<T extends FrameType> = { type: T; id: number; at: number } & FramePayloads[T];
+
+/** Any frame: a discriminated union on `type`. */
+export type Frame = { [K in FrameType]: FrameOf<K> }[FrameType];
+
+const specs = new Map<string, FrameSpec>();
+
+const builtIn: Record<FrameType, FrameSpec> = {
+  start: { class: 'system', dropOnInterrupt: false, description: 'Pipeline starts; carries the audio rates of the transport' },
+  cancel: { class: 'system', dropOnInterrupt: false, description: 'Stop now: drop everything and release resources' },
+  interrupt: { class: 'system', dropOnInterrupt: false, description: 'The user barged in: abort the bot response in flight' },
+  'user.speaking.started': { class: 'system', dropOnInterrupt: false, description: 'VAD detected the start of user speech' },
+  'user.speaking.stopped': { class: 'system', dropOnInterrupt: false, description: 'VAD detected the end of user speech' },
+  'bot.speaking.started': { class: 'system', dropOnInterrupt: false, description: 'First bot audio of a response left the output' },
+  'bot.speaking.stopped': { class: 'system', dropOnInterrupt: false, description: 'Bot audio output stopped' },
+  error: { class: 'system', dropOnInterrupt: false, description: 'A processor failed; travels upstream' },
+  metrics: { class: 'system', dropOnInterrupt: false, description: 'Timing and usage measurements' },
+
+  end: { class: 'control', dropOnInterrupt: false, description: 'Drain what is queued, then stop' },
+  'llm.response.start': { class: 'control', dropOnInterrupt: true, description: 'An LLM response begins' },
+  'llm.response.end': { class: 'control', dropOnInterrupt: true, description: 'An LLM response is complete' },
+  'tts.start': { class: 'control', dropOnInterrupt: true, description: 'TTS audio for a response begins' },
+  'tts.stop': { class: 'control', dropOnInterrupt: true, description: 'TTS audio for a response ends' },
+  'settings.update': { class: 'control', dropOnInterrupt: false, description: 'Live configuration change for one node' },
+
+  'audio.in': { class: 'data', dropOnInterrupt: false, description: 'Microphone audio (PCM s16 mono)' },
+  'audio.out': { class: 'data', dropOnInterrupt: true, description: 'Bot audio (PCM s16 mono)' },
+  'transcript.interim': { class: 'data', dropOnInterrupt: false, description: 'Partial transcript of user speech' },
+  'transcript.final': { class: 'data', dropOnInterrupt: false, description: 'Final transcript of a user utterance' },
+  'text.input': { class: 'data', dropOnInterrupt: false, description: 'Text typed by the user' },
+  'llm.context': { class: 'data', dropOnInterrupt: true, description: 'Run the LLM on this conversation' },
+  'llm.text': { class: 'data', dropOnInterrupt: true, description: 'A chunk of LLM output text' },
+  'llm.tool.call': { class: 'data', dropOnInterrupt: true, description: 'The LLM asked for tool calls' },
+  'llm.tool.result': { class: 'data', dropOnInterrupt: true, description: 'A tool returned' },
+  'tts.text': { class: 'data', dropOnInterrupt: true, description: 'Text (usually a sentence) to speak' },
+};
+for (const [type, spec] of Object.entries(builtIn)) specs.set(type, spec);
+
+/** Declares a frame type added by a plugin. Re-registering a type with a different spec is an error. */
+export function registerFrameType(type: string, spec: FrameSpec): void {
+  const existing = specs.get(type);
+  if (existing && (existing.class !== spec.class || existing.dropOnInterrupt !== spec.dropOnInterrupt)) {
+    throw new Error(`frame type '${type}' is already registered with a different spec`);
+  }
+  specs.set(type, spec);
+}
+
+export function frameSpec(type: string): FrameSpec {
+  const spec = specs.get(type);
+  if (!spec) throw new Error(`unknown frame type '${type}'`);
+  return spec;
+}
+
+export function isKnownFrameType(type: string): boolean {
+  return specs.has(type);
+}
+
+export function allFrameTypes(): string[] {
+  return [...specs.keys()];
+}
+
+export function isSystemFrame(frame: { type: string }): boolean {
+  return frameSpec(frame.type).class === 'system';
+}
+
+export function dropsOnInterrupt(frame: { type: string }): boolean {
+  return frameSpec(frame.type).dropOnInterrupt;
+}
+
+let nextFrameId = 1;
+
+/**
+ * Creates a frame. `at` comes from the caller's clock so that tests on a
+ * virtual clock see virtual times.
+ */
+export function createFrame<T extends FrameType>(type: T, payload: FramePayloads[T], at: number): FrameOf<T> {
+  return { type, id: nextFrameId++, at, ...payload } as FrameOf<T>;
+}

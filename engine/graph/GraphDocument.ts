@@ -1,0 +1,45 @@
+/**
+ * The JSON shape of a saved graph. Browser-safe: the editor imports this module
+ * to validate on the client exactly as the server does.
+ */
+import { z } from 'zod';
+
+export const GRAPH_VERSION = 1;
+
+/** Handle on an LLM-like node that tool nodes connect to. */
+export const TOOLS_HANDLE = 'tools';
+
+const idPattern = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
+export const graphNodeSchema = z.object({
+  id: z.string().regex(idPattern, 'must start with a letter and contain only letters, digits, "_", "-" or "." (max 64)'),
+  type: z.string().min(1, 'must name a node type'),
+  config: z.record(z.string(), z.unknown()).default({}),
+  position: z.object({ x: z.number(), y: z.number() }).optional(),
+  /** Free-form editor data (labels, colours); never read by the runtime. */
+  ui: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const graphEdgeSchema = z.object({
+  id: z.string().min(1, 'must be a non-empty string'),
+  source: z.string().min(1),
+  target: z.string().min(1),
+  sourceHandle: z.string().nullish(),
+  targetHandle: z.string().nullish(),
+});
+
+export const graphDocumentSchema = z.object({
+  version: z.literal(GRAPH_VERSION, { error: `must be ${GRAPH_VERSION}` }),
+  name: z.string().min(1, 'must be a non-empty string').max(128),
+  description: z.string().optional(),
+  nodes: z.array(graphNodeSchema),
+  edges: z.array(graphEdgeSchema),
+});
+
+export type GraphNode = z.output<typeof graphNodeSchema>;
+export type GraphEdge = z.output<typeof graphEdgeSchema>;
+export type GraphDocument = z.output<typeof graphDocumentSchema>;
+
+export function isToolEdge(edge: Pick<GraphEdge, 'targetHandle'>): boolean {
+  return edge.targetHandle === TOOLS_HANDLE;
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import type { Clock } from '../core/Clock.ts';
+import type { ConversationContext } from '../core/ConversationContext.ts';
+import type { FrameProcessor } from '../core/FrameProcessor.ts';
+import type { Logger } from '../core/Logger.ts';
+import type { Tool } from '../tools/Tool.ts';
+import type { FrameTypeList, NodeCategory, NodeTypeInfo } from './NodeTypeInfo.ts';
+import type { ConfigIssue, NodeCatalogue } from './validateGraph.ts';
+
+/** Session-scoped services every node can use. */
+export interface SessionServices {
+  sessionId: string;
+  clock: Clock;
+  logger: Logger;
+  conversation: ConversationContext;
+}
+
+export interface NodeCreateContext {
+  nodeId: string;
+  /** The node's declared credentials, read from the server's environment. */
+  credentials: Record<string, string>;
+  session: SessionServices;
+}
+
+interface NodeTypeBase<S extends z.ZodObject> {
+  type: string;
+  category: NodeCategory;
+  title: string;
+  description: string;
+  config: S;
+  credentials?: readonly string[];
+  liveKeys?: ReadonlyArray<keyof z.output<S> & string>;
+}
+
+export interface ProcessorNodeType<S extends z.ZodObject = z.ZodObject> extends NodeTypeBase<S> {
+  kind: 'processor';
+  consumes: FrameTypeList;
+  produces: FrameTypeList;
+  acceptsTools?: boolean;
+  create(config: z.output<S>, ctx: NodeCreateContext): FrameProcessor;
+}
+
+export interface ToolNodeType<S extends z.ZodObject = z.ZodObject> extends NodeTypeBase<S> {
+  kind: 'tool';
+  create(config: z.output<S>, ctx: NodeCreateContext): Tool;
+}
+
+export type NodeType = ProcessorNodeType | ToolNodeType;
+
+/** Helpers that keep a node type's `config` and `create` typed together. */
+export function defineProcessorNode<S extends z.ZodObject>(def: Omit<ProcessorNodeType<S>, 'kind'>): ProcessorNodeType {
+  return { kind: 'processor', ...def } as unknown as ProcessorNodeType;
+}
+
+export function defineToolNode<S extends z.ZodObject>(def: Omit<ToolNodeType<S>, 'kind'>): ToolNodeType {
+  return { kind: 'tool', ...def } as unknown as ToolNodeType;
+}
+
+/** A processor with a tools handle implements this. */
+export interface ToolHost {
+  setTools(tools: Tool[]): void;
+}
+
+export function isToolHost(value: unknown): value is ToolHost {
+  return typeof (value as ToolHost | null)?.setTools === 'function';
+}
+
+export class MissingCredentialError extends Error {
+  constructor(
+    readonly nodeId: string,
+    readonly variable: string,
+  ) {
+    super(`node '${nodeId}' needs the environment variable ${variable}, which is not set on the server`);
+    this.name = 'MissingCredentialError';
+  }
+}
+
+/** The node types a server or program knows. Also the catalogue graphs are validated against. */
+export class NodeRegistry implements NodeCatalogue {
+  private readonly types = new Map<string, NodeType>();
+  private readonly infoCache = new Map<string, NodeTypeInfo>();
+
+  register(def: NodeType): this {
+    if (this.types.has(def.type)) throw new Error(`node type '${def.type}' is already registered`);
+    this.types.set(def.type, def);
+    return this;
+  }
+
+  get(type: string): NodeType | undefined {
+    return this.types.get(type);
+  }
+
+  list(): NodeTypeInfo[] {
+    return [...this.types.keys()].map((type) => this.info(type)!);
+  }
+
+  info(type: string): NodeTypeInfo | undefined {
+    const def = this.types.get(type);
+    if (!def) return undefined;
+    let info = this.infoCache.get(type);
+    if (!info) {
+      info = {
+        type: def.type,
+        category: def.category,
+        title: def.title,
+        description: def.description,
+        kind: def.kind,
+        configSchema: z.toJSONSchema(def.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+        consumes: def.kind === 'processor' ? def.consumes : [],
+        produces: def.kind === 'processor' ? def.produces : [],
+        credentials: def.credentials ?? [],
+        liveKeys: def.liveKeys ?? [],
+        acceptsTools: def.kind === 'processor' && def.acceptsTools === true,
+      };
+      this.infoCache.set(type, info);
+    }
+    return info;
+  }
+
+  validateConfig(type: string, config: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; issues: ConfigIssue[] } {
+    const def = this.types.get(type);
+    if (!def) return { ok: false, issues: [{ path: [], message: `unknown node type '${type}'` }] };
+    const result = def.config.safeParse(config ?? {});
+    if (result.success) return { ok: true, value: result.data as Record<string, unknown> };
+    return { ok: false, issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+  }
+
+  /** Reads a node's credentials from `env`, failing with the variable's name when one is missing. */
+  resolveCredentials(nodeId: string, type: string, env: Record<string, string | undefined>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const variable of this.types.get(type)?.credentials ?? []) {
+      const value = env[variable];
+      if (!value) throw new MissingCredentialError(nodeId, variable);
+      out[variable] = value;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * Validates a graph document against a catalogue of node types. Browser-safe:
+ * the server validates with its registry, the editor with the catalogue it
+ * fetched, and both get the same errors.
+ */
+import { graphDocumentSchema, isToolEdge, type GraphDocument } from './GraphDocument.ts';
+import type { NodeTypeInfo } from './NodeTypeInfo.ts';
+
+export type GraphIssueCode =
+  | 'invalid-json'
+  | 'unsupported-version'
+  | 'invalid-shape'
+  | 'duplicate-node-id'
+  | 'duplicate-edge-id'
+  | 'duplicate-edge'
+  | 'unknown-node-type'
+  | 'invalid-config'
+  | 'dangling-edge'
+  | 'self-loop'
+  | 'invalid-tool-edge'
+  | 'tool-in-flow'
+  | 'incompatible-edge'
+  | 'cycle'
+  | 'missing-transport'
+  | 'unreachable'
+  | 'unused-tool';
+
+export interface GraphIssue {
+  severity: 'error' | 'warning';
+  code: GraphIssueCode;
+  /** Where in the document, e.g. `nodes[2].config.stopSecs`. */
+  path: string;
+  nodeId?: string;
+  edgeId?: string;
+  message: string;
+}
+
+export interface ConfigIssue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+}
+
+export interface NodeCatalogue {
+  info(type: string): NodeTypeInfo | undefined;
+  validateConfig(type: string, config: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; issues: ConfigIssue[] };
+}
+
+export type GraphValidation =
+  | { ok: true; graph: GraphDocument; warnings: GraphIssue[] }
+  | { ok: false; errors: GraphIssue[]; warnings: GraphIssue[] };
+
+export const TRANSPORT_INPUT = 'transport.input';
+export const TRANSPORT_OUTPUT = 'transport.output';
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; issue: GraphIssue } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, issue: { severity: 'error', code: 'invalid-json', path: '', message: `not valid JSON: ${detail}` } };
+  }
+}
+
+/** Validates `input` (parsed JSON or JSON text). Every issue names the node or edge and the JSON path. */
+export function validateGraph(input: unknown, catalogue: NodeCatalogue): GraphValidation {
+  let value = input;
+  if (typeof input === 'string') {
+    const parsed = parseJson(input);
+    if (!parsed.ok) return { ok: false, errors: [parsed.issue], warnings: [] };
+    value = parsed.value;
+  }
+  const shape = graphDocumentSchema.safeParse(value);
+  if (!shape.success) {
+    const nodes = (value as { nodes?: unknown })?.nodes;
+    const errors = shape.error.issues.map((issue): GraphIssue => {
+      const path = formatPath(issue.path);
+      const nodeId = issue.path[0] === 'nodes' && Array.isArray(nodes) ? nodeIdAt(nodes, issue.path[1]) : undefined;
+      const code = issue.path[0] === 'version' ? 'unsupported-version' : 'invalid-shape';
+      const where = nodeId ? `node '${nodeId}': ` : '';
+      return { severity: 'error', code, path, nodeId, message: `${where}${path || 'document'}: ${issue.message}` };
+    });
+    return { ok: false, errors, warnings: [] };
+  }
+  const graph = shape.data;
+  const checker = new GraphChecker(graph, catalogue);
+  checker.run();
+  if (checker.errors.length > 0) return { ok: false, errors: checker.errors, warnings: checker.warnings };
+  return { ok: true, graph: checker.normalised(), warnings: checker.warnings };
+}
+
+function nodeIdAt(nodes: unknown[], index: PropertyKey | undefined): string | undefined {
+  if (typeof index !== 'number') return undefined;
+  const node = nodes[index] as { id?: unknown } | undefined;
+  return typeof node?.id === 'string' ? node.id : undefined;
+}
+
+class GraphChecker {
+  readonly errors: GraphIssue[] = [];
+  readonly warnings: GraphIssue[] = [];
+  private readonly infos = new Map<string, NodeTypeInfo>();
+  private readonly configs = new Map<string, Record<string, unknown>>();
+
+  constructor(
+    private readonly graph: GraphDocument,
+    private readonly catalogue: NodeCatalogue,
+  ) {}
+
+  run(): void {
+    this.checkNodes();
+    this.checkEdges();
+    this.checkTransports();
+    if (this.errors.length === 0) this.checkCycles();
+    if (this.errors.length === 0) {
+      this.checkCompatibility();
+      this.checkReachability();
+    }
+  }
+
+  /** The graph with each node's config filled with defaults. */
+  normalised(): GraphDocument {
+    return { ...this.graph, nodes: this.graph.nodes.map((n) => ({ ...n, config: this.configs.get(n.id) ?? n.config })) };
+  }
+
+  private error(issue: Omit<GraphIssue, 'severity'>): void {
+    this.errors.push({ severity: 'error', ...issue });
+  }
+
+  private checkNodes(): void {
+    const seen = new Set<string>();
+    this.graph.nodes.forEach((node, i) => {
+      if (seen.has(node.id)) {
+        this.error({ code: 'duplicate-node-id', path: `nodes[${i}].id`, nodeId: node.id, message: `node id '${node.id}' is used more than once` });
+      }
+      seen.add(node.id);
+      const info = this.catalogue.info(node.type);
+      if (!info) {
+        this.error({ code: 'unknown-node-type', path: `nodes[${i}].type`, nodeId: node.id, message: `node '${node.id}': unknown node type '${node.type}'` });
+        return;
+      }
+      this.infos.set(node.id, info);
+      const result = this.catalogue.validateConfig(node.type, node.config);
+      if (result.ok) {
+        this.configs.set(node.id, result.value);
+        return;
+      }
+      for (const issue of result.issues) {
+        const path = formatPath(['nodes', i, 'config', ...issue.path]);
+        const field = formatPath(['config', ...issue.path]);
+        this.error({ code: 'invalid-config', path, nodeId: node.id, message: `node '${node.id}': ${field}: ${issue.message}` });
+      }
+    });
+  }
+
+  private checkEdges(): void {
+    const ids = new Set<string>();
+    const links = new Set<string>();
+    const nodeIds = new Set(this.graph.nodes.map((n) => n.id));
+    this.graph.edges.forEach((edge, i) => {
+      const at = `edges[${i}]`;
+      if (ids.has(edge.id)) this.error({ code: 'duplicate-edge-id', path: `${at}.id`, edgeId: edge.id, message: `edge id '${edge.id}' is used more than once` });
+      ids.add(edge.id);
+      let dangling = false;
+      for (const end of ['source', 'target'] as const) {
+        if (!nodeIds.has(edge[end])) {
+          dangling = true;
+          this.error({ code: 'dangling-edge', path: `${at}.${end}`, edgeId: edge.id, message: `edge '${edge.id}': ${end} '${edge[end]}' is not a node of this graph` });
+        }
+      }
+      if (dangling) return;
+      if (edge.source === edge.target) {
+        this.error({ code: 'self-loop', path: at, edgeId: edge.id, nodeId: edge.source, message: `edge '${edge.id}' connects node '${edge.source}' to itself` });
+        return;
+      }
+      const key = `${edge.source}|${edge.sourceHandle ?? ''}|${edge.target}|${edge.targetHandle ?? ''}`;
+      if (links.has(key)) {
+        this.error({ code: 'duplicate-edge', path: at, edgeId: edge.id, message: `edge '${edge.id}' repeats an existing connection ${edge.source} → ${edge.target}` });
+      }
+      links.add(key);
+      this.checkEdgeTypes(edge, at);
+    });
+    this.warnUnusedTools();
+  }
+
+  private checkEdgeTypes(edge: GraphDocument['edges'][number], at: string): void {
+    const source = this.infos.get(edge.source);
+    const target = this.infos.get(edge.target);
+    if (!source || !target) return; // unknown type already reported
+    if (isToolEdge(edge)) {
+      if (source.kind !== 'tool') {
+        this.error({ code: 'invalid-tool-edge', path: `${at}.source`, edgeId: edge.id, nodeId: edge.source, message: `edge '${edge.id}': only tool nodes connect to a tools handle, '${edge.source}' is ${source.type}` });
+      }
+      if (!target.acceptsTools) {
+        this.error({ code: 'invalid-tool-edge', path: `${at}.target`, edgeId: edge.id, nodeId: edge.target, message: `edge '${edge.id}': node '${edge.target}' (${target.type}) does not take tools` });
+      }
+      return;
+    }
+    for (const [end, info] of [['source', source], ['target', target]] as const) {
+      if (info.kind === 'tool') {
+        this.error({ code: 'tool-in-flow', path: `${at}.${end}`, edgeId: edge.id, nodeId: edge[end], message: `edge '${edge.id}': tool node '${edge[end]}' can only connect to an LLM's tools handle` });
+        return;
+      }
+    }
+  }
+
+  /** Runs on an acyclic graph: compares what reaches each edge with what its target consumes. */
+  private checkCompatibility(): void {
+    const leaving = outgoingFrameTypes(this.graph, this.catalogue);
+    this.graph.edges.forEach((edge, i) => {
+      if (isToolEdge(edge)) return;
+      const target = this.infos.get(edge.target);
+      const available = leaving.get(edge.source);
+      if (!target || !available || available.has('*')) return;
+      if (target.consumes.includes('*') || target.consumes.some((t) => available.has(t))) return;
+      this.error({
+        code: 'incompatible-edge', path: `edges[${i}]`, edgeId: edge.id, nodeId: edge.target,
+        message: `edge '${edge.id}': '${edge.target}' (${target.type}) consumes none of what reaches it from '${edge.source}' [${[...available].join(', ')}]`,
+      });
+    });
+  }
+
+  private warnUnusedTools(): void {
+    const used = new Set(this.graph.edges.filter(isToolEdge).map((e) => e.source));
+    this.graph.nodes.forEach((node, i) => {
+      if (this.infos.get(node.id)?.kind === 'tool' && !used.has(node.id)) {
+        this.warnings.push({ severity: 'warning', code: 'unused-tool', path: `nodes[${i}]`, nodeId: node.id, message: `tool '${node.id}' is not connected to any LLM` });
+      }
+    });
+  }
+
+  private checkTransports(): void {
+    const inputs = this.graph.nodes.filter((n) => n.type === TRANSPORT_INPUT);
+    const outputs = this.graph.nodes.filter((n) => n.type === TRANSPORT_OUTPUT);
+    if (inputs.length !== 1) {
+      const message = inputs.length === 0 ? `graph has no ${TRANSPORT_INPUT} node` : `graph has ${inputs.length} ${TRANSPORT_INPUT} nodes; exactly one is allowed`;
+      this.error({ code: 'missing-transport', path: 'nodes', nodeId: inputs[1]?.id, message });
+    }
+    if (outputs.length !== 1) {
+      const message = outputs.length === 0 ? `graph has no ${TRANSPORT_OUTPUT} node` : `graph has ${outputs.length} ${TRANSPORT_OUTPUT} nodes; exactly one is allowed`;
+      this.error({ code: 'missing-transport', path: 'nodes', nodeId: outputs[1]?.id, message });
+    }
+  }
+
+  /** Frames flow downstream along edges; a cycle would loop a frame forever. */
+  private checkCycles(): void {
+    const flow = this.graph.edges.map((e, i) => ({ e, i })).filter(({ e }) => !isToolEdge(e));
+    const out = new Map<string, Array<{ e: GraphDocument['edges'][number]; i: number }>>();
+    for (const item of flow) out.set(item.e.source, [...(out.get(item.e.source) ?? []), item]);
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (id: string): boolean => {
+      state.set(id, 'visiting');
+      for (const { e, i } of out.get(id) ?? []) {
+        const s = state.get(e.target);
+        if (s === 'visiting') {
+          this.error({ code: 'cycle', path: `edges[${i}]`, edgeId: e.id, nodeId: e.target, message: `edge '${e.id}' (${e.source} → ${e.target}) closes a cycle; frames would loop forever` });
+          return true;
+        }
+        if (!s && visit(e.target)) return true;
+      }
+      state.set(id, 'done');
+      return false;
+    };
+    for (const node of this.graph.nodes) if (!state.has(node.id) && visit(node.id)) return;
+  }
+
+  private checkReachability(): void {
+    const input = this.graph.nodes.find((n) => n.type === TRANSPORT_INPUT);
+    if (!input) return;
+    const reached = new Set([input.id]);
+    const stack = [input.id];
+    while (stack.length) {
+      const id = stack.pop()!;
+      for (const e of this.graph.edges) {
+        if (e.source === id && !isToolEdge(e) && !reached.has(e.target)) {
+          reached.add(e.target);
+          stack.push(e.target);
+        }
+      }
+    }
+    this.graph.nodes.forEach((node, i) => {
+      if (reached.has(node.id) || this.infos.get(node.id)?.kind === 'tool') return;
+      this.error({ code: 'unreachable', path: `nodes[${i}]`, nodeId: node.id, message: `node '${node.id}' receives no frames: no path from ${TRANSPORT_INPUT} '${input.id}' leads to it` });
+    });
+  }
+}
+
+/**
+ * Frame types that can leave each node downstream: what it produces plus
+ * everything that reaches it, since processors pass on what they do not
+ * handle. Needs an acyclic flow (cycles are rejected before this runs).
+ */
+export function outgoingFrameTypes(
+  graph: Pick<GraphDocument, 'nodes' | 'edges'>,
+  catalogue: Pick<NodeCatalogue, 'info'>,
+): Map<string, Set<string>> {
+  const types = new Map(graph.nodes.map((n) => [n.id, n.type]));
+  const incoming = new Map<string, string[]>();
+  for (const e of graph.edges) {
+    if (!isToolEdge(e)) incoming.set(e.target, [...(incoming.get(e.target) ?? []), e.source]);
+  }
+  const memo = new Map<string, Set<string>>();
+  const visiting = new Set<string>();
+  const leaving = (id: string): Set<string> => {
+    const known = memo.get(id);
+    if (known) return known;
+    const out = new Set<string>(catalogue.info(types.get(id) ?? '')?.produces ?? []);
+    if (visiting.has(id)) return out; // defensive: a cycle contributes nothing new
+    visiting.add(id);
+    for (const source of incoming.get(id) ?? []) for (const t of leaving(source)) out.add(t);
+    visiting.delete(id);
+    memo.set(id, out);
+    return out;
+  };
+  for (const node of graph.nodes) leaving(node.id);
+  return memo;
+}

@@ -1,0 +1,12 @@
+import { NodeRegistry, type NodeType } from '../graph/NodeRegistry.ts';
+import { transportInputNode, transportOutputNode } from './transportNodes.ts';
+
+/** Every node type that ships with Parley. */
+export const builtinNodeTypes: NodeType[] = [transportInputNode, transportOutputNode];
+
+/** A registry with the built-in node types; add your own with `register()`. */
+export function createDefaultRegistry(): NodeRegistry {
+  const registry = new NodeRegistry();
+  for (const def of builtinNodeTypes) registry.register(def);
+  return registry;
+}

@@ -1,0 +1,153 @@
+import type { TimerHandle } from '../../core/Clock.ts';
+import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import type { Frame, FrameOf } from '../../core/frames.ts';
+
+export interface PacedAudioOutputOptions {
+  /** How far ahead of real time audio is handed to the transport. Bounds how long the client plays after an interrupt. */
+  maxAheadMs: number;
+  /** Audio is cut into pieces of this length so an interrupt can stop between them. */
+  chunkMs: number;
+}
+
+export interface PlaybackEvent {
+  /** Clock time at which the chunk starts playing at the client. */
+  startsAt: number;
+  durationMs: number;
+}
+
+/**
+ * The last processor of a graph: releases bot audio in real time, never more
+ * than `maxAheadMs` ahead, so an interrupt silences the client at once (a
+ * client that buffers seconds of audio cannot be interrupted). Non-audio frames
+ * of the response wait their turn in the same queue, so text reaches the
+ * client when the audio before it has played.
+ */
+export class PacedAudioOutput extends FrameProcessor {
+  private readonly playout: Frame[] = [];
+  private timer: TimerHandle | undefined;
+  /** Clock time at which everything sent so far has finished playing. */
+  private playheadEnd = 0;
+  private speaking = false;
+  /** Time the last audio chunk handed out stops playing; read by latency observers. */
+  lastAudioEndAt = 0;
+  private readonly playbackListeners: Array<(event: PlaybackEvent) => void> = [];
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(
+    id: string,
+    private options: PacedAudioOutputOptions = { maxAheadMs: 40, chunkMs: 20 },
+  ) {
+    super(id);
+  }
+
+  get isSpeaking(): boolean {
+    return this.speaking;
+  }
+
+  onPlayback(listener: (event: PlaybackEvent) => void): void {
+    this.playbackListeners.push(listener);
+  }
+
+  protected override process(frame: Frame, direction: Direction): void {
+    if (direction === 'upstream') {
+      this.push(frame, direction);
+      return;
+    }
+    if (frame.type === 'audio.out') this.enqueueAudio(frame);
+    else this.playout.push(frame);
+    this.tick();
+  }
+
+  protected override onSettings(settings: Record<string, unknown>): void {
+    const maxAheadMs = settings.maxAheadMs;
+    if (typeof maxAheadMs === 'number') this.options = { ...this.options, maxAheadMs };
+  }
+
+  protected override onInterrupt(): void {
+    this.playout.length = 0;
+    this.timer?.cancel();
+    this.timer = undefined;
+    const now = this.clock.now();
+    // What was already handed out keeps playing up to maxAheadMs; count it as played until now.
+    this.lastAudioEndAt = Math.min(this.lastAudioEndAt, now);
+    this.playheadEnd = now;
+    this.setSpeaking(false);
+  }
+
+  /** `end` waits until everything queued has been played. */
+  protected override onEnd(): Promise<void> | void {
+    if (this.playout.length === 0 && !this.speaking) return;
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  protected override onStop(): void {
+    this.timer?.cancel();
+    this.playout.length = 0;
+  }
+
+  private enqueueAudio(frame: FrameOf<'audio.out'>): void {
+    const samplesPerChunk = Math.max(1, Math.round((frame.sampleRate * this.options.chunkMs) / 1000));
+    if (frame.audio.length <= samplesPerChunk) {
+      this.playout.push(frame);
+      return;
+    }
+    for (let offset = 0; offset < frame.audio.length; offset += samplesPerChunk) {
+      const audio = frame.audio.subarray(offset, offset + samplesPerChunk);
+      // Pieces keep the original id: they are one frame, delivered in parts.
+      this.playout.push({ ...frame, audio });
+    }
+  }
+
+  private tick = (): void => {
+    this.timer = undefined;
+    const now = this.clock.now();
+    if (this.playheadEnd < now) this.playheadEnd = now;
+    while (this.playout.length > 0) {
+      const next = this.playout[0];
+      if (next.type === 'audio.out') {
+        if (this.playheadEnd - now > this.options.maxAheadMs) break;
+        this.playout.shift();
+        this.sendAudio(next, now);
+      } else {
+        this.playout.shift();
+        this.push(next, 'downstream');
+      }
+    }
+    if (this.playout.length > 0) {
+      this.timer = this.clock.setTimeout(this.tick, this.playheadEnd - now - this.options.maxAheadMs);
+    } else if (this.speaking) {
+      this.timer = this.clock.setTimeout(this.finishSpeaking, this.playheadEnd - now);
+    }
+  };
+
+  private sendAudio(frame: FrameOf<'audio.out'>, now: number): void {
+    const durationMs = (frame.audio.length / frame.sampleRate) * 1000;
+    const startsAt = Math.max(this.playheadEnd, now);
+    this.setSpeaking(true);
+    this.playheadEnd = startsAt + durationMs;
+    this.lastAudioEndAt = this.playheadEnd;
+    this.push(frame, 'downstream');
+    for (const listener of this.playbackListeners) listener({ startsAt, durationMs });
+  }
+
+  private finishSpeaking = (): void => {
+    this.timer = undefined;
+    if (this.playout.length === 0) this.setSpeaking(false);
+    else this.tick();
+  };
+
+  private resolveDrain(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private setSpeaking(speaking: boolean): void {
+    if (speaking === this.speaking) return;
+    this.speaking = speaking;
+    if (!speaking) this.resolveDrain();
+    const frame = this.frame(speaking ? 'bot.speaking.started' : 'bot.speaking.stopped', {});
+    this.push(frame, 'downstream');
+    this.push(frame, 'upstream');
+  }
+}
