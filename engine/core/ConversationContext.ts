@@ -27,6 +27,12 @@ export class ConversationContext {
     return systemPrompt ? [{ role: 'system', content: systemPrompt }, ...rest] : [...rest];
   }
 
+  /** Removes a message added earlier (an assistant reply nobody heard). */
+  remove(message: ChatMessage): void {
+    const i = this.items.indexOf(message);
+    if (i >= 0) this.items.splice(i, 1);
+  }
+
   clear(): void {
     this.items.length = 0;
   }

@@ -49,8 +49,10 @@ export interface FramePayloads {
   start: { audioInSampleRate: number; audioOutSampleRate: number };
   cancel: { reason: string };
   interrupt: { reason: string };
-  'user.speaking.started': Record<string, never>;
-  'user.speaking.stopped': Record<string, never>;
+  /** `speechStartedAt`: clock time the speech began in the audio (before the VAD's start delay). */
+  'user.speaking.started': { speechStartedAt?: number };
+  /** `speechEndedAt`: clock time the speech ended in the audio (before the VAD's stop delay). */
+  'user.speaking.stopped': { speechEndedAt?: number };
   'bot.speaking.started': Record<string, never>;
   'bot.speaking.stopped': Record<string, never>;
   error: { message: string; source: string; fatal: boolean };
@@ -73,6 +75,8 @@ export interface FramePayloads {
   'llm.tool.call': { calls: ChatToolCall[] };
   'llm.tool.result': { callId: string; name: string; result: string; isError: boolean };
   'tts.text': { text: string };
+  /** Upstream from the output: text whose audio has played; `complete: false` when cut by an interrupt. */
+  'bot.spoken': { text: string; complete: boolean };
 }
 
 export type FrameType = keyof FramePayloads;
@@ -112,6 +116,7 @@ const builtIn: Record<FrameType, FrameSpec> = {
   'llm.tool.call': { class: 'data', dropOnInterrupt: true, description: 'The LLM asked for tool calls' },
   'llm.tool.result': { class: 'data', dropOnInterrupt: true, description: 'A tool returned' },
   'tts.text': { class: 'data', dropOnInterrupt: true, description: 'Text (usually a sentence) to speak' },
+  'bot.spoken': { class: 'data', dropOnInterrupt: false, description: 'Text whose audio has played (upstream)' },
 };
 for (const [type, spec] of Object.entries(builtIn)) specs.set(type, spec);
 

@@ -1,8 +1,17 @@
 import { NodeRegistry, type NodeType } from '../graph/NodeRegistry.ts';
+import { assistantTurnNode, rulesLlmNode, sentenceNode, userTurnNode, weatherToolNode } from './dialogueNodes.ts';
 import { transportInputNode, transportOutputNode } from './transportNodes.ts';
 
 /** Every node type that ships with Parley. */
-export const builtinNodeTypes: NodeType[] = [transportInputNode, transportOutputNode];
+export const builtinNodeTypes: NodeType[] = [
+  transportInputNode,
+  transportOutputNode,
+  userTurnNode,
+  assistantTurnNode,
+  sentenceNode,
+  rulesLlmNode,
+  weatherToolNode,
+];
 
 /** A registry with the built-in node types; add your own with `register()`. */
 export function createDefaultRegistry(): NodeRegistry {

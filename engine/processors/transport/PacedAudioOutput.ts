@@ -32,6 +32,8 @@ export class PacedAudioOutput extends FrameProcessor {
   lastAudioEndAt = 0;
   private readonly playbackListeners: Array<(event: PlaybackEvent) => void> = [];
   private drainWaiters: Array<() => void> = [];
+  /** The spoken text whose audio is playing now, to report what the user actually heard. */
+  private segment: { text: string; startsAt: number; sentMs: number } | undefined;
 
   constructor(
     id: string,
@@ -64,6 +66,7 @@ export class PacedAudioOutput extends FrameProcessor {
   }
 
   protected override onInterrupt(): void {
+    this.reportPartialSegment();
     this.playout.length = 0;
     this.timer?.cancel();
     this.timer = undefined;
@@ -110,6 +113,7 @@ export class PacedAudioOutput extends FrameProcessor {
         this.sendAudio(next, now);
       } else {
         this.playout.shift();
+        if (next.type === 'tts.text') this.beginSegment(next.text, now);
         this.push(next, 'downstream');
       }
     }
@@ -125,6 +129,7 @@ export class PacedAudioOutput extends FrameProcessor {
     const startsAt = Math.max(this.playheadEnd, now);
     this.setSpeaking(true);
     this.playheadEnd = startsAt + durationMs;
+    if (this.segment) this.segment.sentMs += durationMs;
     this.lastAudioEndAt = this.playheadEnd;
     this.push(frame, 'downstream');
     for (const listener of this.playbackListeners) listener({ startsAt, durationMs });
@@ -136,6 +141,34 @@ export class PacedAudioOutput extends FrameProcessor {
     else this.tick();
   };
 
+  private beginSegment(text: string, now: number): void {
+    this.finishSegment();
+    this.segment = { text, startsAt: Math.max(now, this.playheadEnd), sentMs: 0 };
+  }
+
+  private finishSegment(): void {
+    if (!this.segment) return;
+    this.push(this.frame('bot.spoken', { text: this.segment.text, complete: true }), 'upstream');
+    this.segment = undefined;
+  }
+
+  /** On interrupt: the share of the segment's words whose audio had played. */
+  private reportPartialSegment(): void {
+    const segment = this.segment;
+    if (!segment) return;
+    this.segment = undefined;
+    let totalMs = segment.sentMs;
+    for (const frame of this.playout) {
+      if (frame.type === 'tts.text') break;
+      if (frame.type === 'audio.out') totalMs += (frame.audio.length / frame.sampleRate) * 1000;
+    }
+    const playedMs = Math.max(0, this.clock.now() - segment.startsAt);
+    const words = segment.text.split(/\s+/).filter(Boolean);
+    const share = totalMs > 0 ? Math.min(1, playedMs / totalMs) : 0;
+    const heard = words.slice(0, Math.floor(share * words.length)).join(' ');
+    this.push(this.frame('bot.spoken', { text: heard, complete: share >= 1 }), 'upstream');
+  }
+
   private resolveDrain(): void {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
@@ -145,7 +178,10 @@ export class PacedAudioOutput extends FrameProcessor {
   private setSpeaking(speaking: boolean): void {
     if (speaking === this.speaking) return;
     this.speaking = speaking;
-    if (!speaking) this.resolveDrain();
+    if (!speaking) {
+      this.finishSegment();
+      this.resolveDrain();
+    }
     const frame = this.frame(speaking ? 'bot.speaking.started' : 'bot.speaking.stopped', {});
     this.push(frame, 'downstream');
     this.push(frame, 'upstream');

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { defineProcessorNode, defineToolNode } from '../graph/NodeRegistry.ts';
+import { AssistantTurnAggregator } from '../processors/context/AssistantTurnAggregator.ts';
+import { UserTurnAggregator } from '../processors/context/UserTurnAggregator.ts';
+import { RulesLlm } from '../processors/llm/RulesLlm.ts';
+import { SentenceAggregator } from '../processors/text/SentenceAggregator.ts';
+import { createWeatherTool } from '../tools/weather/OpenMeteoWeather.ts';
+import { DEFAULT_INTENTS } from './defaultIntents.ts';
+
+export const userTurnNode = defineProcessorNode({
+  type: 'context.user',
+  category: 'utility',
+  title: 'User turns',
+  description: 'Gathers transcripts into user turns, adds them to the conversation and asks the LLM to answer. Decides barge-in.',
+  config: z.object({
+    interruption: z.enum(['immediate', 'minDuration', 'minWords']).default('immediate').describe('When user speech interrupts a speaking bot'),
+    minDurationMs: z.number().int().min(0).max(3000).default(300).describe('minDuration: speech needed to interrupt (ms)'),
+    minWords: z.number().int().min(1).max(10).default(2).describe('minWords: recognised words needed to interrupt'),
+    finalTimeoutMs: z.number().int().min(0).max(5000).default(1000).describe('Wait for the final transcript after end of speech (ms)'),
+  }),
+  consumes: ['transcript.final', 'transcript.interim', 'text.input', 'user.speaking.started', 'user.speaking.stopped'],
+  produces: ['llm.context', 'interrupt'],
+  liveKeys: ['interruption', 'minDurationMs', 'minWords', 'finalTimeoutMs'],
+  create: (config, ctx) => new UserTurnAggregator(ctx.nodeId, ctx.session.conversation, config),
+});
+
+export const assistantTurnNode = defineProcessorNode({
+  type: 'context.assistant',
+  category: 'utility',
+  title: 'Assistant turns',
+  description: 'Writes the bot’s replies into the conversation as the user heard them (cut at a barge-in).',
+  config: z.object({}),
+  consumes: ['llm.text', 'llm.response.start', 'llm.response.end', 'bot.spoken'],
+  produces: [],
+  create: (_config, ctx) => new AssistantTurnAggregator(ctx.nodeId, ctx.session.conversation),
+});
+
+export const sentenceNode = defineProcessorNode({
+  type: 'text.sentences',
+  category: 'utility',
+  title: 'Sentences',
+  description: 'Cuts streamed LLM text into sentences so TTS starts speaking on the first one.',
+  config: z.object({}),
+  consumes: ['llm.text', 'llm.response.end'],
+  produces: ['tts.text'],
+  create: (_config, ctx) => new SentenceAggregator(ctx.nodeId),
+});
+
+export const rulesLlmNode = defineProcessorNode({
+  type: 'llm.rules',
+  category: 'llm',
+  title: 'Rules (offline)',
+  description: 'A deterministic rule-based responder — not a language model. Stands in for an LLM when none is configured: pattern → reply or tool call.',
+  config: z.object({
+    persona: z.string().min(1).max(64).default('Parley').describe('Name the bot uses for itself'),
+    systemPrompt: z.string().max(20_000).default('You are Parley, a friendly voice assistant. Keep answers short.').describe('Kept in the conversation for LLM nodes that replace this one'),
+    intents: z
+      .array(
+        z.object({
+          name: z.string().min(1),
+          patterns: z.array(z.string().min(1)).min(1),
+          reply: z.string().optional(),
+          tool: z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.string()) }).optional(),
+          replyWithResult: z.string().optional(),
+          replyOnError: z.string().optional(),
+        }).refine((i) => i.patterns.every(isRegExp), { message: 'every pattern must be a valid regular expression', path: ['patterns'] }),
+      )
+      .default(DEFAULT_INTENTS),
+    fallback: z.string().default('Sorry, I only know a few things. Ask me about the weather somewhere, or for a joke.'),
+    fallbackReply: z.string().default('Sorry, something went wrong on my side.'),
+    maxToolSteps: z.number().int().min(0).max(10).default(3),
+  }),
+  consumes: ['llm.context'],
+  produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
+  liveKeys: ['persona', 'systemPrompt', 'intents', 'fallback', 'fallbackReply', 'maxToolSteps'],
+  acceptsTools: true,
+  create: (config, ctx) => new RulesLlm(ctx.nodeId, ctx.session.conversation, config),
+});
+
+export const weatherToolNode = defineToolNode({
+  type: 'tool.weather',
+  category: 'tool',
+  title: 'Weather (Open-Meteo)',
+  description: 'Current weather for a place, from the free Open-Meteo API (no key).',
+  config: z.object({
+    baseUrl: z.url().default('https://api.open-meteo.com').describe('Forecast API base URL'),
+    geocodingBaseUrl: z.url().default('https://geocoding-api.open-meteo.com').describe('Geocoding API base URL'),
+    units: z.enum(['celsius', 'fahrenheit']).default('celsius'),
+    timeoutMs: z.number().int().min(100).max(30_000).default(4000),
+  }),
+  create: (config) => createWeatherTool(config),
+});
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
