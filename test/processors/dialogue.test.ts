@@ -74,7 +74,7 @@ describe('runToolCalls', () => {
   it('aborts a running tool when the user interrupts', async () => {
     let toolSignal: AbortSignal | undefined;
     const controller = new AbortController();
-    const pending = runToolCalls([{ id: '1', name: 't', arguments: '{}' }], [tool('t', ({}, { signal }) => {
+    const pending = runToolCalls([{ id: '1', name: 't', arguments: '{}' }], [tool('t', (_args, { signal }) => {
       toolSignal = signal;
       return new Promise(() => {});
     })], controller.signal, realClock);

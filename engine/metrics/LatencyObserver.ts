@@ -1,0 +1,150 @@
+import type { Frame } from '../core/frames.ts';
+import type { Hop } from '../graph/GraphRunner.ts';
+import type { HopName, TurnRecord } from './TurnRecord.ts';
+
+/**
+ * Watches every hop of a running graph and builds, per conversational turn, a
+ * latency record: VAD end-of-speech delay, STT final, LLM first token, first
+ * sentence, TTS first audio, first audio out, tool spans, voice-to-voice and,
+ * on barge-in, how long the bot kept talking after the user started.
+ *
+ * A frame is attributed to the node that created it: only its first hop counts.
+ */
+export class LatencyObserver {
+  readonly records: TurnRecord[] = [];
+  private current: TurnRecord | undefined;
+  private turnCount = 0;
+  private botSpeaking = false;
+  /** A turn whose reply was still playing when the next user turn began: it may yet be interrupted. */
+  private playing: TurnRecord | undefined;
+  private bargeInAt: number | undefined;
+  private readonly seen = new Set<number>();
+  private readonly listeners: Array<(record: TurnRecord) => void> = [];
+
+  /** Called with each finished turn. */
+  onTurn(listener: (record: TurnRecord) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Pass to `runner.observeHops()`. */
+  readonly observe = (hop: Hop): void => {
+    const { frame } = hop;
+    if (hop.to === null && hop.direction === 'downstream') this.onLeave(frame, hop.at);
+    if (this.seen.has(frame.id)) return;
+    if (!TRACKED.has(frame.type)) return;
+    this.seen.add(frame.id);
+    if (this.seen.size > 4096) this.seen.clear(); // ids only grow; old ones never come back
+    this.onCreated(frame, hop.from, hop.at);
+  };
+
+  /** Emits the turns in progress, e.g. when the session ends. */
+  flush(): void {
+    if (this.playing) this.emit(this.playing);
+    if (this.current) this.emit(this.current);
+    this.playing = undefined;
+    this.current = undefined;
+  }
+
+  private onCreated(frame: Frame, node: string, at: number): void {
+    switch (frame.type) {
+      case 'user.speaking.started': {
+        if (this.playing) this.emit(this.playing);
+        this.playing = undefined;
+        if (this.current && this.botSpeaking) this.playing = this.current;
+        else if (this.current) this.emit(this.current);
+        const start = frame.speechStartedAt ?? at;
+        this.current = { turn: ++this.turnCount, userSpeechStartAt: start, hops: {}, nodes: {}, ttfbMs: {}, tools: [], interrupted: false };
+        return;
+      }
+      case 'user.speaking.stopped': {
+        const turn = this.current;
+        if (!turn) return;
+        turn.userSpeechEndAt = frame.speechEndedAt ?? at;
+        turn.hops = {};
+        turn.nodes = {};
+        this.hop('vadEndOfSpeechMs', node, at);
+        return;
+      }
+      case 'transcript.final':
+        this.hop('sttFinalMs', node, at, true);
+        if (this.current) this.current.userText = [this.current.userText, frame.text].filter(Boolean).join(' ');
+        return;
+      case 'llm.text':
+        this.hop('llmFirstTokenMs', node, at);
+        return;
+      case 'tts.text':
+        this.hop('firstSentenceMs', node, at);
+        return;
+      case 'audio.out':
+        this.hop('ttsFirstAudioMs', node, at);
+        return;
+      case 'llm.tool.call':
+        for (const call of frame.calls) this.current?.tools.push({ name: call.name, startMs: this.since(at) ?? 0 });
+        return;
+      case 'llm.tool.result': {
+        const span = this.current?.tools.find((t) => t.name === frame.name && t.endMs === undefined);
+        if (span) Object.assign(span, { endMs: this.since(at), isError: frame.isError });
+        return;
+      }
+      case 'metrics':
+        for (const m of frame.metrics) if (m.name === 'ttfb' && this.current) this.current.ttfbMs[m.source] ??= Math.round(m.value * 10) / 10;
+        return;
+      case 'interrupt':
+        if (this.botSpeaking && this.playing) this.bargeInAt = this.current?.userSpeechStartAt ?? at;
+        return;
+    }
+  }
+
+  /** Frames leaving the graph through the output: what the user actually hears. */
+  private onLeave(frame: Frame, at: number): void {
+    if (frame.type === 'audio.out' && this.current && this.current.hops.firstAudioOutMs === undefined && this.current.userSpeechEndAt !== undefined) {
+      this.hop('firstAudioOutMs', 'output', at);
+      this.current.voiceToVoiceMs = this.current.hops.firstAudioOutMs;
+    } else if (frame.type === 'bot.speaking.started') {
+      this.botSpeaking = true;
+    } else if (frame.type === 'bot.speaking.stopped') {
+      this.botSpeaking = false;
+      const playing = this.playing;
+      if (playing) {
+        this.playing = undefined;
+        if (this.bargeInAt !== undefined) {
+          playing.interrupted = true;
+          if (this.current) this.current.interruptionMs = round(at - this.bargeInAt);
+        }
+        this.bargeInAt = undefined;
+        this.emit(playing);
+      } else if (this.current?.hops.firstAudioOutMs !== undefined) {
+        this.current.botSpeechEndMs = this.since(at);
+        this.emit(this.current);
+        this.current = undefined;
+      }
+    }
+  }
+
+  private hop(name: HopName, node: string, at: number, overwrite = false): void {
+    const turn = this.current;
+    if (!turn || turn.userSpeechEndAt === undefined) return;
+    if (turn.hops[name] !== undefined && !overwrite) return;
+    turn.hops[name] = this.since(at);
+    turn.nodes[name] = node;
+  }
+
+  private since(at: number): number | undefined {
+    const end = this.current?.userSpeechEndAt;
+    return end === undefined ? undefined : round(at - end);
+  }
+
+  private emit(record: TurnRecord): void {
+    this.records.push(record);
+    for (const listener of this.listeners) listener(record);
+  }
+}
+
+const TRACKED = new Set([
+  'user.speaking.started', 'user.speaking.stopped', 'transcript.final', 'llm.text', 'tts.text', 'audio.out',
+  'llm.tool.call', 'llm.tool.result', 'metrics', 'interrupt',
+]);
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

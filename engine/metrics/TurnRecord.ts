@@ -1,0 +1,52 @@
+/**
+ * One conversational turn's latency budget. Hop times are milliseconds after
+ * the end of the user's speech (as heard in the audio, before the VAD's stop
+ * delay), so a waterfall can be drawn from them directly.
+ */
+export interface TurnHops {
+  /** The VAD's end-of-speech decision. */
+  vadEndOfSpeechMs?: number;
+  /** Final transcript out of the STT. */
+  sttFinalMs?: number;
+  /** First text token out of the LLM. */
+  llmFirstTokenMs?: number;
+  /** First complete sentence handed to TTS. */
+  firstSentenceMs?: number;
+  /** First audio out of the TTS. */
+  ttsFirstAudioMs?: number;
+  /** First bot audio handed to the transport. */
+  firstAudioOutMs?: number;
+}
+
+export type HopName = keyof TurnHops;
+
+export const HOP_ORDER: readonly HopName[] = ['vadEndOfSpeechMs', 'sttFinalMs', 'llmFirstTokenMs', 'firstSentenceMs', 'ttsFirstAudioMs', 'firstAudioOutMs'];
+
+export interface ToolSpan {
+  name: string;
+  startMs: number;
+  endMs?: number;
+  isError?: boolean;
+}
+
+export interface TurnRecord {
+  turn: number;
+  /** Clock times (ms). */
+  userSpeechStartAt?: number;
+  userSpeechEndAt?: number;
+  hops: TurnHops;
+  /** Which node produced each hop. */
+  nodes: Partial<Record<HopName, string>>;
+  /** Time-to-first-byte each service reported during the turn, by node id. */
+  ttfbMs: Record<string, number>;
+  tools: ToolSpan[];
+  /** First bot audio out − end of user speech. */
+  voiceToVoiceMs?: number;
+  /** The bot's reply was cut by the next user turn. */
+  interrupted: boolean;
+  /** On the turn that barged in: bot audio stopped − start of user speech. */
+  interruptionMs?: number;
+  /** Bot speech ended (ms after end of user speech). */
+  botSpeechEndMs?: number;
+  userText?: string;
+}
