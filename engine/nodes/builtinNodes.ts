@@ -1,11 +1,14 @@
 import { NodeRegistry, type NodeType } from '../graph/NodeRegistry.ts';
 import { assistantTurnNode, rulesLlmNode, sentenceNode, userTurnNode, weatherToolNode } from './dialogueNodes.ts';
 import { transportInputNode, transportOutputNode } from './transportNodes.ts';
+import { energyVadNode, sileroVadNode } from './vadNodes.ts';
 
 /** Every node type that ships with Parley. */
 export const builtinNodeTypes: NodeType[] = [
   transportInputNode,
   transportOutputNode,
+  sileroVadNode,
+  energyVadNode,
   userTurnNode,
   assistantTurnNode,
   sentenceNode,
