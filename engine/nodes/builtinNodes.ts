@@ -1,6 +1,7 @@
 import { NodeRegistry, type NodeType } from '../graph/NodeRegistry.ts';
 import { assistantTurnNode, rulesLlmNode, sentenceNode, userTurnNode, weatherToolNode } from './dialogueNodes.ts';
 import { transportInputNode, transportOutputNode } from './transportNodes.ts';
+import { espeakTtsNode, fliteTtsNode } from './ttsNodes.ts';
 import { energyVadNode, sileroVadNode } from './vadNodes.ts';
 
 /** Every node type that ships with Parley. */
@@ -14,6 +15,8 @@ export const builtinNodeTypes: NodeType[] = [
   sentenceNode,
   rulesLlmNode,
   weatherToolNode,
+  fliteTtsNode,
+  espeakTtsNode,
 ];
 
 /** A registry with the built-in node types; add your own with `register()`. */
