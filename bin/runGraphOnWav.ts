@@ -7,6 +7,7 @@ import { GraphValidationError } from '../engine/graph/GraphValidationError.ts';
 import { LatencyObserver } from '../engine/metrics/LatencyObserver.ts';
 import type { TurnRecord } from '../engine/metrics/TurnRecord.ts';
 import { createDefaultRegistry } from '../engine/nodes/builtinNodes.ts';
+import { closeSharedServices } from '../engine/services/sharedServices.ts';
 
 export interface RunOnWavOptions {
   graphPath: string;
@@ -84,6 +85,7 @@ export async function runGraphOnWav(options: RunOnWavOptions): Promise<RunOnWavR
   while (performance.now() < deadline && (runner.isBotSpeaking || performance.now() - lastActivity < 1500)) await sleep(50);
   await runner.stop();
   observer.flush();
+  await closeSharedServices();
 
   for (const text of result.userText) log(`user: ${text}`);
   result.audio = await joinAudio(audioOut);

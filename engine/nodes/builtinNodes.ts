@@ -1,5 +1,6 @@
 import { NodeRegistry, type NodeType } from '../graph/NodeRegistry.ts';
 import { assistantTurnNode, rulesLlmNode, sentenceNode, userTurnNode, weatherToolNode } from './dialogueNodes.ts';
+import { pocketsphinxSttNode } from './sttNodes.ts';
 import { transportInputNode, transportOutputNode } from './transportNodes.ts';
 import { espeakTtsNode, fliteTtsNode } from './ttsNodes.ts';
 import { energyVadNode, sileroVadNode } from './vadNodes.ts';
@@ -10,6 +11,7 @@ export const builtinNodeTypes: NodeType[] = [
   transportOutputNode,
   sileroVadNode,
   energyVadNode,
+  pocketsphinxSttNode,
   userTurnNode,
   assistantTurnNode,
   sentenceNode,

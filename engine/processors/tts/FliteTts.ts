@@ -1,4 +1,5 @@
 import { FliteSynth } from '../../services/flite/FliteSynth.ts';
+import { sharedService } from '../../services/sharedServices.ts';
 import { TtsProcessor, type SynthesizedAudio } from './TtsProcessor.ts';
 
 export interface FliteSettings {
@@ -8,15 +9,12 @@ export interface FliteSettings {
   rate: number;
 }
 
-let shared: FliteSynth | undefined;
-
 /**
  * One worker pool for every session in the process: synthesis is CPU-bound,
  * so more workers than cores would only make every session slower.
  */
 export function sharedFliteSynth(): FliteSynth {
-  shared ??= new FliteSynth({ workers: 2 });
-  return shared;
+  return sharedService('flite', () => new FliteSynth({ workers: 2 }));
 }
 
 /** Flite (CMU, BSD-style licence) compiled to WASI, in worker threads: no apt, no network. */
@@ -31,6 +29,11 @@ export class FliteTts extends TtsProcessor {
 
   protected override onSettings(settings: Record<string, unknown>): void {
     this.settings = { ...this.settings, ...(settings as Partial<FliteSettings>) };
+  }
+
+  /** The first synthesis would otherwise pay for starting workers and compiling flite. */
+  protected override async onStart(): Promise<void> {
+    await this.synth.voices();
   }
 
   protected async synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {

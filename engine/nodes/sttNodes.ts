@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { defineProcessorNode } from '../graph/NodeRegistry.ts';
+import { PocketsphinxStt } from '../processors/stt/PocketsphinxStt.ts';
+
+export const pocketsphinxSttNode = defineProcessorNode({
+  type: 'stt.pocketsphinx',
+  category: 'stt',
+  title: 'Pocketsphinx STT (offline)',
+  description: 'Local streaming speech recognition (CMU pocketsphinx, US English). Decodes while you speak; final text ~10 ms after end of speech. Modest accuracy.',
+  config: z.object({}),
+  consumes: ['audio.in', 'user.speaking.started', 'user.speaking.stopped'],
+  produces: ['transcript.interim', 'transcript.final', 'metrics'],
+  create: (_config, ctx) => new PocketsphinxStt(ctx.nodeId),
+});
