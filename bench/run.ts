@@ -1,8 +1,10 @@
 /** `npm run bench [suite…]`: runs every benchmark suite, or the ones named. */
 import { runEngineBench } from './suites/engine.ts';
+import { runOfflineBench } from './suites/offline.ts';
 
 const suites: Record<string, () => Promise<unknown>> = {
   engine: runEngineBench,
+  offline: runOfflineBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -36,8 +36,46 @@ export class FliteTts extends TtsProcessor {
     await this.synth.voices();
   }
 
+  /**
+   * Flite returns a sentence only when all of it is synthesised, so a long
+   * sentence is cut at clause boundaries and the clauses synthesised in
+   * parallel: the first one plays while the rest are still being made.
+   */
+  protected override async speak(text: string, signal: AbortSignal, emit: (audio: SynthesizedAudio, first: boolean) => void): Promise<void> {
+    const pending = splitClauses(text).map((clause) => this.synthesize(clause, signal));
+    // Settle them all even if one fails, so no rejection goes unobserved.
+    pending.forEach((p) => p.catch(() => {}));
+    let first = true;
+    for (const audio of pending) {
+      const clip = await audio;
+      if (signal.aborted) return;
+      if (clip.samples.length === 0) continue;
+      emit(clip, first);
+      first = false;
+    }
+  }
+
   protected async synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {
     const result = await this.synth.synthesize(text, { voice: this.settings.voice, rate: this.settings.rate, signal });
     return { samples: result.samples, sampleRate: result.sampleRate };
   }
+}
+
+/** Clauses of at least `minChars`, cut after , ; : or a dash, so each sounds whole. */
+export function splitClauses(text: string, minChars = 24): string[] {
+  const parts = text.match(/[^,;:\u2014]+(?:[,;:\u2014]+\s*|$)/g) ?? [text];
+  const clauses: string[] = [];
+  let current = '';
+  for (const part of parts) {
+    current += part;
+    if (current.trim().length >= minChars) {
+      clauses.push(current.trim());
+      current = '';
+    }
+  }
+  if (current.trim()) {
+    if (clauses.length > 0 && current.trim().length < minChars / 2) clauses[clauses.length - 1] += ` ${current.trim()}`;
+    else clauses.push(current.trim());
+  }
+  return clauses.length > 0 ? clauses : [text];
 }
