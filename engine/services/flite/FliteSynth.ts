@@ -7,12 +7,13 @@
  * everyone's audio, so synthesis runs in a small pool of worker threads. The
  * WebAssembly module is compiled once per process and shared with the workers.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { compileFlite, type FliteAudio } from './FliteWasm.ts';
+import type { FliteAudio } from './FliteWasm.ts';
+import { compileFlite } from './compileFlite.ts';
 import type { FliteRequest, FliteResponse, FliteWorkerData } from './fliteWorkerProtocol.ts';
 
 export type { FliteAudio } from './FliteWasm.ts';
@@ -60,6 +61,22 @@ interface PoolWorker {
 }
 
 let compiled: Promise<WebAssembly.Module> | null = null;
+
+/**
+ * Workers' scratch directories. Workers die with the process without running
+ * any cleanup, so the main thread removes what close() did not.
+ */
+const scratchDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function trackScratchDir(dir: string): void {
+  scratchDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
 
 /**
  * How to start the worker next to this file: directly once built to .js; from
@@ -135,6 +152,10 @@ export class FliteSynth {
         const timeout = setTimeout(() => void worker.terminate(), 2000);
         await done;
         clearTimeout(timeout);
+        // The worker removed its own directory; forget it (or remove it, if it was terminated).
+        for (const dir of [...scratchDirs]) {
+          if (!existsSync(dir)) scratchDirs.delete(dir);
+        }
       }),
     );
     this.pool.length = 0;
@@ -149,6 +170,7 @@ export class FliteSynth {
         const onAbort = (): void => {
           const queued = this.queue.indexOf(job);
           if (queued >= 0) this.queue.splice(queued, 1);
+          this.updateRefs();
           reject(abortError(signal));
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -157,11 +179,13 @@ export class FliteSynth {
         job.reject = (e) => (settle(), reject(e));
       }
       this.queue.push(job);
-      void this.dispatch();
+      // Start-up failures are delivered to the queued jobs by spawn() itself.
+      this.dispatch().catch(() => undefined);
     });
   }
 
   private async dispatch(): Promise<void> {
+    this.updateRefs();
     while (this.queue.length > 0) {
       const member = this.pool.find((m) => m.worker && m.ready && !m.busy);
       if (!member) {
@@ -173,8 +197,21 @@ export class FliteSynth {
       const job = this.queue.shift()!;
       member.busy = job;
       member.ready = false;
-      worker.ref(); // keep the process alive while a request is in flight
+      this.updateRefs();
       worker.postMessage({ id: this.nextId++, ...job.payload } as FliteRequest);
+    }
+  }
+
+  /**
+   * Idle workers must not keep the process alive, but pending work must: a
+   * request waiting for a worker to start would otherwise let Node exit.
+   */
+  private updateRefs(): void {
+    const waiting = this.queue.length > 0;
+    for (const { worker, busy } of this.pool) {
+      if (!worker) continue;
+      if (busy || waiting) worker.ref();
+      else worker.unref();
     }
   }
 
@@ -199,17 +236,18 @@ export class FliteSynth {
       throw new Error('flite: synthesizer closed');
     }
     member.worker = worker;
-    worker.unref();
+    this.updateRefs();
     worker.on('message', (response: FliteResponse) => {
       if (response.ok && response.kind === 'ready') {
+        trackScratchDir(response.scratchDir);
         member.ready = true;
-        void this.dispatch().catch(() => undefined);
+        this.dispatch().catch(() => undefined);
         return;
       }
       const job = member.busy;
       if (!job || (response.ok && response.kind === 'close')) return;
       member.busy = null;
-      worker.unref();
+      this.updateRefs();
       if (response.ok) job.resolve(response);
       else job.reject(new Error(response.error));
     });

