@@ -117,7 +117,8 @@ export async function applyGraph(runner: GraphRunner, next: unknown, options: Ap
     return { nodes: changes };
   }
   if (heavy.length === 0) {
-    runner.replaceTopology(mergeLayout(after, runner.graph), new Map(runner.nodes()));
+    // Only live settings and layout changed: the new document is now the truth.
+    runner.replaceTopology(after, new Map(runner.nodes()));
     return { nodes: changes };
   }
 
@@ -159,12 +160,6 @@ export async function applyGraph(runner: GraphRunner, next: unknown, options: Ap
     old.processor.receive(runner.createFrame('cancel', { reason: 'replaced by hot reload' }), 'downstream');
   }
   return { nodes: changes };
-}
-
-/** Layout-only edits still update the document the session reports. */
-function mergeLayout(after: GraphDocument, current: GraphDocument): GraphDocument {
-  const configs = new Map(current.nodes.map((n) => [n.id, n.config]));
-  return { ...after, nodes: after.nodes.map((n) => ({ ...n, config: configs.get(n.id) ?? n.config })) };
 }
 
 /** A node that failed to build keeps its old version; an added one that failed is left out. */

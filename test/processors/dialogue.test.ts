@@ -109,7 +109,7 @@ describe('RulesLlm with the weather tool', () => {
     expect(h.downstreamTypes().filter((t) => t !== 'llm.text')).toEqual(['llm.response.start', 'metrics', 'llm.tool.call', 'llm.tool.result', 'llm.response.end']);
     const call = h.downstream('llm.tool.call')[0];
     expect(call.type === 'llm.tool.call' && call.calls[0]).toMatchObject({ name: 'get_weather', arguments: '{"location":"Tokyo"}' });
-    expect(texts(h.downstream(), 'llm.text').join('')).toBe('Let me check the weather in Tokyo.In Tokyo it is 18 degrees Celsius, partly cloudy.');
+    expect(texts(h.downstream(), 'llm.text').join('')).toBe('Let me check the weather in Tokyo. In Tokyo it is 18 degrees Celsius, partly cloudy. ');
     expect(conversation.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(fake!.requests.map((r) => r.split('?')[0])).toEqual(['/v1/search', '/v1/forecast']);
   });
@@ -123,6 +123,6 @@ describe('RulesLlm with the weather tool', () => {
 
   it('answers with the fallback when nothing matches', async () => {
     const { h } = await ask('sing me the song of the sea');
-    expect(texts(h.downstream(), 'llm.text').join('')).toBe('Sorry?');
+    expect(texts(h.downstream(), 'llm.text').join('')).toBe('Sorry? ');
   });
 });

@@ -118,7 +118,8 @@ export class RulesLlm extends LlmProcessor {
 
 function* words(text: string): Generator<LlmDelta> {
   // Stream like a model does, a word at a time, so downstream sentence splitting is exercised for real.
-  const parts = text.match(/\S+\s*/g) ?? [];
+  // The trailing space ends the last sentence now, not when the next reply (after a tool call) begins.
+  const parts = `${text} `.match(/\S+\s*/g) ?? [];
   for (const part of parts) yield { type: 'text', text: part };
 }
 

@@ -1,0 +1,99 @@
+/**
+ * Wire format between Node and pocketsphinx-helper (see the comment at the top
+ * of pocketsphinx-helper.c, which is the reference). Commands are
+ * length-prefixed binary frames so PCM needs no encoding; replies are JSON
+ * lines so they are easy to log and debug by hand.
+ */
+
+export type HelperCommand = 'begin' | 'audio' | 'end' | 'cancel' | 'sync' | 'quit';
+
+const COMMAND_BYTES: Record<HelperCommand, number> = {
+  begin: 0x42, // 'B'
+  audio: 0x41, // 'A'
+  end: 0x45, // 'E'
+  cancel: 0x43, // 'C'
+  sync: 0x53, // 'S'
+  quit: 0x51, // 'Q'
+};
+
+/** Largest audio payload per frame; the helper rejects anything over 10 s as a desync. */
+export const MAX_AUDIO_SAMPLES_PER_FRAME = 16_000;
+
+const HEADER_BYTES = 5;
+
+/** Frames a command; the payload is copied so callers may reuse their buffers at once. */
+export function encodeHelperCommand(command: HelperCommand, payload?: Uint8Array): Buffer {
+  const length = payload?.byteLength ?? 0;
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
+  frame.writeUInt8(COMMAND_BYTES[command], 0);
+  frame.writeUInt32LE(length, 1);
+  if (payload) frame.set(payload, HEADER_BYTES);
+  return frame;
+}
+
+/** A command whose payload is one little-endian uint32 (utterance id, sync sequence). */
+export function encodeHelperCommandWithId(command: 'begin' | 'sync', id: number): Buffer {
+  const payload = new Uint8Array(4);
+  new DataView(payload.buffer).setUint32(0, id, true);
+  return encodeHelperCommand(command, payload);
+}
+
+/**
+ * Frames PCM as one or more audio commands. Int16Array bytes are in host order;
+ * the helper assumes little-endian, which every platform Node ships for is.
+ */
+export function encodeAudio(pcm: Int16Array): Buffer[] {
+  const frames: Buffer[] = [];
+  for (let start = 0; start < pcm.length; start += MAX_AUDIO_SAMPLES_PER_FRAME) {
+    const part = pcm.subarray(start, Math.min(pcm.length, start + MAX_AUDIO_SAMPLES_PER_FRAME));
+    frames.push(encodeHelperCommand('audio', new Uint8Array(part.buffer, part.byteOffset, part.byteLength)));
+  }
+  return frames;
+}
+
+export type HelperMessage =
+  | { type: 'ready'; loadMs: number }
+  | { type: 'partial'; utt: number; text: string }
+  | { type: 'final'; utt: number; text: string; decodeMs: number }
+  | { type: 'sync'; seq: number }
+  | { type: 'error'; message: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Parses one stdout line; returns undefined for anything that is not a well-formed message. */
+export function parseHelperMessage(line: string): HelperMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  const { type } = value;
+  const num = (key: string): number | undefined => (typeof value[key] === 'number' ? (value[key] as number) : undefined);
+  const str = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
+  switch (type) {
+    case 'ready':
+      return { type, loadMs: num('loadMs') ?? 0 };
+    case 'partial': {
+      const utt = num('utt');
+      const text = str('text');
+      return utt === undefined || text === undefined ? undefined : { type, utt, text };
+    }
+    case 'final': {
+      const utt = num('utt');
+      const text = str('text');
+      return utt === undefined || text === undefined ? undefined : { type, utt, text, decodeMs: num('decodeMs') ?? 0 };
+    }
+    case 'sync': {
+      const seq = num('seq');
+      return seq === undefined ? undefined : { type, seq };
+    }
+    case 'error':
+      return { type, message: str('message') ?? 'unknown helper error' };
+    default:
+      return undefined;
+  }
+}

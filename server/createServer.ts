@@ -1,0 +1,166 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import express, { type Express } from 'express';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createLogger, type Logger } from '../engine/core/Logger.ts';
+import type { NodeRegistry } from '../engine/graph/NodeRegistry.ts';
+import { editorAssets } from './http/editorAssets.ts';
+import { errorHandler } from './http/errorHandler.ts';
+import { graphRoutes } from './http/graphRoutes.ts';
+import { nodeTypeRoutes } from './http/nodeTypeRoutes.ts';
+import { sessionRoutes } from './http/sessionRoutes.ts';
+import { LiveChannel } from './live/LiveChannel.ts';
+import { createRedactor } from './security/createRedactor.ts';
+import { isOriginAllowed, parseAllowedOrigins } from './security/isOriginAllowed.ts';
+import { TokenAuth } from './security/TokenAuth.ts';
+import { SessionManager } from './sessions/SessionManager.ts';
+import { isValidGraphName } from './store/graphName.ts';
+import { GraphStore } from './store/GraphStore.ts';
+import { PipecatConnection } from './transports/pipecat/PipecatConnection.ts';
+
+export interface ServerOptions {
+  registry: NodeRegistry;
+  graphsDir: string;
+  /** Where credentials (and PARLEY_TOKEN, ALLOWED_ORIGINS) are read from; main passes process.env. */
+  env: Record<string, string | undefined>;
+  /** Overrides env.PARLEY_TOKEN. */
+  token?: string;
+  logger?: Logger;
+  /** Built editor assets; default `editor/dist` next to the server. Served only if it exists. */
+  editorDir?: string;
+  /** Default 1 MB: the cap on JSON bodies and on WebSocket messages. */
+  maxMessageBytes?: number;
+  /** How long a hot reload waits for the bot to finish speaking before replacing processors. */
+  reloadQuietTimeoutMs?: number;
+  /** Live channel tick; default 250 ms (4 Hz). */
+  liveIntervalMs?: number;
+  /** Watch the graphs directory for edits on disk (default true). */
+  watch?: boolean;
+}
+
+export interface ParleyServer {
+  app: Express;
+  httpServer: Server;
+  sessions: SessionManager;
+  store: GraphStore;
+  listen(port: number, host?: string): Promise<{ url: string }>;
+  close(): Promise<void>;
+}
+
+const VERSION = '0.1.0';
+/** WebSocket frames beyond this are cut off by the socket itself; between maxMessageBytes and this they get an error reply. */
+const HARD_WS_LIMIT_FACTOR = 4;
+
+/** Builds the Parley HTTP + WebSocket server. Nothing listens until `listen()`. */
+export function createServer(options: ServerOptions): ParleyServer {
+  const logger = options.logger ?? createLogger();
+  const env = options.env;
+  const maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
+  const auth = new TokenAuth(options.token ?? env.PARLEY_TOKEN);
+  const allowedOrigins = parseAllowedOrigins(env.ALLOWED_ORIGINS);
+  const redact = createRedactor(options.registry, { ...env, PARLEY_TOKEN: options.token ?? env.PARLEY_TOKEN });
+
+  const store = new GraphStore(options.graphsDir, logger);
+  const sessions = new SessionManager({ registry: options.registry, env, store, logger, quietTimeoutMs: options.reloadQuietTimeoutMs });
+  const live = new LiveChannel({ sessions, redact, intervalMs: options.liveIntervalMs });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(auth.middleware);
+  app.use('/api', express.json({ limit: maxMessageBytes }));
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, sessions: sessions.size });
+  });
+  app.use('/api/graphs', graphRoutes({ store, sessions, registry: options.registry }));
+  app.use('/api/node-types', nodeTypeRoutes(options.registry, env));
+  app.use('/api/sessions', sessionRoutes(sessions));
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: 'no such API route' });
+  });
+  const editor = editorAssets(options.editorDir ?? path.resolve(import.meta.dirname, '../editor/dist'));
+  if (editor) app.use(editor);
+  app.use(errorHandler(logger));
+
+  const httpServer = createHttpServer(app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * HARD_WS_LIMIT_FACTOR });
+
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const reject = (status: number, message: string) => {
+      socket.write(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
+      socket.destroy();
+    };
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      reject(400, 'Bad Request');
+      return;
+    }
+    if (!isOriginAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
+      logger.warn({ origin: req.headers.origin, path: url.pathname }, 'websocket origin refused');
+      reject(403, 'Forbidden origin');
+      return;
+    }
+    if (!auth.checkUpgrade(req, url)) {
+      reject(401, 'Unauthorized');
+      return;
+    }
+    let onSocket: ((ws: WebSocket) => void) | undefined;
+    if (url.pathname === '/ws/pipecat') {
+      const graphName = url.searchParams.get('graph') ?? env.DEFAULT_GRAPH ?? 'voice-agent';
+      if (!isValidGraphName(graphName)) {
+        reject(400, 'Invalid graph name');
+        return;
+      }
+      onSocket = (ws) => {
+        new PipecatConnection(ws, { graphName, sessions, logger, redact, maxMessageBytes, version: VERSION });
+      };
+    } else if (url.pathname === '/ws/live') {
+      const sessionId = url.searchParams.get('session');
+      onSocket = (ws) => (sessionId ? live.attachSession(ws, sessionId) : live.attachList(ws));
+    }
+    if (!onSocket) {
+      reject(404, 'Not Found');
+      return;
+    }
+    const accept = onSocket;
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+  });
+
+  let started = false;
+  return {
+    app,
+    httpServer,
+    sessions,
+    store,
+    async listen(port: number, host = '127.0.0.1') {
+      if (!started) {
+        await store.init();
+        if (options.watch !== false) store.watch();
+        started = true;
+      }
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      const address = httpServer.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${shownHost}:${address.port}`;
+      logger.info({ url, graphsDir: options.graphsDir, auth: auth.enabled }, 'parley server listening');
+      return { url };
+    },
+    async close() {
+      sessions.closeAll('server shutting down');
+      store.close();
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

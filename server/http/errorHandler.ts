@@ -1,0 +1,51 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../../engine/core/Logger.ts';
+import { GraphExistsError, GraphFileError, GraphNotFoundError, StaleRevisionError } from '../store/StoreErrors.ts';
+import { HttpError } from './HttpError.ts';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Every failure becomes a JSON `{ error, … }` with a fitting status; details of 500s stay in the log. */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    if (res.headersSent) return;
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ error: error.message, ...error.body });
+      return;
+    }
+    if (error instanceof StaleRevisionError) {
+      res.status(409).json({ error: error.message, currentRevision: error.currentRevision });
+      return;
+    }
+    if (error instanceof GraphExistsError) {
+      res.status(409).json({ error: error.message });
+      return;
+    }
+    if (error instanceof GraphFileError) {
+      res.status(422).json({ error: error.message, revision: error.revision });
+      return;
+    }
+    if (error instanceof GraphNotFoundError) {
+      res.status(404).json({ error: error.message });
+      return;
+    }
+    const parser = error as BodyParserError;
+    if (parser?.type === 'entity.too.large') {
+      res.status(413).json({ error: 'request body too large' });
+      return;
+    }
+    if (parser?.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'request body is not valid JSON' });
+      return;
+    }
+    if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
+      res.status(parser.status).json({ error: error instanceof Error ? error.message : 'bad request' });
+      return;
+    }
+    logger.error({ err: error instanceof Error ? error.message : String(error), path: req.path }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  };
+}

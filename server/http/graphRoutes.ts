@@ -1,0 +1,111 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
+import { validateGraph } from '../../engine/graph/validateGraph.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
+import { isValidGraphName, isValidRevision } from '../store/graphName.ts';
+import type { GraphStore, StoredGraph } from '../store/GraphStore.ts';
+import { HttpError } from './HttpError.ts';
+
+export interface GraphRoutesOptions {
+  store: GraphStore;
+  sessions: SessionManager;
+  registry: NodeRegistry;
+}
+
+const createBody = z.object({ name: z.string(), graph: z.unknown() });
+const updateBody = z.object({ graph: z.unknown(), revision: z.string() });
+const validateBody = z.object({ graph: z.unknown() });
+
+function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
+  const result = schema.safeParse(req.body);
+  if (!result.success) {
+    const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    throw new HttpError(400, `invalid request body: ${detail}`);
+  }
+  return result.data;
+}
+
+function nameParam(req: Request): string {
+  const name = req.params.name;
+  if (!isValidGraphName(name)) throw new HttpError(400, 'invalid graph name: use 1–64 letters, digits, "-" or "_", starting with a letter or digit');
+  return name;
+}
+
+/** Graph store REST: CRUD with revisions, validation, versions, hot reload of live sessions on save. */
+export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): Router {
+  const router = Router();
+
+  const checkGraph = (graph: unknown): void => {
+    const result = validateGraph(graph, registry);
+    if (!result.ok) throw new HttpError(400, 'invalid graph', { errors: result.errors, warnings: result.warnings });
+  };
+
+  const reloadLive = async (stored: StoredGraph) => ({
+    sessions: (await sessions.reloadGraph(stored.name, stored.graph, stored.revision)).map(({ sessionId, nodes, error }) => ({ sessionId, nodes, ...(error ? { error } : {}) })),
+  });
+
+  router.get('/', async (_req, res) => {
+    res.json(await store.list());
+  });
+
+  router.post('/validate', (req, res) => {
+    const { graph } = parseBody(validateBody, req);
+    const result = validateGraph(graph, registry);
+    res.json({ ok: result.ok, errors: result.ok ? [] : result.errors, warnings: result.warnings });
+  });
+
+  router.post('/', async (req, res) => {
+    const { name, graph } = parseBody(createBody, req);
+    if (!isValidGraphName(name)) throw new HttpError(400, 'invalid graph name: use 1–64 letters, digits, "-" or "_", starting with a letter or digit');
+    checkGraph(graph);
+    const stored = await store.create(name, graph);
+    res.status(201).json({ name, revision: stored.revision });
+  });
+
+  router.get('/:name', async (req, res) => {
+    const name = nameParam(req);
+    const stored = await store.get(name);
+    if (!stored) throw new HttpError(404, `graph '${name}' not found`);
+    res.json({ name, revision: stored.revision, graph: stored.graph });
+  });
+
+  router.put('/:name', async (req, res) => {
+    const name = nameParam(req);
+    const { graph, revision } = parseBody(updateBody, req);
+    checkGraph(graph);
+    const stored = await store.update(name, graph, revision);
+    res.json({ name, revision: stored.revision, reload: await reloadLive(stored) });
+  });
+
+  router.delete('/:name', async (req, res) => {
+    await store.remove(nameParam(req));
+    res.status(204).end();
+  });
+
+  router.get('/:name/versions', async (req, res) => {
+    const name = nameParam(req);
+    const versions = await store.versions(name);
+    if (versions.length === 0 && !(await store.get(name))) throw new HttpError(404, `graph '${name}' not found`);
+    res.json(versions);
+  });
+
+  router.get('/:name/versions/:revision', async (req, res) => {
+    const name = nameParam(req);
+    const revision = req.params.revision;
+    if (!isValidRevision(revision)) throw new HttpError(400, 'invalid revision');
+    res.json({ name, revision, graph: await store.version(name, revision) });
+  });
+
+  router.post('/:name/versions/:revision/restore', async (req, res) => {
+    const name = nameParam(req);
+    const revision = req.params.revision;
+    if (!isValidRevision(revision)) throw new HttpError(400, 'invalid revision');
+    // A version saved under older node types may no longer be valid.
+    checkGraph(await store.version(name, revision));
+    const stored = await store.restore(name, revision);
+    res.json({ name, revision: stored.revision, reload: await reloadLive(stored) });
+  });
+
+  return router;
+}

@@ -1,0 +1,158 @@
+import { EventEmitter } from 'node:events';
+import type { Frame } from '../../engine/core/frames.ts';
+import type { Logger } from '../../engine/core/Logger.ts';
+import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
+import { applyGraph, type NodeChange } from '../../engine/graph/HotReloader.ts';
+import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
+import { TRANSPORT_OUTPUT } from '../../engine/graph/validateGraph.ts';
+import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
+import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
+import { SeenFrameIds } from './SeenFrameIds.ts';
+
+export interface SessionInfo {
+  id: string;
+  graph: string;
+  revision: string;
+  transport: string;
+  startedAt: string;
+}
+
+export interface ReloadResult {
+  sessionId: string;
+  revision: string;
+  nodes: NodeChange[];
+  /** Set when the whole reload was refused (invalid graph); the session keeps its old graph. */
+  error?: string;
+}
+
+export interface SessionOptions {
+  id: string;
+  graphName: string;
+  revision: string;
+  transport: string;
+  registry: NodeRegistry;
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** How long a reload waits for the bot to stop speaking before replacing processors. */
+  quietTimeoutMs: number;
+  audioOutSampleRate?: number;
+}
+
+interface SessionEvents {
+  /** A frame seen for the first time anywhere in the graph (where it was created). */
+  frame: [Frame];
+  /** A frame leaving transport.output: what the client gets, paced in real time. */
+  output: [Frame];
+  turn: [TurnRecord];
+  reload: [ReloadResult];
+  ended: [string];
+}
+
+/**
+ * One conversation: a GraphRunner bound to one transport connection. The
+ * transport feeds `push()` and listens to `output`/`frame`; the live channel
+ * listens to everything else. `close()` releases it all.
+ */
+export class Session extends EventEmitter<SessionEvents> {
+  readonly id: string;
+  readonly graphName: string;
+  readonly transport: string;
+  readonly startedAt = new Date().toISOString();
+  readonly runner: GraphRunner;
+  readonly logger: Logger;
+  revision: string;
+  /** Latest time-to-first-byte per node (ms). */
+  readonly ttfbMs: Record<string, number> = {};
+  private readonly latency = new LatencyObserver();
+  private readonly seen = new SeenFrameIds();
+  private readonly stopObserving: () => void;
+  private reloadChain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  /** Throws GraphValidationError or MissingCredentialError when the graph cannot run. */
+  constructor(graph: unknown, private readonly options: SessionOptions) {
+    super();
+    this.id = options.id;
+    this.graphName = options.graphName;
+    this.revision = options.revision;
+    this.transport = options.transport;
+    this.logger = options.logger.child({ session: options.id, graph: options.graphName });
+    this.runner = new GraphRunner(graph, {
+      registry: options.registry,
+      env: options.env,
+      logger: options.logger,
+      sessionId: options.id,
+      audioOutSampleRate: options.audioOutSampleRate,
+    });
+    this.latency.onTurn((record) => this.emit('turn', record));
+    this.stopObserving = this.runner.observeHops((hop) => {
+      this.latency.observe(hop);
+      if (this.seen.firstSighting(hop.frame.id)) this.onFrame(hop.frame);
+    });
+    this.runner.onOutput((frame) => this.emit('output', frame));
+  }
+
+  get info(): SessionInfo {
+    return { id: this.id, graph: this.graphName, revision: this.revision, transport: this.transport, startedAt: this.startedAt };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async start(): Promise<void> {
+    await this.runner.start();
+  }
+
+  push(frame: Frame): void {
+    if (!this.closed) this.runner.push(frame);
+  }
+
+  /** The output node's id, for transports that care which frames are paced. */
+  get outputNodeId(): string | undefined {
+    return this.runner.graph.nodes.find((n) => n.type === TRANSPORT_OUTPUT)?.id;
+  }
+
+  /** Applies a new version of the graph; reloads of one session run one after another. */
+  reload(graph: unknown, revision: string): Promise<ReloadResult> {
+    const run = async (): Promise<ReloadResult> => {
+      if (this.closed) return { sessionId: this.id, revision, nodes: [], error: 'session ended' };
+      try {
+        const report = await applyGraph(this.runner, graph, { quietTimeoutMs: this.options.quietTimeoutMs });
+        this.revision = revision;
+        return { sessionId: this.id, revision, nodes: report.nodes };
+      } catch (error) {
+        return { sessionId: this.id, revision, nodes: [], error: error instanceof Error ? error.message : String(error) };
+      }
+    };
+    const result = this.reloadChain.then(run, run);
+    this.reloadChain = result;
+    return result.then((r) => {
+      this.logger.info({ revision, error: r.error, changes: r.nodes.filter((n) => n.outcome !== 'unchanged').length }, 'session reloaded');
+      this.emit('reload', r);
+      return r;
+    });
+  }
+
+  /** Releases everything at once: processors, observers, listeners. Idempotent. */
+  close(reason = 'closed'): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopObserving();
+    this.latency.flush();
+    try {
+      this.runner.cancel(reason);
+    } catch (error) {
+      this.logger.warn({ err: String(error) }, 'cancel failed');
+    }
+    this.emit('ended', reason);
+    this.removeAllListeners();
+  }
+
+  private onFrame(frame: Frame): void {
+    if (frame.type === 'metrics') {
+      for (const m of frame.metrics) if (m.name === 'ttfb') this.ttfbMs[m.source] = Math.round(m.value * 10) / 10;
+    }
+    this.emit('frame', frame);
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../../engine/core/Logger.ts';
+import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
+import type { GraphStore } from '../store/GraphStore.ts';
+import { GraphNotFoundError } from '../store/StoreErrors.ts';
+import { Session, type ReloadResult, type SessionInfo } from './Session.ts';
+
+export interface SessionManagerOptions {
+  registry: NodeRegistry;
+  env: Record<string, string | undefined>;
+  store: GraphStore;
+  logger: Logger;
+  quietTimeoutMs?: number;
+}
+
+interface ManagerEvents {
+  started: [Session];
+  ended: [Session, string];
+}
+
+/**
+ * Every live session of the server. Sessions are independent: one failing
+ * to start or crashing never touches another. Graphs edited on disk are
+ * hot-reloaded into the sessions running them.
+ */
+export class SessionManager extends EventEmitter<ManagerEvents> {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly options: SessionManagerOptions) {
+    super();
+    options.store.on('change', (change) => {
+      if (change.source !== 'disk' || !change.stored) return;
+      void this.reloadGraph(change.name, change.stored.graph, change.stored.revision);
+    });
+  }
+
+  /**
+   * Builds and starts a session of a stored graph. Throws GraphNotFoundError,
+   * GraphValidationError or MissingCredentialError when it cannot run.
+   */
+  async open(graphName: string, transport: string): Promise<Session> {
+    const stored = await this.options.store.get(graphName).catch((error: unknown) => {
+      throw new Error(`its file cannot be read as JSON (${error instanceof Error ? error.message : String(error)})`);
+    });
+    if (!stored) throw new GraphNotFoundError(graphName);
+    const session = new Session(stored.graph, {
+      id: randomUUID(),
+      graphName,
+      revision: stored.revision,
+      transport,
+      registry: this.options.registry,
+      env: this.options.env,
+      logger: this.options.logger,
+      quietTimeoutMs: this.options.quietTimeoutMs ?? 5000,
+    });
+    this.sessions.set(session.id, session);
+    session.once('ended', (reason) => {
+      this.sessions.delete(session.id);
+      session.logger.info({ reason }, 'session ended');
+      this.emit('ended', session, reason);
+    });
+    session.logger.info({ transport, revision: stored.revision }, 'session started');
+    this.emit('started', session);
+    await session.start();
+    return session;
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  list(): SessionInfo[] {
+    return [...this.sessions.values()].map((s) => s.info);
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Applies a new graph version to every live session of that graph. */
+  async reloadGraph(graphName: string, graph: unknown, revision: string): Promise<ReloadResult[]> {
+    const targets = [...this.sessions.values()].filter((s) => s.graphName === graphName);
+    return Promise.all(targets.map((s) => s.reload(graph, revision)));
+  }
+
+  closeAll(reason: string): void {
+    for (const session of [...this.sessions.values()]) session.close(reason);
+  }
+}

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RecognizerPool } from '../../engine/services/pocketsphinx/RecognizerPool.ts';
+
+const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/build-native.sh', import.meta.url));
+
+let pool: RecognizerPool | undefined;
+
+beforeAll(() => {
+  execFileSync(BUILD_SCRIPT, { stdio: 'pipe' });
+});
+
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+describe('RecognizerPool', () => {
+  it('hands out a warm recognizer and reuses it after release', async () => {
+    pool = new RecognizerPool({ warm: 1, max: 3 });
+    await pool.prewarm();
+    expect(pool.stats).toEqual({ idle: 1, inUse: 0, loading: 0 });
+
+    const first = await pool.acquire();
+    expect(first.running).toBe(true);
+    // Taking the warm one starts a replacement in the background.
+    expect(pool.stats).toMatchObject({ idle: 0, inUse: 1, loading: 1 });
+    let partials = 0;
+    first.onPartial(() => partials++);
+    first.beginUtterance();
+    pool.release(first);
+    await pool.prewarm();
+    expect(pool.stats).toEqual({ idle: 2, inUse: 0, loading: 0 });
+
+    const again = await pool.acquire();
+    expect(again).toBe(first);
+    // Released recognizers come back clean: no open utterance, no old listeners.
+    await expect(again.endUtterance()).rejects.toThrow(/without an open utterance/);
+    expect(partials).toBe(0);
+  });
+
+  it('refuses more than max decoders and drops crashed ones', async () => {
+    pool = new RecognizerPool({ warm: 0, max: 1 });
+    const only = await pool.acquire();
+    await expect(pool.acquire()).rejects.toThrow(/pool exhausted/);
+
+    const exited = new Promise<void>((resolve) => only.onError(() => resolve()));
+    process.kill(only.pid ?? 0, 'SIGKILL');
+    await exited;
+    pool.release(only);
+    expect(pool.stats).toEqual({ idle: 0, inUse: 0, loading: 0 });
+
+    const fresh = await pool.acquire();
+    expect(fresh).not.toBe(only);
+    expect(fresh.running).toBe(true);
+  });
+});
