@@ -203,7 +203,8 @@ export class GraphRunner {
   instantiate(node: GraphNode): NodeInstance {
     const def = this.registry.get(node.type)!;
     const credentials = this.registry.resolveCredentials(node.id, node.type, this.env);
-    const ctx = { nodeId: node.id, credentials, session: this.session };
+    const optionalEnv = this.registry.resolveOptionalEnv(node.type, this.env);
+    const ctx = { nodeId: node.id, credentials, optionalEnv, session: this.session };
     if (def.kind === 'tool') return { node, def, tool: def.create(node.config, ctx) };
     const processor = def.create(node.config, ctx);
     return { node, def, processor };

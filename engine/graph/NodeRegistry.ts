@@ -19,6 +19,8 @@ export interface NodeCreateContext {
   nodeId: string;
   /** The node's declared credentials, read from the server's environment. */
   credentials: Record<string, string>;
+  /** The node's declared optional settings from the environment (e.g. OPENAI_BASE_URL), when set. */
+  optionalEnv: Record<string, string>;
   session: SessionServices;
 }
 
@@ -29,6 +31,8 @@ interface NodeTypeBase<S extends z.ZodObject> {
   description: string;
   config: S;
   credentials?: readonly string[];
+  /** Environment variables the node reads when set, e.g. a base URL override. Never secrets' values in graphs. */
+  optionalEnv?: readonly string[];
   liveKeys?: ReadonlyArray<keyof z.output<S> & string>;
 }
 
@@ -123,6 +127,16 @@ export class NodeRegistry implements NodeCatalogue {
     const result = def.config.safeParse(config ?? {});
     if (result.success) return { ok: true, value: result.data as Record<string, unknown> };
     return { ok: false, issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+  }
+
+  /** The node type's optional environment variables that are set in `env`. */
+  resolveOptionalEnv(type: string, env: Record<string, string | undefined>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const variable of this.types.get(type)?.optionalEnv ?? []) {
+      const value = env[variable];
+      if (value) out[variable] = value;
+    }
+    return out;
   }
 
   /** Reads a node's credentials from `env`, failing with the variable's name when one is missing. */

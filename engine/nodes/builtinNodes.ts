@@ -1,4 +1,5 @@
 import { NodeRegistry, type NodeType } from '../graph/NodeRegistry.ts';
+import { cloudNodeTypes } from './cloudNodes.ts';
 import { assistantTurnNode, rulesLlmNode, sentenceNode, userTurnNode, weatherToolNode } from './dialogueNodes.ts';
 import { pocketsphinxSttNode } from './sttNodes.ts';
 import { transportInputNode, transportOutputNode } from './transportNodes.ts';
@@ -19,6 +20,7 @@ export const builtinNodeTypes: NodeType[] = [
   weatherToolNode,
   fliteTtsNode,
   espeakTtsNode,
+  ...cloudNodeTypes,
 ];
 
 /** A registry with the built-in node types; add your own with `register()`. */

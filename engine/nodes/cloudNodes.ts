@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { type NodeCreateContext, defineProcessorNode } from '../graph/NodeRegistry.ts';
+import { OpenAILlm } from '../processors/llm/OpenAILlm.ts';
+import { OpenAIRealtime } from '../processors/s2s/OpenAIRealtime.ts';
+import { DeepgramStt } from '../processors/stt/DeepgramStt.ts';
+import { OpenAIStt } from '../processors/stt/OpenAIStt.ts';
+import { DeepgramTts } from '../processors/tts/DeepgramTts.ts';
+import { OpenAITts } from '../processors/tts/OpenAITts.ts';
+import { resolveOpenAIBaseUrl } from '../services/openai/createOpenAIClient.ts';
+
+/**
+ * Node types backed by cloud providers through their official SDKs. Each
+ * names its API key as an environment variable: a graph holds no secrets, and
+ * a session refuses to start without the key, naming the variable.
+ */
+
+const OPENAI_KEY = 'OPENAI_API_KEY';
+
+const baseUrl = z
+  .union([z.literal(''), z.url()])
+  .default('')
+  .describe('OpenAI-compatible API base URL, e.g. http://localhost:11434/v1 for Ollama. Empty: $OPENAI_BASE_URL, else https://api.openai.com/v1');
+
+const retries = {
+  maxRetries: z.number().int().min(0).max(5).default(2).describe('Retries on 429/5xx/dropped connections, only before any output'),
+  retryDelayMs: z.number().int().min(0).max(10_000).default(250).describe('First retry delay; doubles each time (ms)'),
+  maxRetryDelayMs: z.number().int().min(0).max(30_000).default(2000).describe('Longest wait between attempts, also for retry-after (ms)'),
+};
+
+const openAIConnection = (config: { baseUrl: string }, ctx: NodeCreateContext) => ({
+  apiKey: ctx.credentials[OPENAI_KEY],
+  baseUrl: resolveOpenAIBaseUrl(config.baseUrl, ctx.optionalEnv),
+});
+
+export const openAILlmNode = defineProcessorNode({
+  type: 'llm.openai',
+  category: 'llm',
+  title: 'OpenAI LLM',
+  description: 'Chat Completions, streamed, with tool calls — OpenAI or any compatible server (Ollama, vLLM, Groq) via the base URL.',
+  config: z.object({
+    model: z.string().min(1).default('gpt-4o-mini').describe('Model name as the server knows it'),
+    systemPrompt: z.string().max(20_000).default('You are Parley, a friendly voice assistant. Answer in one or two short spoken sentences, without lists or markdown.'),
+    temperature: z.number().min(0).max(2).default(0.7),
+    baseUrl,
+    fallbackReply: z.string().default('Sorry, I could not think of an answer just now.').describe('Said when the model fails'),
+    maxToolSteps: z.number().int().min(0).max(10).default(3).describe('Model round-trips with tool results per turn'),
+    firstTokenTimeoutMs: z.number().int().min(500).max(60_000).default(8000).describe('Abandon (and retry) an attempt with no first token by then (ms)'),
+    ...retries,
+  }),
+  consumes: ['llm.context'],
+  produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
+  liveKeys: ['model', 'systemPrompt', 'temperature', 'fallbackReply', 'maxToolSteps', 'firstTokenTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  credentials: [OPENAI_KEY],
+  optionalEnv: ['OPENAI_BASE_URL'],
+  acceptsTools: true,
+  create: (config, ctx) => new OpenAILlm(ctx.nodeId, ctx.session.conversation, config, openAIConnection(config, ctx)),
+});
+
+export const openAITtsNode = defineProcessorNode({
+  type: 'tts.openai',
+  category: 'tts',
+  title: 'OpenAI TTS',
+  description: 'OpenAI /audio/speech, streamed as raw 24 kHz PCM: audio starts playing while the sentence is still being synthesised.',
+  config: z.object({
+    model: z.string().min(1).default('gpt-4o-mini-tts').describe('gpt-4o-mini-tts, tts-1, tts-1-hd'),
+    voice: z.string().min(1).default('coral').describe('alloy, ash, ballad, coral, echo, fable, onyx, nova, sage, shimmer, verse, marin, cedar'),
+    instructions: z.string().max(4000).default('').describe('How to speak: tone, pace, accent (not for tts-1)'),
+    speed: z.number().min(0.25).max(4).default(1),
+    baseUrl,
+    firstByteTimeoutMs: z.number().int().min(500).max(60_000).default(5000).describe('Abandon (and retry) an attempt with no audio by then (ms)'),
+    ...retries,
+  }),
+  consumes: ['tts.text', 'llm.response.end'],
+  produces: ['tts.start', 'tts.text', 'audio.out', 'tts.stop', 'metrics'],
+  liveKeys: ['model', 'voice', 'instructions', 'speed', 'firstByteTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  credentials: [OPENAI_KEY],
+  optionalEnv: ['OPENAI_BASE_URL'],
+  create: (config, ctx) => new OpenAITts(ctx.nodeId, config, openAIConnection(config, ctx)),
+});
+
+export const openAISttNode = defineProcessorNode({
+  type: 'stt.openai',
+  category: 'stt',
+  title: 'OpenAI STT',
+  description: 'OpenAI /audio/transcriptions, one request per utterance cut by the VAD (needs a VAD before it). Final transcripts only.',
+  config: z.object({
+    model: z.string().min(1).default('gpt-4o-mini-transcribe').describe('gpt-4o-mini-transcribe, gpt-4o-transcribe, whisper-1'),
+    language: z.string().regex(/^([a-z]{2,3})?$/, 'must be an ISO-639-1 code such as en, or empty').default('').describe('Empty: detect'),
+    prompt: z.string().max(2000).default('').describe('Vocabulary hints: names, places, jargon'),
+    baseUrl,
+    preRollMs: z.number().int().min(0).max(2000).default(500).describe('Audio before the VAD start that is kept for the recogniser (ms)'),
+    minSegmentMs: z.number().int().min(0).max(2000).default(200).describe('Shorter utterances (clicks, coughs) are not sent (ms)'),
+    maxSegmentMs: z.number().int().min(1000).max(120_000).default(30_000).describe('Longer speech is sent in pieces (ms)'),
+    requestTimeoutMs: z.number().int().min(500).max(60_000).default(8000).describe('Abandon (and retry) a transcription not answered by then (ms)'),
+    ...retries,
+  }),
+  consumes: ['audio.in', 'user.speaking.started', 'user.speaking.stopped'],
+  produces: ['audio.in', 'transcript.final', 'metrics'],
+  liveKeys: ['model', 'language', 'prompt', 'minSegmentMs', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  credentials: [OPENAI_KEY],
+  optionalEnv: ['OPENAI_BASE_URL'],
+  create: (config, ctx) => new OpenAIStt(ctx.nodeId, config, openAIConnection(config, ctx)),
+});
+
+export const openAIRealtimeNode = defineProcessorNode({
+  type: 's2s.openai-realtime',
+  category: 's2s',
+  title: 'OpenAI Realtime (speech-to-speech)',
+  description: 'The whole loop in one node over the Realtime API: server VAD, the model hears and speaks directly, tools, barge-in with truncation at what was heard. Place between transport in and out.',
+  config: z.object({
+    model: z.string().min(1).default('gpt-realtime'),
+    instructions: z.string().max(20_000).default('You are Parley, a friendly voice assistant. Keep answers short and conversational.'),
+    voice: z.string().min(1).default('marin').describe('alloy, ash, ballad, coral, echo, sage, shimmer, verse, marin, cedar; fixed once the bot has spoken'),
+    vadThreshold: z.number().min(0).max(1).default(0.5).describe('Server VAD speech threshold'),
+    silenceDurationMs: z.number().int().min(100).max(3000).default(500).describe('Silence that ends the user turn (ms)'),
+    prefixPaddingMs: z.number().int().min(0).max(2000).default(300).describe('Audio before detected speech the model also hears (ms)'),
+    transcriptionModel: z.string().min(1).default('gpt-4o-mini-transcribe').describe('Transcribes the user for transcripts and the conversation log'),
+    reconnectDelayMs: z.number().int().min(0).max(30_000).default(1000).describe('Wait before reconnecting after a failure (ms)'),
+    baseUrl,
+  }),
+  consumes: ['audio.in', 'text.input'],
+  produces: ['audio.out', 'user.speaking.started', 'user.speaking.stopped', 'interrupt', 'transcript.final', 'llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
+  liveKeys: ['instructions', 'voice', 'vadThreshold', 'silenceDurationMs', 'prefixPaddingMs', 'transcriptionModel', 'reconnectDelayMs'],
+  credentials: [OPENAI_KEY],
+  optionalEnv: ['OPENAI_BASE_URL'],
+  acceptsTools: true,
+  create: (config, ctx) => new OpenAIRealtime(ctx.nodeId, config, openAIConnection(config, ctx), ctx.session.conversation),
+});
+
+const DEEPGRAM_KEY = 'DEEPGRAM_API_KEY';
+
+const deepgramBaseUrl = z
+  .union([z.literal(''), z.url()])
+  .default('')
+  .describe('Self-hosted Deepgram base URL. Empty: Deepgram cloud (wss://api.deepgram.com)');
+
+export const deepgramSttNode = defineProcessorNode({
+  type: 'stt.deepgram',
+  category: 'stt',
+  title: 'Deepgram STT',
+  description: 'Deepgram live streaming recognition (Nova-3): interim and final transcripts; finalises at once when the VAD hears the user stop.',
+  config: z.object({
+    model: z.string().min(1).default('nova-3'),
+    language: z.string().min(2).max(16).default('en-US').describe('BCP-47 tag, or multi'),
+    smartFormat: z.boolean().default(true).describe('Punctuation, numerals, dates'),
+    endpointingMs: z.number().int().min(10).max(5000).default(300).describe('Silence after which Deepgram finalises a phrase on its own (ms)'),
+    utteranceEndMs: z.number().int().min(0).max(5000).refine((ms) => ms === 0 || ms >= 1000, 'must be 0 (off) or at least 1000').default(1000).describe('UtteranceEnd after this gap between words (ms); 0 = off, otherwise at least 1000'),
+    keyterms: z.array(z.string().min(1).max(100)).max(100).default([]).describe('Words to boost: names, products'),
+    keepAliveMs: z.number().int().min(1000).max(9000).default(5000).describe('KeepAlive after this much time without audio; Deepgram closes idle streams after 10 s (ms)'),
+    maxBufferedMs: z.number().int().min(0).max(10_000).default(2000).describe('Audio held while (re)connecting (ms)'),
+    reconnectDelayMs: z.number().int().min(0).max(30_000).default(1000).describe('Wait before reconnecting after a failure (ms)'),
+    baseUrl: deepgramBaseUrl,
+  }),
+  consumes: ['audio.in', 'user.speaking.stopped'],
+  produces: ['audio.in', 'transcript.interim', 'transcript.final', 'metrics'],
+  liveKeys: ['keepAliveMs', 'maxBufferedMs', 'reconnectDelayMs'],
+  credentials: [DEEPGRAM_KEY],
+  create: (config, ctx) => new DeepgramStt(ctx.nodeId, config, { apiKey: ctx.credentials[DEEPGRAM_KEY], baseUrl: config.baseUrl }),
+});
+
+export const deepgramTtsNode = defineProcessorNode({
+  type: 'tts.deepgram',
+  category: 'tts',
+  title: 'Deepgram Aura TTS',
+  description: 'Deepgram Aura over one WebSocket per session: streamed linear16, cleared at once on barge-in. Deepgram allows 20 flushes (sentences) a minute per socket.',
+  config: z.object({
+    model: z.string().min(1).default('aura-2-thalia-en').describe('Aura voice, e.g. aura-2-thalia-en, aura-2-apollo-en'),
+    sampleRate: z.union([z.literal(8000), z.literal(16000), z.literal(24000), z.literal(32000), z.literal(48000)]).default(24000),
+    firstByteTimeoutMs: z.number().int().min(500).max(60_000).default(5000).describe('A sentence with no audio by then fails and the socket is reopened (ms)'),
+    baseUrl: deepgramBaseUrl,
+  }),
+  consumes: ['tts.text', 'llm.response.end'],
+  produces: ['tts.start', 'tts.text', 'audio.out', 'tts.stop', 'metrics'],
+  liveKeys: ['model', 'sampleRate', 'firstByteTimeoutMs'],
+  credentials: [DEEPGRAM_KEY],
+  create: (config, ctx) => new DeepgramTts(ctx.nodeId, config, { apiKey: ctx.credentials[DEEPGRAM_KEY], baseUrl: config.baseUrl }),
+});
+
+/** Every cloud node type, for the built-in registry. */
+export const cloudNodeTypes = [openAILlmNode, openAITtsNode, openAISttNode, openAIRealtimeNode, deepgramSttNode, deepgramTtsNode];
