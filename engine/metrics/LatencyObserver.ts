@@ -29,7 +29,7 @@ export class LatencyObserver {
   /** Pass to `runner.observeHops()`. */
   readonly observe = (hop: Hop): void => {
     const { frame } = hop;
-    if (hop.to === null && hop.direction === 'downstream') this.onLeave(frame, hop.at);
+    if (hop.to === null && hop.direction === 'downstream') this.onLeave(frame, hop.from, hop.at);
     if (this.seen.has(frame.id)) return;
     if (!TRACKED.has(frame.type)) return;
     this.seen.add(frame.id);
@@ -96,9 +96,9 @@ export class LatencyObserver {
   }
 
   /** Frames leaving the graph through the output: what the user actually hears. */
-  private onLeave(frame: Frame, at: number): void {
+  private onLeave(frame: Frame, outputNode: string, at: number): void {
     if (frame.type === 'audio.out' && this.current && this.current.hops.firstAudioOutMs === undefined && this.current.userSpeechEndAt !== undefined) {
-      this.hop('firstAudioOutMs', 'output', at);
+      this.hop('firstAudioOutMs', outputNode, at);
       this.current.voiceToVoiceMs = this.current.hops.firstAudioOutMs;
     } else if (frame.type === 'bot.speaking.started') {
       this.botSpeaking = true;

@@ -235,7 +235,7 @@ export class PipecatConnection {
 
   private sendBotReady(id: string): void {
     this.pendingReadyId = undefined;
-    this.send(rtvi('bot-ready', { version: RTVI_PROTOCOL_VERSION, about: { library: 'parley', library_version: this.options.version } }, id));
+    this.send(rtvi('bot-ready', { version: RTVI_PROTOCOL_VERSION, about: { library: 'parley', library_version: this.options.version, session_id: this.session?.id } }, id));
   }
 
   /** Built-in client requests; graphs have no handlers of their own (yet). */

@@ -1,0 +1,66 @@
+/**
+ * Shapes of the server's REST and live-channel answers, as the editor reads
+ * them. Engine types are imported (type-only) so a change there breaks the build
+ * here instead of at runtime.
+ */
+import type { GraphDocument } from '../../../engine/graph/GraphDocument.ts';
+import type { NodeOutcome } from '../../../engine/graph/HotReloader.ts';
+import type { NodeTypeInfo } from '../../../engine/graph/NodeTypeInfo.ts';
+import type { GraphIssue } from '../../../engine/graph/validateGraph.ts';
+
+export type { GraphDocument, GraphIssue, NodeOutcome, NodeTypeInfo };
+
+export type EditorNodeType = NodeTypeInfo & { credentialsPresent: Record<string, boolean> };
+
+export interface GraphSummary {
+  name: string;
+  revision: string;
+  description?: string;
+  updatedAt?: string;
+  error?: string;
+}
+
+export interface StoredGraph {
+  name: string;
+  revision: string;
+  graph: GraphDocument;
+}
+
+/** Mirrors engine NodeChange; declared here so the editor never imports HotReloader's runtime. */
+export interface NodeChange {
+  nodeId: string;
+  outcome: NodeOutcome;
+  keys?: string[];
+  reason?: string;
+}
+
+export interface SessionReload {
+  sessionId: string;
+  nodes: NodeChange[];
+  error?: string;
+}
+
+export interface SaveResult {
+  name: string;
+  revision: string;
+  reload?: { sessions: SessionReload[] };
+}
+
+export interface VersionInfo {
+  revision: string;
+  savedAt: string;
+}
+
+export interface SessionSummary {
+  id: string;
+  graph: string;
+  revision: string;
+  transport: string;
+  startedAt: string;
+}
+
+export interface ValidationAnswer {
+  ok: boolean;
+  errors: GraphIssue[];
+  warnings: GraphIssue[];
+}

@@ -1,0 +1,67 @@
+/** Every turn of the session with p50/p90 per hop: is it one slow turn or every turn? */
+import { memo } from 'react';
+import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
+import { percentile } from '../talk/percentile.ts';
+import { HOP_LABELS, HOP_ORDER } from '../talk/waterfall.ts';
+
+export interface TurnsTableProps {
+  turns: readonly TurnRecord[];
+  selected: number | null;
+  onSelect(turn: number): void;
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined ? '—' : `${Math.round(value)}`;
+}
+
+export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }: TurnsTableProps) {
+  const columns = HOP_ORDER;
+  const stat = (p: number) => [percentile(turns.map((t) => t.voiceToVoiceMs), p), ...columns.map((hop) => percentile(turns.map((t) => t.hops[hop]), p))];
+  return (
+    <table className="turns-table" data-testid="turns-table">
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>user said</th>
+          <th title="voice-to-voice">V2V ms</th>
+          {columns.map((hop) => (
+            <th key={hop} title={HOP_LABELS[hop]}>
+              {HOP_LABELS[hop].replace('VAD end of speech', 'VAD').replace('First ', '1st ')}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {turns.map((t) => (
+          <tr key={t.turn} className={t.turn === selected ? 'selected' : ''} onClick={() => onSelect(t.turn)} data-testid={`turn-row-${t.turn}`}>
+            <td>
+              {t.turn}
+              {t.interrupted ? ' ✂' : ''}
+            </td>
+            <td className="turn-text">{t.userText ?? ''}</td>
+            <td className="num strong">{ms(t.voiceToVoiceMs)}</td>
+            {columns.map((hop) => (
+              <td key={hop} className="num">
+                {ms(t.hops[hop])}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+      {turns.length > 1 && (
+        <tfoot>
+          {[50, 90].map((p) => (
+            <tr key={p} data-testid={`turns-p${p}`}>
+              <th colSpan={2}>p{p}</th>
+              {stat(p).map((v, i) => (
+                <td key={i} className="num">
+                  {ms(v)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tfoot>
+      )}
+    </table>
+  );
+});

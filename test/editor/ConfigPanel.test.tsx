@@ -1,0 +1,50 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { ConfigPanel } from '../../editor/src/panels/ConfigPanel.tsx';
+import { editorStore } from '../../editor/src/store/editorStore.ts';
+import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
+
+beforeEach(() => {
+  editorStore.getState().setCatalogue(loadCatalogue());
+  const doc = voiceAgent();
+  doc.nodes.push({ id: 'gpt', type: 'llm.openai', config: {} }, { id: 'dg', type: 'tts.deepgram', config: {} });
+  editorStore.getState().loadGraph(doc, { name: 'voice-agent', revision: 'r1' });
+});
+afterEach(cleanup);
+
+describe('ConfigPanel', () => {
+  it('asks for a selection when nothing is selected', () => {
+    render(<ConfigPanel />);
+    expect(screen.getByTestId('config-empty')).toBeTruthy();
+  });
+
+  it('edits the selected node and validates as you type', () => {
+    render(<ConfigPanel />);
+    act(() => editorStore.getState().selectNode('vad'));
+    expect((screen.getByTestId('field-stopSecs') as HTMLInputElement).value).toBe('0.3');
+    fireEvent.change(screen.getByTestId('field-stopSecs'), { target: { value: '7' } });
+    expect(editorStore.getState().nodes.find((n) => n.id === 'vad')!.data.config.stopSecs).toBe(7);
+    expect(screen.getByTestId('field-error-stopSecs').textContent).toMatch(/5/);
+    fireEvent.change(screen.getByTestId('field-stopSecs'), { target: { value: '0.7' } });
+    expect(screen.queryByTestId('field-error-stopSecs')).toBeNull();
+  });
+
+  it('shows credentials only as present or missing', () => {
+    render(<ConfigPanel />);
+    act(() => editorStore.getState().selectNode('gpt'));
+    expect(screen.getByTestId('credential-OPENAI_API_KEY').textContent).toContain('set on server');
+    act(() => editorStore.getState().selectNode('dg'));
+    expect(screen.getByTestId('credential-DEEPGRAM_API_KEY').textContent).toContain('missing: DEEPGRAM_API_KEY');
+  });
+
+  it('renames a node from the id field', () => {
+    render(<ConfigPanel />);
+    act(() => editorStore.getState().selectNode('tts'));
+    const field = screen.getByTestId('field-node-id');
+    fireEvent.change(field, { target: { value: 'voice' } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(editorStore.getState().nodes.some((n) => n.id === 'voice')).toBe(true);
+    expect(editorStore.getState().selectedNodeId).toBe('voice');
+  });
+});
