@@ -1,0 +1,276 @@
+/**
+ * The editor end to end: a fresh build of editor/ served by the real server
+ * (default node registry, temp GRAPHS_DIR, weather tool → FakeOpenMeteo),
+ * driven in headless Chromium whose microphone is a WAV fixture.
+ *
+ *   (a) build a pipeline from a new graph by drag and drop, save, reload;
+ *   (b) talk to the default agent: transcripts, bot audio, latency waterfall;
+ *   (c) change the TTS voice while talking, Deploy, and prove the same
+ *       session now speaks with the new voice.
+ *
+ * (b) and (c) share one conversation. Failures leave a screenshot and the
+ * page's console errors in a temp dir (printed). Run: npx vitest run test/e2e
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import {
+  botAudio,
+  buildEditor,
+  CHROMIUM,
+  connect,
+  dropFromPalette,
+  launchEditorBrowser,
+  loopingWav,
+  medianF0,
+  rmsOf,
+  SPEECH,
+  tapPipecatSocket,
+  until,
+  type E2EServer,
+  type TapEvent,
+  startE2EServer,
+} from './harness.ts';
+
+interface GraphDoc {
+  name: string;
+  nodes: Array<{ id: string; type: string; config: Record<string, unknown> }>;
+  edges: Array<{ id: string; source: string; target: string; targetHandle?: string }>;
+}
+interface SessionInfo {
+  id: string;
+  graph: string;
+  revision: string;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, real server)', () => {
+  let work: string;
+  let editor: Awaited<ReturnType<typeof buildEditor>>;
+  let server: E2EServer;
+  let context: BrowserContext;
+  let page: Page;
+  let tap: TapEvent[];
+  const pageErrors: string[] = [];
+
+  /** On failure: a screenshot and the page's errors, kept in `work` (not deleted then). */
+  let failed = false;
+  function screenshotOnFailure(name: string): void {
+    onTestFailed(async () => {
+      failed = true;
+      const file = path.join(work, `${name}.png`);
+      await page?.screenshot({ path: file }).catch(() => {});
+      console.error(`[e2e] ${name} failed — screenshot: ${file}\n[e2e] page errors:\n${pageErrors.join('\n') || '(none)'}`);
+    });
+  }
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'parley-e2e-'));
+    // ~2 s question + silence: Chromium loops the file, so the agent is asked once every 11 s
+    // and has time to answer before the next question barges in.
+    const wav = await loopingWav(path.join(SPEECH, 'weather-tokyo.wav'), 11, path.join(work, 'mic.wav'));
+    editor = await buildEditor();
+    server = await startE2EServer(editor.dir);
+    ({ context, page } = await launchEditorBrowser({ wav, profileDir: path.join(work, 'profile') }));
+    page.on('pageerror', (e) => pageErrors.push(`[pageerror] ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`[console] ${m.text()}`));
+    page.setDefaultTimeout(10_000);
+    tap = await tapPipecatSocket(page);
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    await server?.close();
+    await editor?.cleanup();
+    if (work && !failed) await rm(work, { recursive: true, force: true });
+  }, 20_000);
+
+  const nodeCount = () => page.locator('.react-flow__node').count();
+  const edgeCount = () => page.locator('.react-flow__edge').count();
+
+  it('(a) builds a pipeline by drag and drop in a new graph, saves it, and finds it intact after a reload', { timeout: 30_000 }, async () => {
+    screenshotOnFailure('a-build');
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('node-vad').waitFor();
+
+    // A new graph starts as input → output; remove both and build from nothing.
+    page.once('dialog', (d) => void d.accept('built-agent'));
+    await page.getByTestId('graph-picker').selectOption('__new__');
+    await expect.poll(() => page.getByTestId('graph-picker').inputValue()).toBe('built-agent');
+    await page.getByTestId('node-in').click();
+    await page.getByTestId('node-out').click({ modifiers: ['Shift'] });
+    await page.keyboard.press('Delete');
+    await expect.poll(nodeCount).toBe(0);
+    // Zoom out a little so nine nodes fit in two rows.
+    await page.locator('.react-flow__controls-zoomout').click();
+    await page.locator('.react-flow__controls-zoomout').click();
+
+    const layout: Array<[type: string, id: string, fx: number, fy: number]> = [
+      ['transport.input', 'in', 0.1, 0.22],
+      ['vad.silero', 'vad', 0.3, 0.22],
+      ['stt.pocketsphinx', 'stt', 0.5, 0.22],
+      ['context.user', 'user', 0.7, 0.22],
+      ['llm.rules', 'llm', 0.9, 0.22],
+      ['context.assistant', 'assistant', 0.9, 0.58],
+      ['text.sentences', 'sentences', 0.7, 0.58],
+      ['tts.flite', 'tts', 0.5, 0.58],
+      ['transport.output', 'out', 0.3, 0.58],
+    ];
+    for (const [type, id, fx, fy] of layout) {
+      await dropFromPalette(page, type, fx, fy);
+      await page.getByTestId(`node-${id}`).waitFor();
+    }
+    expect(await nodeCount()).toBe(layout.length);
+
+    const chain = layout.map(([, id]) => id);
+    for (let i = 1; i < chain.length; i++) {
+      await connect(page, chain[i - 1], chain[i]);
+      await expect.poll(edgeCount, { message: `edge ${chain[i - 1]} → ${chain[i]}` }).toBe(i);
+    }
+
+    await page.getByTestId('node-llm').click();
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('field-persona').fill('Ada');
+    expect(await page.getByTestId('problems-count').count()).toBe(0);
+    await page.getByTestId('save-button').click();
+    await expect.poll(() => page.getByTestId('dirty-indicator').textContent()).toMatch(/^saved · [0-9a-f]{8}/);
+
+    // What the server stored (the file on disk, through the API and directly).
+    const expectedEdges = chain.slice(1).map((id, i) => `${chain[i]}→${id}`);
+    const stored = await server.api<{ revision: string; graph: GraphDoc }>('GET', '/api/graphs/built-agent');
+    expect(stored.status).toBe(200);
+    const check = (graph: GraphDoc) => {
+      expect(Object.fromEntries(graph.nodes.map((n) => [n.id, n.type]))).toEqual(Object.fromEntries(layout.map(([type, id]) => [id, type])));
+      expect(graph.edges.map((e) => `${e.source}→${e.target}`).sort()).toEqual([...expectedEdges].sort());
+      expect(graph.nodes.find((n) => n.id === 'llm')?.config).toEqual({ persona: 'Ada' });
+    };
+    check(stored.body.graph);
+    check(JSON.parse(await readFile(path.join(server.graphsDir, 'built-agent.json'), 'utf8')) as GraphDoc);
+
+    // Reload: the editor reopens the graph from the URL, intact.
+    await page.reload();
+    await page.getByTestId('node-llm').waitFor();
+    await expect.poll(() => page.getByTestId('graph-picker').inputValue()).toBe('built-agent');
+    await expect.poll(nodeCount).toBe(layout.length);
+    await expect.poll(edgeCount).toBe(chain.length - 1);
+    await page.getByTestId('node-llm').click();
+    await page.getByTestId('tab-inspect').click();
+    await expect.poll(() => page.getByTestId('field-persona').inputValue()).toBe('Ada');
+    expect(await page.getByTestId('dirty-indicator').textContent()).toBe(`saved · ${stored.body.revision.slice(0, 8)}`);
+  });
+
+  let session: SessionInfo;
+
+  it('(b) talks to the default agent: transcripts, bot audio and a filled latency waterfall', { timeout: 60_000 }, async () => {
+    screenshotOnFailure('b-talk');
+    await page.goto(`${server.url}/?graph=voice-agent`);
+    await page.getByTestId('node-vad').waitFor();
+    await page.getByTestId('talk-button').click();
+    await expect.poll(() => page.getByTestId('talk-status').textContent(), { timeout: 15_000 }).toContain('live view');
+    const sessions = (await server.api<SessionInfo[]>('GET', '/api/sessions')).body;
+    expect(sessions).toHaveLength(1);
+    session = sessions[0];
+    expect(session.graph).toBe('voice-agent');
+
+    const userLine = page.locator('[data-testid="transcript-user"]:not(.interim) .text').first();
+    const botLine = page.locator('[data-testid="transcript-bot"] .text').first();
+    await expect.poll(async () => (await userLine.count()) && (await userLine.textContent())?.trim(), { timeout: 25_000 }).toBeTruthy();
+    await expect.poll(async () => (await botLine.count()) && (await botLine.textContent())?.trim(), { timeout: 15_000 }).toBeTruthy();
+
+    // Bot audio, as the browser received it on the Pipecat socket (decoded here): ≥ 1 s of real signal.
+    await until(() => tap.some((e) => e.kind === 'rtvi' && e.type === 'bot-stopped-speaking'), 20_000, 'the bot to finish a reply');
+    const audio = botAudio(tap);
+    expect(audio.sampleRate).toBe(24000);
+    expect(audio.samples.length / audio.sampleRate).toBeGreaterThan(1);
+    expect(rmsOf(audio.samples)).toBeGreaterThan(300);
+    // …and the output node's live line showed frames flowing while it played.
+    await expect.poll(() => page.getByTestId('node-status-out').textContent()).toMatch(/→[\d.]+\/s/);
+
+    // The latency panel: a turn row with numbers, and the waterfall of that turn.
+    // (A turn can lack a voice-to-voice time — e.g. the first question, clipped while the call
+    // was connecting, may go unanswered — so look for any row that has one.)
+    await page.locator('[data-testid^="turn-row-"]').first().waitFor({ timeout: 10_000 });
+    const answered = await until(
+      async () => {
+        for (const row of await page.locator('[data-testid^="turn-row-"]').all()) {
+          const cells = await row.locator('td.num').allTextContents();
+          if (/^\d+$/.test(cells[0] ?? '') && cells.filter((c) => /^\d+$/.test(c)).length >= 4) return cells;
+        }
+        return undefined;
+      },
+      20_000,
+      'a turn row with a voice-to-voice time and hop times',
+    );
+    expect(Number(answered[0])).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('waterfall-v2v').textContent()).toMatch(/voice-to-voice \d+ ms/);
+    expect(await page.locator('[data-testid="waterfall"] .waterfall-row').count()).toBeGreaterThanOrEqual(3);
+
+    const said = (await page.locator('[data-testid="transcript"]').textContent()) ?? '';
+    console.log(`[e2e] transcript after the first reply: ${said.slice(0, 300)}`);
+  });
+
+  it('(c) changes the TTS voice while talking, deploys, and the same session speaks with the new voice', { timeout: 50_000 }, async () => {
+    screenshotOnFailure('c-deploy');
+    expect(session, 'needs the conversation of (b)').toBeDefined();
+    const before = (await server.api<{ revision: string }>('GET', '/api/graphs/voice-agent')).body.revision;
+    expect(session.revision).toBe(before);
+
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('node-tts').click();
+    await page.getByTestId('field-voice').selectOption({ label: 'rms' });
+    const deployClickedAt = Date.now();
+    await page.getByTestId('deploy-button').click();
+    await expect.poll(() => page.getByTestId('outcome-tts').textContent(), { timeout: 10_000 }).toBe('updated live');
+    // Unchanged nodes get no chip: only the TTS was touched.
+    expect(await page.locator('[data-testid^="outcome-"]').count()).toBe(1);
+    const deployedAt = Date.now();
+
+    // The conversation was not restarted: same session id, now on the new revision (which the disk has).
+    const stored = (await server.api<{ revision: string; graph: GraphDoc }>('GET', '/api/graphs/voice-agent')).body;
+    expect(stored.revision).not.toBe(before);
+    expect(stored.graph.nodes.find((n) => n.id === 'tts')?.config.voice).toBe('rms');
+    expect((await server.api<SessionInfo[]>('GET', '/api/sessions')).body).toEqual([expect.objectContaining({ id: session.id, revision: stored.revision })]);
+
+    // Proof the new voice is really what the user hears: the "updated live"
+    // chip and the revision only say the settings frame was sent. Flite's
+    // voices differ in pitch by almost an octave (slt ≈ 175 Hz, rms ≈ 100 Hz,
+    // whatever the sentence), so the median F0 of the audio the browser
+    // received before the deploy and of a reply to a question asked entirely
+    // after it tells which voice spoke — measured on what reached the client,
+    // with no hook into the server or the TTS. A reply to a question asked
+    // after the deploy is synthesised after the settings frame reached the
+    // TTS (it is queued before the PUT answers), so it cannot be slt. The
+    // marker is the user starting to speak, not a final transcript: a final
+    // can arrive late, after its turn has already been answered or dropped.
+    const asked = await until(
+      () => tap.find((e) => e.kind === 'rtvi' && e.type === 'user-started-speaking' && e.at > deployedAt)?.at,
+      20_000,
+      'a question asked after the deploy',
+    );
+    const replyStart = await until(() => tap.find((e) => e.kind === 'rtvi' && e.type === 'bot-started-speaking' && e.at > asked)?.at, 20_000, 'the reply to it');
+    const reply = await until(
+      () => {
+        const end = tap.find((e) => e.kind === 'rtvi' && e.type === 'bot-stopped-speaking' && e.at > replyStart)?.at ?? Infinity;
+        const a = botAudio(tap.filter((e) => e.at < end), replyStart - 1);
+        return (end < Infinity || a.samples.length > a.sampleRate * 1.5) && a;
+      },
+      15_000,
+      'the reply audio',
+    );
+    const old = botAudio(tap.filter((e) => e.at < deployClickedAt));
+    const pitchBefore = medianF0(old.samples, old.sampleRate);
+    const pitchAfter = medianF0(reply.samples, reply.sampleRate);
+    console.log(`[e2e] median F0 before deploy ${pitchBefore.f0.toFixed(0)} Hz (${pitchBefore.voicedFrames} frames), after ${pitchAfter.f0.toFixed(0)} Hz (${pitchAfter.voicedFrames} frames)`);
+    expect(pitchBefore.voicedFrames).toBeGreaterThan(30);
+    expect(pitchAfter.voicedFrames).toBeGreaterThan(30);
+    expect(pitchBefore.f0).toBeGreaterThan(145);
+    expect(pitchAfter.f0).toBeLessThan(135);
+    expect((await server.api<SessionInfo[]>('GET', '/api/sessions')).body.map((s) => s.id)).toEqual([session.id]);
+
+    await page.getByTestId('tab-talk').click();
+    await page.getByTestId('talk-stop').click();
+    await until(async () => (await server.api<SessionInfo[]>('GET', '/api/sessions')).body.length === 0, 5000, 'the session to end');
+  });
+});
