@@ -5,7 +5,7 @@
  * lines so they are easy to log and debug by hand.
  */
 
-export type HelperCommand = 'begin' | 'audio' | 'end' | 'cancel' | 'sync' | 'quit';
+export type HelperCommand = 'begin' | 'audio' | 'end' | 'cancel' | 'sync' | 'setCmn' | 'getCmn' | 'quit';
 
 const COMMAND_BYTES: Record<HelperCommand, number> = {
   begin: 0x42, // 'B'
@@ -13,6 +13,8 @@ const COMMAND_BYTES: Record<HelperCommand, number> = {
   end: 0x45, // 'E'
   cancel: 0x43, // 'C'
   sync: 0x53, // 'S'
+  setCmn: 0x4d, // 'M'
+  getCmn: 0x47, // 'G'
   quit: 0x51, // 'Q'
 };
 
@@ -31,11 +33,35 @@ export function encodeHelperCommand(command: HelperCommand, payload?: Uint8Array
   return frame;
 }
 
-/** A command whose payload is one little-endian uint32 (utterance id, sync sequence). */
-export function encodeHelperCommandWithId(command: 'begin' | 'sync', id: number): Buffer {
+/** A command whose payload is one little-endian uint32 (utterance id, sync or get sequence). */
+export function encodeHelperCommandWithId(command: 'begin' | 'sync' | 'getCmn', id: number): Buffer {
   const payload = new Uint8Array(4);
   new DataView(payload.buffer).setUint32(0, id, true);
   return encodeHelperCommand(command, payload);
+}
+
+/**
+ * The decoder's cepstral mean normalisation state: the running mean of the
+ * cepstrum (13 values for en-us) and how many frames of audio it stands for,
+ * i.e. how hard the next utterances pull it.
+ */
+export interface CmnState {
+  mean: readonly number[];
+  frames: number;
+}
+
+/** sphinxbase's CMN_WIN: the weight cmn_live_set() gives a prior, ~5 s of speech. */
+export const CMN_PRIOR_FRAMES = 500;
+/** sphinxbase's CMN_WIN_HWM; the helper refuses heavier weights (they would decay at once). */
+export const CMN_MAX_FRAMES = 800;
+
+/** 'M': the means then the weight, all float32 LE. */
+export function encodeSetCmn(state: CmnState): Buffer {
+  const payload = new Uint8Array(4 * (state.mean.length + 1));
+  const view = new DataView(payload.buffer);
+  state.mean.forEach((value, i) => view.setFloat32(4 * i, value, true));
+  view.setFloat32(4 * state.mean.length, state.frames, true);
+  return encodeHelperCommand('setCmn', payload);
 }
 
 /**
@@ -52,10 +78,11 @@ export function encodeAudio(pcm: Int16Array): Buffer[] {
 }
 
 export type HelperMessage =
-  | { type: 'ready'; loadMs: number }
+  | { type: 'ready'; loadMs: number; cmnSize: number }
   | { type: 'partial'; utt: number; text: string }
   | { type: 'final'; utt: number; text: string; decodeMs: number }
   | { type: 'sync'; seq: number }
+  | ({ type: 'cmn'; seq: number } & CmnState)
   | { type: 'error'; message: string };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -76,7 +103,7 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
   const str = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
   switch (type) {
     case 'ready':
-      return { type, loadMs: num('loadMs') ?? 0 };
+      return { type, loadMs: num('loadMs') ?? 0, cmnSize: num('cmnSize') ?? 0 };
     case 'partial': {
       const utt = num('utt');
       const text = str('text');
@@ -90,6 +117,13 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
     case 'sync': {
       const seq = num('seq');
       return seq === undefined ? undefined : { type, seq };
+    }
+    case 'cmn': {
+      const seq = num('seq');
+      const frames = num('frames');
+      const mean = value.mean;
+      const valid = Array.isArray(mean) && mean.every((x) => typeof x === 'number');
+      return seq === undefined || frames === undefined || !valid ? undefined : { type, seq, mean: mean as number[], frames };
     }
     case 'error':
       return { type, message: str('message') ?? 'unknown helper error' };

@@ -2,13 +2,20 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_CMN_PRIOR } from './cmnPrior.ts';
 import {
+  CMN_MAX_FRAMES,
+  CMN_PRIOR_FRAMES,
   encodeAudio,
   encodeHelperCommand,
   encodeHelperCommandWithId,
+  encodeSetCmn,
   parseHelperMessage,
+  type CmnState,
   type HelperMessage,
 } from './PocketsphinxProtocol.ts';
+
+export type { CmnState } from './PocketsphinxProtocol.ts';
 
 /**
  * 'fast' skips pocketsphinx's second (flat-lexicon) pass and lattice rescoring:
@@ -23,6 +30,14 @@ export interface PocketsphinxOptions {
   partialIntervalMs?: number;
   /** Extra pocketsphinx arguments, e.g. ['-dict', path, '-lm', path] for a custom vocabulary. */
   decoderArgs?: readonly string[];
+  /**
+   * Cepstral mean the decoder starts from, and returns to on resetCmn().
+   * Defaults to DEFAULT_CMN_PRIOR (measured for the stock en-us model) unless
+   * decoderArgs name another acoustic model (-hmm). 'model' keeps the model's
+   * own initial state (feat.params' -cmninit with no weight, so the first
+   * utterance's mean replaces it): only useful to measure what the prior buys.
+   */
+  cmnPrior?: readonly number[] | 'model';
   /** Path of the compiled helper; defaults to bin/ next to this file (scripts/build-native.sh). */
   helperPath?: string;
   startupTimeoutMs?: number;
@@ -62,7 +77,10 @@ interface Deferred<T> {
  * pipelined: `beginUtterance()` can follow `endUtterance()` without awaiting it.
  */
 export class PocketsphinxRecognizer {
-  private readonly options: Required<Omit<PocketsphinxOptions, 'decoderArgs'>> & { decoderArgs: readonly string[] };
+  private readonly options: Required<Omit<PocketsphinxOptions, 'decoderArgs' | 'cmnPrior'>> & {
+    decoderArgs: readonly string[];
+    cmnPrior: readonly number[] | undefined;
+  };
   private child: ChildProcessWithoutNullStreams | undefined;
   private starting: Promise<void> | undefined;
   private closing = false;
@@ -72,6 +90,8 @@ export class PocketsphinxRecognizer {
   private readonly finals = new Map<number, Deferred<RecognitionResult>>();
   private nextSync = 1;
   private readonly syncs = new Map<number, Deferred<void>>();
+  private readonly cmnReads = new Map<number, Deferred<CmnState>>();
+  private cmnSize = 0;
   private readonly partialListeners = new Set<(partial: PartialHypothesis) => void>();
   private readonly errorListeners = new Set<(error: Error) => void>();
   private lastStartupMs: number | undefined;
@@ -81,6 +101,8 @@ export class PocketsphinxRecognizer {
       mode: options.mode ?? 'fast',
       partialIntervalMs: options.partialIntervalMs ?? 200,
       decoderArgs: options.decoderArgs ?? [],
+      cmnPrior:
+        options.cmnPrior === 'model' ? undefined : (options.cmnPrior ?? (options.decoderArgs?.includes('-hmm') ? undefined : DEFAULT_CMN_PRIOR)),
       helperPath: options.helperPath ?? DEFAULT_HELPER_PATH,
       startupTimeoutMs: options.startupTimeoutMs ?? 15_000,
     };
@@ -159,6 +181,45 @@ export class PocketsphinxRecognizer {
     });
   }
 
+  /**
+   * The decoder's current CMN state. It is re-estimated at the end of every
+   * utterance, so read it between utterances to get what they taught it.
+   */
+  getCmn(): Promise<CmnState> {
+    if (!this.running) return Promise.reject(this.notRunningError('getCmn'));
+    const seq = this.nextSync++;
+    return new Promise<CmnState>((resolve, reject) => {
+      this.cmnReads.set(seq, { resolve, reject });
+      this.send(encodeHelperCommandWithId('getCmn', seq));
+    });
+  }
+
+  /**
+   * Replaces the CMN state, e.g. with one saved from another decoder that
+   * heard the same caller. Only between utterances: the mean must not change
+   * under an utterance being decoded. `frames` is clamped to what sphinxbase
+   * keeps (800); omitted, it is 500, the weight of a prior.
+   */
+  setCmn(state: { mean: readonly number[]; frames?: number }): void {
+    this.assertRunning('setCmn');
+    if (this.openUtterance !== undefined) throw new PocketsphinxError('setCmn() inside an utterance');
+    if (state.mean.length !== this.cmnSize || !state.mean.every(Number.isFinite)) {
+      throw new PocketsphinxError(`setCmn() needs ${this.cmnSize} finite means, got ${state.mean.length}`);
+    }
+    const frames = Math.min(CMN_MAX_FRAMES, Math.max(0, state.frames ?? CMN_PRIOR_FRAMES));
+    this.send(encodeSetCmn({ mean: state.mean, frames }));
+  }
+
+  /**
+   * Back to the configured prior, forgetting what earlier utterances taught
+   * the decoder: what a new caller should start from. A no-op for a model
+   * without a known prior (its state is then left as it is).
+   */
+  resetCmn(): void {
+    const prior = this.options.cmnPrior;
+    if (prior) this.setCmn({ mean: prior, frames: CMN_PRIOR_FRAMES });
+  }
+
   /** Interim hypotheses of the open utterance. Returns an unsubscribe function. */
   onPartial(listener: (partial: PartialHypothesis) => void): () => void {
     this.partialListeners.add(listener);
@@ -209,6 +270,7 @@ export class PocketsphinxRecognizer {
       ...(this.options.mode === 'fast' ? ['-fwdflat', 'no', '-bestpath', 'no'] : []),
       '-partial_ms',
       String(Math.max(0, Math.round(this.options.partialIntervalMs))),
+      ...(this.options.cmnPrior ? ['-cmn_prior', this.options.cmnPrior.join(',')] : []),
       ...this.options.decoderArgs,
     ];
     const startedAt = performance.now();
@@ -251,6 +313,7 @@ export class PocketsphinxRecognizer {
         if (message.type === 'ready' && !ready) {
           ready = true;
           clearTimeout(timer);
+          this.cmnSize = message.cmnSize;
           this.lastStartupMs = performance.now() - startedAt;
           resolve();
           return;
@@ -280,6 +343,12 @@ export class PocketsphinxRecognizer {
         pending?.resolve();
         break;
       }
+      case 'cmn': {
+        const pending = this.cmnReads.get(message.seq);
+        this.cmnReads.delete(message.seq);
+        pending?.resolve({ mean: message.mean, frames: message.frames });
+        break;
+      }
       case 'error':
         // Protocol misuse the helper survived; this class prevents it, so it is a bug worth surfacing.
         this.emitError(new PocketsphinxError(`pocketsphinx helper: ${message.message}`));
@@ -296,8 +365,10 @@ export class PocketsphinxRecognizer {
     const reason = this.closing ? new PocketsphinxError('recognizer closed') : failure;
     for (const pending of this.finals.values()) pending.reject(reason);
     for (const pending of this.syncs.values()) pending.reject(reason);
+    for (const pending of this.cmnReads.values()) pending.reject(reason);
     this.finals.clear();
     this.syncs.clear();
+    this.cmnReads.clear();
     if (!this.closing) this.emitError(failure);
   }
 

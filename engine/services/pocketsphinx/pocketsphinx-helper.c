@@ -18,21 +18,41 @@
  *   'S' sync              payload: uint32 LE sequence -> replies {"type":"sync","seq":N}
  *                         once everything before it is decoded (lets the caller
  *                         wait for the decoder to catch up, e.g. in benchmarks)
+ *   'M' set CMN state     payload: n float32 LE means [+ 1 float32 LE weight in frames]
+ *                         (n = cepstrum size, 13 for en-us). Refused inside an
+ *                         utterance. Weight defaults to 500 frames (sphinxbase's
+ *                         CMN_WIN, what cmn_live_set uses); 0 makes the next
+ *                         utterance's mean replace it outright.
+ *   'G' get CMN state     payload: uint32 LE sequence -> replies
+ *                         {"type":"cmn","seq":N,"mean":[...],"frames":F}
  *   'Q' quit              payload: empty
  *
  * Output (stdout), one JSON object per line:
- *   {"type":"ready","loadMs":N}
+ *   {"type":"ready","loadMs":N,"cmnSize":N}
  *   {"type":"partial","utt":N,"text":"..."}   every partial_ms of audio, only when the text changed
  *   {"type":"final","utt":N,"text":"...","decodeMs":N}
  *   {"type":"error","message":"..."}           protocol misuse; the process keeps running
  *
  * Options of our own (anything else goes to pocketsphinx, e.g. -fwdflat no):
  *   -partial_ms N     audio between partial hypotheses (0 disables them)
+ *   -cmn_prior a,b,.. initial cepstral mean (n comma-separated values, weight
+ *                     500 frames). Needed because -cmninit is overridden by
+ *                     the model's feat.params, and because the model's own
+ *                     initial state has weight 0: the first utterance is
+ *                     normalised by a mean far from the caller's, and the
+ *                     next one by the jumpy mean of a single utterance.
+ *
+ * Cepstral mean normalisation (CMN) is the only decoder state that survives an
+ * utterance: sphinxbase subtracts a running mean during the utterance and
+ * re-estimates it at its end (live CMN; feat.params says "batch", but
+ * sphinxbase switches to live mode whenever audio is streamed).
  *
  * Host byte order is assumed little-endian (x86-64, arm64), which is what the
  * Node side writes.
  */
 #include <pocketsphinx.h>
+#include <sphinxbase/cmn.h>
+#include <sphinxbase/feat.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -103,6 +123,54 @@ static uint32_t read_u32le(const void *buf)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static float read_f32le(const void *buf)
+{
+    uint32_t bits = read_u32le(buf);
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+/* Sets the running mean and how many frames it counts as. cmn_live_set()
+ * always uses CMN_WIN frames; a weight lets the caller restore a saved state
+ * exactly or start from scratch. */
+static void set_cmn(cmn_t *cmn, const float *mean, float frames)
+{
+    for (int i = 0; i < cmn->veclen; i++) {
+        cmn->cmn_mean[i] = mean[i];
+        cmn->sum[i] = mean[i] * frames;
+    }
+    cmn->nframe = (int32)frames;
+}
+
+/* Parses "a,b,c" into exactly n floats; returns 0 on any mismatch. */
+static int parse_vector(const char *text, float *out, int n)
+{
+    const char *p = text;
+    for (int i = 0; i < n; i++) {
+        char *end;
+        out[i] = strtof(p, &end);
+        if (end == p)
+            return 0;
+        p = end;
+        if (i < n - 1) {
+            if (*p != ',')
+                return 0;
+            p++;
+        }
+    }
+    return *p == '\0';
+}
+
+static void emit_cmn(uint32_t seq, const cmn_t *cmn)
+{
+    printf("{\"type\":\"cmn\",\"seq\":%u,\"mean\":[", seq);
+    for (int i = 0; i < cmn->veclen; i++)
+        printf("%s%.5g", i ? "," : "", (double)cmn->cmn_mean[i]);
+    printf("],\"frames\":%d}\n", (int)cmn->nframe);
+    fflush(stdout);
+}
+
 static int has_arg(int argc, char **argv, const char *name)
 {
     for (int i = 1; i < argc; i++)
@@ -115,6 +183,7 @@ int main(int argc, char **argv)
 {
     double t0 = now_ms();
     long partial_ms = 200;
+    const char *cmn_prior = NULL;
 
     /* Split our own options from the pocketsphinx ones, and add model
      * defaults the caller did not override. */
@@ -124,6 +193,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-partial_ms") == 0 && i + 1 < argc) {
             partial_ms = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "-cmn_prior") == 0 && i + 1 < argc) {
+            cmn_prior = argv[++i];
         } else {
             ps_argv[ps_argc++] = argv[i];
         }
@@ -159,10 +230,20 @@ int main(int argc, char **argv)
         return 3;
     }
 
+    cmn_t *cmn = ps_get_feat(ps)->cmn_struct;
+    float *cmn_buf = calloc((size_t)cmn->veclen + 1, sizeof(float));
+    if (cmn_prior != NULL) {
+        if (!parse_vector(cmn_prior, cmn_buf, cmn->veclen)) {
+            fprintf(stderr, "pocketsphinx-helper: -cmn_prior needs %d comma-separated numbers\n", (int)cmn->veclen);
+            return 2;
+        }
+        set_cmn(cmn, cmn_buf, CMN_WIN);
+    }
+
     long sample_rate = (long)cmd_ln_float32_r(config, "-samprate");
     long partial_samples = partial_ms > 0 ? sample_rate * partial_ms / 1000 : 0;
 
-    printf("{\"type\":\"ready\",\"loadMs\":%.1f}\n", now_ms() - t0);
+    printf("{\"type\":\"ready\",\"loadMs\":%.1f,\"cmnSize\":%d}\n", now_ms() - t0, (int)cmn->veclen);
     fflush(stdout);
 
     int16_t *audio = malloc(MAX_PAYLOAD);
@@ -237,6 +318,30 @@ int main(int argc, char **argv)
             printf("{\"type\":\"sync\",\"seq\":%u}\n", len >= 4 ? read_u32le(audio) : 0);
             fflush(stdout);
             break;
+        case 'M': {
+            size_t n = (size_t)cmn->veclen;
+            if (in_utt) {
+                emit_error("CMN set inside an utterance");
+                break;
+            }
+            if (len != n * 4 && len != (n + 1) * 4) {
+                emit_error("CMN set: wrong vector size");
+                break;
+            }
+            for (size_t i = 0; i < n; i++)
+                cmn_buf[i] = read_f32le((unsigned char *)audio + 4 * i);
+            float frames = len == (n + 1) * 4 ? read_f32le((unsigned char *)audio + 4 * n) : CMN_WIN;
+            /* Above the high-water mark sphinxbase would decay it at once anyway. */
+            if (!(frames >= 0 && frames <= CMN_WIN_HWM)) {
+                emit_error("CMN set: weight out of range");
+                break;
+            }
+            set_cmn(cmn, cmn_buf, frames);
+            break;
+        }
+        case 'G':
+            emit_cmn(len >= 4 ? read_u32le(audio) : 0, cmn);
+            break;
         case 'Q':
             goto done;
         default:
@@ -246,6 +351,7 @@ int main(int argc, char **argv)
     }
 done:
     free(last_partial);
+    free(cmn_buf);
     free(audio);
     free(ps_argv);
     ps_free(ps);
