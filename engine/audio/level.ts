@@ -22,3 +22,12 @@ export function dbfs(samples: Int16Array, floorDb = -100): number {
   if (level === 0) return floorDb;
   return Math.max(floorDb, 20 * Math.log10(level / FULL_SCALE));
 }
+
+/** A copy scaled so its largest sample sits at `peakDbfs` (re full scale); silence stays silence. */
+export function normalizePeak(samples: Int16Array, peakDbfs = -3): Int16Array {
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]));
+  if (peak === 0) return samples.slice();
+  const gain = (10 ** (peakDbfs / 20) * (FULL_SCALE - 1)) / peak;
+  return Int16Array.from(samples, (s) => Math.round(s * gain));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dbfs, rms } from '../../engine/audio/level.ts';
+import { dbfs, normalizePeak, rms } from '../../engine/audio/level.ts';
 import { sine } from './sine.ts';
 
 describe('level', () => {
@@ -21,5 +21,14 @@ describe('level', () => {
   it('clamps digital silence to a finite floor', () => {
     expect(dbfs(new Int16Array(160))).toBe(-100);
     expect(dbfs(new Int16Array(160), -90)).toBe(-90);
+  });
+
+  it('normalizePeak scales the loudest sample to the target and keeps the shape', () => {
+    const quiet = sine(440, 16000, 0.1, 1000);
+    const loud = normalizePeak(quiet, -6);
+    const peak = Math.max(...Array.from(loud, Math.abs));
+    expect(peak).toBe(Math.round(10 ** (-6 / 20) * 32767));
+    expect(dbfs(loud) - dbfs(quiet)).toBeCloseTo(20 * Math.log10(peak / 1000), 1);
+    expect(normalizePeak(new Int16Array(10))).toEqual(new Int16Array(10));
   });
 });

@@ -22,6 +22,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalizePeak } from '../../audio/level.ts';
 import { readWav } from '../../audio/wav.ts';
 import { FliteSynth } from '../flite/FliteSynth.ts';
 import { PocketsphinxRecognizer } from './PocketsphinxRecognizer.ts';
@@ -57,15 +58,6 @@ const ESPEAK_VOICES: ReadonlyArray<readonly [string, number, number]> = [
 ];
 
 const SAMPLE_RATE = 16_000;
-const PEAK = 10 ** (-3 / 20) * 32767;
-
-function normalisePeak(samples: Int16Array): Int16Array {
-  let peak = 1;
-  for (const s of samples) peak = Math.max(peak, Math.abs(s));
-  const gain = PEAK / peak;
-  return Int16Array.from(samples, (s) => Math.round(s * gain));
-}
-
 function espeak(dir: string, voice: string, wpm: number, pitch: number, text: string): Int16Array {
   const raw = join(dir, 'raw.wav');
   const out = join(dir, 'out.wav');
@@ -113,7 +105,7 @@ export async function measureCmnPrior(): Promise<{ prior: number[]; perVoice: Re
       let sum: number[] | undefined;
       let frames = 0;
       for (const text of SENTENCES) {
-        const stats = await clipStats(recognizer, normalisePeak(await synthesize(text)));
+        const stats = await clipStats(recognizer, normalizePeak(await synthesize(text)));
         sum ??= new Array<number>(stats.mean.length).fill(0);
         stats.mean.forEach((m, i) => (sum![i] += m * stats.frames));
         frames += stats.frames;
