@@ -6,9 +6,8 @@ import { closeSharedServices } from '../../engine/services/sharedServices.ts';
 import { runGraphOnWav } from '../../bin/runGraphOnWav.ts';
 import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';
 import { startLiveSession } from '../helpers/liveSession.ts';
+import { utterancePath } from './agentUtterances.ts';
 
-// Utterances the offline recogniser decodes exactly (see test/fixtures/agent/makeAgentFixtures.ts).
-const SPEECH = 'test/fixtures/agent';
 let weather: FakeOpenMeteo;
 let weatherUrl: string;
 
@@ -34,7 +33,7 @@ describe('the offline voice agent (graphs/voice-agent.json)', () => {
   it('CLI: turns a spoken weather question into a spoken answer naming Tokyo and its weather', async () => {
     const result = await runGraphOnWav({
       graphPath: 'graphs/voice-agent.json',
-      inPath: `${SPEECH}/weather-tokyo.wav`,
+      inPath: utterancePath('weather-tokyo.wav'),
       overrides: [`weather.baseUrl="${weatherUrl}"`, `weather.geocodingBaseUrl="${weatherUrl}"`],
       timeoutMs: 20_000,
     });
@@ -52,7 +51,7 @@ describe('the offline voice agent (graphs/voice-agent.json)', () => {
 
   it('runs WAV in → transcript → rules → weather tool call → speech out, frame by frame', async () => {
     const session = await startLiveSession(defaultGraph());
-    await session.say(`${SPEECH}/weather-tokyo.wav`);
+    await session.say(utterancePath('weather-tokyo.wav'));
     await session.until(() => session.output.some(({ frame }) => frame.type === 'bot.speaking.stopped'), 15_000, 'the bot to finish');
     const types = session.created.map((f) => f.type);
     const order = ['user.speaking.started', 'user.speaking.stopped', 'transcript.final', 'llm.context', 'llm.response.start', 'llm.tool.call', 'llm.tool.result', 'tts.text', 'audio.out', 'llm.response.end'];
@@ -71,11 +70,11 @@ describe('the offline voice agent (graphs/voice-agent.json)', () => {
 
   it('stops the bot when the user talks over it and keeps only what was heard', async () => {
     const session = await startLiveSession(defaultGraph());
-    await session.say(`${SPEECH}/tell-me-a-joke.wav`, 300);
+    await session.say(utterancePath('joke-rms.wav'), 300);
     await session.until(() => session.output.some(({ frame }) => frame.type === 'bot.speaking.started'), 15_000, 'the bot to start talking');
     await session.silence(700);
     const bargeInAt = performance.now();
-    await session.say(`${SPEECH}/weather-london.wav`, 0);
+    await session.say(utterancePath('weather-london.wav'), 0);
     const userDoneAt = performance.now();
     const stopped = session.output.find(({ frame, at }) => frame.type === 'bot.speaking.stopped' && at > bargeInAt);
     expect(stopped).toBeDefined();
