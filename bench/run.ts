@@ -1,10 +1,12 @@
 /** `npm run bench [suite…]`: runs every benchmark suite, or the ones named. */
 import { runEngineBench } from './suites/engine.ts';
+import { runLatencyBench } from './suites/latency.ts';
 import { runOfflineBench } from './suites/offline.ts';
 
 const suites: Record<string, () => Promise<unknown>> = {
   engine: runEngineBench,
   offline: runOfflineBench,
+  latency: runLatencyBench,
 };
 
 const wanted = process.argv.slice(2);

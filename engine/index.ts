@@ -13,6 +13,8 @@ export * from './graph/NodeRegistry.ts';
 export * from './graph/GraphRunner.ts';
 export * from './graph/HotReloader.ts';
 export * from './graph/pipeline.ts';
+export * from './graph/NodeLatency.ts';
+export * from './graph/estimateGraphLatency.ts';
 export * from './processors/transport/TransportInput.ts';
 export * from './processors/transport/PacedAudioOutput.ts';
 export * from './nodes/builtinNodes.ts';

@@ -50,9 +50,15 @@ export interface FramePayloads {
   cancel: { reason: string };
   interrupt: { reason: string };
   /** `speechStartedAt`: clock time the speech began in the audio (before the VAD's start delay). */
-  'user.speaking.started': { speechStartedAt?: number };
+  'user.speaking.started': {
+    speechStartedAt?: number;
+    /** How much earlier than the heard onset `speechStartedAt` was put so the recogniser hears the start (ms); the onset is `speechStartedAt + paddingMs`. */
+    paddingMs?: number;
+  };
   /** `speechEndedAt`: clock time the speech ended in the audio (before the VAD's stop delay). */
   'user.speaking.stopped': { speechEndedAt?: number };
+  /** The user has been silent for the VAD's `pauseSecs`, shorter than its stop delay: the turn may be ending. */
+  'user.speaking.paused': { speechEndedAt?: number };
   'bot.speaking.started': Record<string, never>;
   'bot.speaking.stopped': Record<string, never>;
   error: { message: string; source: string; fatal: boolean };
@@ -71,6 +77,10 @@ export interface FramePayloads {
   'transcript.final': { text: string };
   'text.input': { text: string };
   'llm.context': { messages: ChatMessage[] };
+  /** Start the LLM on a turn that is not confirmed yet; its output is held until an `llm.context` with the same messages. */
+  'llm.context.preemptive': { messages: ChatMessage[] };
+  /** The preemptive request is moot (the user went on): cancel it. */
+  'llm.context.discard': Record<string, never>;
   'llm.text': { text: string };
   'llm.tool.call': { calls: ChatToolCall[] };
   'llm.tool.result': { callId: string; name: string; result: string; isError: boolean };
@@ -94,6 +104,7 @@ const builtIn: Record<FrameType, FrameSpec> = {
   interrupt: { class: 'system', dropOnInterrupt: false, description: 'The user barged in: abort the bot response in flight' },
   'user.speaking.started': { class: 'system', dropOnInterrupt: false, description: 'VAD detected the start of user speech' },
   'user.speaking.stopped': { class: 'system', dropOnInterrupt: false, description: 'VAD detected the end of user speech' },
+  'user.speaking.paused': { class: 'system', dropOnInterrupt: false, description: 'VAD heard a short silence: the turn may be ending' },
   'bot.speaking.started': { class: 'system', dropOnInterrupt: false, description: 'First bot audio of a response left the output' },
   'bot.speaking.stopped': { class: 'system', dropOnInterrupt: false, description: 'Bot audio output stopped' },
   error: { class: 'system', dropOnInterrupt: false, description: 'A processor failed; travels upstream' },
@@ -112,6 +123,8 @@ const builtIn: Record<FrameType, FrameSpec> = {
   'transcript.final': { class: 'data', dropOnInterrupt: false, description: 'Final transcript of a user utterance' },
   'text.input': { class: 'data', dropOnInterrupt: false, description: 'Text typed by the user' },
   'llm.context': { class: 'data', dropOnInterrupt: true, description: 'Run the LLM on this conversation' },
+  'llm.context.preemptive': { class: 'data', dropOnInterrupt: true, description: 'Start the LLM early on a turn not yet confirmed; output held back' },
+  'llm.context.discard': { class: 'data', dropOnInterrupt: true, description: 'Cancel the preemptive LLM request' },
   'llm.text': { class: 'data', dropOnInterrupt: true, description: 'A chunk of LLM output text' },
   'llm.tool.call': { class: 'data', dropOnInterrupt: true, description: 'The LLM asked for tool calls' },
   'llm.tool.result': { class: 'data', dropOnInterrupt: true, description: 'A tool returned' },

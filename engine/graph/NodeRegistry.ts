@@ -4,6 +4,7 @@ import type { ConversationContext } from '../core/ConversationContext.ts';
 import type { FrameProcessor } from '../core/FrameProcessor.ts';
 import type { Logger } from '../core/Logger.ts';
 import type { Tool } from '../tools/Tool.ts';
+import type { LatencyDeclaration } from './NodeLatency.ts';
 import type { FrameTypeList, NodeCategory, NodeTypeInfo } from './NodeTypeInfo.ts';
 import type { ConfigIssue, NodeCatalogue } from './validateGraph.ts';
 
@@ -34,6 +35,12 @@ interface NodeTypeBase<S extends z.ZodObject> {
   /** Environment variables the node reads when set, e.g. a base URL override. Never secrets' values in graphs. */
   optionalEnv?: readonly string[];
   liveKeys?: ReadonlyArray<keyof z.output<S> & string>;
+  /**
+   * The hops this node adds between the end of the user's speech and the
+   * bot's first audio, for the editor's static estimate. `[]`: nothing
+   * measurable (a pass-through). Figures must say where they come from.
+   */
+  latency?: LatencyDeclaration<keyof z.output<S> & string>;
 }
 
 export interface ProcessorNodeType<S extends z.ZodObject = z.ZodObject> extends NodeTypeBase<S> {
@@ -115,6 +122,7 @@ export class NodeRegistry implements NodeCatalogue {
         credentials: def.credentials ?? [],
         liveKeys: def.liveKeys ?? [],
         acceptsTools: def.kind === 'processor' && def.acceptsTools === true,
+        ...(def.latency ? { latency: def.latency } : {}),
       };
       this.infoCache.set(type, info);
     }

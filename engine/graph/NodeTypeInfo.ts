@@ -3,6 +3,8 @@
  * `/api/node-types` returns these; the editor builds palettes, forms and
  * connection checks from them.
  */
+import type { LatencyDeclaration } from './NodeLatency.ts';
+
 export type NodeCategory = 'transport' | 'vad' | 'stt' | 'llm' | 'tool' | 'tts' | 's2s' | 'utility';
 
 /** Frame types a node consumes or produces; '*' means any. */
@@ -25,6 +27,8 @@ export interface NodeTypeInfo {
   liveKeys: readonly string[];
   /** Whether tool nodes can connect to this node's `tools` handle. */
   acceptsTools: boolean;
+  /** What the node adds to voice-to-voice latency; absent when the type does not say. */
+  latency?: LatencyDeclaration;
 }
 
 export function carries(list: FrameTypeList, frameType: string): boolean {

@@ -18,6 +18,8 @@ export class LatencyObserver {
   /** A turn whose reply was still playing when the next user turn began: it may yet be interrupted. */
   private playing: TurnRecord | undefined;
   private bargeInAt: number | undefined;
+  /** The user-turn aggregator is holding this turn open for more words (smart end of turn). */
+  private held: TurnRecord | undefined;
   private readonly seen = new Set<number>();
   private readonly listeners: Array<(record: TurnRecord) => void> = [];
 
@@ -48,11 +50,13 @@ export class LatencyObserver {
   private onCreated(frame: Frame, node: string, at: number): void {
     switch (frame.type) {
       case 'user.speaking.started': {
+        if (this.resumesHeldTurn()) return;
         if (this.playing) this.emit(this.playing);
         this.playing = undefined;
         if (this.current && this.botSpeaking) this.playing = this.current;
         else if (this.current) this.emit(this.current);
-        const start = frame.speechStartedAt ?? at;
+        // The onset as heard: the VAD reaches back further than that for the recogniser.
+        const start = frame.speechStartedAt === undefined ? at : frame.speechStartedAt + (frame.paddingMs ?? 0);
         this.current = { turn: ++this.turnCount, userSpeechStartAt: start, hops: {}, nodes: {}, ttfbMs: {}, tools: [], interrupted: false };
         return;
       }
@@ -68,6 +72,10 @@ export class LatencyObserver {
       case 'transcript.final':
         this.hop('sttFinalMs', node, at, true);
         if (this.current) this.current.userText = [this.current.userText, frame.text].filter(Boolean).join(' ');
+        return;
+      case 'llm.context':
+        this.held = undefined;
+        if (this.current && this.current.userTurnEndMs === undefined) this.current.userTurnEndMs = this.since(at);
         return;
       case 'llm.text':
         this.hop('llmFirstTokenMs', node, at);
@@ -87,12 +95,30 @@ export class LatencyObserver {
         return;
       }
       case 'metrics':
-        for (const m of frame.metrics) if (m.name === 'ttfb' && this.current) this.current.ttfbMs[m.source] ??= Math.round(m.value * 10) / 10;
+        for (const m of frame.metrics) {
+          if (!this.current) break;
+          if (m.name === 'ttfb') this.current.ttfbMs[m.source] ??= round(m.value);
+          if (m.name === 'endOfTurnHold') this.held = this.current;
+          if (m.name === 'endOfTurnHoldMs') this.current.endOfTurnHoldMs = round(m.value);
+          if (m.name === 'llmPreemptiveWaitMs') this.current.llmPreemptiveWaitMs ??= round(m.value);
+        }
         return;
       case 'interrupt':
         if (this.botSpeaking && this.playing) this.bargeInAt = this.current?.userSpeechStartAt ?? at;
         return;
     }
+  }
+
+  /**
+   * The user paused mid-sentence and went on: the aggregator kept it one turn
+   * (smart end of turn), so the record does too — its end of speech moves on.
+   */
+  private resumesHeldTurn(): boolean {
+    const turn = this.current;
+    if (!turn || this.held !== turn) return false;
+    this.held = undefined;
+    turn.userSpeechEndAt = undefined;
+    return true;
   }
 
   /** Frames leaving the graph through the output: what the user actually hears. */
@@ -141,7 +167,7 @@ export class LatencyObserver {
 }
 
 const TRACKED = new Set([
-  'user.speaking.started', 'user.speaking.stopped', 'transcript.final', 'llm.text', 'tts.text', 'audio.out',
+  'user.speaking.started', 'user.speaking.stopped', 'transcript.final', 'llm.context', 'llm.text', 'tts.text', 'audio.out',
   'llm.tool.call', 'llm.tool.result', 'metrics', 'interrupt',
 ]);
 

@@ -40,6 +40,17 @@ export interface TurnRecord {
   /** Time-to-first-byte each service reported during the turn, by node id. */
   ttfbMs: Record<string, number>;
   tools: ToolSpan[];
+  /** The user-turn aggregator closed the turn and asked the LLM (ms after end of speech): VAD wait, final text and any end-of-turn hold. */
+  userTurnEndMs?: number;
+  /** How long the smart end-of-turn check held an unfinished sentence open (ms). */
+  endOfTurnHoldMs?: number;
+  /**
+   * Preemptive generation: how long the turn still waited for the LLM after it
+   * was confirmed (the rest of the model's time to first token was spent
+   * during the VAD's stop delay). Absent when the turn had no usable
+   * preemptive request.
+   */
+  llmPreemptiveWaitMs?: number;
   /** First bot audio out − end of user speech. */
   voiceToVoiceMs?: number;
   /** The bot's reply was cut by the next user turn. */

@@ -47,12 +47,27 @@ export const openAILlmNode = defineProcessorNode({
     firstTokenTimeoutMs: z.number().int().min(500).max(60_000).default(8000).describe('Abandon (and retry) an attempt with no first token by then (ms)'),
     ...retries,
   }),
-  consumes: ['llm.context'],
+  consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
   produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
   liveKeys: ['model', 'systemPrompt', 'temperature', 'fallbackReply', 'maxToolSteps', 'firstTokenTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
   credentials: [OPENAI_KEY],
   optionalEnv: ['OPENAI_BASE_URL'],
   acceptsTools: true,
+  // Cloud figures: the provider's published number where there is one; the source says when there is not.
+  latency: [
+    {
+      stage: 'llm',
+      label: 'LLM first token',
+      typicalMs: 400,
+      source: 'OpenAI publishes no latency figures; ~0.4 s to first token is what Artificial Analysis’ public benchmarks show for GPT-4o-class models on OpenAI’s API. Local servers (Ollama, vLLM) differ: talk to the graph to measure',
+    },
+    {
+      stage: 'sentence',
+      label: 'First sentence',
+      typicalMs: 180,
+      source: 'a first sentence of ~12 tokens streamed at 60–80 tokens/s (public output-speed measurements of gpt-4o-mini)',
+    },
+  ],
   create: (config, ctx) => new OpenAILlm(ctx.nodeId, ctx.session.conversation, config, openAIConnection(config, ctx)),
 });
 
@@ -75,6 +90,14 @@ export const openAITtsNode = defineProcessorNode({
   liveKeys: ['model', 'voice', 'instructions', 'speed', 'firstByteTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
   credentials: [OPENAI_KEY],
   optionalEnv: ['OPENAI_BASE_URL'],
+  latency: [
+    {
+      stage: 'tts',
+      label: 'TTS first audio',
+      typicalMs: 500,
+      source: 'OpenAI publishes no time-to-first-audio figure for /audio/speech; 500 ms is a rough figure for streamed PCM, not measured here — talk to the graph to measure it',
+    },
+  ],
   create: (config, ctx) => new OpenAITts(ctx.nodeId, config, openAIConnection(config, ctx)),
 });
 
@@ -99,6 +122,14 @@ export const openAISttNode = defineProcessorNode({
   liveKeys: ['model', 'language', 'prompt', 'minSegmentMs', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
   credentials: [OPENAI_KEY],
   optionalEnv: ['OPENAI_BASE_URL'],
+  latency: [
+    {
+      stage: 'stt',
+      label: 'STT final',
+      typicalMs: 700,
+      source: 'OpenAI publishes no latency figure for /audio/transcriptions; the utterance is sent only at the VAD stop, so the whole request is on the path. 700 ms is a rough figure for a few seconds of audio, not measured here',
+    },
+  ],
   create: (config, ctx) => new OpenAIStt(ctx.nodeId, config, openAIConnection(config, ctx)),
 });
 
@@ -124,6 +155,21 @@ export const openAIRealtimeNode = defineProcessorNode({
   credentials: [OPENAI_KEY],
   optionalEnv: ['OPENAI_BASE_URL'],
   acceptsTools: true,
+  latency: [
+    {
+      stage: 'vad',
+      label: 'Server VAD silence',
+      fromConfig: { key: 'silenceDurationMs' },
+      typicalMs: 500,
+      source: 'config.silenceDurationMs: the server waits this much silence before it answers',
+    },
+    {
+      stage: 'llm',
+      label: 'Model first audio',
+      typicalMs: 320,
+      source: 'OpenAI’s GPT-4o announcement and system card: answers audio in 232 ms at best, 320 ms on average',
+    },
+  ],
   create: (config, ctx) => new OpenAIRealtime(ctx.nodeId, config, openAIConnection(config, ctx), ctx.session.conversation),
 });
 
@@ -155,6 +201,14 @@ export const deepgramSttNode = defineProcessorNode({
   produces: ['audio.in', 'transcript.interim', 'transcript.final', 'metrics'],
   liveKeys: ['keepAliveMs', 'maxBufferedMs', 'reconnectDelayMs'],
   credentials: [DEEPGRAM_KEY],
+  latency: [
+    {
+      stage: 'stt',
+      label: 'STT final',
+      typicalMs: 300,
+      source: 'Deepgram publishes sub-300 ms streaming latency for Nova-3; the node sends Finalize at the VAD stop, so one such answer is on the path. 300 ms is the published bound',
+    },
+  ],
   create: (config, ctx) => new DeepgramStt(ctx.nodeId, config, { apiKey: ctx.credentials[DEEPGRAM_KEY], baseUrl: config.baseUrl }),
 });
 
@@ -173,6 +227,14 @@ export const deepgramTtsNode = defineProcessorNode({
   produces: ['tts.start', 'tts.text', 'audio.out', 'tts.stop', 'metrics'],
   liveKeys: ['model', 'sampleRate', 'firstByteTimeoutMs'],
   credentials: [DEEPGRAM_KEY],
+  latency: [
+    {
+      stage: 'tts',
+      label: 'TTS first audio',
+      typicalMs: 200,
+      source: 'Deepgram publishes sub-200 ms time to first byte for Aura-2 (about 90 ms in steady state)',
+    },
+  ],
   create: (config, ctx) => new DeepgramTts(ctx.nodeId, config, { apiKey: ctx.credentials[DEEPGRAM_KEY], baseUrl: config.baseUrl }),
 });
 

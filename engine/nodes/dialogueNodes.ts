@@ -17,10 +17,23 @@ export const userTurnNode = defineProcessorNode({
     minDurationMs: z.number().int().min(0).max(3000).default(300).describe('minDuration: speech needed to interrupt (ms)'),
     minWords: z.number().int().min(1).max(10).default(2).describe('minWords: recognised words needed to interrupt'),
     finalTimeoutMs: z.number().int().min(0).max(5000).default(1000).describe('Wait for the final transcript after end of speech (ms)'),
+    endOfTurn: z.enum(['vad', 'smart']).default('vad').describe('vad: the turn ends when the VAD hears silence. smart: also checks the words — a sentence left hanging ("and", "um", "to") waits a little longer'),
+    incompleteExtraMs: z.number().int().min(0).max(3000).default(600).describe('smart: extra wait after an unfinished sentence (ms)'),
+    preemptiveGeneration: z.boolean().default(false).describe('Start the LLM when the VAD hears a pause (its pauseSecs), before the turn is confirmed; the answer is held back until the turn ends with the same words, else cancelled. Faster replies, more LLM requests'),
   }),
-  consumes: ['transcript.final', 'transcript.interim', 'text.input', 'user.speaking.started', 'user.speaking.stopped'],
-  produces: ['llm.context', 'interrupt'],
-  liveKeys: ['interruption', 'minDurationMs', 'minWords', 'finalTimeoutMs'],
+  consumes: ['transcript.final', 'transcript.interim', 'text.input', 'user.speaking.started', 'user.speaking.paused', 'user.speaking.stopped'],
+  produces: ['llm.context', 'llm.context.preemptive', 'llm.context.discard', 'interrupt', 'metrics'],
+  liveKeys: ['interruption', 'minDurationMs', 'minWords', 'finalTimeoutMs', 'endOfTurn', 'incompleteExtraMs', 'preemptiveGeneration'],
+  latency: [
+    {
+      stage: 'turn',
+      label: 'End-of-turn check',
+      when: { endOfTurn: 'smart' },
+      typicalMs: 0,
+      upToFromConfig: { key: 'incompleteExtraMs' },
+      source: 'smart end of turn: a complete sentence is not held (bench: turnEndSmartMs = turnEndVadMs); one that sounds unfinished waits config.incompleteExtraMs more',
+    },
+  ],
   create: (config, ctx) => new UserTurnAggregator(ctx.nodeId, ctx.session.conversation, config),
 });
 
@@ -32,6 +45,7 @@ export const assistantTurnNode = defineProcessorNode({
   config: z.object({}),
   consumes: ['llm.text', 'llm.response.start', 'llm.response.end', 'bot.spoken'],
   produces: [],
+  latency: [],
   create: (_config, ctx) => new AssistantTurnAggregator(ctx.nodeId, ctx.session.conversation),
 });
 
@@ -43,6 +57,8 @@ export const sentenceNode = defineProcessorNode({
   config: z.object({}),
   consumes: ['llm.text', 'llm.response.end'],
   produces: ['tts.text'],
+  // Cutting text costs microseconds; the wait for a whole sentence depends on how fast the LLM streams, so LLM nodes declare it.
+  latency: [],
   create: (_config, ctx) => new SentenceAggregator(ctx.nodeId),
 });
 
@@ -70,10 +86,18 @@ export const rulesLlmNode = defineProcessorNode({
     fallbackReply: z.string().default('Sorry, something went wrong on my side.'),
     maxToolSteps: z.number().int().min(0).max(10).default(3),
   }),
-  consumes: ['llm.context'],
+  consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
   produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
   liveKeys: ['persona', 'systemPrompt', 'intents', 'fallback', 'fallbackReply', 'maxToolSteps'],
   acceptsTools: true,
+  latency: [
+    {
+      stage: 'llm',
+      label: 'LLM first token',
+      typicalMs: 1,
+      source: 'an in-process pattern match, no network; the reply comes whole, so its first sentence is ready at once. Tool turns add the tool’s time',
+    },
+  ],
   create: (config, ctx) => new RulesLlm(ctx.nodeId, ctx.session.conversation, config),
 });
 

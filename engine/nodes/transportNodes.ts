@@ -11,6 +11,8 @@ export const transportInputNode = defineProcessorNode({
   config: z.object({}),
   consumes: [],
   produces: ['audio.in', 'text.input'],
+  // Audio enters as it is captured; the turn's clock starts at the end of speech.
+  latency: [],
   create: (_config, ctx) => new TransportInput(ctx.nodeId),
 });
 
@@ -25,5 +27,13 @@ export const transportOutputNode = defineProcessorNode({
   consumes: ['*'],
   produces: ['audio.out', 'bot.speaking.started', 'bot.speaking.stopped'],
   liveKeys: ['maxAheadMs'],
+  latency: [
+    {
+      stage: 'output',
+      label: 'Output',
+      typicalMs: 0,
+      source: 'the first chunk goes to the transport as soon as it arrives; maxAheadMs only bounds how far later chunks run ahead (bench: engineOverheadMsPerTurn 0.4 ms for every engine hop together). The client’s own playback buffer is not included',
+    },
+  ],
   create: (config, ctx) => new PacedAudioOutput(ctx.nodeId, { maxAheadMs: config.maxAheadMs, chunkMs: 20 }),
 });

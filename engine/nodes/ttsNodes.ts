@@ -18,6 +18,14 @@ export const fliteTtsNode = defineProcessorNode({
   consumes,
   produces,
   liveKeys: ['voice', 'rate'],
+  latency: [
+    {
+      stage: 'tts',
+      label: 'TTS first audio',
+      typicalMs: 160,
+      source: 'bench offline: ttsFirstAudioMs 100–166 ms over three runs on 2 EPYC cores; 160 ms is the median run',
+    },
+  ],
   create: (config, ctx) => new FliteTts(ctx.nodeId, config),
 });
 
@@ -34,5 +42,13 @@ export const espeakTtsNode = defineProcessorNode({
   consumes,
   produces,
   liveKeys: ['voice', 'wordsPerMinute', 'pitch'],
+  latency: [
+    {
+      stage: 'tts',
+      label: 'TTS first audio',
+      typicalMs: 60,
+      source: 'espeak-ng renders a whole sentence before it plays: 30–90 ms for a 9-word sentence (time espeak-ng --stdout on 2 EPYC cores; not yet a bench figure)',
+    },
+  ],
   create: (config, ctx) => new EspeakTts(ctx.nodeId, config),
 });

@@ -6,6 +6,7 @@ import { applyGraph, type NodeChange } from '../../engine/graph/HotReloader.ts';
 import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
 import { TRANSPORT_OUTPUT } from '../../engine/graph/validateGraph.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
+import { writeTurnJournal } from '../../engine/metrics/TurnJournal.ts';
 import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
 import { SeenFrameIds } from './SeenFrameIds.ts';
 
@@ -36,6 +37,8 @@ export interface SessionOptions {
   /** How long a reload waits for the bot to stop speaking before replacing processors. */
   quietTimeoutMs: number;
   audioOutSampleRate?: number;
+  /** When set, the session's turn records are appended to `<dir>/<session id>.jsonl` when it ends. */
+  turnLogDir?: string;
 }
 
 interface SessionEvents {
@@ -84,7 +87,11 @@ export class Session extends EventEmitter<SessionEvents> {
       sessionId: options.id,
       audioOutSampleRate: options.audioOutSampleRate,
     });
-    this.latency.onTurn((record) => this.emit('turn', record));
+    this.latency.onTurn((record) => {
+      // One structured line per turn: the waterfall, voice-to-voice, barge-in.
+      this.logger.info({ turn: record }, 'turn');
+      this.emit('turn', record);
+    });
     this.stopObserving = this.runner.observeHops((hop) => {
       this.latency.observe(hop);
       if (this.seen.firstSighting(hop.frame.id)) this.onFrame(hop.frame);
@@ -147,6 +154,16 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     this.emit('ended', reason);
     this.removeAllListeners();
+    this.writeTurnLog();
+  }
+
+  private writeTurnLog(): void {
+    const dir = this.options.turnLogDir;
+    if (!dir) return;
+    writeTurnJournal(dir, this.id, this.latency.records, { session: this.id, graph: this.graphName }).then(
+      (file) => file && this.logger.info({ file, turns: this.latency.records.length }, 'turn log written'),
+      (error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'turn log could not be written'),
+    );
   }
 
   private onFrame(frame: Frame): void {

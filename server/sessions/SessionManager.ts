@@ -53,6 +53,7 @@ export class SessionManager extends EventEmitter<ManagerEvents> {
       env: this.options.env,
       logger: this.options.logger,
       quietTimeoutMs: this.options.quietTimeoutMs ?? 5000,
+      turnLogDir: this.options.env.PARLEY_TURN_LOG_DIR || undefined,
     });
     this.sessions.set(session.id, session);
     session.once('ended', (reason) => {

@@ -73,7 +73,8 @@ describe('LatencyObserver', () => {
     await userSays(500, 300);
     await clock.advance(1000); // bot is talking now
     const bargeInStart = clock.now();
-    runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: bargeInStart - 64 }));
+    // The VAD heard the onset 64 ms ago and reaches 200 ms further back for the recogniser: that padding is not latency.
+    runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: bargeInStart - 64 - 200, paddingMs: 200 }));
     await clock.advance(10);
     runner.push(runner.createFrame('interrupt', { reason: 'barge-in' }));
     await clock.advance(500);

@@ -66,4 +66,18 @@ describe('PacedAudioOutput', () => {
     expect(h.downstream('end')).toHaveLength(1);
     expect(sentMs(h)).toBe(300);
   });
+
+  it('keeps one timer however many frames queue up behind the audio (the microphone passes through while the bot speaks)', async () => {
+    const h = new ProcessorHarness(new PacedAudioOutput('out'));
+    await h.start();
+    await h.send(h.frame('audio.out', { audio: audio(1000), sampleRate: RATE }));
+    for (let i = 0; i < 25; i++) {
+      await h.send(h.frame('audio.in', { audio: new Int16Array(320), sampleRate: 16000 }));
+      await h.advance(20);
+      expect(h.clock.pendingTimers).toBe(1);
+    }
+    await h.advance(1000);
+    expect(sentMs(h)).toBe(1000);
+    expect(h.downstream('audio.in')).toHaveLength(25); // in order, after the audio before them
+  });
 });

@@ -9,6 +9,8 @@ export interface ListenSession {
   query: URLSearchParams;
   authorization: string | undefined;
   audioBytes: number;
+  /** Binary (audio) messages received: how the client packs its audio. */
+  audioMessages: number;
   /** Text messages from the client (`Finalize`, `KeepAlive`, `CloseStream`), in order. */
   controls: string[];
   closed: boolean;
@@ -116,12 +118,13 @@ export class FakeDeepgram {
   }
 
   private listen(ws: WebSocket, query: URLSearchParams, authorization: string | undefined): void {
-    const session: ListenSession = { socket: ws, query, authorization, audioBytes: 0, controls: [], closed: false };
+    const session: ListenSession = { socket: ws, query, authorization, audioBytes: 0, audioMessages: 0, controls: [], closed: false };
     this.listens.push(session);
     ws.on('close', () => (session.closed = true));
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         session.audioBytes += (data as Buffer).length;
+        session.audioMessages++;
         return;
       }
       const message = JSON.parse(data.toString()) as { type: string };

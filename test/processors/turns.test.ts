@@ -34,6 +34,72 @@ describe('UserTurnAggregator', () => {
     expect(conversation.messages).toEqual([{ role: 'user', content: 'late words' }]);
   });
 
+  describe('a final transcript that arrives after finalTimeoutMs (late STT)', () => {
+    it('is answered at once when nothing happened since the turn ended, not attached to the next turn', async () => {
+      const { h, conversation } = await userTurns({ finalTimeoutMs: 500 });
+      await h.send(h.frame('user.speaking.started', {}));
+      await h.send(h.frame('user.speaking.stopped', {}));
+      await h.advance(500); // the wait for the final ends: nothing to answer yet
+      expect(h.downstream('llm.context')).toHaveLength(0);
+      await h.advance(200);
+      await h.send(h.frame('transcript.final', { text: 'what is the weather' }));
+      expect(conversation.messages).toEqual([{ role: 'user', content: 'what is the weather' }]);
+      expect(h.downstream('llm.context')).toHaveLength(1);
+
+      // The next turn is its own turn, with only its own words.
+      await h.send(h.frame('user.speaking.started', {}));
+      await h.send(h.frame('transcript.final', { text: 'thank you' }));
+      await h.send(h.frame('user.speaking.stopped', {}));
+      expect(conversation.messages).toEqual([{ role: 'user', content: 'what is the weather' }, { role: 'user', content: 'thank you' }]);
+    });
+
+    it('joins the turn being spoken when the user has started again (a final carries no utterance id)', async () => {
+      const { h, conversation } = await userTurns({ finalTimeoutMs: 500 });
+      await h.send(h.frame('user.speaking.started', {}));
+      await h.send(h.frame('user.speaking.stopped', {}));
+      await h.advance(600);
+      await h.send(h.frame('user.speaking.started', {}));
+      await h.send(h.frame('transcript.final', { text: 'stale words' }));
+      await h.send(h.frame('transcript.final', { text: 'fresh words' }));
+      await h.send(h.frame('user.speaking.stopped', {}));
+      // Words that arrive while the user speaks belong to the turn being spoken: none is lost, none answered twice.
+      expect(conversation.messages).toEqual([{ role: 'user', content: 'stale words fresh words' }]);
+      await h.advance(2000);
+      expect(h.downstream('llm.context')).toHaveLength(1);
+    });
+
+    it('is dropped when the bot has started speaking since (a reply to something else)', async () => {
+      const { h, conversation, botSpeaking } = await userTurns({ finalTimeoutMs: 500 });
+      await h.send(h.frame('user.speaking.started', {}));
+      await h.send(h.frame('user.speaking.stopped', {}));
+      await h.advance(600);
+      await botSpeaking();
+      await h.send(h.frame('transcript.final', { text: 'late words' }));
+      expect(conversation.messages).toEqual([]);
+      await h.send(h.frame('bot.speaking.stopped', {}), 'upstream');
+      await h.send(h.frame('user.speaking.started', {}));
+      await h.send(h.frame('transcript.final', { text: 'next question' }));
+      await h.send(h.frame('user.speaking.stopped', {}));
+      expect(conversation.messages).toEqual([{ role: 'user', content: 'next question' }]);
+    });
+
+    it('is dropped after speech that never qualified as a barge-in (a cough over the bot)', async () => {
+      const { h, conversation, botSpeaking } = await userTurns({ interruption: 'minDuration', minDurationMs: 300 });
+      await botSpeaking();
+      await h.send(h.frame('user.speaking.started', {}));
+      await h.advance(100);
+      await h.send(h.frame('user.speaking.stopped', {}));
+      await h.advance(50);
+      await h.send(h.frame('transcript.final', { text: 'uh' }));
+      await h.send(h.frame('bot.speaking.stopped', {}), 'upstream');
+      await h.send(h.frame('user.speaking.started', {}));
+      await h.send(h.frame('transcript.final', { text: 'tell me a joke' }));
+      await h.send(h.frame('user.speaking.stopped', {}));
+      expect(conversation.messages).toEqual([{ role: 'user', content: 'tell me a joke' }]);
+      expect(h.downstream('interrupt')).toHaveLength(1); // only the real turn's
+    });
+  });
+
   it('immediate: interrupts a speaking bot as soon as the user starts', async () => {
     const { h, botSpeaking } = await userTurns();
     await botSpeaking();

@@ -18,6 +18,16 @@ describe('VadStateMachine', () => {
     expect(feed('xx__x', 160)).toEqual([]); // a short pause is not the end
     expect(feed('_____', 260)).toEqual([{ kind: 'stopped', speechEndedAt: 260 }]);
   });
+
+  it('reports a pause once per silence, after pauseSecs and before the stop', () => {
+    const vad = new VadStateMachine({ confidence: 0.5, startSecs: 0.04, stopSecs: 0.1, pauseSecs: 0.04, minVolume: -60 });
+    const feed = (pattern: string, t0: number) => [...pattern].map((c, i) => vad.update(c === 'x', 20, t0 + (i + 1) * 20)).filter(Boolean);
+    expect(feed('xx', 0)).toEqual([{ kind: 'started', speechStartedAt: 0 }]);
+    expect(feed('___x', 40)).toEqual([{ kind: 'paused', speechEndedAt: 40 }]); // the user went on: no stop
+    expect(feed('_____', 120)).toEqual([{ kind: 'paused', speechEndedAt: 120 }, { kind: 'stopped', speechEndedAt: 120 }]);
+    const noPause = new VadStateMachine({ confidence: 0.5, startSecs: 0.04, stopSecs: 0.1, pauseSecs: 0, minVolume: -60 });
+    expect([...'xx_____'].map((c, i) => noPause.update(c === 'x', 20, (i + 1) * 20)).filter(Boolean).map((t) => t!.kind)).toEqual(['started', 'stopped']);
+  });
 });
 
 /** 20 ms of tone (speech stand-in) or silence at 16 kHz. */

@@ -9,6 +9,7 @@ import { captureLogger, framesAsText, TEST_KEY, waitFor } from './providerTestKi
 const SETTINGS: DeepgramSttSettings = {
   model: 'nova-3', language: 'en-US', smartFormat: true, endpointingMs: 300, utteranceEndMs: 1000, keyterms: ['Parley'],
   keepAliveMs: 4000, maxBufferedMs: 2000, reconnectDelayMs: 500,
+  sendChunkMs: 20, // every 20 ms chunk is its own message here; packets are tested on their own
 };
 
 const texts = (frames: Frame[], type: 'transcript.final' | 'transcript.interim') => frames.flatMap((f) => (f.type === type ? [f.text] : []));
@@ -43,6 +44,20 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     for (let i = 0; i < 5; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
     await waitFor(undefined, () => session.audioBytes === 5 * 640);
     expect(h.downstream('audio.in')).toHaveLength(5); // passes on
+  });
+
+  it('sends audio in packets of sendChunkMs, and flushes the rest before Finalize when the user stops', async () => {
+    const { h, stt } = await setUp({ finalizeTranscripts: ['hello'] }, { sendChunkMs: 60 });
+    await waitFor(undefined, () => stt.isOpen);
+    const session = fake.listens[0];
+    for (let i = 0; i < 5; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
+    await waitFor(undefined, () => session.audioBytes === 3 * 640); // one 60 ms packet; 40 ms wait for the next
+    expect(session.audioMessages).toBe(1);
+    await h.send(h.frame('user.speaking.stopped', {}));
+    await waitFor(undefined, () => h.downstream('transcript.final').length === 1);
+    expect(session.audioBytes).toBe(5 * 640);
+    expect(session.audioMessages).toBe(2);
+    expect(session.controls).toEqual(['Finalize']);
   });
 
   it('turns interim results into transcript.interim and is_final into transcript.final; Finalize on VAD stop flushes', async () => {

@@ -138,6 +138,11 @@ describe('graph REST API', () => {
       expect(types.find((x) => x.type === 'test.keyed')).toMatchObject({ credentials: ['TEST_API_KEY'], credentialsPresent: { TEST_API_KEY: true } });
       expect(types.find((x) => x.type === 'test.echo-bot')).toMatchObject({ credentialsPresent: {}, liveKeys: ['prefix'], configSchema: expect.any(Object) });
       expect(JSON.stringify(body)).not.toContain('sk-secret-value-123');
+      // Latency declarations travel as data, for the editor's static estimate; a type without one has none.
+      expect(types.find((x) => x.type === 'vad.silero')!.latency).toEqual([
+        expect.objectContaining({ stage: 'vad', fromConfig: { key: 'stopSecs', scale: 1000, stepMs: 32 }, typicalMs: 320, source: expect.stringMatching(/stopSecs/) }),
+      ]);
+      expect(types.find((x) => x.type === 'test.echo-bot')).not.toHaveProperty('latency');
     } finally {
       await t2.close();
     }

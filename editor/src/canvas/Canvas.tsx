@@ -2,7 +2,7 @@
  * The graph canvas. nodeTypes/edgeTypes are module constants (React Flow
  * re-mounts every node when they change identity).
  */
-import { useCallback, useEffect, type DragEvent } from 'react';
+import { useCallback, type DragEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -26,6 +26,7 @@ import { FrameEdge } from './FrameEdge.tsx';
 import { ConnectionHint } from './ConnectionHint.tsx';
 import { CATEGORY_COLORS } from './categoryIcons.ts';
 import { PALETTE_MIME } from './paletteMime.ts';
+import { useFitViewOnLoad } from './useFitViewOnLoad.ts';
 
 const nodeTypes: NodeTypes = { agent: AgentNode };
 const edgeTypes: EdgeTypes = { frames: FrameEdge };
@@ -47,11 +48,8 @@ export function Canvas() {
   const { onNodesChange, onEdgesChange } = editorStore.getState();
   const flow = useReactFlow<AgentFlowNode, FrameFlowEdge>();
 
-  useEffect(() => {
-    // Wait a frame so the new nodes are measured before fitting.
-    const t = setTimeout(() => void flow.fitView({ padding: 0.15, duration: 200 }), 50);
-    return () => clearTimeout(t);
-  }, [loadCount, flow]);
+  const fitLoadedGraph = useCallback(() => void flow.fitView({ padding: 0.15, duration: 200 }), [flow]);
+  useFitViewOnLoad(loadCount, nodes, fitLoadedGraph);
 
   const onConnect = useCallback((connection: Connection) => {
     const verdict = editorStore.getState().connect(connection);

@@ -10,6 +10,7 @@ import { useStore } from 'zustand';
 import { TOOLS_HANDLE, type GraphDocument } from '../../../engine/graph/GraphDocument.ts';
 import { outgoingFrameTypes, validateGraph, type GraphIssue } from '../../../engine/graph/validateGraph.ts';
 import { edgeFrameTypes } from '../../../engine/graph/NodeTypeInfo.ts';
+import { estimateGraphLatency, type LatencyEstimate } from '../../../engine/graph/estimateGraphLatency.ts';
 import type { EditorCatalogue } from '../catalogue/createCatalogue.ts';
 import { dominantFamily, TOOLS_FAMILY } from '../catalogue/frameColors.ts';
 import { copySelection, pasteClipboard, type ClipboardContent } from '../graph/clipboard.ts';
@@ -40,6 +41,8 @@ export interface EditorState {
   issuesByNode: Record<string, GraphIssue[]>;
   /** Frame types leaving each node (for connection checks); null while the flow has a cycle. */
   leaving: Map<string, Set<string>> | null;
+  /** Static voice-to-voice estimate of the graph as edited; null until node types load. */
+  latency: LatencyEstimate | null;
   dirty: boolean;
   canUndo: boolean;
   canRedo: boolean;
@@ -90,7 +93,7 @@ export function createEditorStore() {
       const dirty = JSON.stringify(doc) !== savedJson;
       const canUndo = history.canUndo();
       const canRedo = history.canRedo();
-      if (!catalogue) return { nodes, edges, dirty, canUndo, canRedo };
+      if (!catalogue) return { nodes, edges, dirty, canUndo, canRedo, latency: null };
       const result = validateGraph(doc, catalogue);
       const errors = result.ok ? [] : result.errors;
       const warnings = result.warnings;
@@ -121,7 +124,9 @@ export function createEditorStore() {
         if (old && old.color === color && old.problem === problem && old.types.join() === carried.join()) return e;
         return { ...e, data: { types: carried, color, ...(problem ? { problem } : {}) } };
       });
-      return { nodes, edges: nextEdges, errors, warnings, issuesByNode, leaving, dirty, canUndo, canRedo };
+      // Derived here, not in the panel: edits that matter pass through derive, drag frames do not.
+      const latency = estimateGraphLatency(doc, catalogue.types);
+      return { nodes, edges: nextEdges, errors, warnings, issuesByNode, leaving, latency, dirty, canUndo, canRedo };
     };
 
     const snapshot = (): Snapshot<AgentFlowNode, FrameFlowEdge> => ({ nodes: get().nodes, edges: get().edges, meta: get().meta });
@@ -149,6 +154,7 @@ export function createEditorStore() {
       warnings: [],
       issuesByNode: {},
       leaving: null,
+      latency: null,
       dirty: false,
       canUndo: false,
       canRedo: false,

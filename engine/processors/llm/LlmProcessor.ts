@@ -4,6 +4,7 @@ import type { ChatMessage, ChatToolCall, Frame } from '../../core/frames.ts';
 import type { ToolHost } from '../../graph/NodeRegistry.ts';
 import { runToolCalls } from '../../tools/runToolCalls.ts';
 import type { Tool } from '../../tools/Tool.ts';
+import { PreemptiveResponse } from './PreemptiveResponse.ts';
 
 export type LlmDelta =
   | { type: 'text'; text: string }
@@ -29,6 +30,8 @@ export interface LlmSettings {
  */
 export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
   protected tools: Tool[] = [];
+  /** A request started on `llm.context.preemptive`, waiting for its turn to be confirmed. */
+  private preemptive: PreemptiveResponse | undefined;
 
   constructor(
     id: string,
@@ -46,23 +49,65 @@ export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
   protected abstract generate(messages: ChatMessage[], tools: readonly Tool[], signal: AbortSignal): AsyncIterable<LlmDelta>;
 
   protected override process(frame: Frame, direction: Direction): void | Promise<void> {
-    if (frame.type === 'llm.context' && direction === 'downstream') return this.respond();
+    if (direction === 'downstream') {
+      if (frame.type === 'llm.context') return this.respond(this.takePreemptive(frame.messages));
+      // Handled synchronously so the confirming `llm.context` is not queued behind the request.
+      if (frame.type === 'llm.context.preemptive') return this.preempt(frame.messages);
+      if (frame.type === 'llm.context.discard') return this.dropPreemptive('withdrawn');
+    }
     this.push(frame, direction);
+  }
+
+  protected override onStop(): void {
+    this.dropPreemptive('session ended');
+  }
+
+  private preempt(messages: ChatMessage[]): void {
+    this.dropPreemptive('superseded');
+    const request = this.requestMessages(messages);
+    this.preemptive = new PreemptiveResponse(messages, (signal) => this.generate(request, this.tools, signal), this.signal, this.clock);
+  }
+
+  /** The preemptive request if it answers `messages`; any other is cancelled. */
+  private takePreemptive(messages: readonly ChatMessage[]): PreemptiveResponse | undefined {
+    const preemptive = this.preemptive;
+    this.preemptive = undefined;
+    if (!preemptive) return undefined;
+    if (preemptive.answers(messages)) return preemptive;
+    preemptive.discard();
+    this.logger.debug({ node: this.id }, 'preemptive response discarded: the confirmed turn differs');
+    return undefined;
+  }
+
+  private dropPreemptive(reason: string): void {
+    if (!this.preemptive) return;
+    this.preemptive.discard();
+    this.preemptive = undefined;
+    this.logger.debug({ node: this.id, reason }, 'preemptive response discarded');
+  }
+
+  /** What the model is sent for `messages`: the system prompt of the moment in front. */
+  private requestMessages(messages: readonly ChatMessage[]): ChatMessage[] {
+    const rest = messages.filter((m) => m.role !== 'system');
+    return this.settings.systemPrompt ? [{ role: 'system', content: this.settings.systemPrompt }, ...rest] : [...rest];
   }
 
   protected override onSettings(settings: Record<string, unknown>): void {
     this.settings = { ...this.settings, ...pickKnown(settings, this.settings) };
   }
 
-  private async respond(): Promise<void> {
+  /** Answers the conversation; the first model call is `preemptive`'s when one was started for this turn. */
+  private async respond(preemptive?: PreemptiveResponse): Promise<void> {
     const signal = this.signal;
-    const startedAt = this.clock.now();
+    const confirmedAt = this.clock.now();
+    const startedAt = preemptive?.startedAt ?? confirmedAt;
     let firstOutput = true;
     this.push(this.frame('llm.response.start', {}));
     try {
       for (let step = 0; ; step++) {
         const calls: ChatToolCall[] = [];
-        for await (const delta of this.generate(this.conversation.withSystemPrompt(this.settings.systemPrompt), this.tools, signal)) {
+        const stream = step === 0 && preemptive ? preemptive.deltas() : this.generate(this.conversation.withSystemPrompt(this.settings.systemPrompt), this.tools, signal);
+        for await (const delta of stream) {
           if (signal.aborted) return;
           if (delta.type === 'usage') {
             this.pushMetric('llm.usage', delta.promptTokens + delta.completionTokens, { promptTokens: delta.promptTokens, completionTokens: delta.completionTokens });
@@ -70,7 +115,13 @@ export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
           }
           if (firstOutput) {
             firstOutput = false;
-            this.pushMetric('ttfb', this.clock.now() - startedAt);
+            const now = this.clock.now();
+            // The model's own time to first token, from its request, preemptive or not.
+            this.pushMetric('ttfb', (preemptive?.firstOutputAt ?? now) - startedAt);
+            if (preemptive) {
+              // What the turn still waited for the model after it was confirmed: the rest was hidden behind the VAD's stop delay.
+              this.pushMetric('llmPreemptiveWaitMs', now - confirmedAt, { heldMs: Math.max(0, confirmedAt - (preemptive.firstOutputAt ?? now)) });
+            }
           }
           if (delta.type === 'text') this.push(this.frame('llm.text', { text: delta.text }));
           else calls.push(...delta.calls);

@@ -1,4 +1,5 @@
 import type { Deepgram, DeepgramClient } from '@deepgram/sdk';
+import { AudioCoalescer } from '../../audio/AudioCoalescer.ts';
 import type { TimerHandle } from '../../core/Clock.ts';
 import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
 import type { Frame, FrameOf } from '../../core/frames.ts';
@@ -23,7 +24,16 @@ export interface DeepgramSttSettings {
   maxBufferedMs: number;
   /** Wait this long before reconnecting after a failure (ms). */
   reconnectDelayMs: number;
+  /**
+   * Audio is sent in packets of at least this much (ms; default 60): one
+   * message per 20 ms microphone chunk costs a write per chunk per session.
+   * The end of an utterance is flushed at once, before `Finalize`, so only
+   * interim results can arrive up to this much later.
+   */
+  sendChunkMs?: number;
 }
+
+const DEFAULT_SEND_CHUNK_MS = 60;
 
 type ListenMessage = Deepgram.listen.ListenV1Results | Deepgram.listen.ListenV1Metadata | Deepgram.listen.ListenV1UtteranceEnd | Deepgram.listen.ListenV1SpeechStarted;
 
@@ -44,6 +54,8 @@ export class DeepgramStt extends FrameProcessor {
   private connecting: Promise<void> | undefined;
   private open = false;
   private held: Int16Array[] = [];
+  /** Audio for the open socket, waiting to fill a packet. */
+  private readonly outgoing = new AudioCoalescer();
   private heldSamples = 0;
   private interim = '';
   private lastSentAt = 0;
@@ -86,7 +98,11 @@ export class DeepgramStt extends FrameProcessor {
     this.socket = undefined;
     if (!socket) return;
     try {
-      if (this.open) socket.sendCloseStream({ type: 'CloseStream' });
+      if (this.open) {
+        const unsent = this.outgoing.take();
+        if (unsent) socket.sendMedia(unsent);
+        socket.sendCloseStream({ type: 'CloseStream' });
+      }
     } catch {
       // already closing
     }
@@ -104,8 +120,12 @@ export class DeepgramStt extends FrameProcessor {
       this.drop('sample rate changed');
     }
     if (this.open && this.socket) {
-      this.socket.sendMedia(audio);
-      this.lastSentAt = this.clock.now();
+      const minSamples = Math.round(((this.settings.sendChunkMs ?? DEFAULT_SEND_CHUNK_MS) * sampleRate) / 1000);
+      const packet = this.outgoing.push(audio, minSamples);
+      if (packet) {
+        this.socket.sendMedia(packet);
+        this.lastSentAt = this.clock.now();
+      }
       return;
     }
     this.hold(audio, sampleRate);
@@ -119,8 +139,17 @@ export class DeepgramStt extends FrameProcessor {
     while (this.heldSamples > max && this.held.length > 1) this.heldSamples -= this.held.shift()!.length;
   }
 
+  /** Sends what is waiting for a full packet. */
+  private flushOutgoing(): void {
+    const packet = this.outgoing.take();
+    if (!packet || !this.open || !this.socket) return;
+    this.socket.sendMedia(packet);
+    this.lastSentAt = this.clock.now();
+  }
+
   private finalize(): void {
     if (!this.open || !this.socket) return;
+    this.flushOutgoing(); // Deepgram can only finalise audio it has
     this.stoppedAt = this.clock.now();
     this.socket.sendFinalize({ type: 'Finalize' });
   }
@@ -188,6 +217,9 @@ export class DeepgramStt extends FrameProcessor {
     this.open = false;
     this.inbox.reset();
     if (this.stopped) return;
+    // Audio still waiting for a packet goes out on the next stream with the rest of the held audio.
+    const unsent = this.outgoing.take();
+    if (unsent) this.hold(unsent, this.socketRate);
     this.retryAfter = this.clock.now() + this.settings.reconnectDelayMs;
     // What the user said so far would otherwise vanish with the socket.
     if (this.interim) this.pushFinal(this.interim);
@@ -199,6 +231,7 @@ export class DeepgramStt extends FrameProcessor {
     this.socket = undefined;
     this.open = false;
     this.inbox.reset();
+    this.outgoing.clear(); // at the old rate: useless to the new stream
     this.logger.info({ node: this.id, why }, 'deepgram stream reopened');
     socket?.close();
   }
@@ -241,6 +274,8 @@ export class DeepgramStt extends FrameProcessor {
   private scheduleKeepAlive(): void {
     if (this.stopped) return;
     this.keepAliveTimer = this.clock.setTimeout(() => {
+      // Audio stopped arriving mid-packet (a muted client): do not sit on the rest.
+      if (this.outgoing.held > 0) this.flushOutgoing();
       if (this.open && this.socket && this.clock.now() - this.lastSentAt >= this.settings.keepAliveMs) {
         this.socket.sendKeepAlive({ type: 'KeepAlive' });
         this.lastSentAt = this.clock.now();

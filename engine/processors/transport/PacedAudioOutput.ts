@@ -55,9 +55,13 @@ export class PacedAudioOutput extends FrameProcessor {
       this.push(frame, direction);
       return;
     }
+    // A queue whose head already waits for its timer is served in order by that timer: a frame added
+    // behind it changes nothing. (Ticking anyway armed one more timer per frame — with the microphone's
+    // frames passing through while the bot speaks, 50 more timer chains per second per session.)
+    const headWaiting = this.playout.length > 0 && this.timer !== undefined;
     if (frame.type === 'audio.out') this.enqueueAudio(frame);
     else this.playout.push(frame);
-    this.tick();
+    if (!headWaiting) this.tick();
   }
 
   protected override onSettings(settings: Record<string, unknown>): void {
@@ -102,6 +106,7 @@ export class PacedAudioOutput extends FrameProcessor {
   }
 
   private tick = (): void => {
+    this.timer?.cancel(); // called directly, it replaces a pending finishSpeaking: one timer at a time
     this.timer = undefined;
     const now = this.clock.now();
     if (this.playheadEnd < now) this.playheadEnd = now;

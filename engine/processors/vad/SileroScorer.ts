@@ -1,30 +1,35 @@
-import { SILERO_WINDOW_SAMPLES, SileroVadModel } from '../../services/silero/SileroVadModel.ts';
+import { sharedSileroVad } from '../../services/silero/SharedSileroVad.ts';
+import { SILERO_WINDOW_SAMPLES } from '../../services/silero/SileroVadModel.ts';
+import type { SileroVadStream } from '../../services/silero/SileroVadStream.ts';
 import type { SpeechScorer } from './VadProcessor.ts';
 
-/** Silero VAD v5 (ONNX, CPU): a neural speech probability per 32 ms window. */
+/**
+ * Silero VAD v5 (ONNX, CPU): a neural speech probability per 32 ms window.
+ * Every session's scorer is a stream on one process-wide model that runs
+ * batched in a worker thread (see SharedSileroVad), off the event loop.
+ */
 export class SileroScorer implements SpeechScorer {
   readonly windowSamples = SILERO_WINDOW_SAMPLES;
-  private model: SileroVadModel | undefined;
-  private loading: Promise<SileroVadModel> | undefined;
+  private stream: SileroVadStream | undefined;
 
-  /** Loads the model; the VAD's onStart awaits it so no window is scored before. */
+  /** Loads the shared model (once per process); the VAD's onStart awaits it so no window is scored before. */
   async load(): Promise<void> {
-    this.loading ??= SileroVadModel.create();
-    this.model = await this.loading;
+    const model = sharedSileroVad();
+    await model.ready();
+    this.stream ??= model.openStream();
   }
 
   async score(window: Int16Array): Promise<number> {
-    if (!this.model) await this.load();
-    return this.model!.probability(window);
+    if (!this.stream) await this.load();
+    return this.stream!.probability(window);
   }
 
   reset(): void {
-    this.model?.reset();
+    this.stream?.reset();
   }
 
-  async release(): Promise<void> {
-    const model = this.model ?? (await this.loading?.catch(() => undefined));
-    this.model = undefined;
-    await model?.release();
+  /** The model stays loaded for other sessions; `closeSharedServices()` stops it. */
+  release(): void {
+    this.stream = undefined;
   }
 }

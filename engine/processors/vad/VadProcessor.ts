@@ -81,7 +81,9 @@ export class VadProcessor extends FrameProcessor {
       const probability = muted || !loudEnough ? 0 : await this.scorer.score(window);
       const transition = this.machine.update(probability >= this.settings.confidence, windowMs, windowEndAt);
       if (transition?.kind === 'started') {
-        this.push(this.frame('user.speaking.started', { speechStartedAt: transition.speechStartedAt - this.settings.prePaddingMs }));
+        this.push(this.frame('user.speaking.started', { speechStartedAt: transition.speechStartedAt - this.settings.prePaddingMs, paddingMs: this.settings.prePaddingMs }));
+      } else if (transition?.kind === 'paused') {
+        this.push(this.frame('user.speaking.paused', { speechEndedAt: transition.speechEndedAt }));
       } else if (transition?.kind === 'stopped') {
         this.push(this.frame('user.speaking.stopped', { speechEndedAt: transition.speechEndedAt }));
       }

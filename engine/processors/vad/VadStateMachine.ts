@@ -5,11 +5,20 @@ export interface VadParams {
   startSecs: number;
   /** Continuous silence needed before the user counts as done (s). */
   stopSecs: number;
+  /**
+   * Silence after which a `paused` transition is reported, before `stopSecs`
+   * (s); 0 or ≥ stopSecs: never. Lets a preemptive LLM request start while the
+   * stop delay is still running.
+   */
+  pauseSecs?: number;
   /** Windows quieter than this (dBFS) are silence whatever the model says. */
   minVolume: number;
 }
 
-export type VadTransition = { kind: 'started'; speechStartedAt: number } | { kind: 'stopped'; speechEndedAt: number };
+export type VadTransition =
+  | { kind: 'started'; speechStartedAt: number }
+  | { kind: 'paused'; speechEndedAt: number }
+  | { kind: 'stopped'; speechEndedAt: number };
 
 /**
  * Start/stop hysteresis over per-window speech decisions. Pure and clock-free:
@@ -68,8 +77,15 @@ export class VadStateMachine {
           this.state = 'quiet';
           return { kind: 'stopped', speechEndedAt: this.lastSpeechEndAt };
         }
-        return undefined;
+        return this.crossedPause(windowMs) ? { kind: 'paused', speechEndedAt: this.lastSpeechEndAt } : undefined;
     }
+  }
+
+  /** This window's silence run just reached `pauseSecs` (once per run). */
+  private crossedPause(windowMs: number): boolean {
+    const pauseMs = (this.params.pauseSecs ?? 0) * 1000;
+    if (pauseMs <= 0 || pauseMs >= this.params.stopSecs * 1000) return false;
+    return this.runMs >= pauseMs && this.runMs - windowMs < pauseMs;
   }
 
   reset(): void {

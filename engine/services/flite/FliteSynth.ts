@@ -7,14 +7,12 @@
  * everyone's audio, so synthesis runs in a small pool of worker threads. The
  * WebAssembly module is compiled once per process and shared with the workers.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { FliteAudio } from './FliteWasm.ts';
 import { compileFlite } from './compileFlite.ts';
 import type { FliteRequest, FliteResponse, FliteWorkerData } from './fliteWorkerProtocol.ts';
+import { workerEntry } from '../workers/workerEntry.ts';
 
 export type { FliteAudio } from './FliteWasm.ts';
 
@@ -76,30 +74,6 @@ function trackScratchDir(dir: string): void {
   process.once('exit', () => {
     for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
   });
-}
-
-/**
- * How to start the worker next to this file: directly once built to .js; from
- * source (tests, `tsx server/main.ts`) through a bootstrap that registers tsx
- * first, because Node 20 does not apply `--import tsx` hooks to workers'
- * entry modules.
- */
-function workerSource(): { source: string | URL; eval: boolean } {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const entry = new URL(`./fliteWorker${ext}`, import.meta.url);
-  if (ext !== '.ts') return { source: entry, eval: false };
-  const require = createRequire(import.meta.url);
-  const tsxPackage = require.resolve('tsx/package.json');
-  const exportsMap = (JSON.parse(readFileSync(tsxPackage, 'utf8')) as TsxPackageJson).exports;
-  const api = pathToFileURL(join(dirname(tsxPackage), exportsMap['./esm/api'].import.default)).href;
-  const source =
-    `import(${JSON.stringify(api)})` +
-    `.then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return { source, eval: true };
-}
-
-interface TsxPackageJson {
-  exports: Record<'./esm/api', { import: { default: string } }>;
 }
 
 export class FliteSynth {
@@ -223,7 +197,7 @@ export class FliteSynth {
     try {
       compiled ??= compileFlite();
       const module = await compiled;
-      const { source, eval: isEval } = workerSource();
+      const { source, eval: isEval } = workerEntry(import.meta.url, 'fliteWorker');
       worker = new Worker(source, { eval: isEval, workerData: { module } satisfies FliteWorkerData });
     } catch (error) {
       compiled = null;

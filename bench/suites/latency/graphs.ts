@@ -1,0 +1,62 @@
+/** The graphs the latency bench runs: the offline default and its fake-cloud variants. */
+import { readFileSync } from 'node:fs';
+import type { GraphDocument } from '../../../engine/graph/GraphDocument.ts';
+
+export interface FakeCloudUrls {
+  openai: string;
+  deepgram: string;
+}
+
+/** The fake providers' fixed time to first token / first audio byte. */
+export const LLM_TTFB_MS = 200;
+export const TTS_TTFB_MS = 100;
+
+/** Keys the fakes accept; never real ones. */
+export const FAKE_ENV = { OPENAI_API_KEY: 'sk-fake-bench', DEEPGRAM_API_KEY: 'fake-bench' };
+
+type Node = GraphDocument['nodes'][number];
+
+function load(): GraphDocument {
+  return JSON.parse(readFileSync('graphs/voice-agent.json', 'utf8')) as GraphDocument;
+}
+
+function setConfig(graph: GraphDocument, id: string, config: Record<string, unknown>): void {
+  const node = graph.nodes.find((n) => n.id === id);
+  if (!node) throw new Error(`graphs/voice-agent.json has no node '${id}'`);
+  node.config = { ...node.config, ...config };
+}
+
+function replace(graph: GraphDocument, id: string, replacement: Omit<Node, 'id' | 'position'>): void {
+  const node = graph.nodes.find((n) => n.id === id)!;
+  Object.assign(node, replacement);
+}
+
+/** graphs/voice-agent.json as shipped, with the weather tool pointed at a local fake Open-Meteo. */
+export function offlineGraph(weatherUrl: string, userConfig: Record<string, unknown> = {}): GraphDocument {
+  const graph = load();
+  setConfig(graph, 'weather', { baseUrl: weatherUrl, geocodingBaseUrl: weatherUrl });
+  setConfig(graph, 'user', userConfig);
+  return graph;
+}
+
+/** The fake cascade's latency settings for the headline figure: the LLM starts on the VAD's pause (`pauseSecs` 0.1, its default). */
+export const PREEMPTIVE = { preemptiveGeneration: true };
+
+/** The same cascade (Silero, pocketsphinx, sentences, paced output) with llm.openai and tts.openai on the fake server. */
+export function fakeCascadeGraph(urls: FakeCloudUrls, userConfig: Record<string, unknown> = {}): GraphDocument {
+  const graph = load();
+  setConfig(graph, 'user', userConfig);
+  graph.edges = graph.edges.filter((e) => e.source !== 'weather');
+  graph.nodes = graph.nodes.filter((n) => n.id !== 'weather');
+  setConfig(graph, 'vad', { stopSecs: 0.3 });
+  replace(graph, 'llm', { type: 'llm.openai', config: { baseUrl: urls.openai, maxRetries: 0 } });
+  replace(graph, 'tts', { type: 'tts.openai', config: { baseUrl: urls.openai, maxRetries: 0 } });
+  return graph;
+}
+
+/** Everything but the VAD remote: stt.deepgram, llm.openai, tts.openai, all on the fakes. */
+export function fakeCloudGraph(urls: FakeCloudUrls): GraphDocument {
+  const graph = fakeCascadeGraph(urls);
+  replace(graph, 'stt', { type: 'stt.deepgram', config: { baseUrl: urls.deepgram } });
+  return graph;
+}

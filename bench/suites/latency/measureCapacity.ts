@@ -1,0 +1,62 @@
+/**
+ * The latency suite's density figures: sessions per process for the offline
+ * graph and for the fake-cloud graph, and memory per (offline) session. See
+ * capacity.ts for what a passing step means and bench/README.md for the
+ * figures. `LATENCY_ONLY=capacity npm run bench:latency` runs just this part
+ * (results in bench/results/latency-capacity.json).
+ */
+import { readFileSync } from 'node:fs';
+import { readWav } from '../../../engine/audio/wav.ts';
+import { closeSharedServices } from '../../../engine/services/sharedServices.ts';
+import { FakeOpenMeteo } from '../../../test/fakes/FakeOpenMeteo.ts';
+import { writeResults } from '../../lib/results.ts';
+import { findCapacity } from './capacity.ts';
+import { FAKE_ENV, fakeCloudGraph, offlineGraph } from './graphs.ts';
+import { RealtimeMic } from './RealtimeMic.ts';
+import { startFakeCloud, type FakeCloud } from './startFakeCloud.ts';
+
+const wav = (name: string) => readWav(readFileSync(`test/fixtures/speech/${name}`), { mixToMono: true }).samples;
+
+export async function measureCapacity(mic: RealtimeMic, weatherUrl: string, cloud: FakeCloud, log: (line: string) => void): Promise<Record<string, number>> {
+  const utterances = [wav('tell-me-a-joke.wav'), wav('weather-tokyo.wav')];
+  const figures: Record<string, number> = {};
+
+  log('  sessions, offline graph');
+  const offline = await findCapacity(mic, {
+    graph: () => offlineGraph(weatherUrl), utterances: [wav('thank-you.wav'), ...utterances],
+    windowMs: 5000, warmupMs: 3500, start: 2, max: 64, budgetMs: 75_000, log,
+  });
+  figures.sessionsOffline = offline.sessions;
+  // Memory does not depend on keeping time, and is most precise over the most sessions, passing or not.
+  figures.memPerSessionMb = offline.largest.memPerSessionMb;
+  await closeSharedServices(); // idle decoders would count as the cloud sessions' memory and CPU
+
+  log('  sessions, fake cloud (Silero VAD + stt.deepgram + llm.openai + tts.openai on fakes in another process)');
+  const fakeCloud = await findCapacity(mic, {
+    graph: () => fakeCloudGraph(cloud.urls), env: FAKE_ENV, utterances, cloudPid: cloud.child.pid,
+    windowMs: 5000, warmupMs: 3500, start: 8, max: 256, budgetMs: 120_000, log,
+  });
+  figures.sessionsFakeCloud = fakeCloud.sessions;
+  figures.memPerSessionFakeCloudMb = fakeCloud.largest.memPerSessionMb;
+  figures.cpuMsPerSessionSecFakeCloud = fakeCloud.largest.cpuMsPerSessionSec;
+  return figures;
+}
+
+/** Only the density figures, with the same fakes as the full suite. */
+export async function runCapacityOnly(log: (line: string) => void): Promise<Record<string, number>> {
+  const mic = new RealtimeMic();
+  mic.start();
+  const weather = new FakeOpenMeteo();
+  const weatherUrl = await weather.start();
+  const cloud = await startFakeCloud();
+  try {
+    const figures = await measureCapacity(mic, weatherUrl, cloud, log);
+    writeResults('latency-capacity', figures);
+    return figures;
+  } finally {
+    mic.stop();
+    await cloud.stop();
+    await weather.stop();
+    await closeSharedServices();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * What the capacity steps read about processes and the machine: memory of
+ * this process and its decoder children, CPU time of another process, and
+ * how busy the whole machine was (the bench shares its 2 cores with others).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** Process ids of this process's pocketsphinx decoder children. */
+export function decoderPids(): number[] {
+  try {
+    const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+    return out.split('\n').flatMap((line) => {
+      const [pid, comm] = line.trim().split(/\s+/);
+      return comm?.startsWith('pocketsphinx') ? [Number(pid)] : [];
+    });
+  } catch {
+    return []; // no ps: decoders are not counted
+  }
+}
+
+/**
+ * This process's RSS and each decoder child's proportional set size (PSS:
+ * pages shared between decoders counted once in total), MB.
+ */
+export function memory(): { mainMb: number; decoderMb: number[] } {
+  const decoderMb = decoderPids().flatMap((pid) => {
+    try {
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      return pss ? [Number(pss[1]) / 1024] : [];
+    } catch {
+      return [];
+    }
+  });
+  return { mainMb: process.memoryUsage.rss() / 1024 / 1024, decoderMb };
+}
+
+let gc: (() => void) | undefined;
+
+/** A full garbage collection, so that RSS differences are live memory rather than garbage not yet collected. */
+export function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
+}
+
+/** CPU time (user + system) a process has used so far, ms; 0 when unknown. */
+export function processCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat are utime and stime in clock ticks (100 Hz on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy CPU time of the whole machine so far, ms (all cores), from /proc/stat; 0 when unknown. */
+export function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = ticks[3] + ticks[4]; // idle + iowait
+    return (ticks.reduce((a, b) => a + b, 0) - idle) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
