@@ -19,6 +19,11 @@ import { SessionManager } from './sessions/SessionManager.ts';
 import { isValidGraphName } from './store/graphName.ts';
 import { GraphStore } from './store/GraphStore.ts';
 import { PipecatConnection } from './transports/pipecat/PipecatConnection.ts';
+import { RealtimeConnection } from './transports/realtime/RealtimeConnection.ts';
+import { isRealtimeUpgradeAuthorized, REALTIME_PATH, selectSubprotocol } from './transports/realtime/realtimeAuth.ts';
+import { StreamTickets } from './transports/twilio/StreamTickets.ts';
+import { DEFAULT_GREETING, TwilioConnection } from './transports/twilio/TwilioConnection.ts';
+import { TWILIO_STREAM_PATH, twilioRoutes } from './transports/twilio/twilioRoutes.ts';
 
 export interface ServerOptions {
   registry: NodeRegistry;
@@ -66,8 +71,14 @@ export function createServer(options: ServerOptions): ParleyServer {
   const sessions = new SessionManager({ registry: options.registry, env, store, logger, quietTimeoutMs: options.reloadQuietTimeoutMs });
   const live = new LiveChannel({ sessions, redact, intervalMs: options.liveIntervalMs });
 
+  const token = options.token ?? env.PARLEY_TOKEN;
+  const defaultGraph = env.DEFAULT_GRAPH ?? 'voice-agent';
+  const twilioTickets = new StreamTickets();
+
   const app = express();
   app.disable('x-powered-by');
+  // Before the token middleware: Twilio cannot send a bearer header; these routes check Twilio's signature or ?token= themselves.
+  app.use('/telephony/twilio', twilioRoutes({ twilioAuthToken: env.TWILIO_AUTH_TOKEN, parleyToken: token, publicUrl: env.PUBLIC_URL, defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot', tickets: twilioTickets, logger }));
   app.use(auth.middleware);
   app.use('/api', express.json({ limit: maxMessageBytes }));
   app.get('/api/health', (_req, res) => {
@@ -84,7 +95,7 @@ export function createServer(options: ServerOptions): ParleyServer {
   app.use(errorHandler(logger));
 
   const httpServer = createHttpServer(app);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * HARD_WS_LIMIT_FACTOR });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * HARD_WS_LIMIT_FACTOR, handleProtocols: selectSubprotocol });
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const reject = (status: number, message: string) => {
@@ -103,13 +114,37 @@ export function createServer(options: ServerOptions): ParleyServer {
       reject(403, 'Forbidden origin');
       return;
     }
+    let onSocket: ((ws: WebSocket) => void) | undefined;
+    if (url.pathname === TWILIO_STREAM_PATH) {
+      // Twilio sends neither headers nor query strings we choose: the stream proves itself with the webhook's ticket in `start`.
+      const requireTicket = Boolean(env.TWILIO_AUTH_TOKEN || token);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        new TwilioConnection(ws, { sessions, logger, tickets: twilioTickets, requireTicket, defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot', greeting: env.TWILIO_GREETING ?? DEFAULT_GREETING });
+      });
+      return;
+    }
+    if (url.pathname === REALTIME_PATH) {
+      if (!isRealtimeUpgradeAuthorized(req, url, auth, token)) {
+        reject(401, 'Unauthorized');
+        return;
+      }
+      const graphName = url.searchParams.get('graph') ?? undefined;
+      if (graphName !== undefined && !isValidGraphName(graphName)) {
+        reject(400, 'Invalid graph name');
+        return;
+      }
+      const model = url.searchParams.get('model') ?? undefined;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        new RealtimeConnection(ws, { graphName, model, defaultGraph: env.DEFAULT_REALTIME_GRAPH ?? defaultGraph, sessions, store, logger, redact, maxMessageBytes });
+      });
+      return;
+    }
     if (!auth.checkUpgrade(req, url)) {
       reject(401, 'Unauthorized');
       return;
     }
-    let onSocket: ((ws: WebSocket) => void) | undefined;
     if (url.pathname === '/ws/pipecat') {
-      const graphName = url.searchParams.get('graph') ?? env.DEFAULT_GRAPH ?? 'voice-agent';
+      const graphName = url.searchParams.get('graph') ?? defaultGraph;
       if (!isValidGraphName(graphName)) {
         reject(400, 'Invalid graph name');
         return;

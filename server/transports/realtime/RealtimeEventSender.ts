@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+
+export type RealtimeServerEvent = { type: string } & Record<string, unknown>;
+
+/** Sends server events, each with its `event_id`, and mints the ids of items, responses, calls. */
+export class RealtimeEventSender {
+  private readonly prefix = randomBytes(6).toString('hex');
+  private counter = 0;
+  /** Every event sent, for tests and debugging; off by default. */
+  readonly log: RealtimeServerEvent[] | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    options: { keepLog?: boolean } = {},
+  ) {
+    this.log = options.keepLog ? [] : undefined;
+  }
+
+  id(kind: 'event' | 'item' | 'resp' | 'call' | 'sess' | 'conv'): string {
+    return `${kind}_${this.prefix}${(++this.counter).toString(36)}`;
+  }
+
+  send(event: RealtimeServerEvent): void {
+    const full = { event_id: this.id('event'), ...event };
+    this.log?.push(full);
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(full));
+  }
+
+  /** The Realtime error event; `event_id` inside names the client event that caused it. */
+  error(message: string, options: { code?: string; type?: string; param?: string; clientEventId?: string } = {}): void {
+    this.send({
+      type: 'error',
+      error: { type: options.type ?? 'invalid_request_error', code: options.code ?? null, message, param: options.param ?? null, event_id: options.clientEventId ?? null },
+    });
+  }
+}

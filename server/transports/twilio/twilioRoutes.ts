@@ -1,0 +1,76 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
+import type { Logger } from '../../../engine/core/Logger.ts';
+import { isValidGraphName } from '../../store/graphName.ts';
+import { publicBaseUrl, toWebSocketUrl } from './publicBaseUrl.ts';
+import type { StreamTickets } from './StreamTickets.ts';
+import { connectStreamTwiml } from './twiml.ts';
+import { isValidTwilioSignature } from './twilioSignature.ts';
+
+export const TWILIO_STREAM_PATH = '/telephony/twilio/stream';
+
+export interface TwilioRouteOptions {
+  /** TWILIO_AUTH_TOKEN: when set, every webhook must carry a valid X-Twilio-Signature. */
+  twilioAuthToken?: string;
+  /** PARLEY_TOKEN: when set (and no Twilio token), the webhook URL must carry `?token=`. */
+  parleyToken?: string;
+  /** PUBLIC_URL: the externally visible base URL, for the signature and the stream URL. */
+  publicUrl?: string;
+  defaultGraph: string;
+  tickets: StreamTickets;
+  logger: Logger;
+}
+
+/**
+ * `POST /telephony/twilio/voice?graph=NAME` — the Voice webhook of a Twilio
+ * number. Answers TwiML that connects the call to our media-stream WebSocket.
+ * Mounted ahead of the PARLEY_TOKEN middleware because Twilio cannot send a
+ * bearer header; it authenticates itself here instead (see README).
+ */
+export function twilioRoutes(options: TwilioRouteOptions): Router {
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  router.post('/voice', (req: Request, res: Response) => {
+    const graph = typeof req.query.graph === 'string' ? req.query.graph : options.defaultGraph;
+    if (!isValidGraphName(graph)) {
+      res.status(400).type('text/plain').send('invalid graph name');
+      return;
+    }
+    const base = publicBaseUrl(req, options.publicUrl);
+    const denied = authenticate(req, base, options);
+    if (denied) {
+      options.logger.warn({ path: req.originalUrl, reason: denied.reason }, 'twilio webhook refused');
+      res.status(denied.status).type('text/plain').send(denied.reason);
+      return;
+    }
+    const parameters: Record<string, string> = { graph };
+    if (options.twilioAuthToken || options.parleyToken) parameters.ticket = options.tickets.issue();
+    if (typeof req.query.greeting === 'string') parameters.greeting = req.query.greeting.slice(0, 500);
+    const body = (req.body ?? {}) as Record<string, string>;
+    options.logger.info({ graph, callSid: body.CallSid, from: body.From, to: body.To }, 'twilio call answered');
+    res.type('text/xml').send(connectStreamTwiml(toWebSocketUrl(base) + TWILIO_STREAM_PATH, parameters));
+  });
+  router.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not Found');
+  });
+  return router;
+}
+
+function authenticate(req: Request, base: string, options: TwilioRouteOptions): { status: number; reason: string } | undefined {
+  if (options.twilioAuthToken) {
+    const params = (req.body ?? {}) as Record<string, string | string[]>;
+    const ok = isValidTwilioSignature(options.twilioAuthToken, base + req.originalUrl, params, req.get('x-twilio-signature'));
+    return ok ? undefined : { status: 403, reason: 'invalid X-Twilio-Signature' };
+  }
+  if (options.parleyToken) {
+    const given = typeof req.query.token === 'string' ? req.query.token : /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    return given && safeEqual(given, options.parleyToken) ? undefined : { status: 401, reason: 'missing or wrong token: add ?token=<PARLEY_TOKEN> to the webhook URL' };
+  }
+  return undefined;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
