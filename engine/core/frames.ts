@@ -61,6 +61,14 @@ export interface FramePayloads {
   'user.speaking.paused': { speechEndedAt?: number };
   'bot.speaking.started': Record<string, never>;
   'bot.speaking.stopped': Record<string, never>;
+  /**
+   * Asks the output to go quiet but keep its queue: user speech may be a barge-in
+   * or a cough, and the bot should not talk over it while that is decided.
+   * Passes the output only if it paused something (a speaking bot).
+   */
+  'output.pause': { reason: string };
+  /** The speech was no barge-in: the paused output plays on from where it stopped. Passes the output only if it was paused. */
+  'output.resume': { reason: string };
   error: { message: string; source: string; fatal: boolean };
   metrics: { metrics: Metric[] };
 
@@ -107,6 +115,8 @@ const builtIn: Record<FrameType, FrameSpec> = {
   'user.speaking.paused': { class: 'system', dropOnInterrupt: false, description: 'VAD heard a short silence: the turn may be ending' },
   'bot.speaking.started': { class: 'system', dropOnInterrupt: false, description: 'First bot audio of a response left the output' },
   'bot.speaking.stopped': { class: 'system', dropOnInterrupt: false, description: 'Bot audio output stopped' },
+  'output.pause': { class: 'system', dropOnInterrupt: false, description: 'Hold bot audio (queue kept) while user speech is judged' },
+  'output.resume': { class: 'system', dropOnInterrupt: false, description: 'Play the held bot audio on: the speech was no barge-in' },
   error: { class: 'system', dropOnInterrupt: false, description: 'A processor failed; travels upstream' },
   metrics: { class: 'system', dropOnInterrupt: false, description: 'Timing and usage measurements' },
 

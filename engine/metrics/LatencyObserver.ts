@@ -18,6 +18,8 @@ export class LatencyObserver {
   /** A turn whose reply was still playing when the next user turn began: it may yet be interrupted. */
   private playing: TurnRecord | undefined;
   private bargeInAt: number | undefined;
+  /** The output paused the reply (user speech being judged): the user stopped hearing the bot then, not at the interrupt. */
+  private outputPausedAt: number | undefined;
   /** The user-turn aggregator is holding this turn open for more words (smart end of turn). */
   private held: TurnRecord | undefined;
   private readonly seen = new Set<number>();
@@ -128,14 +130,20 @@ export class LatencyObserver {
       this.current.voiceToVoiceMs = this.current.hops.firstAudioOutMs;
     } else if (frame.type === 'bot.speaking.started') {
       this.botSpeaking = true;
+    } else if (frame.type === 'output.pause') {
+      this.outputPausedAt = at;
+    } else if (frame.type === 'output.resume') {
+      this.onFalseInterruption(at);
     } else if (frame.type === 'bot.speaking.stopped') {
       this.botSpeaking = false;
+      const silentSince = this.outputPausedAt ?? at;
+      this.outputPausedAt = undefined;
       const playing = this.playing;
       if (playing) {
         this.playing = undefined;
         if (this.bargeInAt !== undefined) {
           playing.interrupted = true;
-          if (this.current) this.current.interruptionMs = round(at - this.bargeInAt);
+          if (this.current) this.current.interruptionMs = round(silentSince - this.bargeInAt);
         }
         this.bargeInAt = undefined;
         this.emit(playing);
@@ -145,6 +153,26 @@ export class LatencyObserver {
         this.current = undefined;
       }
     }
+  }
+
+  /**
+   * The paused output played on: the speech that paused it was no barge-in.
+   * It is counted on the reply's record, not as an interruption; once that
+   * speech has ended its record is dropped and the reply is the current turn
+   * again (a cough is not a turn). Speech still going on (the pause timed out)
+   * keeps its record: it may yet interrupt.
+   */
+  private onFalseInterruption(at: number): void {
+    const pausedAt = this.outputPausedAt;
+    this.outputPausedAt = undefined;
+    const reply = this.playing;
+    if (!reply || pausedAt === undefined) return;
+    reply.falseInterruptions = (reply.falseInterruptions ?? 0) + 1;
+    reply.falseInterruptionPauseMs = round((reply.falseInterruptionPauseMs ?? 0) + at - pausedAt);
+    if (this.current?.userSpeechEndAt === undefined) return;
+    this.current = reply;
+    this.playing = undefined;
+    this.turnCount--; // the cough's turn number is given to the next real turn
   }
 
   private hop(name: HopName, node: string, at: number, overwrite = false): void {

@@ -57,6 +57,14 @@ export interface TurnRecord {
   interrupted: boolean;
   /** On the turn that barged in: bot audio stopped − start of user speech. */
   interruptionMs?: number;
+  /**
+   * User speech that paused this reply and turned out to be no barge-in (a
+   * cough; context.user `falseInterruption: 'pause'`): the reply played on.
+   * Not counted as interruptions. Absent when there were none.
+   */
+  falseInterruptions?: number;
+  /** How long those pauses held the reply, in total (ms). */
+  falseInterruptionPauseMs?: number;
   /** Bot speech ended (ms after end of user speech). */
   botSpeechEndMs?: number;
   userText?: string;

@@ -23,7 +23,7 @@ describe('editor store', () => {
 
   it('colours edges by the frames they carry', () => {
     const edge = s().edges.find((e) => e.id === 'user-llm')!;
-    expect(edge.data?.types).toEqual(['llm.context']);
+    expect(edge.data?.types).toEqual(['llm.context', 'llm.context.preemptive', 'llm.context.discard']);
     expect(s().edges.find((e) => e.id === 'weather-llm')!.data?.types).toEqual([]);
   });
 

@@ -34,7 +34,7 @@ const chain = context(
 describe('checkConnection', () => {
   it('accepts a wire whose target consumes what reaches the source, and says what it carries', () => {
     const verdict = checkConnection({ source: 'user', target: 'llm' }, chain);
-    expect(verdict).toEqual({ ok: true, types: ['llm.context'] });
+    expect(verdict).toEqual({ ok: true, types: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'] });
   });
 
   it('counts frames passed through upstream nodes, not only what the source produces', () => {

@@ -13,10 +13,14 @@ abstract class Delayed extends FrameProcessor {
     this.clock.setTimeout(() => { if (!signal.aborted) fn(); }, ms);
   }
 }
+/** Hears 'hello' in any speech but a cough (under 200 ms). */
 class FakeStt extends Delayed {
+  private speechStartedAt = 0;
   protected override process(frame: Frame, direction: Direction): void {
     this.push(frame, direction);
-    if (frame.type === 'user.speaking.stopped') this.later(15, () => this.push(this.frame('transcript.final', { text: 'hello' })));
+    if (frame.type === 'user.speaking.started') this.speechStartedAt = frame.speechStartedAt ?? this.clock.now();
+    if (frame.type !== 'user.speaking.stopped' || (frame.speechEndedAt ?? this.clock.now()) - this.speechStartedAt < 200) return;
+    this.later(15, () => this.push(this.frame('transcript.final', { text: 'hello' })));
   }
 }
 class FakeLlm extends Delayed {
@@ -84,5 +88,43 @@ describe('LatencyObserver', () => {
     expect(first.interrupted).toBe(true);
     expect(second.interruptionMs).toBe(64 + 10);
     expect(second.voiceToVoiceMs).toBe(300 + 15 + 200 + 100);
+  });
+
+  describe('false interruptions (the output paused, then resumed)', () => {
+    it('counts a cough that paused the reply on the reply, not as an interruption or a turn', async () => {
+      const { clock, runner, observer, userSays } = await conversation();
+      await userSays(500, 300);
+      await clock.advance(1000); // bot is talking now
+      runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: clock.now() }));
+      runner.push(runner.createFrame('output.pause', { reason: 'user started speaking' }));
+      await clock.advance(150);
+      runner.push(runner.createFrame('user.speaking.stopped', { speechEndedAt: clock.now() }));
+      runner.push(runner.createFrame('output.resume', { reason: 'a cough' }));
+      await clock.advance(5000);
+      expect(observer.records).toHaveLength(1);
+      const [turn] = observer.records;
+      expect(turn).toMatchObject({ turn: 1, interrupted: false, falseInterruptions: 1, falseInterruptionPauseMs: 150 });
+      // The reply played to its end, later by the pause less the ≤ 60 ms the client held and played meanwhile.
+      expect(turn.botSpeechEndMs).toBeGreaterThanOrEqual(615 + 2000 + 150 - 60);
+      expect(turn.botSpeechEndMs).toBeLessThan(615 + 2000 + 150);
+      expect(turn.interruptionMs).toBeUndefined();
+    });
+
+    it('measures a barge-in that paused the bot first from the pause: that is when the user stopped hearing it', async () => {
+      const { clock, runner, observer, userSays } = await conversation();
+      await userSays(500, 300);
+      await clock.advance(1000);
+      runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: clock.now() - 64 }));
+      runner.push(runner.createFrame('output.pause', { reason: 'user started speaking' }));
+      await clock.advance(300); // minDurationMs met
+      runner.push(runner.createFrame('interrupt', { reason: 'barge-in' }));
+      await clock.advance(500);
+      runner.push(runner.createFrame('user.speaking.stopped', { speechEndedAt: clock.now() - 300 }));
+      await clock.advance(5000);
+      const [first, second] = observer.records;
+      expect(first.interrupted).toBe(true);
+      expect(first.falseInterruptions).toBeUndefined();
+      expect(second.interruptionMs).toBe(64);
+    });
   });
 });

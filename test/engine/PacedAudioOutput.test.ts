@@ -81,3 +81,134 @@ describe('PacedAudioOutput', () => {
     expect(h.downstream('audio.in')).toHaveLength(25); // in order, after the audio before them
   });
 });
+
+describe('PacedAudioOutput pause and resume (false interruptions)', () => {
+  /** Every sample carries its own index (mod 2^15), so lost or repeated audio shows. */
+  const numbered = (ms: number) => Int16Array.from({ length: (RATE * ms) / 1000 }, (_, i) => i % 32768);
+  const played = (h: ProcessorHarness) => {
+    const parts = h.downstream('audio.out').map((f) => (f.type === 'audio.out' ? f.audio : new Int16Array()));
+    const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) { all.set(p, offset); offset += p.length; }
+    return all;
+  };
+  const pause = (h: ProcessorHarness) => h.send(h.frame('output.pause', { reason: 'user started speaking' }));
+  const resume = (h: ProcessorHarness) => h.send(h.frame('output.resume', { reason: 'a cough' }));
+
+  it('holds the audio while paused, without announcing the end of bot speech', async () => {
+    const h = new ProcessorHarness(new PacedAudioOutput('out', { maxAheadMs: 40, chunkMs: 20 }));
+    await h.start();
+    await h.send(h.frame('audio.out', { audio: audio(2000), sampleRate: RATE }));
+    await h.advance(300);
+    await pause(h);
+    const atPause = sentMs(h);
+    await h.advance(3000);
+    expect(sentMs(h)).toBe(atPause);
+    expect(h.downstream('bot.speaking.stopped')).toHaveLength(0);
+    expect(h.upstream('bot.speaking.stopped')).toHaveLength(0);
+    expect(h.downstream('output.pause')).toHaveLength(1); // passed on: the output really went quiet
+    expect(h.clock.pendingTimers).toBe(0); // a paused output costs no timers
+  });
+
+  it('resumes from the first unsent sample, paced from the moment of the resume', async () => {
+    const h = new ProcessorHarness(new PacedAudioOutput('out', { maxAheadMs: 40, chunkMs: 20 }));
+    await h.start();
+    const original = numbered(1000);
+    await h.send(h.frame('audio.out', { audio: original, sampleRate: RATE }));
+    await h.advance(300);
+    await pause(h);
+    const atPause = sentMs(h);
+    await h.advance(2000);
+    await resume(h);
+    expect(h.downstreamTypes().filter((t) => t.startsWith('output.'))).toEqual(['output.pause', 'output.resume']);
+    expect(sentMs(h) - atPause).toBe(60); // maxAheadMs + the chunk that crossed the line, as at a start
+    await h.advance(100);
+    expect(sentMs(h) - atPause).toBeLessThanOrEqual(160);
+    await h.advance(1000);
+    expect(played(h)).toEqual(original); // nothing lost, nothing repeated
+    expect(h.upstream('bot.speaking.started')).toHaveLength(1); // one stretch of bot speech, paused once
+    expect(h.upstream('bot.speaking.stopped')).toHaveLength(1);
+  });
+
+  it('end waits for a paused output to resume and drain', async () => {
+    const h = new ProcessorHarness(new PacedAudioOutput('out'));
+    await h.start();
+    await h.send(h.frame('audio.out', { audio: audio(500), sampleRate: RATE }));
+    await h.advance(100);
+    await pause(h);
+    await h.send(h.frame('end', {}));
+    await h.advance(2000);
+    expect(h.downstream('end')).toHaveLength(0);
+    await resume(h);
+    await h.advance(500);
+    expect(h.downstream('end')).toHaveLength(1);
+    expect(sentMs(h)).toBe(500);
+  });
+
+  it('ignores a pause with nothing playing, and a resume with nothing paused', async () => {
+    const h = new ProcessorHarness(new PacedAudioOutput('out', { maxAheadMs: 40, chunkMs: 20 }));
+    await h.start();
+    await pause(h);
+    await h.send(h.frame('audio.out', { audio: audio(200), sampleRate: RATE }));
+    expect(sentMs(h)).toBe(60); // not held: the pause found nothing to pause
+    await resume(h);
+    await h.advance(200);
+    expect(sentMs(h)).toBe(200);
+    expect(h.downstream('output.pause')).toHaveLength(0);
+    expect(h.downstream('output.resume')).toHaveLength(0);
+  });
+
+  it('an interrupt while paused drops everything held, and a later resume plays nothing', async () => {
+    const h = new ProcessorHarness(new PacedAudioOutput('out', { maxAheadMs: 40, chunkMs: 20 }));
+    await h.start();
+    await h.send(h.frame('audio.out', { audio: audio(2000), sampleRate: RATE }));
+    await h.advance(300);
+    await pause(h);
+    const atPause = sentMs(h);
+    await h.advance(200);
+    await h.send(h.frame('interrupt', { reason: 'barge-in' }));
+    expect(h.downstreamTypes().slice(-2)).toEqual(['bot.speaking.stopped', 'interrupt']);
+    await resume(h);
+    await h.advance(3000);
+    expect(sentMs(h)).toBe(atPause);
+    expect(h.downstream('output.resume')).toHaveLength(0);
+  });
+
+  describe('what was heard (bot.spoken) across a pause', () => {
+    const tenWords = 'one two three four five six seven eight nine ten';
+    async function pausedSentence() {
+      const h = new ProcessorHarness(new PacedAudioOutput('out', { maxAheadMs: 40, chunkMs: 20 }));
+      await h.start();
+      await h.send(h.frame('tts.text', { text: tenWords }));
+      await h.send(h.frame('audio.out', { audio: audio(1000), sampleRate: RATE }));
+      await h.advance(300);
+      await pause(h);
+      return h;
+    }
+    const spoken = (h: ProcessorHarness) => h.upstream('bot.spoken').map((f) => (f.type === 'bot.spoken' ? [f.text, f.complete] : []));
+
+    it('does not count the silence of a pause as played', async () => {
+      const h = await pausedSentence();
+      await h.advance(2000); // the client played out its ≤ 60 ms and has been silent since
+      await h.send(h.frame('interrupt', { reason: 'barge-in' }));
+      expect(spoken(h)).toEqual([['one two three', false]]); // 340–360 ms of 1000 played
+    });
+
+    it('counts from where it resumed', async () => {
+      const h = await pausedSentence();
+      await h.advance(2000);
+      await resume(h);
+      await h.advance(200);
+      await h.send(h.frame('interrupt', { reason: 'barge-in' }));
+      expect(spoken(h)).toEqual([['one two three four five', false]]);
+    });
+
+    it('reports the sentence complete once it has played to the end after a resume', async () => {
+      const h = await pausedSentence();
+      await h.advance(2000);
+      await resume(h);
+      await h.advance(1000);
+      expect(spoken(h)).toEqual([[tenWords, true]]);
+    });
+  });
+});

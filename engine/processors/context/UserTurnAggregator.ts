@@ -3,6 +3,7 @@ import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
 import type { Frame } from '../../core/frames.ts';
 import { normalizeWords } from '../llm/PreemptiveResponse.ts';
+import { BargeInPause, DEFAULT_FALSE_INTERRUPTION_TIMEOUT_MS, type FalseInterruptionMode } from './BargeInPause.ts';
 import { transcriptEndOfTurn, type EndOfTurnAnalyzer } from './EndOfTurnAnalyzer.ts';
 
 export type InterruptionStrategy = 'immediate' | 'minDuration' | 'minWords';
@@ -24,6 +25,15 @@ export interface UserTurnSettings {
   interruption: InterruptionStrategy;
   minDurationMs: number;
   minWords: number;
+  /**
+   * minDuration/minWords: what the bot does while speech is not yet an
+   * interruption. `ignore` (default): talks on. `pause`: goes quiet at once
+   * and resumes where it stopped if the speech ends (or
+   * `falseInterruptionTimeoutMs` passes) without qualifying.
+   */
+  falseInterruption?: FalseInterruptionMode;
+  /** pause: resume after this long if the speech has not become an interruption (ms). Defaults to 2000. */
+  falseInterruptionTimeoutMs?: number;
   /** How long to wait after end of speech for the recogniser's final text. */
   finalTimeoutMs: number;
   /** Defaults to `vad`. */
@@ -75,6 +85,16 @@ export class UserTurnAggregator extends FrameProcessor {
   private pausedAt: number | undefined;
   /** smart mode: the user stopped mid-sentence; the turn ends when this fires unless they go on. */
   private holding: { timer: TimerHandle; since: number; reason: string } | undefined;
+  private readonly bargeInPause = new BargeInPause(
+    { setTimeout: (callback, delayMs) => this.clock.setTimeout(callback, delayMs) },
+    {
+      pause: (reason) => this.push(this.frame('output.pause', { reason })),
+      resume: (reason) => {
+        this.logger.debug({ node: this.id, reason }, 'false interruption: the bot plays on');
+        this.push(this.frame('output.resume', { reason }));
+      },
+    },
+  );
 
   constructor(
     id: string,
@@ -87,6 +107,8 @@ export class UserTurnAggregator extends FrameProcessor {
 
   protected override onSettings(settings: Record<string, unknown>): void {
     this.settings = { ...this.settings, ...(settings as Partial<UserTurnSettings>) };
+    // Pausing switched off mid-pause: nothing would resume the bot any more.
+    if (this.settings.falseInterruption !== 'pause') this.bargeInPause.resume('falseInterruption set to ignore');
     // Switched to `vad` mid-hold: the user is owed the answer the new mode would have given already.
     if (this.holding && this.settings.endOfTurn !== 'smart') this.finishTurn();
   }
@@ -99,6 +121,7 @@ export class UserTurnAggregator extends FrameProcessor {
         break;
       case 'bot.speaking.stopped':
         this.botSpeaking = false;
+        this.bargeInPause.abandon(); // stopped (an interrupt): nothing held to resume
         break;
       case 'user.speaking.started':
         this.userStarted();
@@ -141,6 +164,7 @@ export class UserTurnAggregator extends FrameProcessor {
     this.waitingForFinal?.cancel();
     this.durationTimer?.cancel();
     this.holding?.timer.cancel();
+    this.bargeInPause.abandon();
   }
 
   private userStarted(): void {
@@ -158,6 +182,10 @@ export class UserTurnAggregator extends FrameProcessor {
     if (!this.botSpeaking || this.settings.interruption === 'immediate') {
       this.interrupt('user started speaking');
       return;
+    }
+    // Quiet as fast as an immediate interruption, but nothing is lost if this turns out to be a cough.
+    if (this.settings.falseInterruption === 'pause') {
+      this.bargeInPause.begin(this.settings.falseInterruptionTimeoutMs ?? DEFAULT_FALSE_INTERRUPTION_TIMEOUT_MS);
     }
     if (this.settings.interruption === 'minDuration') {
       this.durationTimer = this.clock.setTimeout(() => {
@@ -205,6 +233,7 @@ export class UserTurnAggregator extends FrameProcessor {
     this.durationTimer?.cancel();
     if (!this.counts) {
       // Speech that never qualified as a barge-in: the bot goes on, the words are dropped.
+      this.bargeInPause.resume('speech ended without interrupting');
       this.text = [];
       this.interim = '';
       this.withdrawPreempted();
@@ -267,6 +296,7 @@ export class UserTurnAggregator extends FrameProcessor {
   }
 
   private interrupt(reason: string): void {
+    this.bargeInPause.abandon(); // the interrupt flushes the held output
     this.counts = true;
     this.durationTimer?.cancel();
     this.push(this.frame('interrupt', { reason }));

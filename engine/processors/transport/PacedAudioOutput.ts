@@ -21,6 +21,15 @@ export interface PlaybackEvent {
  * client that buffers seconds of audio cannot be interrupted). Non-audio frames
  * of the response wait their turn in the same queue, so text reaches the
  * client when the audio before it has played.
+ *
+ * `output.pause` (user speech that may be a barge-in) stops the sending at
+ * once but keeps the queue, which the LLM and TTS go on filling; the client
+ * plays out the little it holds (≤ maxAheadMs + a chunk) and goes quiet. `output.resume` (it was
+ * a cough) paces on from the first unsent sample; an `interrupt` drops it all
+ * as usual. A pause is not the end of the bot's speech: no
+ * `bot.speaking.stopped` is sent, so the rest of the graph still sees a bot
+ * mid-reply. The pause and resume frames pass on downstream only when they
+ * took effect, so what leaves the output says what the client heard.
  */
 export class PacedAudioOutput extends FrameProcessor {
   private readonly playout: Frame[] = [];
@@ -28,12 +37,14 @@ export class PacedAudioOutput extends FrameProcessor {
   /** Clock time at which everything sent so far has finished playing. */
   private playheadEnd = 0;
   private speaking = false;
+  /** Held by `output.pause`: nothing more is sent until `output.resume` or an interrupt. */
+  private paused = false;
   /** Time the last audio chunk handed out stops playing; read by latency observers. */
   lastAudioEndAt = 0;
   private readonly playbackListeners: Array<(event: PlaybackEvent) => void> = [];
   private drainWaiters: Array<() => void> = [];
   /** The spoken text whose audio is playing now, to report what the user actually heard. */
-  private segment: { text: string; startsAt: number; sentMs: number } | undefined;
+  private segment: { text: string; sentMs: number } | undefined;
 
   constructor(
     id: string,
@@ -55,6 +66,8 @@ export class PacedAudioOutput extends FrameProcessor {
       this.push(frame, direction);
       return;
     }
+    if (frame.type === 'output.pause') return this.pause(frame);
+    if (frame.type === 'output.resume') return this.resume(frame);
     // A queue whose head already waits for its timer is served in order by that timer: a frame added
     // behind it changes nothing. (Ticking anyway armed one more timer per frame — with the microphone's
     // frames passing through while the bot speaks, 50 more timer chains per second per session.)
@@ -70,6 +83,7 @@ export class PacedAudioOutput extends FrameProcessor {
   }
 
   protected override onInterrupt(): void {
+    this.paused = false;
     this.reportPartialSegment();
     this.playout.length = 0;
     this.timer?.cancel();
@@ -105,7 +119,24 @@ export class PacedAudioOutput extends FrameProcessor {
     }
   }
 
+  /** Goes quiet now; the client plays out what it already holds. With nothing playing there is nothing to pause. */
+  private pause(frame: FrameOf<'output.pause'>): void {
+    if (this.paused || !this.speaking) return;
+    this.paused = true;
+    this.timer?.cancel(); // also a pending finishSpeaking: a paused bot has not finished speaking
+    this.timer = undefined;
+    this.push(frame, 'downstream');
+  }
+
+  private resume(frame: FrameOf<'output.resume'>): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.push(frame, 'downstream');
+    this.tick(); // the playhead catches up with the clock there: pacing restarts from now
+  }
+
   private tick = (): void => {
+    if (this.paused) return; // resume() ticks again
     this.timer?.cancel(); // called directly, it replaces a pending finishSpeaking: one timer at a time
     this.timer = undefined;
     const now = this.clock.now();
@@ -118,7 +149,7 @@ export class PacedAudioOutput extends FrameProcessor {
         this.sendAudio(next, now);
       } else {
         this.playout.shift();
-        if (next.type === 'tts.text') this.beginSegment(next.text, now);
+        if (next.type === 'tts.text') this.beginSegment(next.text);
         this.push(next, 'downstream');
       }
     }
@@ -146,9 +177,9 @@ export class PacedAudioOutput extends FrameProcessor {
     else this.tick();
   };
 
-  private beginSegment(text: string, now: number): void {
+  private beginSegment(text: string): void {
     this.finishSegment();
-    this.segment = { text, startsAt: Math.max(now, this.playheadEnd), sentMs: 0 };
+    this.segment = { text, sentMs: 0 };
   }
 
   private finishSegment(): void {
@@ -167,7 +198,9 @@ export class PacedAudioOutput extends FrameProcessor {
       if (frame.type === 'tts.text') break;
       if (frame.type === 'audio.out') totalMs += (frame.audio.length / frame.sampleRate) * 1000;
     }
-    const playedMs = Math.max(0, this.clock.now() - segment.startsAt);
+    // Sent minus what the client still holds: exact across pauses and TTS underruns, when the client was silent.
+    const heldByClientMs = Math.max(0, this.playheadEnd - this.clock.now());
+    const playedMs = Math.max(0, segment.sentMs - heldByClientMs);
     const words = segment.text.split(/\s+/).filter(Boolean);
     const share = totalMs > 0 ? Math.min(1, playedMs / totalMs) : 0;
     const heard = words.slice(0, Math.floor(share * words.length)).join(' ');
