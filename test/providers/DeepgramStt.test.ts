@@ -10,6 +10,7 @@ const SETTINGS: DeepgramSttSettings = {
   model: 'nova-3', language: 'en-US', smartFormat: true, endpointingMs: 300, utteranceEndMs: 1000, keyterms: ['Parley'],
   keepAliveMs: 4000, maxBufferedMs: 2000, reconnectDelayMs: 500,
   sendChunkMs: 20, // every 20 ms chunk is its own message here; packets are tested on their own
+  quietSendChunkMs: 20,
 };
 
 const texts = (frames: Frame[], type: 'transcript.final' | 'transcript.interim') => frames.flatMap((f) => (f.type === type ? [f.text] : []));
@@ -50,6 +51,7 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     const { h, stt } = await setUp({ finalizeTranscripts: ['hello'] }, { sendChunkMs: 60 });
     await waitFor(undefined, () => stt.isOpen);
     const session = fake.listens[0];
+    await h.send(h.frame('user.speaking.started', { speechStartedAt: 0, paddingMs: 0 }));
     for (let i = 0; i < 5; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
     await waitFor(undefined, () => session.audioBytes === 3 * 640); // one 60 ms packet; 40 ms wait for the next
     expect(session.audioMessages).toBe(1);
@@ -58,6 +60,21 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     expect(session.audioBytes).toBe(5 * 640);
     expect(session.audioMessages).toBe(2);
     expect(session.controls).toEqual(['Finalize']);
+  });
+
+  it('sends larger packets while nobody speaks, and what it holds at once when speech starts', async () => {
+    const { h, stt } = await setUp({}, { sendChunkMs: 60, quietSendChunkMs: 200 });
+    await waitFor(undefined, () => stt.isOpen);
+    const session = fake.listens[0];
+    for (let i = 0; i < 12; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
+    await waitFor(undefined, () => session.audioBytes === 10 * 640); // one 200 ms packet; 40 ms held
+    expect(session.audioMessages).toBe(1);
+    await h.send(h.frame('user.speaking.started', { speechStartedAt: 0, paddingMs: 0 }));
+    await waitFor(undefined, () => session.audioBytes === 12 * 640); // the onset is not held back
+    expect(session.audioMessages).toBe(2);
+    for (let i = 0; i < 3; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
+    await waitFor(undefined, () => session.audioBytes === 15 * 640); // speech: 60 ms packets
+    expect(session.audioMessages).toBe(3);
   });
 
   it('turns interim results into transcript.interim and is_final into transcript.final; Finalize on VAD stop flushes', async () => {

@@ -38,6 +38,8 @@ export interface StepResult {
   chunks: number;
   /** Chunks whose audio reached the output only after the client had run dry (a slow producer: TTS, LLM, tool). */
   starved: number;
+  /** Each underrun: when it was handed out (performance.now()) and how late, to line up with stalls when profiling. */
+  underrunsAt: Array<{ at: number; lateMs: number }>;
   inputLagP99Ms: number;
   unanswered: number;
   errors: number;
@@ -155,11 +157,15 @@ export async function runStep(n: number, mic: RealtimeMic, options: CapacityOpti
     const lateness: number[] = [];
     let underruns = 0;
     let starved = 0;
+    const underrunsAt: Array<{ at: number; lateMs: number }> = [];
     for (const s of sessions) {
       const chunks = latenessOf(s.chunks, arrivals.get(s)!, s.maxAheadMs, windowStart, windowEnd);
       for (const c of chunks) {
         lateness.push(c.lateMs);
-        if (c.lateMs > s.maxAheadMs) underruns++;
+        if (c.lateMs > s.maxAheadMs) {
+          underruns++;
+          underrunsAt.push({ at: c.at, lateMs: c.lateMs });
+        }
         if (c.starvedMs > s.maxAheadMs) starved++;
       }
     }
@@ -185,6 +191,7 @@ export async function runStep(n: number, mic: RealtimeMic, options: CapacityOpti
       underruns,
       chunks: lateness.length,
       starved,
+      underrunsAt,
       inputLagP99Ms: round(inputLagP99Ms),
       unanswered,
       errors,
@@ -271,8 +278,8 @@ async function warmSharedServices(mic: RealtimeMic, options: CapacityOptions): P
  * how late its audio arrived (starvedMs: arrival − due — a producer that did
  * not keep up, e.g. a tool call between sentences).
  */
-function latenessOf(chunks: Chunk[], arrivedAt: number[], maxAheadMs: number, from: number, to: number): Array<{ lateMs: number; starvedMs: number }> {
-  const out: Array<{ lateMs: number; starvedMs: number }> = [];
+function latenessOf(chunks: Chunk[], arrivedAt: number[], maxAheadMs: number, from: number, to: number): Array<{ at: number; lateMs: number; starvedMs: number }> {
+  const out: Array<{ at: number; lateMs: number; starvedMs: number }> = [];
   for (let i = 1; i < chunks.length; i++) {
     const prev = chunks[i - 1];
     const c = chunks[i];
@@ -282,7 +289,7 @@ function latenessOf(chunks: Chunk[], arrivedAt: number[], maxAheadMs: number, fr
     if (c.startsAt > prevEnd + 1 && c.handedAt - prev.handedAt > 1000) continue;
     const due = Math.max(prev.handedAt, prevEnd - maxAheadMs);
     const arrived = arrivedAt[i] ?? c.handedAt;
-    out.push({ lateMs: Math.max(0, c.handedAt - Math.max(due, arrived)), starvedMs: Math.max(0, arrived - due) });
+    out.push({ at: c.handedAt, lateMs: Math.max(0, c.handedAt - Math.max(due, arrived)), starvedMs: Math.max(0, arrived - due) });
   }
   return out;
 }

@@ -3,21 +3,30 @@
  * this process and its decoder children, CPU time of another process, and
  * how busy the whole machine was (the bench shares its 2 cores with others).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-/** Process ids of this process's pocketsphinx decoder children. */
+/**
+ * Process ids of this process's pocketsphinx decoder children, from /proc.
+ * Not `ps`: a synchronous spawn blocks the event loop for 60–110 ms under
+ * load (forking a large process), and it ran just as each step's window
+ * opened — every session's output stalled at once, which the step then
+ * counted as the engine's underruns.
+ */
 export function decoderPids(): number[] {
   try {
-    const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-    return out.split('\n').flatMap((line) => {
-      const [pid, comm] = line.trim().split(/\s+/);
-      return comm?.startsWith('pocketsphinx') ? [Number(pid)] : [];
+    const tasks = readdirSync(`/proc/${process.pid}/task`);
+    const children = tasks.flatMap((tid) => readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+    return children.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('pocketsphinx');
+      } catch {
+        return false; // exited meanwhile
+      }
     });
   } catch {
-    return []; // no ps: decoders are not counted
+    return []; // no /proc: decoders are not counted
   }
 }
 

@@ -2,7 +2,14 @@
  * Turns a byte stream of PCM s16 little-endian into sample arrays. Network
  * chunks split wherever they like, sometimes inside a sample, so an odd
  * trailing byte is kept for the next chunk.
+ *
+ * A TTS answer arrives in bursts (1.5 s of speech is ~72 KB, often in one
+ * read), so on a little-endian host the bytes are block-copied into the
+ * sample array instead of being assembled sample by sample in JS: a memcpy
+ * rather than ~36,000 loop iterations on the event loop per burst.
  */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export class PcmChunkDecoder {
   private carry: number | undefined;
 
@@ -17,7 +24,13 @@ export class PcmChunkDecoder {
       i = 1;
       this.carry = undefined;
     }
-    for (; i + 1 < bytes.length; i += 2) samples[s++] = toInt16(bytes[i] | (bytes[i + 1] << 8));
+    const whole = (bytes.length - i) & ~1;
+    if (LITTLE_ENDIAN) {
+      new Uint8Array(samples.buffer, s * 2, whole).set(bytes.subarray(i, i + whole));
+      i += whole;
+    } else {
+      for (; i + 1 < bytes.length; i += 2) samples[s++] = toInt16(bytes[i] | (bytes[i + 1] << 8));
+    }
     if (i < bytes.length) this.carry = bytes[i];
     return samples;
   }
