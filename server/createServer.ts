@@ -98,6 +98,9 @@ export function createServer(options: ServerOptions): ParleyServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * HARD_WS_LIMIT_FACTOR, handleProtocols: selectSubprotocol });
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops its own error handler from an upgrading socket; a client that
+    // resets it before `ws` takes over must not become an uncaught exception.
+    socket.on('error', (error) => logger.debug({ err: error, url: req.url }, 'upgrade socket error'));
     const reject = (status: number, message: string) => {
       socket.write(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
       socket.destroy();

@@ -62,6 +62,7 @@ export class FakeDeepgram {
 
   constructor(private readonly options: FakeDeepgramOptions = {}) {
     this.server.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => {}); // a client that resets mid-upgrade (e.g. after our 401) is not the fake's failure
       const url = new URL(req.url ?? '/', 'http://fake');
       if (options.apiKey !== undefined && req.headers.authorization !== `Token ${options.apiKey}`) {
         this.refused.push(url.pathname);

@@ -50,6 +50,7 @@ export class FakeOpenAIRealtime {
   constructor(options: { apiKey?: string; responses?: RealtimeResponseScript[] } = {}) {
     this.responses = [...(options.responses ?? [])];
     this.server.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => {}); // a client that resets mid-upgrade (e.g. after our 401) is not the fake's failure
       const url = new URL(req.url ?? '/', 'http://fake');
       if (url.pathname !== '/v1/realtime') {
         socket.end('HTTP/1.1 404 Not Found\r\n\r\n');

@@ -7,7 +7,6 @@
  * everyone's audio, so synthesis runs in a small pool of worker threads. The
  * WebAssembly module is compiled once per process and shared with the workers.
  */
-import { existsSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { FliteAudio } from './FliteWasm.ts';
 import { compileFlite } from './compileFlite.ts';
@@ -60,22 +59,6 @@ interface PoolWorker {
 
 let compiled: Promise<WebAssembly.Module> | null = null;
 
-/**
- * Workers' scratch directories. Workers die with the process without running
- * any cleanup, so the main thread removes what close() did not.
- */
-const scratchDirs = new Set<string>();
-let exitHookInstalled = false;
-
-function trackScratchDir(dir: string): void {
-  scratchDirs.add(dir);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
-  });
-}
-
 export class FliteSynth {
   private readonly size: number;
   private readonly pool: PoolWorker[] = [];
@@ -120,16 +103,12 @@ export class FliteSynth {
     await Promise.all(
       this.pool.map(async ({ worker }) => {
         if (!worker) return;
-        // Let the worker remove its scratch directory before it is terminated.
+        // A polite close lets a synthesis in progress finish; terminate only if it hangs.
         const done = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
         worker.postMessage({ id: 0, kind: 'close' } satisfies FliteRequest);
         const timeout = setTimeout(() => void worker.terminate(), 2000);
         await done;
         clearTimeout(timeout);
-        // The worker removed its own directory; forget it (or remove it, if it was terminated).
-        for (const dir of [...scratchDirs]) {
-          if (!existsSync(dir)) scratchDirs.delete(dir);
-        }
       }),
     );
     this.pool.length = 0;
@@ -213,7 +192,6 @@ export class FliteSynth {
     this.updateRefs();
     worker.on('message', (response: FliteResponse) => {
       if (response.ok && response.kind === 'ready') {
-        trackScratchDir(response.scratchDir);
         member.ready = true;
         this.dispatch().catch(() => undefined);
         return;

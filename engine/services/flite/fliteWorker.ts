@@ -1,26 +1,16 @@
 /** Worker-thread entry for FliteSynth: runs FliteWasm off the main event loop. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { FliteWasm } from './FliteWasm.ts';
 import type { FliteRequest, FliteResponse, FliteWorkerData } from './fliteWorkerProtocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('fliteWorker must run in a worker thread');
 
-// Loading node:wasi prints "WASI is an experimental feature" once per worker.
-// It is expected here, so drop that one warning and pass every other through.
-const printWarning = process.listeners('warning');
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name === 'ExperimentalWarning' && warning.message.includes('WASI')) return;
-  for (const listener of printWarning) listener(warning);
-});
-// Imported after the filter is in place (static imports would load node:wasi first).
-const { FliteWasm } = await import('./FliteWasm.ts');
-
 const flite = new FliteWasm((workerData as FliteWorkerData).module);
 
 function prepareNext(): void {
   flite.prepare();
-  reply({ id: 0, ok: true, kind: 'ready', scratchDir: flite.scratchDir });
+  reply({ id: 0, ok: true, kind: 'ready' });
 }
 
 function reply(response: FliteResponse, transfer: ArrayBuffer[] = []): void {
