@@ -7,10 +7,5 @@ export default defineConfig({
     hookTimeout: 30_000,
     // The suites start real child processes and servers; two cores only.
     maxWorkers: 2,
-    // Threads, not forks: with forks, vitest 4.1 now and then reports a worker
-    // that it had itself sent SIGTERM as "exited unexpectedly" after every test
-    // of the file passed (seen with the suites that keep decoder processes
-    // and model workers), which fails the run; worker threads do not race so.
-    pool: 'threads',
   },
 });
