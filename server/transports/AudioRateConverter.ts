@@ -1,38 +1,36 @@
 import { Resampler } from '../../engine/audio/Resampler.ts';
 
 /**
- * Converts a stream of PCM chunks to one target rate, in order. The source
- * rate may change mid-stream (a new converter is built for it). Creating a
- * converter is async, so chunks go through a promise chain; `reset()` drops
- * what is still waiting and the filter history, e.g. on an interrupt.
+ * Converts a stream of PCM chunks to one target rate, in order; the source
+ * rate may change mid-stream. Building a resampler is async, so while one is
+ * being built chunks queue behind it; otherwise conversion is synchronous.
+ * `after()` slots events in where they were queued — things that must reach
+ * the client after the last sample before them (a Twilio `mark`, a Realtime
+ * `response.done`). `reset()` (barge-in) drops whatever still waits and the
+ * filter history.
  */
 export class AudioRateConverter {
   private resampler: Resampler | undefined;
   private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
   private epoch = 0;
   private destroyed = false;
-  /** Chunks in the chain: while any wait, a new chunk must queue behind them to keep order. */
-  private pending = 0;
 
   constructor(readonly targetRate: number) {}
 
   /** `deliver` is called in order with converted audio; never after `reset()` for older chunks. */
   convert(samples: Int16Array, fromRate: number, deliver: (samples: Int16Array) => void): void {
-    if (fromRate === this.targetRate && !this.resampler && this.pending === 0) {
-      deliver(samples); // the common case: no work, no promise
+    if (this.pending === 0 && (this.resampler?.fromRate === fromRate || (fromRate === this.targetRate && !this.resampler))) {
+      emit(fromRate === this.targetRate ? samples : this.resampler!.process(samples), deliver);
       return;
     }
     const epoch = this.epoch;
-    this.pending++;
-    this.chain = this.chain.then(async () => {
-      if (epoch !== this.epoch || this.destroyed) return;
+    this.enqueue(async () => {
       if (fromRate === this.targetRate) {
-        this.resampler?.destroy();
-        this.resampler = undefined;
-        deliver(samples);
+        emit(samples, deliver);
         return;
       }
-      if (!this.resampler || this.resampler.fromRate !== fromRate) {
+      if (this.resampler?.fromRate !== fromRate) {
         this.resampler?.destroy();
         this.resampler = undefined;
         const created = await Resampler.create(fromRate, this.targetRate);
@@ -42,12 +40,15 @@ export class AudioRateConverter {
         }
         this.resampler = created;
       }
-      if (epoch !== this.epoch) return;
-      const out = this.resampler.process(samples);
-      if (out.length > 0) deliver(out);
-    }).catch(() => undefined).finally(() => {
-      this.pending--;
+      if (epoch !== this.epoch) return; // barge-in while the resampler was being built
+      emit(this.resampler.process(samples), deliver);
     });
+  }
+
+  /** Runs `run` once everything queued before it has been delivered; a reset drops it with the audio. */
+  after(run: () => void): void {
+    if (this.pending === 0) run();
+    else this.enqueue(run);
   }
 
   reset(): void {
@@ -61,4 +62,19 @@ export class AudioRateConverter {
     this.resampler?.destroy();
     this.resampler = undefined;
   }
+
+  private enqueue(step: () => void | Promise<void>): void {
+    const epoch = this.epoch;
+    this.pending++;
+    this.chain = this.chain
+      .then(() => (epoch === this.epoch && !this.destroyed ? step() : undefined))
+      .catch(() => undefined)
+      .finally(() => {
+        this.pending--;
+      });
+  }
+}
+
+function emit(samples: Int16Array, deliver: (samples: Int16Array) => void): void {
+  if (samples.length > 0) deliver(samples);
 }

@@ -8,7 +8,6 @@ import { isValidGraphName } from '../../store/graphName.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { describeStartError } from '../describeStartError.ts';
 import { ClientToolBridge } from './ClientToolBridge.ts';
-import { OrderedAudioOut } from '../OrderedAudioOut.ts';
 import { decodeRealtimeAudio, encodeRealtimeAudio } from './realtimeAudio.ts';
 import { parseClientEvent, type ClientItem, type RealtimeClientEvent } from './realtimeClientEvents.ts';
 import { RealtimeEventSender } from './RealtimeEventSender.ts';
@@ -58,7 +57,7 @@ export class RealtimeConnection {
   private readonly tools = new ClientToolBridge();
   private readonly responses: ResponseStream;
   private readonly inbound = new AudioRateConverter(GRAPH_INPUT_RATE);
-  private outbound = new OrderedAudioOut(formatRate(PCM_24K));
+  private outbound = new AudioRateConverter(formatRate(PCM_24K));
   private settings: SessionSettings;
   private readonly sessionObjectId: string;
   private readonly createdAt = Math.floor(Date.now() / 1000);
@@ -237,7 +236,7 @@ export class RealtimeConnection {
     if (outcome.refused) return;
     if (outcome.settings.outputFormat.type !== this.settings.outputFormat.type) {
       this.outbound.destroy();
-      this.outbound = new OrderedAudioOut(formatRate(outcome.settings.outputFormat));
+      this.outbound = new AudioRateConverter(formatRate(outcome.settings.outputFormat));
     }
     this.settings = outcome.settings;
     this.events.send({ type: 'session.updated', session: this.sessionConfig() });
@@ -351,9 +350,9 @@ export class RealtimeConnection {
         return;
       }
       case 'audio.out':
-        out.audio(frame.audio, frame.sampleRate, (samples) => {
+        out.convert(frame.audio, frame.sampleRate, (samples) => {
           if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return; // a client that stopped reading loses audio, not the server's memory
-          this.responses.audio(encodeRealtimeAudio(samples, this.settings.outputFormat), (samples.length / out.rate) * 1000);
+          this.responses.audio(encodeRealtimeAudio(samples, this.settings.outputFormat), (samples.length / out.targetRate) * 1000);
         });
         return;
       case 'llm.tool.call': {

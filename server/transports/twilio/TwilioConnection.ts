@@ -5,8 +5,8 @@ import type { Logger } from '../../../engine/core/Logger.ts';
 import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
+import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { describeStartError } from '../describeStartError.ts';
-import { OrderedAudioOut } from '../OrderedAudioOut.ts';
 import { capAssistantReply, type CutReply } from './capAssistantReply.ts';
 import { ProtocolProblems } from './ProtocolProblems.ts';
 import { SpokenMarks } from './SpokenMarks.ts';
@@ -54,7 +54,7 @@ export class TwilioConnection {
   private closed = false;
   /** Caller audio that arrived before the graph had started. */
   private readonly early: Int16Array[] = [];
-  private readonly outbound = new OrderedAudioOut(PHONE_RATE);
+  private readonly outbound = new AudioRateConverter(PHONE_RATE);
   private readonly marks = new SpokenMarks();
   private readonly startTimer: NodeJS.Timeout;
   private droppedAudioWarned = false;
@@ -244,7 +244,7 @@ export class TwilioConnection {
         return;
       case 'audio.out':
         this.marks.addAudio((frame.audio.length / frame.sampleRate) * 1000);
-        this.outbound.audio(frame.audio, frame.sampleRate, this.sendAudio);
+        this.outbound.convert(frame.audio, frame.sampleRate, this.sendAudio);
         return;
       case 'tts.text':
         this.sendMark(this.marks.begin(frame.text));
