@@ -71,8 +71,11 @@ export class VadProcessor extends FrameProcessor {
     const audio = await this.toAnalysisRate(frame);
     const windowMs = (this.scorer.windowSamples / VAD_SAMPLE_RATE) * 1000;
     const windows = this.chunker.push(audio);
-    // The frame's audio ends now; earlier windows ended correspondingly earlier.
-    const endOfAudio = this.clock.now() - (this.chunker.buffered / VAD_SAMPLE_RATE) * 1000;
+    // The frame's audio ended when the frame was made (not when we got to it:
+    // behind a slow window the queue backs up, and stamping windows with the
+    // time we analyse them would squeeze the silence before a stop to nothing).
+    // Earlier windows ended correspondingly earlier.
+    const endOfAudio = frame.at - (this.chunker.buffered / VAD_SAMPLE_RATE) * 1000;
     for (let i = 0; i < windows.length; i++) {
       const window = windows[i];
       const windowEndAt = endOfAudio - (windows.length - 1 - i) * windowMs;
