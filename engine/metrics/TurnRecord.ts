@@ -31,6 +31,8 @@ export interface ToolSpan {
 
 export interface TurnRecord {
   turn: number;
+  /** The graph the session ran when the turn ended (set by the server; a session can switch graphs mid-conversation). */
+  graph?: string;
   /** Clock times (ms). */
   userSpeechStartAt?: number;
   userSpeechEndAt?: number;

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { SessionManager } from '../sessions/SessionManager.ts';
+import { isValidGraphName } from '../store/graphName.ts';
 import { HttpError } from './HttpError.ts';
 
 /** Live sessions: list, inspect, end. */
@@ -12,6 +13,15 @@ export function sessionRoutes(sessions: SessionManager): Router {
     const session = sessions.get(req.params.id);
     if (!session) throw new HttpError(404, 'session not found');
     res.json({ ...session.info, nodes: [...session.runner.nodes().keys()], botSpeaking: session.runner.isBotSpeaking });
+  });
+  /** Continue the live conversation on another saved graph, through hot reload: `{ graph: NAME }`. */
+  router.post('/:id/graph', async (req, res) => {
+    const name = (req.body as { graph?: unknown } | undefined)?.graph;
+    if (typeof name !== 'string' || !isValidGraphName(name)) throw new HttpError(400, 'invalid request body: graph must be a saved graph name');
+    const result = await sessions.switchGraph(req.params.id, name);
+    if (!result) throw new HttpError(404, 'session not found');
+    const refused = result.error !== undefined || result.nodes.some((n) => n.outcome === 'new-sessions-only');
+    res.status(refused ? 409 : 200).json(result);
   });
   router.delete('/:id', (req, res) => {
     const session = sessions.get(req.params.id);

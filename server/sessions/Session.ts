@@ -58,7 +58,8 @@ interface SessionEvents {
  */
 export class Session extends EventEmitter<SessionEvents> {
   readonly id: string;
-  readonly graphName: string;
+  /** The graph the session runs now; `switchGraph` changes it mid-conversation. */
+  graphName: string;
   readonly transport: string;
   readonly startedAt = new Date().toISOString();
   readonly runner: GraphRunner;
@@ -88,6 +89,8 @@ export class Session extends EventEmitter<SessionEvents> {
       audioOutSampleRate: options.audioOutSampleRate,
     });
     this.latency.onTurn((record) => {
+      // The graph the turn ran on; a turn reported again later keeps its first tag.
+      record.graph ??= this.graphName;
       // One structured line per turn: the waterfall, voice-to-voice, barge-in.
       this.logger.info({ turn: record }, 'turn');
       this.emit('turn', record);
@@ -139,6 +142,33 @@ export class Session extends EventEmitter<SessionEvents> {
       this.emit('reload', r);
       return r;
     });
+  }
+
+  /**
+   * Continues this conversation on another stored graph: the same hot-reload
+   * path as a deploy (a diff by node id, applied at a quiet point), so the
+   * session's ConversationContext and transport stay. On success the session
+   * follows that graph from now on (its deploys reload this session).
+   */
+  async switchGraph(graphName: string, graph: unknown, revision: string): Promise<ReloadResult> {
+    // A node that cannot be built would leave a half-swapped graph: refuse before touching anything.
+    try {
+      const doc = (this.runner.constructor as typeof GraphRunner).validate(graph, this.options.registry);
+      for (const node of doc.nodes) this.options.registry.resolveCredentials(node.id, node.type, this.options.env);
+    } catch (error) {
+      return { sessionId: this.id, revision: this.revision, nodes: [], error: error instanceof Error ? error.message : String(error) };
+    }
+    const previousRevision = this.revision;
+    const result = await this.reload(graph, revision);
+    const refused = result.error !== undefined || result.nodes.some((n) => n.outcome === 'new-sessions-only');
+    if (refused) {
+      // Nothing was applied: the session still runs its old graph and revision.
+      this.revision = previousRevision;
+      return { ...result, error: result.error ?? result.nodes.find((n) => n.reason)?.reason ?? 'cannot be applied to a live session' };
+    }
+    this.graphName = graphName;
+    this.logger.info({ graph: graphName, revision }, 'session switched graph');
+    return result;
   }
 
   /** Releases everything at once: processors, observers, listeners. Idempotent. */

@@ -85,6 +85,19 @@ export class SessionManager extends EventEmitter<ManagerEvents> {
     return Promise.all(targets.map((s) => s.reload(graph, revision)));
   }
 
+  /**
+   * Continues a live session on another stored graph (same conversation, same
+   * transport). Throws GraphNotFoundError; `undefined` when there is no such session.
+   */
+  async switchGraph(sessionId: string, graphName: string): Promise<(ReloadResult & { graph: string }) | undefined> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return undefined;
+    const stored = await this.options.store.get(graphName);
+    if (!stored) throw new GraphNotFoundError(graphName);
+    const result = await session.switchGraph(graphName, stored.graph, stored.revision);
+    return { ...result, graph: session.graphName };
+  }
+
   closeAll(reason: string): void {
     for (const session of [...this.sessions.values()]) session.close(reason);
   }

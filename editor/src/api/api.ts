@@ -3,7 +3,7 @@
  * PARLEY_TOKEN the server reads its HttpOnly cookie, so nothing to add here.
  */
 import { ApiError } from './ApiError.ts';
-import type { EditorNodeType, GraphDocument, GraphSummary, SaveResult, SessionSummary, StoredGraph, ValidationAnswer, VersionInfo } from './apiTypes.ts';
+import type { EditorNodeType, GraphDocument, GraphSummary, SaveResult, SessionSummary, StoredGraph, SwitchResult, ValidationAnswer, VersionInfo } from './apiTypes.ts';
 
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   const response = await fetch(url, {
@@ -42,6 +42,7 @@ export const api = {
   version: (name: string, revision: string) => request<StoredGraph>('GET', `/api/graphs/${enc(name)}/versions/${enc(revision)}`),
   restore: (name: string, revision: string) => request<SaveResult>('POST', `/api/graphs/${enc(name)}/versions/${enc(revision)}/restore`),
   sessions: () => request<SessionSummary[]>('GET', '/api/sessions'),
+  switchGraph: (sessionId: string, graph: string) => request<SwitchResult>('POST', `/api/sessions/${enc(sessionId)}/graph`, { graph }),
 };
 
 /** ws:// or wss:// URL on this origin. */

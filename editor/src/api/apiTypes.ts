@@ -40,6 +40,13 @@ export interface SessionReload {
   error?: string;
 }
 
+/** `POST /api/sessions/:id/graph`: the live conversation continued on another graph (409 when refused). */
+export interface SwitchResult extends SessionReload {
+  revision: string;
+  /** The graph the session runs now. */
+  graph: string;
+}
+
 export interface SaveResult {
   name: string;
   revision: string;

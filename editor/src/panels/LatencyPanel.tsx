@@ -10,6 +10,7 @@ import { measuredStages } from '../talk/measuredStages.ts';
 import { LatencyEstimate } from './LatencyEstimate.tsx';
 import { Waterfall } from './Waterfall.tsx';
 import { TurnsTable } from './TurnsTable.tsx';
+import { CompareTable } from './CompareTable.tsx';
 
 /** A hop's node, if it is still on the canvas (it may have been removed since the turn). */
 function resolveNode(id: string): string | undefined {
@@ -43,6 +44,9 @@ export function LatencyPanel({ onSelectNode }: { onSelectNode(nodeId: string): v
       {estimate && <LatencyEstimate estimate={estimate} measured={measured} onSelectNode={select} />}
       <div className="turns-table-wrap">
         <TurnsTable turns={turns} selected={turn?.turn ?? null} onSelect={(t) => liveStore.getState().selectTurn(t)} />
+      </div>
+      <div className="turns-table-wrap">
+        <CompareTable turns={turns} />
       </div>
     </div>
   );

@@ -1,10 +1,11 @@
 /** Talk to the saved graph: connect, mute, hang up, and the live transcript. */
 import { useEffect, useRef, useState } from 'react';
-import { useTalk } from '../store/talkStore.ts';
-import { useLive } from '../store/liveStore.ts';
+import { talkStore, useTalk } from '../store/talkStore.ts';
+import { liveStore, useLive } from '../store/liveStore.ts';
 import { setMuted, stopTalk, stopWatching, watchSession } from '../talk/talkSession.ts';
 import { api } from '../api/api.ts';
-import type { SessionSummary } from '../api/apiTypes.ts';
+import type { GraphSummary, SessionSummary } from '../api/apiTypes.ts';
+import { ApiError } from '../api/ApiError.ts';
 import { useEditor } from '../store/editorStore.ts';
 
 function MicMeter() {
@@ -59,6 +60,58 @@ function OtherSessions() {
   );
 }
 
+/**
+ * "Continue on graph…": the live conversation goes on on another saved graph
+ * (same session, same conversation, applied by hot reload), e.g. from the
+ * cascade to the speech-to-speech node, so both can be compared on one talk.
+ */
+export function ContinueOnGraph({ sessionId }: { sessionId: string }) {
+  const current = useTalk((s) => s.graph);
+  const [graphs, setGraphs] = useState<GraphSummary[]>([]);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let cancelled = false;
+    api.listGraphs().then(
+      (list) => !cancelled && setGraphs(list),
+      () => {},
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  const others = graphs.filter((g) => g.name !== current);
+  if (others.length === 0) return null;
+  const switchTo = async (name: string) => {
+    if (!name) return;
+    setBusy(true);
+    const talk = talkStore.getState();
+    try {
+      const result = await api.switchGraph(sessionId, name);
+      talk.set({ graph: result.graph });
+      liveStore.getState().setOutcomes(result.nodes);
+      talk.system(`Continuing on graph '${result.graph}' — same conversation.`);
+    } catch (error) {
+      const body = error instanceof ApiError ? (error.body as { error?: unknown; nodes?: Array<{ reason?: string }> }) : undefined;
+      const reason = body?.nodes?.find((n) => n.reason)?.reason;
+      talk.system(`Could not continue on '${name}': ${reason ?? (error instanceof Error ? error.message : String(error))}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <label className="continue-on-graph" title="Switch this live conversation to another saved graph, keeping what was said">
+      <select value="" disabled={busy} onChange={(e) => void switchTo(e.target.value)} data-testid="talk-continue-on">
+        <option value="">{busy ? 'Switching…' : 'Continue on graph…'}</option>
+        {others.map((g) => (
+          <option key={g.name} value={g.name}>
+            {g.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function TalkPanel({ onStart }: { onStart(): void }) {
   const state = useTalk((s) => s.state);
   const muted = useTalk((s) => s.muted);
@@ -87,6 +140,7 @@ export function TalkPanel({ onStart }: { onStart(): void }) {
               {muted ? 'Unmute' : 'Mute'}
             </button>
             <MicMeter />
+            {state === 'connected' && sessionId && <ContinueOnGraph sessionId={sessionId} />}
           </>
         ) : (
           <button type="button" className="primary" onClick={onStart} data-testid="talk-start">

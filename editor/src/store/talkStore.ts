@@ -26,7 +26,7 @@ export interface TalkStoreState {
   transcript: TranscriptLine[];
 
   begin(graph: string): void;
-  set(partial: Partial<Pick<TalkStoreState, 'state' | 'sessionId' | 'muted' | 'error' | 'micLevel'>>): void;
+  set(partial: Partial<Pick<TalkStoreState, 'state' | 'sessionId' | 'muted' | 'error' | 'micLevel' | 'graph'>>): void;
   userTranscript(text: string, final: boolean): void;
   botOutput(text: string): void;
   userStartedSpeaking(): void;

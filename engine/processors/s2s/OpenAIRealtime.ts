@@ -146,6 +146,7 @@ export class OpenAIRealtime extends FrameProcessor implements ToolHost {
         this.socket = socket;
         this.logger.debug({ node: this.id, model: this.settings.model }, 'realtime session open');
         this.sendSession();
+        this.seedConversation();
       })
       .catch((error: unknown) => {
         this.retryAfter = this.clock.now() + this.settings.reconnectDelayMs;
@@ -161,6 +162,23 @@ export class OpenAIRealtime extends FrameProcessor implements ToolHost {
     this.response = undefined;
     this.playback.reset();
     if (!this.stopped) this.pushError(new Error(`Realtime session closed (code ${code}${reason ? `: ${reason}` : ''}); reconnecting on the next audio`));
+  }
+
+  /**
+   * A new Realtime session knows nothing of what was said: the conversation
+   * so far (this session's, e.g. on a cascade before a graph switch, or
+   * before a reconnect) is replayed as items, without asking for a response.
+   */
+  private seedConversation(): void {
+    for (const message of this.conversation?.messages ?? []) {
+      const text = message.content.trim();
+      if (!text) continue;
+      if (message.role === 'user') {
+        this.socket?.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+      } else if (message.role === 'assistant') {
+        this.socket?.send({ type: 'conversation.item.create', item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] } });
+      }
+    }
   }
 
   private sendSession(): void {

@@ -1,0 +1,75 @@
+/**
+ * One conversation, several graphs (the Talk panel's "Continue on graph…"):
+ * per graph talked to, its turns and the median of voice-to-voice and of each
+ * hop, so a cascade and a speech-to-speech node can be compared on the same talk.
+ */
+import { memo } from 'react';
+import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
+import { percentile } from '../talk/percentile.ts';
+import { HOP_LABELS, HOP_ORDER } from '../talk/waterfall.ts';
+
+export interface GraphComparison {
+  graph: string;
+  turns: number;
+  voiceToVoiceMs?: number;
+  hops: Partial<Record<(typeof HOP_ORDER)[number], number>>;
+}
+
+/** Rows in the order the graphs were first talked to; turns without a graph tag are left out. */
+export function compareGraphs(turns: readonly TurnRecord[]): GraphComparison[] {
+  const byGraph = new Map<string, TurnRecord[]>();
+  for (const t of turns) {
+    if (!t.graph) continue;
+    const list = byGraph.get(t.graph) ?? [];
+    list.push(t);
+    byGraph.set(t.graph, list);
+  }
+  return [...byGraph].map(([graph, list]) => ({
+    graph,
+    turns: list.length,
+    voiceToVoiceMs: percentile(list.map((t) => t.voiceToVoiceMs), 50),
+    hops: Object.fromEntries(HOP_ORDER.map((hop) => [hop, percentile(list.map((t) => t.hops[hop]), 50)])),
+  }));
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined ? '—' : `${Math.round(value)}`;
+}
+
+export const CompareTable = memo(function CompareTable({ turns }: { turns: readonly TurnRecord[] }) {
+  const rows = compareGraphs(turns);
+  if (rows.length === 0) return null;
+  return (
+    <table className="turns-table compare-table" data-testid="compare-table">
+      <caption>
+        Compare graphs (medians, ms){rows.length === 1 ? ' — continue on another graph from the Talk panel to compare' : ''}
+      </caption>
+      <thead>
+        <tr>
+          <th>graph</th>
+          <th>turns</th>
+          <th title="voice-to-voice">V2V</th>
+          {HOP_ORDER.map((hop) => (
+            <th key={hop} title={HOP_LABELS[hop]}>
+              {HOP_LABELS[hop].replace('VAD end of speech', 'VAD').replace('First ', '1st ')}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.graph} data-testid={`compare-row-${r.graph}`}>
+            <td>{r.graph}</td>
+            <td className="num">{r.turns}</td>
+            <td className="num strong">{ms(r.voiceToVoiceMs)}</td>
+            {HOP_ORDER.map((hop) => (
+              <td key={hop} className="num">
+                {ms(r.hops[hop])}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+});
