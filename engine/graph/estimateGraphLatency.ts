@@ -8,19 +8,13 @@
  * recomputes it on every edit.
  */
 import { isToolEdge, type GraphDocument } from './GraphDocument.ts';
-import { resolveLatency, type LatencyBasis, type LatencyStage } from './NodeLatency.ts';
+import { resolveLatency, type ResolvedLatency } from './NodeLatency.ts';
 import type { NodeTypeInfo } from './NodeTypeInfo.ts';
 import { TRANSPORT_INPUT, TRANSPORT_OUTPUT } from './validateGraph.ts';
 
-export interface EstimatedHop {
+export interface EstimatedHop extends ResolvedLatency {
   nodeId: string;
   nodeType: string;
-  stage: LatencyStage;
-  label: string;
-  ms: number;
-  basis: LatencyBasis;
-  source: string;
-  upToMs?: number;
   /** The largest hop of the path: where to look first. */
   slowest: boolean;
 }

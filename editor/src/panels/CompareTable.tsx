@@ -6,7 +6,7 @@
 import { memo } from 'react';
 import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
 import { percentile } from '../talk/percentile.ts';
-import { HOP_LABELS, HOP_ORDER } from '../talk/waterfall.ts';
+import { HOP_LABELS, HOP_ORDER, shortHopLabel } from '../talk/waterfall.ts';
 
 export interface GraphComparison {
   graph: string;
@@ -51,7 +51,7 @@ export const CompareTable = memo(function CompareTable({ turns }: { turns: reado
           <th title="voice-to-voice">V2V</th>
           {HOP_ORDER.map((hop) => (
             <th key={hop} title={HOP_LABELS[hop]}>
-              {HOP_LABELS[hop].replace('VAD end of speech', 'VAD').replace('First ', '1st ')}
+              {shortHopLabel(hop)}
             </th>
           ))}
         </tr>

@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
 import { percentile } from '../talk/percentile.ts';
-import { HOP_LABELS, HOP_ORDER } from '../talk/waterfall.ts';
+import { HOP_LABELS, HOP_ORDER, shortHopLabel } from '../talk/waterfall.ts';
 
 export interface TurnsTableProps {
   turns: readonly TurnRecord[];
@@ -26,7 +26,7 @@ export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }
           <th title="voice-to-voice">V2V ms</th>
           {columns.map((hop) => (
             <th key={hop} title={HOP_LABELS[hop]}>
-              {HOP_LABELS[hop].replace('VAD end of speech', 'VAD').replace('First ', '1st ')}
+              {shortHopLabel(hop)}
             </th>
           ))}
         </tr>

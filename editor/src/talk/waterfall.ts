@@ -14,6 +14,11 @@ export const HOP_LABELS: Record<HopName, string> = {
   firstAudioOutMs: 'First audio out',
 };
 
+/** The same, short enough for a table column header. */
+export function shortHopLabel(hop: HopName): string {
+  return HOP_LABELS[hop].replace('VAD end of speech', 'VAD').replace('First ', '1st ');
+}
+
 export interface WaterfallSegment {
   hop: HopName;
   label: string;
