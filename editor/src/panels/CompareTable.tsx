@@ -6,7 +6,8 @@
 import { memo } from 'react';
 import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
 import { percentile } from '../talk/percentile.ts';
-import { HOP_LABELS, HOP_ORDER, shortHopLabel } from '../talk/waterfall.ts';
+import { HOP_ORDER } from '../talk/waterfall.ts';
+import { formatMs, HopHeaderCells, HopValueCells } from './HopCells.tsx';
 
 export interface GraphComparison {
   graph: string;
@@ -32,10 +33,6 @@ export function compareGraphs(turns: readonly TurnRecord[]): GraphComparison[] {
   }));
 }
 
-function ms(value: number | undefined): string {
-  return value === undefined ? '—' : `${Math.round(value)}`;
-}
-
 export const CompareTable = memo(function CompareTable({ turns }: { turns: readonly TurnRecord[] }) {
   const rows = compareGraphs(turns);
   if (rows.length === 0) return null;
@@ -49,11 +46,7 @@ export const CompareTable = memo(function CompareTable({ turns }: { turns: reado
           <th>graph</th>
           <th>turns</th>
           <th title="voice-to-voice">V2V</th>
-          {HOP_ORDER.map((hop) => (
-            <th key={hop} title={HOP_LABELS[hop]}>
-              {shortHopLabel(hop)}
-            </th>
-          ))}
+          <HopHeaderCells />
         </tr>
       </thead>
       <tbody>
@@ -61,12 +54,8 @@ export const CompareTable = memo(function CompareTable({ turns }: { turns: reado
           <tr key={r.graph} data-testid={`compare-row-${r.graph}`}>
             <td>{r.graph}</td>
             <td className="num">{r.turns}</td>
-            <td className="num strong">{ms(r.voiceToVoiceMs)}</td>
-            {HOP_ORDER.map((hop) => (
-              <td key={hop} className="num">
-                {ms(r.hops[hop])}
-              </td>
-            ))}
+            <td className="num strong">{formatMs(r.voiceToVoiceMs)}</td>
+            <HopValueCells hops={r.hops} />
           </tr>
         ))}
       </tbody>

@@ -2,7 +2,8 @@
 import { memo } from 'react';
 import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
 import { percentile } from '../talk/percentile.ts';
-import { HOP_LABELS, HOP_ORDER, shortHopLabel } from '../talk/waterfall.ts';
+import { HOP_ORDER } from '../talk/waterfall.ts';
+import { formatMs, HopHeaderCells, HopValueCells } from './HopCells.tsx';
 
 export interface TurnsTableProps {
   turns: readonly TurnRecord[];
@@ -10,13 +11,8 @@ export interface TurnsTableProps {
   onSelect(turn: number): void;
 }
 
-function ms(value: number | undefined): string {
-  return value === undefined ? '—' : `${Math.round(value)}`;
-}
-
 export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }: TurnsTableProps) {
-  const columns = HOP_ORDER;
-  const stat = (p: number) => [percentile(turns.map((t) => t.voiceToVoiceMs), p), ...columns.map((hop) => percentile(turns.map((t) => t.hops[hop]), p))];
+  const stat = (p: number) => [percentile(turns.map((t) => t.voiceToVoiceMs), p), ...HOP_ORDER.map((hop) => percentile(turns.map((t) => t.hops[hop]), p))];
   return (
     <table className="turns-table" data-testid="turns-table">
       <thead>
@@ -24,11 +20,7 @@ export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }
           <th>#</th>
           <th>user said</th>
           <th title="voice-to-voice">V2V ms</th>
-          {columns.map((hop) => (
-            <th key={hop} title={HOP_LABELS[hop]}>
-              {shortHopLabel(hop)}
-            </th>
-          ))}
+          <HopHeaderCells />
         </tr>
       </thead>
       <tbody>
@@ -39,12 +31,8 @@ export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }
               {t.interrupted ? ' ✂' : ''}
             </td>
             <td className="turn-text">{t.userText ?? ''}</td>
-            <td className="num strong">{ms(t.voiceToVoiceMs)}</td>
-            {columns.map((hop) => (
-              <td key={hop} className="num">
-                {ms(t.hops[hop])}
-              </td>
-            ))}
+            <td className="num strong">{formatMs(t.voiceToVoiceMs)}</td>
+            <HopValueCells hops={t.hops} />
           </tr>
         ))}
       </tbody>
@@ -55,7 +43,7 @@ export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }
               <th colSpan={2}>p{p}</th>
               {stat(p).map((v, i) => (
                 <td key={i} className="num">
-                  {ms(v)}
+                  {formatMs(v)}
                 </td>
               ))}
             </tr>
