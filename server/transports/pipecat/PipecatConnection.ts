@@ -5,7 +5,7 @@ import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { decodePcm16 } from '../decodePcm16.ts';
-import { describeStartError } from '../describeStartError.ts';
+import { openTransportSession } from '../openTransportSession.ts';
 import { decodePipecatFrame, encodeAudioFrame, encodeMessageFrame, PipecatFrameError, type PipecatFrame } from './pipecatFrames.ts';
 import { parseRtvi, rtvi, rtviError, rtviErrorResponse, RTVI_PROTOCOL_VERSION, type RtviMessage } from './rtvi.ts';
 import { rtviForFrame, rtviForOutput } from './rtviForFrame.ts';
@@ -67,29 +67,25 @@ export class PipecatConnection {
   }
 
   private async open(): Promise<void> {
-    let session: Session;
-    try {
-      session = await this.options.sessions.open(this.options.graphName, PIPECAT_TRANSPORT);
-    } catch (error) {
-      const problem = describeStartError(error, this.options.graphName);
-      this.options.logger.warn({ graph: this.options.graphName, err: problem.message }, 'session could not start');
-      this.send(rtviError(this.options.redact(problem.message), true));
-      // Close reasons are limited to 123 bytes; the RTVI error carries the whole story.
-      this.ws.close(problem.closeCode, problem.message.slice(0, 120));
-      this.shutdown('start failed');
-      return;
-    }
-    if (this.closed) {
-      session.close('client disconnected while starting');
-      return;
-    }
+    const session = await openTransportSession({
+      sessions: this.options.sessions,
+      graph: this.options.graphName,
+      transport: PIPECAT_TRANSPORT,
+      ws: this.ws,
+      logger: this.options.logger,
+      isClosed: () => this.closed,
+      onStartFailed: (problem) => {
+        this.send(rtviError(this.options.redact(problem.message), true));
+        // Close reasons are limited to 123 bytes; the RTVI error carries the whole story.
+        this.ws.close(problem.closeCode, problem.message.slice(0, 120));
+        this.shutdown('start failed');
+      },
+      onEnded: (reason) => this.shutdown(reason),
+    });
+    if (!session) return;
     this.session = session;
     session.on('frame', this.onGraphFrame);
     session.on('output', this.onGraphOutput);
-    session.once('ended', (reason) => {
-      if (!this.closed) this.ws.close(1000, `session ended: ${reason}`.slice(0, 120));
-      this.shutdown(reason);
-    });
     for (const run of this.early.splice(0)) run();
     if (this.pendingReadyId !== undefined) this.sendBotReady(this.pendingReadyId);
   }

@@ -6,7 +6,7 @@ import type { SessionManager } from '../../sessions/SessionManager.ts';
 import type { GraphStore } from '../../store/GraphStore.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
-import { describeStartError } from '../describeStartError.ts';
+import { openTransportSession } from '../openTransportSession.ts';
 import { ClientToolBridge } from './ClientToolBridge.ts';
 import { decodeRealtimeAudio, encodeRealtimeAudio } from './realtimeAudio.ts';
 import { parseClientEvent, type ClientItem, type RealtimeClientEvent } from './realtimeClientEvents.ts';
@@ -91,21 +91,21 @@ export class RealtimeConnection {
 
   private async open(): Promise<void> {
     const graph = await this.resolveGraph();
-    let session: Session;
-    try {
-      session = await this.options.sessions.open(graph, REALTIME_TRANSPORT);
-    } catch (error) {
-      const problem = describeStartError(error, graph);
-      this.logger.warn({ graph, err: problem.message }, 'realtime session could not start');
-      this.events.error(this.options.redact(problem.message), { type: 'server_error', code: problem.closeCode === 4404 ? 'graph_not_found' : 'graph_cannot_start' });
-      this.ws.close(problem.closeCode, problem.message.slice(0, 120));
-      this.shutdown('start failed');
-      return;
-    }
-    if (this.closed) {
-      session.close('client disconnected while starting');
-      return;
-    }
+    const session = await openTransportSession({
+      sessions: this.options.sessions,
+      graph,
+      transport: REALTIME_TRANSPORT,
+      ws: this.ws,
+      logger: this.logger,
+      isClosed: () => this.closed,
+      onStartFailed: (problem) => {
+        this.events.error(this.options.redact(problem.message), { type: 'server_error', code: problem.closeCode === 4404 ? 'graph_not_found' : 'graph_cannot_start' });
+        this.ws.close(problem.closeCode, problem.message.slice(0, 120));
+        this.shutdown('start failed');
+      },
+      onEnded: (reason) => this.shutdown(reason),
+    });
+    if (!session) return;
     this.session = session;
     this.logger = session.logger.child({ transport: REALTIME_TRANSPORT });
     this.controls = new RealtimeGraphControls(session);
@@ -113,10 +113,6 @@ export class RealtimeConnection {
     session.on('output', this.onGraphOutput);
     // A reload re-wires the LLM's tools from the graph alone; the client's declared tools go back on.
     session.on('reload', () => this.controls?.setClientTools(this.tools.tools));
-    session.once('ended', (reason) => {
-      if (!this.closed) this.ws.close(1000, `session ended: ${reason}`.slice(0, 120));
-      this.shutdown(reason);
-    });
     this.events.send({ type: 'session.created', session: this.sessionConfig() });
     for (const text of this.early.splice(0)) this.onClientText(text);
   }

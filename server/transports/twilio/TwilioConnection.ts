@@ -6,7 +6,7 @@ import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
-import { describeStartError } from '../describeStartError.ts';
+import { openTransportSession } from '../openTransportSession.ts';
 import { capAssistantReply, type CutReply } from './capAssistantReply.ts';
 import { ProtocolProblems } from './ProtocolProblems.ts';
 import { SpokenMarks } from './SpokenMarks.ts';
@@ -148,27 +148,22 @@ export class TwilioConnection {
   }
 
   private async open(graph: string, greeting: string): Promise<void> {
-    let session: Session;
-    try {
-      session = await this.options.sessions.open(graph, TWILIO_TRANSPORT);
-    } catch (error) {
-      const problem = describeStartError(error, graph);
-      this.logger.warn({ graph, err: problem.message }, 'call could not start');
-      this.fail(problem.closeCode, problem.message);
-      return;
-    }
-    if (this.closed) {
-      session.close('caller hung up while starting');
-      return;
-    }
+    const session = await openTransportSession({
+      sessions: this.options.sessions,
+      graph,
+      transport: TWILIO_TRANSPORT,
+      ws: this.ws,
+      logger: this.logger,
+      isClosed: () => this.closed,
+      onStartFailed: (problem) => this.fail(problem.closeCode, problem.message),
+      onEnded: (reason) => this.shutdown(reason),
+      abandonReason: 'caller hung up while starting',
+    });
+    if (!session) return;
     this.session = session;
     session.on('frame', this.onGraphFrame);
     session.on('output', this.onGraphOutput);
     session.runner.onUpstream(this.onGraphUpstream);
-    session.once('ended', (reason) => {
-      if (!this.closed) this.ws.close(1000, `session ended: ${reason}`.slice(0, 120));
-      this.shutdown(reason);
-    });
     if (greeting.trim()) this.greet(session, greeting.trim());
     for (const samples of this.early.splice(0)) session.push(session.runner.createFrame('audio.in', { audio: samples, sampleRate: PHONE_RATE }));
   }
