@@ -8,14 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { readWav } from '../../engine/audio/wav.ts';
 import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
-import { closeSharedServices } from '../../engine/services/sharedServices.ts';
-import { FakeOpenMeteo } from '../../test/fakes/FakeOpenMeteo.ts';
 import { median, writeResults } from '../lib/results.ts';
 import { measureCapacity, runCapacityOnly } from './latency/measureCapacity.ts';
+import { withBenchRig } from './latency/benchRig.ts';
 import { converse } from './latency/conversation.ts';
 import { FAKE_ENV, fakeCascadeGraph, offlineGraph, PREEMPTIVE } from './latency/graphs.ts';
-import { RealtimeMic } from './latency/RealtimeMic.ts';
-import { startFakeCloud } from './latency/startFakeCloud.ts';
 import { measureTurnEnd } from './latency/turnEnd.ts';
 
 const SPEECH = 'test/fixtures/speech';
@@ -70,12 +67,8 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
     figures.hesitationCutsSmart = turnEnd.hesitationCuts.smart;
   }
 
-  const mic = new RealtimeMic();
-  mic.start();
-  const weather = new FakeOpenMeteo();
-  const weatherUrl = await weather.start();
-  const cloud = await startFakeCloud();
-  try {
+  await withBenchRig(async (rig) => {
+    const { mic, weatherUrl, cloud } = rig;
     const utterances = [wav('tell-me-a-joke.wav'), wav('weather-tokyo.wav')];
     log('  voice-to-voice, offline graph (real time)');
     const offline = await converse(offlineGraph(weatherUrl), mic, utterances, 10);
@@ -105,13 +98,8 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
     figures.interruptStopMs = round(median(interrupts));
     log(`    interrupt stop ${interrupts.map(round).join(', ')}`);
 
-    Object.assign(figures, await measureCapacity(mic, weatherUrl, cloud, log));
-  } finally {
-    mic.stop();
-    await cloud.stop();
-    await weather.stop();
-    await closeSharedServices();
-  }
+    Object.assign(figures, await measureCapacity(rig, log));
+  });
   writeResults('latency', figures);
   return figures;
 }

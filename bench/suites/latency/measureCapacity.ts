@@ -8,16 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { readWav } from '../../../engine/audio/wav.ts';
 import { closeSharedServices } from '../../../engine/services/sharedServices.ts';
-import { FakeOpenMeteo } from '../../../test/fakes/FakeOpenMeteo.ts';
 import { writeResults } from '../../lib/results.ts';
+import { withBenchRig, type BenchRig } from './benchRig.ts';
 import { findCapacity } from './capacity.ts';
 import { FAKE_ENV, fakeCloudGraph, offlineGraph } from './graphs.ts';
-import { RealtimeMic } from './RealtimeMic.ts';
-import { startFakeCloud, type FakeCloud } from './startFakeCloud.ts';
 
 const wav = (name: string) => readWav(readFileSync(`test/fixtures/speech/${name}`), { mixToMono: true }).samples;
 
-export async function measureCapacity(mic: RealtimeMic, weatherUrl: string, cloud: FakeCloud, log: (line: string) => void): Promise<Record<string, number>> {
+export async function measureCapacity({ mic, weatherUrl, cloud }: BenchRig, log: (line: string) => void): Promise<Record<string, number>> {
   const utterances = [wav('tell-me-a-joke.wav'), wav('weather-tokyo.wav')];
   const figures: Record<string, number> = {};
 
@@ -44,19 +42,9 @@ export async function measureCapacity(mic: RealtimeMic, weatherUrl: string, clou
 
 /** Only the density figures, with the same fakes as the full suite. */
 export async function runCapacityOnly(log: (line: string) => void): Promise<Record<string, number>> {
-  const mic = new RealtimeMic();
-  mic.start();
-  const weather = new FakeOpenMeteo();
-  const weatherUrl = await weather.start();
-  const cloud = await startFakeCloud();
-  try {
-    const figures = await measureCapacity(mic, weatherUrl, cloud, log);
+  return withBenchRig(async (rig) => {
+    const figures = await measureCapacity(rig, log);
     writeResults('latency-capacity', figures);
     return figures;
-  } finally {
-    mic.stop();
-    await cloud.stop();
-    await weather.stop();
-    await closeSharedServices();
-  }
+  });
 }
