@@ -12,7 +12,14 @@ import { graphRoutes } from './http/graphRoutes.ts';
 import { nodeTypeRoutes } from './http/nodeTypeRoutes.ts';
 import { sessionRoutes } from './http/sessionRoutes.ts';
 import { LiveChannel } from './live/LiveChannel.ts';
+import { ConnectionAdmission } from './net/ConnectionAdmission.ts';
+import { CloseCode } from './net/closeCodes.ts';
+import { guardSocket } from './net/guardSocket.ts';
+import { limitsFromEnv, type ServerLimits } from './net/ServerLimits.ts';
+import type { EscapedErrors } from './process/lastLineOfDefence.ts';
+import { browserRequestGuard } from './security/browserRequestGuard.ts';
 import { createRedactor } from './security/createRedactor.ts';
+import { isHostAllowed, parseAllowedHosts } from './security/isHostAllowed.ts';
 import { isOriginAllowed, parseAllowedOrigins } from './security/isOriginAllowed.ts';
 import { TokenAuth } from './security/TokenAuth.ts';
 import { SessionManager } from './sessions/SessionManager.ts';
@@ -43,6 +50,10 @@ export interface ServerOptions {
   liveIntervalMs?: number;
   /** Watch the graphs directory for edits on disk (default true). */
   watch?: boolean;
+  /** Overrides the abuse limits read from the environment (PARLEY_MAX_CONNECTIONS, …). */
+  limits?: Partial<ServerLimits>;
+  /** The process's count of escaped errors (main installs the last line of defence), reported by /api/health. */
+  escapedErrors?: EscapedErrors;
 }
 
 export interface ParleyServer {
@@ -65,6 +76,9 @@ export function createServer(options: ServerOptions): ParleyServer {
   const maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
   const auth = new TokenAuth(options.token ?? env.PARLEY_TOKEN);
   const allowedOrigins = parseAllowedOrigins(env.ALLOWED_ORIGINS);
+  const allowedHosts = parseAllowedHosts(env.ALLOWED_HOSTS, env.PUBLIC_URL);
+  const limits = limitsFromEnv(env, options.limits);
+  const admission = new ConnectionAdmission(limits);
   const redact = createRedactor(options.registry, { ...env, PARLEY_TOKEN: options.token ?? env.PARLEY_TOKEN });
 
   const store = new GraphStore(options.graphsDir, logger);
@@ -77,12 +91,13 @@ export function createServer(options: ServerOptions): ParleyServer {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(browserRequestGuard(allowedHosts, allowedOrigins));
   // Before the token middleware: Twilio cannot send a bearer header; these routes check Twilio's signature or ?token= themselves.
   app.use('/telephony/twilio', twilioRoutes({ twilioAuthToken: env.TWILIO_AUTH_TOKEN, parleyToken: token, publicUrl: env.PUBLIC_URL, defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot', tickets: twilioTickets, logger }));
   app.use(auth.middleware);
   app.use('/api', express.json({ limit: maxMessageBytes }));
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, sessions: sessions.size });
+    res.json({ ok: true, sessions: sessions.size, connections: admission.openConnections, escapedErrors: options.escapedErrors?.count ?? 0 });
   });
   app.use('/api/graphs', graphRoutes({ store, sessions, registry: options.registry }));
   app.use('/api/node-types', nodeTypeRoutes(options.registry, env));
@@ -112,60 +127,83 @@ export function createServer(options: ServerOptions): ParleyServer {
       reject(400, 'Bad Request');
       return;
     }
+    if (!isHostAllowed(req.headers.host, allowedHosts)) {
+      reject(403, 'Forbidden host');
+      return;
+    }
     if (!isOriginAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
-      logger.warn({ origin: req.headers.origin, path: url.pathname }, 'websocket origin refused');
+      logger.warn({ origin: String(req.headers.origin).slice(0, 100), path: url.pathname.slice(0, 100) }, 'websocket origin refused');
       reject(403, 'Forbidden origin');
       return;
     }
-    let onSocket: ((ws: WebSocket) => void) | undefined;
+    const route = routeUpgrade(req, url);
+    if ('status' in route) {
+      reject(route.status, route.message);
+      return;
+    }
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const admitted = admission.admit(ip, route.callOpenedBy?.(ip));
+    if (!admitted.ok) {
+      logger.warn({ surface: route.surface, ip, reason: admitted.reason }, 'websocket refused at its limit');
+      reject(admitted.status, admitted.reason);
+      return;
+    }
+    // The TCP socket's close, not the WebSocket's: a handshake that fails never makes a WebSocket.
+    socket.once('close', admitted.release);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      guardSocket(ws, { surface: route.surface, ip, logger, limits });
+      try {
+        route.accept(ws);
+      } catch (error) {
+        logger.error({ err: error, surface: route.surface }, 'could not accept a websocket');
+        ws.close(CloseCode.internalError, 'internal error');
+      }
+    });
+  });
+
+  interface UpgradeRoute {
+    surface: string;
+    /** For sockets that start a call: who opens it, for the per-token session limit. */
+    callOpenedBy?: (ip: string) => string;
+    accept(ws: WebSocket): void;
+  }
+  const callOpenedBy = (ip: string) => (auth.enabled ? 'token' : `address ${ip}`);
+
+  /** Which surface an upgrade is for, after its own auth check; or the HTTP answer that refuses it. */
+  function routeUpgrade(req: IncomingMessage, url: URL): UpgradeRoute | { status: number; message: string } {
     if (url.pathname === TWILIO_STREAM_PATH) {
       // Twilio sends neither headers nor query strings we choose: the stream proves itself with the webhook's ticket in `start`.
       const requireTicket = Boolean(env.TWILIO_AUTH_TOKEN || token);
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        new TwilioConnection(ws, { sessions, logger, tickets: twilioTickets, requireTicket, defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot', greeting: env.TWILIO_GREETING ?? DEFAULT_GREETING });
-      });
-      return;
+      return {
+        surface: 'twilio',
+        // Calls arrive from Twilio's few addresses: they count against one key, not an address each.
+        callOpenedBy: () => 'twilio',
+        accept: (ws) => new TwilioConnection(ws, { sessions, logger, tickets: twilioTickets, requireTicket, defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot', greeting: env.TWILIO_GREETING ?? DEFAULT_GREETING }),
+      };
     }
     if (url.pathname === REALTIME_PATH) {
-      if (!isRealtimeUpgradeAuthorized(req, url, auth, token)) {
-        reject(401, 'Unauthorized');
-        return;
-      }
+      if (!isRealtimeUpgradeAuthorized(req, url, auth, token)) return { status: 401, message: 'Unauthorized' };
       const graphName = url.searchParams.get('graph') ?? undefined;
-      if (graphName !== undefined && !isValidGraphName(graphName)) {
-        reject(400, 'Invalid graph name');
-        return;
-      }
+      if (graphName !== undefined && !isValidGraphName(graphName)) return { status: 400, message: 'Invalid graph name' };
       const model = url.searchParams.get('model') ?? undefined;
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        new RealtimeConnection(ws, { graphName, model, defaultGraph: env.DEFAULT_REALTIME_GRAPH ?? defaultGraph, sessions, store, logger, redact, maxMessageBytes });
-      });
-      return;
+      return {
+        surface: 'realtime',
+        callOpenedBy,
+        accept: (ws) => new RealtimeConnection(ws, { graphName, model, defaultGraph: env.DEFAULT_REALTIME_GRAPH ?? defaultGraph, sessions, store, logger, redact, maxMessageBytes }),
+      };
     }
-    if (!auth.checkUpgrade(req, url)) {
-      reject(401, 'Unauthorized');
-      return;
-    }
+    if (!auth.checkUpgrade(req, url)) return { status: 401, message: 'Unauthorized' };
     if (url.pathname === '/ws/pipecat') {
       const graphName = url.searchParams.get('graph') ?? defaultGraph;
-      if (!isValidGraphName(graphName)) {
-        reject(400, 'Invalid graph name');
-        return;
-      }
-      onSocket = (ws) => {
-        new PipecatConnection(ws, { graphName, sessions, logger, redact, maxMessageBytes, version: VERSION });
-      };
-    } else if (url.pathname === '/ws/live') {
+      if (!isValidGraphName(graphName)) return { status: 400, message: 'Invalid graph name' };
+      return { surface: 'pipecat', callOpenedBy, accept: (ws) => new PipecatConnection(ws, { graphName, sessions, logger, redact, maxMessageBytes, version: VERSION }) };
+    }
+    if (url.pathname === '/ws/live') {
       const sessionId = url.searchParams.get('session');
-      onSocket = (ws) => (sessionId ? live.attachSession(ws, sessionId) : live.attachList(ws));
+      return { surface: 'live', accept: (ws) => (sessionId ? live.attachSession(ws, sessionId) : live.attachList(ws)) };
     }
-    if (!onSocket) {
-      reject(404, 'Not Found');
-      return;
-    }
-    const accept = onSocket;
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
-  });
+    return { status: 404, message: 'Not Found' };
+  }
 
   let started = false;
   return {

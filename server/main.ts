@@ -6,9 +6,12 @@ import path from 'node:path';
 import { createLogger } from '../engine/core/Logger.ts';
 import { createDefaultRegistry } from '../engine/nodes/builtinNodes.ts';
 import { createServer } from './createServer.ts';
+import { installLastLineOfDefence } from './process/lastLineOfDefence.ts';
 
 const logger = createLogger();
+const escapedErrors = installLastLineOfDefence(logger);
 const server = createServer({
+  escapedErrors,
   registry: createDefaultRegistry(),
   graphsDir: path.resolve(process.env.GRAPHS_DIR ?? 'graphs'),
   env: process.env,

@@ -69,10 +69,18 @@ export class TokenAuth {
     if (req.method === 'GET' && !req.path.startsWith('/api/') && this.matches(query)) {
       // Opening the editor with ?token=… logs the browser in; the token leaves the address bar.
       res.cookie(TOKEN_COOKIE, query, { httpOnly: true, sameSite: 'strict', path: '/' });
-      // A path like '//evil.example' would be a protocol-relative redirect off-site.
-      res.redirect(302, req.path.startsWith('//') ? '/' : req.path);
+      res.redirect(302, localRedirectPath(req.path));
       return;
     }
     res.status(401).json({ error: 'missing or wrong token: send Authorization: Bearer <PARLEY_TOKEN> or the parley_token cookie' });
   };
+}
+
+/**
+ * The path to send a browser back to, which must stay on this server:
+ * browsers read `//evil.example` and `/\evil.example` alike as another host,
+ * so backslashes become slashes and leading slashes collapse to one.
+ */
+export function localRedirectPath(path: string): string {
+  return `/${path.replace(/\\/g, '/').replace(/^\/+/, '')}`;
 }

@@ -45,8 +45,9 @@ describe('PARLEY_TOKEN auth and WebSocket origin checks', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/');
     expect(res.headers.get('set-cookie')).toMatch(/^parley_token=.+; Path=\/; HttpOnly; SameSite=Strict/);
+    // Browsers read '//host' and '/\host' as another site: the redirect must stay here.
     const sneaky = await fetch(`${t.url}//evil.example?token=${TOKEN}`, { redirect: 'manual' });
-    expect(sneaky.headers.get('location')).toBe('/');
+    expect(sneaky.headers.get('location')).toBe('/evil.example');
   });
 
   it('requires the token on WebSockets: header, cookie or ?token=', async () => {

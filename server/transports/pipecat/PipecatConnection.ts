@@ -3,6 +3,8 @@ import type { Frame } from '../../../engine/core/frames.ts';
 import type { Logger } from '../../../engine/core/Logger.ts';
 import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
+import { nestsDeeperThan } from '../../net/jsonDepth.ts';
+import { sendBounded } from '../../net/sendBounded.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { decodePcm16 } from '../decodePcm16.ts';
 import { openTransportSession } from '../openTransportSession.ts';
@@ -30,9 +32,11 @@ const MIN_RATE = 8000;
 const MAX_RATE = 48000;
 /** Frames that arrive while the graph is still starting (models loading) wait, up to ~5 s of 20 ms audio. */
 const MAX_EARLY_FRAMES = 250;
-/** A client that stops reading must not make the server buffer audio without bound. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_TEXT_CHARS = 10_000;
+/** RTVI messages are flat; deeper JSON is refused before anything walks it (echoing 10,000 levels would overflow the stack). */
+const MAX_JSON_DEPTH = 32;
+/** Clients pick one microphone rate; a few switches are fine, a stream of them would spend the event loop on building resamplers. */
+const MAX_RATE_SWITCH_BUILDS_PER_MINUTE = 6;
 
 /**
  * One browser (or Node) Pipecat client on `/ws/pipecat`: protobuf
@@ -50,7 +54,6 @@ export class PipecatConnection {
   private readonly outbound: AudioRateConverter;
   private readonly inputRate: number;
   private readonly outputRate: number;
-  private droppedAudioWarned = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -58,11 +61,10 @@ export class PipecatConnection {
   ) {
     this.inputRate = options.inputSampleRate ?? 16000;
     this.outputRate = options.outputSampleRate ?? 24000;
-    this.inbound = new AudioRateConverter(this.inputRate);
+    this.inbound = new AudioRateConverter(this.inputRate, { maxBuildsPerMinute: MAX_RATE_SWITCH_BUILDS_PER_MINUTE });
     this.outbound = new AudioRateConverter(this.outputRate);
     ws.on('message', (data, isBinary) => this.onMessage(toBytes(data), isBinary));
     ws.on('close', () => this.shutdown('client disconnected'));
-    ws.on('error', (error) => options.logger.warn({ err: String(error) }, 'pipecat socket error'));
     void this.open();
   }
 
@@ -116,20 +118,11 @@ export class PipecatConnection {
   };
 
   private sendAudio(samples: Int16Array): void {
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      if (!this.droppedAudioWarned) this.options.logger.warn({ session: this.session?.id }, 'client is not reading; dropping bot audio');
-      this.droppedAudioWarned = true;
-      return;
-    }
-    this.sendBytes(encodeAudioFrame(samples, this.outputRate));
+    sendBounded(this.ws, encodeAudioFrame(samples, this.outputRate));
   }
 
   private send(message: RtviMessage): void {
-    this.sendBytes(encodeMessageFrame(message));
-  }
-
-  private sendBytes(bytes: Uint8Array): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes);
+    sendBounded(this.ws, encodeMessageFrame(message));
   }
 
   /** Refuses one message; the session goes on. */
@@ -186,6 +179,10 @@ export class PipecatConnection {
       this.refuse(`audio payload of ${audio.byteLength} bytes is not 16-bit PCM`);
       return;
     }
+    if (!this.inbound.accepts(sampleRate)) {
+      this.refuse(`audio sample_rate changed too often (more than ${MAX_RATE_SWITCH_BUILDS_PER_MINUTE} new rates a minute); send one rate, ${this.inputRate} preferred`);
+      return;
+    }
     const samples = decodePcm16(audio);
     this.inbound.convert(samples, sampleRate, (converted) => {
       this.whenStarted((s) => s.push(s.runner.createFrame('audio.in', { audio: converted, sampleRate: this.inputRate })));
@@ -198,6 +195,10 @@ export class PipecatConnection {
       value = JSON.parse(text);
     } catch {
       this.refuse('message is not valid JSON');
+      return;
+    }
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+      this.refuse(`message nests deeper than ${MAX_JSON_DEPTH} levels`);
       return;
     }
     const message = parseRtvi(value);
