@@ -110,6 +110,9 @@ export function createServer(options: ServerOptions): ParleyServer {
   app.use(errorHandler(logger));
 
   const httpServer = createHttpServer(app);
+  // A client that trickles its headers or body (slowloris) holds a socket: bound both. Bodies are ≤ 1 MB.
+  httpServer.headersTimeout = 15_000;
+  httpServer.requestTimeout = 60_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * HARD_WS_LIMIT_FACTOR, handleProtocols: selectSubprotocol });
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
