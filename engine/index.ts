@@ -10,6 +10,8 @@ export * from './graph/NodeTypeInfo.ts';
 export * from './graph/validateGraph.ts';
 export * from './graph/GraphValidationError.ts';
 export * from './graph/NodeRegistry.ts';
+export * from './graph/EndpointPolicy.ts';
+export * from './graph/NodeEnvironmentError.ts';
 export * from './graph/GraphRunner.ts';
 export * from './graph/HotReloader.ts';
 export * from './graph/pipeline.ts';

@@ -12,7 +12,7 @@ import { median, writeResults } from '../lib/results.ts';
 import { measureCapacity, runCapacityOnly } from './latency/measureCapacity.ts';
 import { withBenchRig } from './latency/benchRig.ts';
 import { converse } from './latency/conversation.ts';
-import { FAKE_ENV, fakeCascadeGraph, offlineGraph, PREEMPTIVE } from './latency/graphs.ts';
+import { fakeCascadeGraph, fakeCloudEnv, offlineGraph, PREEMPTIVE } from './latency/graphs.ts';
 import { measureTurnEnd } from './latency/turnEnd.ts';
 
 const SPEECH = 'test/fixtures/speech';
@@ -77,7 +77,7 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
     log(`    v2v ${offlineTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${offline.unanswered}; errors ${offline.errors.length}`);
 
     log('  voice-to-voice, fake cloud LLM (200 ms) + TTS (100 ms), VAD stopSecs 0.3, preemptive generation on (real time)');
-    const cascade = await converse(fakeCascadeGraph(cloud.urls, PREEMPTIVE), mic, utterances, 10, FAKE_ENV);
+    const cascade = await converse(fakeCascadeGraph(cloud.urls, PREEMPTIVE), mic, utterances, 10, fakeCloudEnv(cloud.urls));
     const cascadeTurns = answered(cascade.turns);
     figures.v2vFakeCascadeMs = round(median(cascadeTurns.map((t) => t.voiceToVoiceMs!)));
     log(`    v2v ${cascadeTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${cascade.unanswered}; errors ${cascade.errors.length}`);
@@ -85,7 +85,7 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
     for (const t of cascadeTurns.slice(0, 2)) log(`    e.g. vad ${t.hops.vadEndOfSpeechMs} stt ${t.hops.sttFinalMs} turn ${t.userTurnEndMs} llm ${t.hops.llmFirstTokenMs} (ttfb ${t.ttfbMs.llm}, wait ${t.llmPreemptiveWaitMs}) tts ${t.hops.ttsFirstAudioMs} (ttfb ${t.ttfbMs.tts}) out ${t.hops.firstAudioOutMs}`);
 
     log('  voice-to-voice, the same without preemptive generation (the node defaults)');
-    const plain = await converse(fakeCascadeGraph(cloud.urls), mic, utterances, 10, FAKE_ENV);
+    const plain = await converse(fakeCascadeGraph(cloud.urls), mic, utterances, 10, fakeCloudEnv(cloud.urls));
     const plainTurns = answered(plain.turns);
     figures.v2vFakeCascadePlainMs = round(median(plainTurns.map((t) => t.voiceToVoiceMs!)));
     log(`    v2v ${plainTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${plain.unanswered}; errors ${plain.errors.length}`);

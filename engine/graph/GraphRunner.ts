@@ -73,7 +73,7 @@ export class GraphRunner {
   private quietWaiters: Array<() => void> = [];
   private readonly rates: { in: number; out: number };
 
-  /** Validates `doc` and builds its processors. Throws GraphValidationError or MissingCredentialError. */
+  /** Validates `doc` and builds its processors. Throws GraphValidationError or a NodeEnvironmentError (missing credential, refused endpoint). */
   constructor(doc: unknown, options: GraphRunnerOptions) {
     this.registry = options.registry;
     this.env = options.env ?? {};
@@ -199,12 +199,14 @@ export class GraphRunner {
     this.rewire();
   }
 
-  /** Builds a node's processor or tool. Its credentials come from `env`. */
+  /**
+   * Builds a node's processor or tool. Its credentials come from `env`, and
+   * where they may be sent is checked first (graph start, hot reload and a
+   * session moving graphs all build here): a refused node is never created.
+   */
   instantiate(node: GraphNode): NodeInstance {
     const def = this.registry.get(node.type)!;
-    const credentials = this.registry.resolveCredentials(node.id, node.type, this.env);
-    const optionalEnv = this.registry.resolveOptionalEnv(node.type, this.env);
-    const ctx = { nodeId: node.id, credentials, optionalEnv, session: this.session };
+    const ctx = { nodeId: node.id, ...this.registry.resolveEnvironment(node, this.env), session: this.session };
     if (def.kind === 'tool') return { node, def, tool: def.create(node.config, ctx) };
     const processor = def.create(node.config, ctx);
     return { node, def, processor };

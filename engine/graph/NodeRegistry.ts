@@ -4,6 +4,8 @@ import type { ConversationContext } from '../core/ConversationContext.ts';
 import type { FrameProcessor } from '../core/FrameProcessor.ts';
 import type { Logger } from '../core/Logger.ts';
 import type { Tool } from '../tools/Tool.ts';
+import { allowedEndpoints, resolveEndpoint, type AllowedEndpoints, type EndpointDeclaration } from './EndpointPolicy.ts';
+import { MissingCredentialError } from './NodeEnvironmentError.ts';
 import type { LatencyDeclaration } from './NodeLatency.ts';
 import type { FrameTypeList, NodeCategory, NodeTypeInfo } from './NodeTypeInfo.ts';
 import type { ConfigIssue, NodeCatalogue } from './validateGraph.ts';
@@ -16,12 +18,20 @@ export interface SessionServices {
   conversation: ConversationContext;
 }
 
-export interface NodeCreateContext {
-  nodeId: string;
+/** What a node takes from the server's environment, checked (see `NodeRegistry.resolveEnvironment`). */
+export interface NodeEnvironment {
   /** The node's declared credentials, read from the server's environment. */
   credentials: Record<string, string>;
-  /** The node's declared optional settings from the environment (e.g. OPENAI_BASE_URL), when set. */
-  optionalEnv: Record<string, string>;
+  /**
+   * For a type that declares `endpoint`: the base URL its credentials may go
+   * to, already checked against the server's policy. The node dials this, not
+   * its config value.
+   */
+  endpoint?: string;
+}
+
+export interface NodeCreateContext extends NodeEnvironment {
+  nodeId: string;
   session: SessionServices;
 }
 
@@ -32,8 +42,12 @@ interface NodeTypeBase<S extends z.ZodObject> {
   description: string;
   config: S;
   credentials?: readonly string[];
-  /** Environment variables the node reads when set, e.g. a base URL override. Never secrets' values in graphs. */
-  optionalEnv?: readonly string[];
+  /**
+   * Where the credentials go, when a config key chooses it: a type that sends
+   * its keys to a configurable URL must declare it, so the server (not the
+   * graph) decides which hosts receive them. See EndpointPolicy.
+   */
+  endpoint?: EndpointDeclaration<keyof z.output<S> & string>;
   liveKeys?: ReadonlyArray<keyof z.output<S> & string>;
   /**
    * The hops this node adds between the end of the user's speech and the
@@ -76,14 +90,18 @@ export function isToolHost(value: unknown): value is ToolHost {
   return typeof (value as ToolHost | null)?.setTools === 'function';
 }
 
-export class MissingCredentialError extends Error {
-  constructor(
-    readonly nodeId: string,
-    readonly variable: string,
-  ) {
-    super(`node '${nodeId}' needs the environment variable ${variable}, which is not set on the server`);
-    this.name = 'MissingCredentialError';
-  }
+export { EndpointNotAllowedError, MissingCredentialError, NodeEnvironmentError } from './NodeEnvironmentError.ts';
+
+/** A node as the registry needs it to resolve its environment. */
+export interface NodeRef {
+  id: string;
+  type: string;
+  config: Record<string, unknown>;
+}
+
+/** `/api/node-types` extra: the endpoints a type's credentials may go to on this server. */
+export interface NodeEndpoints extends AllowedEndpoints {
+  configKey: string;
 }
 
 /** The node types a server or program knows. Also the catalogue graphs are validated against. */
@@ -93,6 +111,11 @@ export class NodeRegistry implements NodeCatalogue {
 
   register(def: NodeType): this {
     if (this.types.has(def.type)) throw new Error(`node type '${def.type}' is already registered`);
+    if (def.endpoint && !def.credentials?.length) throw new Error(`node type '${def.type}': an endpoint is declared for credentials, and it has none`);
+    // A live update reaches the running processor without a rebuild, so without the endpoint check.
+    if (def.endpoint && (def.liveKeys ?? []).includes(def.endpoint.configKey)) {
+      throw new Error(`node type '${def.type}': '${def.endpoint.configKey}' chooses where credentials go, so it cannot be a live key`);
+    }
     this.types.set(def.type, def);
     return this;
   }
@@ -137,17 +160,31 @@ export class NodeRegistry implements NodeCatalogue {
     return { ok: false, issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) };
   }
 
-  /** The node type's optional environment variables that are set in `env`. */
-  resolveOptionalEnv(type: string, env: Record<string, string | undefined>): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const variable of this.types.get(type)?.optionalEnv ?? []) {
-      const value = env[variable];
-      if (value) out[variable] = value;
-    }
-    return out;
+  /**
+   * Everything a node takes from `env`, checked before it is built: its
+   * credentials (MissingCredentialError) and, for a type that declares an
+   * endpoint, that the graph sends them only where the server allows
+   * (EndpointNotAllowedError). Every way a node gets built goes through here.
+   */
+  resolveEnvironment(node: NodeRef, env: Record<string, string | undefined>): NodeEnvironment {
+    const credentials = this.resolveCredentials(node.id, node.type, env);
+    const declaration = this.types.get(node.type)?.endpoint;
+    if (!declaration) return { credentials };
+    const endpoint = resolveEndpoint({ nodeId: node.id, variables: Object.keys(credentials), declaration, configured: node.config[declaration.configKey] }, env);
+    return { credentials, endpoint };
   }
 
-  /** Reads a node's credentials from `env`, failing with the variable's name when one is missing. */
+  /** The endpoints a type's credentials may go to under `env`; undefined for a type that declares none. */
+  endpoints(type: string, env: Record<string, string | undefined>): NodeEndpoints | undefined {
+    const declaration = this.types.get(type)?.endpoint;
+    return declaration && { configKey: declaration.configKey, ...allowedEndpoints(declaration, env) };
+  }
+
+  /**
+   * Reads a node's credentials from `env`, failing with the variable's name
+   * when one is missing. Credentials only: before building a node, use
+   * `resolveEnvironment`, which also checks where they would be sent.
+   */
   resolveCredentials(nodeId: string, type: string, env: Record<string, string | undefined>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const variable of this.types.get(type)?.credentials ?? []) {

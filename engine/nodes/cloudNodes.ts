@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENDPOINT_NAME, type EndpointDeclaration } from '../graph/EndpointPolicy.ts';
 import { type NodeCreateContext, defineProcessorNode } from '../graph/NodeRegistry.ts';
 import { OpenAILlm } from '../processors/llm/OpenAILlm.ts';
 import { OpenAIRealtime } from '../processors/s2s/OpenAIRealtime.ts';
@@ -6,20 +7,32 @@ import { DeepgramStt } from '../processors/stt/DeepgramStt.ts';
 import { OpenAIStt } from '../processors/stt/OpenAIStt.ts';
 import { DeepgramTts } from '../processors/tts/DeepgramTts.ts';
 import { OpenAITts } from '../processors/tts/OpenAITts.ts';
-import { resolveOpenAIBaseUrl } from '../services/openai/createOpenAIClient.ts';
+import { DEFAULT_DEEPGRAM_BASE_URL } from '../services/deepgram/createDeepgramClient.ts';
+import { DEFAULT_OPENAI_BASE_URL } from '../services/openai/createOpenAIClient.ts';
 
 /**
  * Node types backed by cloud providers through their official SDKs. Each
  * names its API key as an environment variable: a graph holds no secrets, and
- * a session refuses to start without the key, naming the variable.
+ * a session refuses to start without the key, naming the variable. Where the
+ * key may be sent is the server's decision (EndpointPolicy): `baseUrl` picks
+ * among the endpoints the server allows, and nodes dial `ctx.endpoint`, the
+ * checked URL, never their raw config.
  */
 
 const OPENAI_KEY = 'OPENAI_API_KEY';
 
-const baseUrl = z
-  .union([z.literal(''), z.url()])
-  .default('')
-  .describe('OpenAI-compatible API base URL, e.g. http://localhost:11434/v1 for Ollama. Empty: $OPENAI_BASE_URL, else https://api.openai.com/v1');
+/** A base URL, the name of one in PARLEY_ALLOWED_ENDPOINTS, or empty for the server's default. */
+const endpointField = (description: string) =>
+  z
+    .union([z.literal(''), z.url(), z.string().regex(ENDPOINT_NAME, 'must be a URL or the name of an endpoint the server allows')])
+    .default('')
+    .describe(description);
+
+const baseUrl = endpointField(
+  'OpenAI-compatible API base URL (Ollama, vLLM, Groq…) or the name of an endpoint in $PARLEY_ALLOWED_ENDPOINTS; the server allows only those it lists. Empty: $OPENAI_BASE_URL, else https://api.openai.com/v1',
+);
+
+const openAIEndpoint: EndpointDeclaration<'baseUrl'> = { configKey: 'baseUrl', defaults: [DEFAULT_OPENAI_BASE_URL], serverBaseUrlEnv: 'OPENAI_BASE_URL' };
 
 const retries = {
   maxRetries: z.number().int().min(0).max(5).default(2).describe('Retries on 429/5xx/dropped connections, only before any output'),
@@ -27,10 +40,13 @@ const retries = {
   maxRetryDelayMs: z.number().int().min(0).max(30_000).default(2000).describe('Longest wait between attempts, also for retry-after (ms)'),
 };
 
-const openAIConnection = (config: { baseUrl: string }, ctx: NodeCreateContext) => ({
-  apiKey: ctx.credentials[OPENAI_KEY],
-  baseUrl: resolveOpenAIBaseUrl(config.baseUrl, ctx.optionalEnv),
-});
+/** The key, and the base URL the endpoint policy checked (never the config's raw value). */
+function checkedConnection(ctx: NodeCreateContext, variable: string): { apiKey: string; baseUrl: string } {
+  if (ctx.endpoint === undefined) throw new Error(`node '${ctx.nodeId}' was built without an endpoint check`);
+  return { apiKey: ctx.credentials[variable], baseUrl: ctx.endpoint };
+}
+
+const openAIConnection = (ctx: NodeCreateContext) => checkedConnection(ctx, OPENAI_KEY);
 
 export const openAILlmNode = defineProcessorNode({
   type: 'llm.openai',
@@ -51,7 +67,7 @@ export const openAILlmNode = defineProcessorNode({
   produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
   liveKeys: ['model', 'systemPrompt', 'temperature', 'fallbackReply', 'maxToolSteps', 'firstTokenTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
   credentials: [OPENAI_KEY],
-  optionalEnv: ['OPENAI_BASE_URL'],
+  endpoint: openAIEndpoint,
   acceptsTools: true,
   // Cloud figures: the provider's published number where there is one; the source says when there is not.
   latency: [
@@ -68,7 +84,7 @@ export const openAILlmNode = defineProcessorNode({
       source: 'a first sentence of ~12 tokens streamed at 60–80 tokens/s (public output-speed measurements of gpt-4o-mini)',
     },
   ],
-  create: (config, ctx) => new OpenAILlm(ctx.nodeId, ctx.session.conversation, config, openAIConnection(config, ctx)),
+  create: (config, ctx) => new OpenAILlm(ctx.nodeId, ctx.session.conversation, config, openAIConnection(ctx)),
 });
 
 export const openAITtsNode = defineProcessorNode({
@@ -89,7 +105,7 @@ export const openAITtsNode = defineProcessorNode({
   produces: ['tts.start', 'tts.text', 'audio.out', 'tts.stop', 'metrics'],
   liveKeys: ['model', 'voice', 'instructions', 'speed', 'firstByteTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
   credentials: [OPENAI_KEY],
-  optionalEnv: ['OPENAI_BASE_URL'],
+  endpoint: openAIEndpoint,
   latency: [
     {
       stage: 'tts',
@@ -98,7 +114,7 @@ export const openAITtsNode = defineProcessorNode({
       source: 'OpenAI publishes no time-to-first-audio figure for /audio/speech; 500 ms is a rough figure for streamed PCM, not measured here — talk to the graph to measure it',
     },
   ],
-  create: (config, ctx) => new OpenAITts(ctx.nodeId, config, openAIConnection(config, ctx)),
+  create: (config, ctx) => new OpenAITts(ctx.nodeId, config, openAIConnection(ctx)),
 });
 
 export const openAISttNode = defineProcessorNode({
@@ -121,7 +137,7 @@ export const openAISttNode = defineProcessorNode({
   produces: ['audio.in', 'transcript.final', 'metrics'],
   liveKeys: ['model', 'language', 'prompt', 'minSegmentMs', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
   credentials: [OPENAI_KEY],
-  optionalEnv: ['OPENAI_BASE_URL'],
+  endpoint: openAIEndpoint,
   latency: [
     {
       stage: 'stt',
@@ -130,7 +146,7 @@ export const openAISttNode = defineProcessorNode({
       source: 'OpenAI publishes no latency figure for /audio/transcriptions; the utterance is sent only at the VAD stop, so the whole request is on the path. 700 ms is a rough figure for a few seconds of audio, not measured here',
     },
   ],
-  create: (config, ctx) => new OpenAIStt(ctx.nodeId, config, openAIConnection(config, ctx)),
+  create: (config, ctx) => new OpenAIStt(ctx.nodeId, config, openAIConnection(ctx)),
 });
 
 export const openAIRealtimeNode = defineProcessorNode({
@@ -153,7 +169,7 @@ export const openAIRealtimeNode = defineProcessorNode({
   produces: ['audio.out', 'user.speaking.started', 'user.speaking.stopped', 'interrupt', 'transcript.final', 'llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
   liveKeys: ['instructions', 'voice', 'vadThreshold', 'silenceDurationMs', 'prefixPaddingMs', 'transcriptionModel', 'reconnectDelayMs'],
   credentials: [OPENAI_KEY],
-  optionalEnv: ['OPENAI_BASE_URL'],
+  endpoint: openAIEndpoint,
   acceptsTools: true,
   latency: [
     {
@@ -170,15 +186,17 @@ export const openAIRealtimeNode = defineProcessorNode({
       source: 'OpenAI’s GPT-4o announcement and system card: answers audio in 232 ms at best, 320 ms on average',
     },
   ],
-  create: (config, ctx) => new OpenAIRealtime(ctx.nodeId, config, openAIConnection(config, ctx), ctx.session.conversation),
+  create: (config, ctx) => new OpenAIRealtime(ctx.nodeId, config, openAIConnection(ctx), ctx.session.conversation),
 });
 
 const DEEPGRAM_KEY = 'DEEPGRAM_API_KEY';
 
-const deepgramBaseUrl = z
-  .union([z.literal(''), z.url()])
-  .default('')
-  .describe('Self-hosted Deepgram base URL. Empty: Deepgram cloud (wss://api.deepgram.com)');
+const deepgramBaseUrl = endpointField(
+  'Self-hosted Deepgram base URL, or the name of an endpoint in $PARLEY_ALLOWED_ENDPOINTS; the server allows only those it lists. Empty: $DEEPGRAM_BASE_URL, else Deepgram cloud (wss://api.deepgram.com)',
+);
+
+const deepgramEndpoint: EndpointDeclaration<'baseUrl'> = { configKey: 'baseUrl', defaults: [DEFAULT_DEEPGRAM_BASE_URL], serverBaseUrlEnv: 'DEEPGRAM_BASE_URL' };
+const deepgramConnection = (ctx: NodeCreateContext) => checkedConnection(ctx, DEEPGRAM_KEY);
 
 export const deepgramSttNode = defineProcessorNode({
   type: 'stt.deepgram',
@@ -201,6 +219,7 @@ export const deepgramSttNode = defineProcessorNode({
   produces: ['audio.in', 'transcript.interim', 'transcript.final', 'metrics'],
   liveKeys: ['keepAliveMs', 'maxBufferedMs', 'reconnectDelayMs'],
   credentials: [DEEPGRAM_KEY],
+  endpoint: deepgramEndpoint,
   latency: [
     {
       stage: 'stt',
@@ -209,7 +228,7 @@ export const deepgramSttNode = defineProcessorNode({
       source: 'Deepgram publishes sub-300 ms streaming latency for Nova-3; the node sends Finalize at the VAD stop, so one such answer is on the path. 300 ms is the published bound',
     },
   ],
-  create: (config, ctx) => new DeepgramStt(ctx.nodeId, config, { apiKey: ctx.credentials[DEEPGRAM_KEY], baseUrl: config.baseUrl }),
+  create: (config, ctx) => new DeepgramStt(ctx.nodeId, config, deepgramConnection(ctx)),
 });
 
 export const deepgramTtsNode = defineProcessorNode({
@@ -227,6 +246,7 @@ export const deepgramTtsNode = defineProcessorNode({
   produces: ['tts.start', 'tts.text', 'audio.out', 'tts.stop', 'metrics'],
   liveKeys: ['model', 'sampleRate', 'firstByteTimeoutMs'],
   credentials: [DEEPGRAM_KEY],
+  endpoint: deepgramEndpoint,
   latency: [
     {
       stage: 'tts',
@@ -235,7 +255,7 @@ export const deepgramTtsNode = defineProcessorNode({
       source: 'Deepgram publishes sub-200 ms time to first byte for Aura-2 (about 90 ms in steady state)',
     },
   ],
-  create: (config, ctx) => new DeepgramTts(ctx.nodeId, config, { apiKey: ctx.credentials[DEEPGRAM_KEY], baseUrl: config.baseUrl }),
+  create: (config, ctx) => new DeepgramTts(ctx.nodeId, config, deepgramConnection(ctx)),
 });
 
 /** Every cloud node type, for the built-in registry. */

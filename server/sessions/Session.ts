@@ -154,7 +154,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // A node that cannot be built would leave a half-swapped graph: refuse before touching anything.
     try {
       const doc = (this.runner.constructor as typeof GraphRunner).validate(graph, this.options.registry);
-      for (const node of doc.nodes) this.options.registry.resolveCredentials(node.id, node.type, this.options.env);
+      for (const node of doc.nodes) this.options.registry.resolveEnvironment(node, this.options.env);
     } catch (error) {
       return { sessionId: this.id, revision: this.revision, nodes: [], error: error instanceof Error ? error.message : String(error) };
     }

@@ -1,5 +1,5 @@
 import { GraphValidationError } from '../../engine/graph/GraphValidationError.ts';
-import { MissingCredentialError } from '../../engine/graph/NodeRegistry.ts';
+import { NodeEnvironmentError } from '../../engine/graph/NodeEnvironmentError.ts';
 import { GraphNotFoundError } from '../store/StoreErrors.ts';
 
 export interface StartProblem {
@@ -10,9 +10,8 @@ export interface StartProblem {
 
 /** Turns why a session could not start into words for the client, naming the node and variable. */
 export function describeStartError(error: unknown, graphName: string): StartProblem {
-  if (error instanceof MissingCredentialError) {
-    return { message: `graph '${graphName}' cannot start: node '${error.nodeId}' needs the environment variable ${error.variable}, which is not set on the server`, closeCode: 4400 };
-  }
+  // A missing credential, a refused endpoint: the message names the node and the variable.
+  if (error instanceof NodeEnvironmentError) return { message: `graph '${graphName}' cannot start: ${error.message}`, closeCode: 4400 };
   if (error instanceof GraphValidationError) {
     const first = error.issues.slice(0, 5).map((i) => `${i.message} (at ${i.path || 'document'})`).join('; ');
     return { message: `graph '${graphName}' is invalid: ${first}`, closeCode: 4400 };

@@ -38,6 +38,27 @@ describe('ConfigPanel', () => {
     expect(screen.getByTestId('credential-DEEPGRAM_API_KEY').textContent).toContain('missing: DEEPGRAM_API_KEY');
   });
 
+  it('lists the endpoints the server sends the key to under the base URL, and flags one it would refuse', () => {
+    render(<ConfigPanel />);
+    act(() => editorStore.getState().selectNode('gpt'));
+    const hint = screen.getByTestId('allowed-endpoints');
+    expect(hint.closest('[data-field]')?.getAttribute('data-field')).toBe('baseUrl');
+    expect(hint.textContent).toContain('https://api.openai.com/v1');
+    expect(hint.textContent).toContain('local → http://127.0.0.1:11434/v1');
+    expect(screen.queryByTestId('endpoint-refused')).toBeNull();
+    const config = () => editorStore.getState().nodes.find((n) => n.id === 'gpt')!.data.config;
+    fireEvent.click(screen.getByTestId('endpoint-local'));
+    expect(config().baseUrl).toBe('local');
+    fireEvent.change(screen.getByTestId('field-baseUrl'), { target: { value: 'https://api.openai.com.evil.example/v1' } });
+    expect(screen.getByTestId('endpoint-refused').textContent).toContain('OPENAI_API_KEY');
+    fireEvent.change(screen.getByTestId('field-baseUrl'), { target: { value: 'http://127.0.0.1:11434/v1/' } });
+    expect(screen.queryByTestId('endpoint-refused')).toBeNull();
+    fireEvent.click(screen.getByTestId('endpoint-https://api.openai.com/v1'));
+    expect(config().baseUrl).toBeUndefined(); // the default: the key leaves the document
+    act(() => editorStore.getState().selectNode('vad'));
+    expect(screen.queryByTestId('allowed-endpoints')).toBeNull();
+  });
+
   it('renames a node from the id field', () => {
     render(<ConfigPanel />);
     act(() => editorStore.getState().selectNode('tts'));

@@ -1,11 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { tone } from './FakeOpenAI.ts';
+import { injectSocketFault, type SocketFault } from './socketFaults.ts';
 
 /** One live-transcription socket (`/v1/listen`) as the fake saw it. */
 export interface ListenSession {
   socket: WebSocket;
+  /** The TCP socket under it, for faults `ws` would never send. */
+  raw: Duplex;
   query: URLSearchParams;
   authorization: string | undefined;
   audioBytes: number;
@@ -19,6 +23,8 @@ export interface ListenSession {
 /** One TTS socket (`/v1/speak`). */
 export interface SpeakSession {
   socket: WebSocket;
+  /** The TCP socket under it, for faults `ws` would never send. */
+  raw: Duplex;
   query: URLSearchParams;
   authorization: string | undefined;
   /** Every text message from the client, parsed, in order. */
@@ -70,8 +76,8 @@ export class FakeDeepgram {
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        if (url.pathname === '/v1/listen') this.listen(ws, url.searchParams, req.headers.authorization);
-        else if (url.pathname === '/v1/speak') this.speak(ws, url.searchParams, req.headers.authorization);
+        if (url.pathname === '/v1/listen') this.listen(ws, socket, url.searchParams, req.headers.authorization);
+        else if (url.pathname === '/v1/speak') this.speak(ws, socket, url.searchParams, req.headers.authorization);
         else ws.close(1008, 'unknown path');
       });
     });
@@ -118,8 +124,13 @@ export class FakeDeepgram {
     session.socket.terminate();
   }
 
-  private listen(ws: WebSocket, query: URLSearchParams, authorization: string | undefined): void {
-    const session: ListenSession = { socket: ws, query, authorization, audioBytes: 0, audioMessages: 0, controls: [], closed: false };
+  /** Fault: bytes no conforming server sends (bad UTF-8, a reserved opcode, a huge frame) or a TCP reset. */
+  fault(session: ListenSession | SpeakSession, fault: SocketFault): void {
+    injectSocketFault(session.raw, fault);
+  }
+
+  private listen(ws: WebSocket, raw: Duplex, query: URLSearchParams, authorization: string | undefined): void {
+    const session: ListenSession = { socket: ws, raw, query, authorization, audioBytes: 0, audioMessages: 0, controls: [], closed: false };
     this.listens.push(session);
     ws.on('close', () => (session.closed = true));
     ws.on('message', (data, isBinary) => {
@@ -139,8 +150,8 @@ export class FakeDeepgram {
     });
   }
 
-  private speak(ws: WebSocket, query: URLSearchParams, authorization: string | undefined): void {
-    const session: SpeakSession = { socket: ws, query, authorization, messages: [], closed: false };
+  private speak(ws: WebSocket, raw: Duplex, query: URLSearchParams, authorization: string | undefined): void {
+    const session: SpeakSession = { socket: ws, raw, query, authorization, messages: [], closed: false };
     this.speaks.push(session);
     ws.on('close', () => (session.closed = true));
     ws.send(JSON.stringify({ type: 'Metadata', request_id: `req-${++this.requestCounter}`, model_name: query.get('model') ?? 'aura-2-thalia-en', model_version: '2025-01-01', model_uuid: 'fake-uuid' }));

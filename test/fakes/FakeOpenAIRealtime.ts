@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { tone } from './FakeOpenAI.ts';
+import { injectSocketFault, type SocketFault } from './socketFaults.ts';
 
 /** One scripted model response. Unscripted: a short spoken "OK." */
 export interface RealtimeResponseScript {
@@ -18,6 +20,8 @@ export interface RealtimeResponseScript {
 /** One client connection as the fake saw it. */
 export interface RealtimeSession {
   socket: WebSocket;
+  /** The TCP socket under it, for faults `ws` would never send. */
+  raw: Duplex;
   query: URLSearchParams;
   authorization: string | undefined;
   /** Every client event, parsed, in order (appends without their audio). */
@@ -61,7 +65,7 @@ export class FakeOpenAIRealtime {
         socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, url.searchParams, req.headers.authorization));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, url.searchParams, req.headers.authorization));
     });
   }
 
@@ -105,8 +109,13 @@ export class FakeOpenAIRealtime {
     session.socket.terminate();
   }
 
-  private accept(ws: WebSocket, query: URLSearchParams, authorization: string | undefined): void {
-    const session: RealtimeSession = { socket: ws, query, authorization, events: [], appendedSamples: 0, closed: false };
+  /** Fault: bytes no conforming server sends (bad UTF-8, a reserved opcode, a huge frame) or a TCP reset. */
+  fault(session: RealtimeSession, fault: SocketFault): void {
+    injectSocketFault(session.raw, fault);
+  }
+
+  private accept(ws: WebSocket, raw: Duplex, query: URLSearchParams, authorization: string | undefined): void {
+    const session: RealtimeSession = { socket: ws, raw, query, authorization, events: [], appendedSamples: 0, closed: false };
     this.sessions.push(session);
     ws.on('close', () => (session.closed = true));
     this.send(session, { type: 'session.created', session: { type: 'realtime', object: 'realtime.session', id: this.id('sess'), model: query.get('model'), output_modalities: ['audio'], instructions: 'default' } });

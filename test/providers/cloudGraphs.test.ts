@@ -64,7 +64,7 @@ describe('cloud graphs', () => {
         if (['llm.openai', 'tts.openai', 'stt.openai'].includes(node.type)) node.config = { ...node.config, baseUrl };
         if (node.type === 'tool.weather') node.config = { ...node.config, baseUrl: meteoUrl, geocodingBaseUrl: meteoUrl };
       }
-      runner = new GraphRunner(doc, { registry, env: { OPENAI_API_KEY: TEST_KEY } });
+      runner = new GraphRunner(doc, { registry, env: { OPENAI_API_KEY: TEST_KEY, PARLEY_ALLOWED_ENDPOINTS: baseUrl } });
       const out: Frame[] = [];
       const up: Frame[] = [];
       runner.onOutput((f) => out.push(f));
@@ -111,7 +111,7 @@ describe('cloud graphs', () => {
         if (node.type === 's2s.openai-realtime') node.config = { ...node.config, baseUrl };
         if (node.type === 'tool.weather') node.config = { ...node.config, baseUrl: meteoUrl, geocodingBaseUrl: meteoUrl };
       }
-      runner = new GraphRunner(doc, { registry, env: { OPENAI_API_KEY: TEST_KEY } });
+      runner = new GraphRunner(doc, { registry, env: { OPENAI_API_KEY: TEST_KEY, PARLEY_ALLOWED_ENDPOINTS: baseUrl } });
       const out: Frame[] = [];
       runner.onOutput((f) => out.push(f));
       await runner.start();

@@ -41,7 +41,7 @@ describe('POST /api/sessions/:id/graph: one conversation, several graphs', () =>
   beforeAll(async () => {
     fake = new FakeOpenAIRealtime({ apiKey: KEY, responses: [{ transcript: 'Realtime here.', audioMs: 200 }] });
     const baseUrl = await fake.start();
-    t = await startTestServer({ liveIntervalMs: 100, env: { OPENAI_API_KEY: KEY } });
+    t = await startTestServer({ liveIntervalMs: 100, env: { OPENAI_API_KEY: KEY, PARLEY_ALLOWED_ENDPOINTS: baseUrl } });
     expect((await t.api('POST', '/api/graphs', { name: 'casc-a', graph: cascade('A', 'alpha') })).status).toBe(201);
     expect((await t.api('POST', '/api/graphs', { name: 'casc-b', graph: cascade('B', 'beta') })).status).toBe(201);
     const s2s = {

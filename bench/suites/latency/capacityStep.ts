@@ -15,7 +15,7 @@ import { readWav } from '../../../engine/audio/wav.ts';
 import { closeSharedServices } from '../../../engine/services/sharedServices.ts';
 import { FakeOpenMeteo } from '../../../test/fakes/FakeOpenMeteo.ts';
 import { runStep } from './capacity.ts';
-import { FAKE_ENV, fakeCloudGraph, offlineGraph } from './graphs.ts';
+import { fakeCloudEnv, fakeCloudGraph, offlineGraph } from './graphs.ts';
 import { RealtimeMic } from './RealtimeMic.ts';
 import { StallMonitor } from './StallMonitor.ts';
 import { startFakeCloud } from './startFakeCloud.ts';
@@ -35,7 +35,7 @@ try {
   const graph = kind === 'offline' ? () => offlineGraph(weatherUrl) : () => fakeCloudGraph(cloud.urls);
   const result = await runStep(Number(count), mic, {
     graph,
-    env: kind === 'offline' ? {} : FAKE_ENV,
+    env: kind === 'offline' ? {} : fakeCloudEnv(cloud.urls),
     utterances: kind === 'offline' ? [wav('thank-you.wav'), ...utterances] : utterances,
     windowMs: Number(windowArg),
     warmupMs: 3500,

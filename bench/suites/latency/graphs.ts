@@ -11,8 +11,14 @@ export interface FakeCloudUrls {
 export const LLM_TTFB_MS = 200;
 export const TTS_TTFB_MS = 100;
 
-/** Keys the fakes accept; never real ones. */
-export const FAKE_ENV = { OPENAI_API_KEY: 'sk-fake-bench', DEEPGRAM_API_KEY: 'fake-bench' };
+/**
+ * The server environment for the fake-cloud graphs: keys the fakes accept
+ * (never real ones), and the fakes' URLs allowed as endpoints, as a server
+ * would allow a local gateway (the graphs name them as their baseUrl).
+ */
+export function fakeCloudEnv(urls: FakeCloudUrls): Record<string, string> {
+  return { OPENAI_API_KEY: 'sk-fake-bench', DEEPGRAM_API_KEY: 'fake-bench', PARLEY_ALLOWED_ENDPOINTS: `${urls.openai},${urls.deepgram}` };
+}
 
 type Node = GraphDocument['nodes'][number];
 

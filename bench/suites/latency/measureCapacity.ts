@@ -11,7 +11,7 @@ import { closeSharedServices } from '../../../engine/services/sharedServices.ts'
 import { writeResults } from '../../lib/results.ts';
 import { withBenchRig, type BenchRig } from './benchRig.ts';
 import { findCapacity } from './capacity.ts';
-import { FAKE_ENV, fakeCloudGraph, offlineGraph } from './graphs.ts';
+import { fakeCloudEnv, fakeCloudGraph, offlineGraph } from './graphs.ts';
 
 const wav = (name: string) => readWav(readFileSync(`test/fixtures/speech/${name}`), { mixToMono: true }).samples;
 
@@ -31,7 +31,7 @@ export async function measureCapacity({ mic, weatherUrl, cloud }: BenchRig, log:
 
   log('  sessions, fake cloud (Silero VAD + stt.deepgram + llm.openai + tts.openai on fakes in another process)');
   const fakeCloud = await findCapacity(mic, {
-    graph: () => fakeCloudGraph(cloud.urls), env: FAKE_ENV, utterances, cloudPid: cloud.child.pid,
+    graph: () => fakeCloudGraph(cloud.urls), env: fakeCloudEnv(cloud.urls), utterances, cloudPid: cloud.child.pid,
     windowMs: 5000, warmupMs: 3500, start: 8, max: 256, budgetMs: 120_000, log,
   });
   figures.sessionsFakeCloud = fakeCloud.sessions;

@@ -5,12 +5,15 @@
  */
 import type { GraphDocument } from '../../../engine/graph/GraphDocument.ts';
 import type { NodeOutcome } from '../../../engine/graph/HotReloader.ts';
+import type { AllowedEndpoint } from '../../../engine/graph/EndpointPolicy.ts';
+import type { NodeEndpoints } from '../../../engine/graph/NodeRegistry.ts';
 import type { NodeTypeInfo } from '../../../engine/graph/NodeTypeInfo.ts';
 import type { GraphIssue } from '../../../engine/graph/validateGraph.ts';
 
-export type { GraphDocument, GraphIssue, NodeOutcome, NodeTypeInfo };
+export type { AllowedEndpoint, GraphDocument, GraphIssue, NodeEndpoints, NodeOutcome, NodeTypeInfo };
 
-export type EditorNodeType = NodeTypeInfo & { credentialsPresent: Record<string, boolean> };
+/** A node type as `/api/node-types` serves it: credentials only as set or not; for types that send a key to a URL, where this server allows it to go. */
+export type EditorNodeType = NodeTypeInfo & { credentialsPresent: Record<string, boolean>; endpoints?: NodeEndpoints };
 
 export interface GraphSummary {
   name: string;

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { editorStore, useEditor } from '../store/editorStore.ts';
 import { useLive } from '../store/liveStore.ts';
 import type { JsonSchema } from './fieldKind.ts';
+import { AllowedEndpointsHint } from './AllowedEndpointsHint.tsx';
 import { SchemaForm } from './SchemaForm.tsx';
 import { configFieldErrors } from './configFieldErrors.ts';
 import { CATEGORY_ICONS } from '../canvas/categoryIcons.ts';
@@ -84,6 +85,10 @@ export function ConfigPanel() {
     );
   }
   const fieldErrors = configFieldErrors(issues);
+  const endpoints = info?.endpoints;
+  const hints = endpoints && {
+    [endpoints.configKey]: <AllowedEndpointsHint endpoints={endpoints} credentials={info.credentials} value={data.config[endpoints.configKey]} onPick={(value) => onChange(endpoints.configKey, value)} />,
+  };
   const otherIssues = (issues ?? []).filter((i) => i.code !== 'invalid-config');
   return (
     <div className="config-panel" data-testid="config-panel">
@@ -120,7 +125,7 @@ export function ConfigPanel() {
       )}
       <div className="section-title">Settings</div>
       {info ? (
-        <SchemaForm key={nodeId} schema={info.configSchema as JsonSchema} value={data.config} errors={fieldErrors} onChange={onChange} />
+        <SchemaForm key={nodeId} schema={info.configSchema as JsonSchema} value={data.config} errors={fieldErrors} onChange={onChange} hints={hints} />
       ) : (
         <p className="field-error">Unknown node type {data.type}: the server does not provide it.</p>
       )}

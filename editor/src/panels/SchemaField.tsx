@@ -13,6 +13,8 @@ export interface SchemaFieldProps {
   required: boolean;
   error?: string;
   onChange(name: string, value: unknown): void;
+  /** Shown under the description. */
+  hint?: ReactNode;
 }
 
 function defaultText(schema: JsonSchema): string {
@@ -124,7 +126,7 @@ function JsonField({ name, schema, value, onChange, setLocalError }: SchemaField
 }
 
 export const SchemaField = memo(function SchemaField(props: SchemaFieldProps) {
-  const { name, schema, value, required, error, onChange } = props;
+  const { name, schema, value, required, error, onChange, hint } = props;
   const [localError, setLocalError] = useState<string | undefined>();
   const kind = fieldKind(name, schema);
   const shownError = localError ?? error;
@@ -209,6 +211,7 @@ export const SchemaField = memo(function SchemaField(props: SchemaFieldProps) {
       </div>
       {control}
       {schema.description && <div className="field-help">{schema.description}</div>}
+      {hint}
       {shownError && (
         <div className="field-error" role="alert" data-testid={`field-error-${name}`}>
           {shownError}

@@ -1,5 +1,5 @@
 /** A form for a node's config, generated from its type's JSON Schema. */
-import { memo } from 'react';
+import { memo, type ReactNode } from 'react';
 import type { JsonSchema } from './fieldKind.ts';
 import { SchemaField } from './SchemaField.tsx';
 
@@ -9,9 +9,11 @@ export interface SchemaFormProps {
   /** Validation messages by top-level config key. */
   errors: Record<string, string>;
   onChange(key: string, value: unknown): void;
+  /** Extra help under a field, by key (e.g. the endpoints a base URL may name). */
+  hints?: Readonly<Record<string, ReactNode>>;
 }
 
-export const SchemaForm = memo(function SchemaForm({ schema, value, errors, onChange }: SchemaFormProps) {
+export const SchemaForm = memo(function SchemaForm({ schema, value, errors, onChange, hints }: SchemaFormProps) {
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   const keys = Object.keys(properties);
@@ -21,7 +23,7 @@ export const SchemaForm = memo(function SchemaForm({ schema, value, errors, onCh
   return (
     <div className="schema-form" data-testid="schema-form">
       {keys.map((key) => (
-        <SchemaField key={key} name={key} schema={properties[key]} value={value[key]} required={required.has(key)} error={errors[key]} onChange={onChange} />
+        <SchemaField key={key} name={key} schema={properties[key]} value={value[key]} required={required.has(key)} error={errors[key]} onChange={onChange} hint={hints?.[key]} />
       ))}
       {unknown.map((key) => (
         <SchemaField key={key} name={key} schema={{ description: 'Not in this node type’s schema.' }} value={value[key]} required={false} error={errors[key]} onChange={onChange} />

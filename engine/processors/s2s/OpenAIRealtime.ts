@@ -136,7 +136,11 @@ export class OpenAIRealtime extends FrameProcessor implements ToolHost {
     if (this.connecting || this.socket || this.stopped || this.clock.now() < this.retryAfter) return;
     this.connecting = RealtimeSocket.connect(
       { apiKey: this.connection.apiKey, baseUrl: this.connection.baseUrl, model: this.settings.model, connectTimeoutMs: 10_000 },
-      { onEvent: (event) => this.onEvent(event), onClosed: (code, reason) => this.onClosed(code, reason) },
+      {
+        onEvent: (event) => this.onEvent(event),
+        onEventFailed: (type, message) => this.pushError(new Error(`Realtime event ${type} could not be handled: ${message}`)),
+        onClosed: (code, reason) => this.onClosed(code, reason),
+      },
     )
       .then((socket) => {
         if (this.stopped) {

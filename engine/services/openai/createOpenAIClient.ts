@@ -1,21 +1,12 @@
 import OpenAI from 'openai';
 
+/** OpenAI's own API; other hosts get the key only when the server allows them (EndpointPolicy). */
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 /** Where and as whom to reach an OpenAI-compatible API (OpenAI, Azure-style proxies, Ollama, vLLM, Groq). */
 export interface OpenAIConnection {
   apiKey: string;
   baseUrl: string;
-}
-
-/**
- * The base URL a node uses: its own config first, then `OPENAI_BASE_URL` from
- * the server's environment, then OpenAI itself. Trailing slashes are dropped
- * so paths join cleanly.
- */
-export function resolveOpenAIBaseUrl(configured: string, env: Record<string, string | undefined> = process.env): string {
-  const url = configured.trim() || env.OPENAI_BASE_URL?.trim() || DEFAULT_OPENAI_BASE_URL;
-  return url.replace(/\/+$/, '');
 }
 
 /**
