@@ -3,6 +3,7 @@
  * to validate on the client exactly as the server does.
  */
 import { z } from 'zod';
+import { GRAPH_LIMITS } from './graphBounds.ts';
 
 export const GRAPH_VERSION = 1;
 
@@ -32,8 +33,9 @@ export const graphDocumentSchema = z.object({
   version: z.literal(GRAPH_VERSION, { error: `must be ${GRAPH_VERSION}` }),
   name: z.string().min(1, 'must be a non-empty string').max(128),
   description: z.string().optional(),
-  nodes: z.array(graphNodeSchema),
-  edges: z.array(graphEdgeSchema),
+  // validateGraph checks GRAPH_LIMITS before this schema runs; the maxima here document them for other readers of the schema.
+  nodes: z.array(graphNodeSchema).max(GRAPH_LIMITS.maxNodes),
+  edges: z.array(graphEdgeSchema).max(GRAPH_LIMITS.maxEdges),
 });
 
 export type GraphNode = z.output<typeof graphNodeSchema>;

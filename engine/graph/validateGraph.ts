@@ -4,10 +4,15 @@
  * fetched, and both get the same errors.
  */
 import { graphDocumentSchema, isToolEdge, type GraphDocument } from './GraphDocument.ts';
+import { findGraphBoundsProblem } from './graphBounds.ts';
 import type { NodeTypeInfo } from './NodeTypeInfo.ts';
 
 export type GraphIssueCode =
   | 'invalid-json'
+  /** The document nests deeper than GRAPH_LIMITS allows: nothing else was checked. */
+  | 'too-deep'
+  /** The document has more nodes, edges, values or characters than GRAPH_LIMITS allows: nothing else was checked. */
+  | 'too-large'
   | 'unsupported-version'
   | 'invalid-shape'
   | 'duplicate-node-id'
@@ -77,6 +82,14 @@ export function validateGraph(input: unknown, catalogue: NodeCatalogue): GraphVa
     const parsed = parseJson(input);
     if (!parsed.ok) return { ok: false, errors: [parsed.issue], warnings: [] };
     value = parsed.value;
+  }
+  // Before any walk of the document (zod's included): the limits are what make those walks safe.
+  const bounds = findGraphBoundsProblem(value);
+  if (bounds) {
+    const nodes = (value as { nodes?: unknown })?.nodes;
+    const nodeId = bounds.path[0] === 'nodes' && Array.isArray(nodes) ? nodeIdAt(nodes, bounds.path[1]) : undefined;
+    const issue: GraphIssue = { severity: 'error', code: bounds.code, path: formatPath(bounds.path), nodeId, message: nodeId ? `node '${nodeId}': ${bounds.message}` : bounds.message };
+    return { ok: false, errors: [issue], warnings: [] };
   }
   const shape = graphDocumentSchema.safeParse(value);
   if (!shape.success) {
@@ -249,40 +262,52 @@ class GraphChecker {
     }
   }
 
-  /** Frames flow downstream along edges; a cycle would loop a frame forever. */
+  /**
+   * Frames flow downstream along edges; a cycle would loop a frame forever.
+   * Depth-first with an explicit stack: a long chain must not overflow the call stack.
+   */
   private checkCycles(): void {
-    const flow = this.graph.edges.map((e, i) => ({ e, i })).filter(({ e }) => !isToolEdge(e));
-    const out = new Map<string, Array<{ e: GraphDocument['edges'][number]; i: number }>>();
-    for (const item of flow) out.set(item.e.source, [...(out.get(item.e.source) ?? []), item]);
+    const out = flowEdgesBySource(this.graph.edges);
     const state = new Map<string, 'visiting' | 'done'>();
-    const visit = (id: string): boolean => {
-      state.set(id, 'visiting');
-      for (const { e, i } of out.get(id) ?? []) {
+    for (const root of this.graph.nodes) {
+      if (state.has(root.id)) continue;
+      state.set(root.id, 'visiting');
+      // Each frame: a node and how many of its outgoing edges were followed.
+      const path: Array<{ id: string; next: number }> = [{ id: root.id, next: 0 }];
+      while (path.length > 0) {
+        const top = path[path.length - 1];
+        const edges = out.get(top.id) ?? [];
+        if (top.next >= edges.length) {
+          state.set(top.id, 'done');
+          path.pop();
+          continue;
+        }
+        const { e, i } = edges[top.next++];
         const s = state.get(e.target);
         if (s === 'visiting') {
           this.error({ code: 'cycle', path: `edges[${i}]`, edgeId: e.id, nodeId: e.target, message: `edge '${e.id}' (${e.source} → ${e.target}) closes a cycle; frames would loop forever` });
-          return true;
+          return;
         }
-        if (!s && visit(e.target)) return true;
+        if (!s) {
+          state.set(e.target, 'visiting');
+          path.push({ id: e.target, next: 0 });
+        }
       }
-      state.set(id, 'done');
-      return false;
-    };
-    for (const node of this.graph.nodes) if (!state.has(node.id) && visit(node.id)) return;
+    }
   }
 
   private checkReachability(): void {
     const input = this.graph.nodes.find((n) => n.type === TRANSPORT_INPUT);
     if (!input) return;
+    const out = flowEdgesBySource(this.graph.edges);
     const reached = new Set([input.id]);
     const stack = [input.id];
     while (stack.length) {
       const id = stack.pop()!;
-      for (const e of this.graph.edges) {
-        if (e.source === id && !isToolEdge(e) && !reached.has(e.target)) {
-          reached.add(e.target);
-          stack.push(e.target);
-        }
+      for (const { e } of out.get(id) ?? []) {
+        if (reached.has(e.target)) continue;
+        reached.add(e.target);
+        stack.push(e.target);
       }
     }
     this.graph.nodes.forEach((node, i) => {
@@ -292,10 +317,24 @@ class GraphChecker {
   }
 }
 
+/** Non-tool edges (with their index in the document) by source node. */
+function flowEdgesBySource(edges: GraphDocument['edges']): Map<string, Array<{ e: GraphDocument['edges'][number]; i: number }>> {
+  const out = new Map<string, Array<{ e: GraphDocument['edges'][number]; i: number }>>();
+  edges.forEach((e, i) => {
+    if (isToolEdge(e)) return;
+    const list = out.get(e.source);
+    if (list) list.push({ e, i });
+    else out.set(e.source, [{ e, i }]);
+  });
+  return out;
+}
+
 /**
  * Frame types that can leave each node downstream: what it produces plus
  * everything that reaches it, since processors pass on what they do not
  * handle. Needs an acyclic flow (cycles are rejected before this runs).
+ * Iterative (a node is finished once all its sources are), so a long chain
+ * cannot overflow the call stack.
  */
 export function outgoingFrameTypes(
   graph: Pick<GraphDocument, 'nodes' | 'edges'>,
@@ -304,21 +343,35 @@ export function outgoingFrameTypes(
   const types = new Map(graph.nodes.map((n) => [n.id, n.type]));
   const incoming = new Map<string, string[]>();
   for (const e of graph.edges) {
-    if (!isToolEdge(e)) incoming.set(e.target, [...(incoming.get(e.target) ?? []), e.source]);
+    if (isToolEdge(e)) continue;
+    const list = incoming.get(e.target);
+    if (list) list.push(e.source);
+    else incoming.set(e.target, [e.source]);
   }
+  const produces = (id: string) => catalogue.info(types.get(id) ?? '')?.produces ?? [];
   const memo = new Map<string, Set<string>>();
   const visiting = new Set<string>();
-  const leaving = (id: string): Set<string> => {
-    const known = memo.get(id);
-    if (known) return known;
-    const out = new Set<string>(catalogue.info(types.get(id) ?? '')?.produces ?? []);
-    if (visiting.has(id)) return out; // defensive: a cycle contributes nothing new
-    visiting.add(id);
-    for (const source of incoming.get(id) ?? []) for (const t of leaving(source)) out.add(t);
-    visiting.delete(id);
-    memo.set(id, out);
-    return out;
-  };
-  for (const node of graph.nodes) leaving(node.id);
+  for (const node of graph.nodes) {
+    const stack = [node.id];
+    while (stack.length > 0) {
+      const id = stack[stack.length - 1];
+      if (memo.has(id)) {
+        stack.pop();
+        continue;
+      }
+      visiting.add(id);
+      // defensive: a source still being visited closes a cycle and contributes nothing new
+      const waiting = (incoming.get(id) ?? []).filter((source) => !memo.has(source) && !visiting.has(source));
+      if (waiting.length > 0) {
+        stack.push(...waiting);
+        continue;
+      }
+      const out = new Set<string>(produces(id));
+      for (const source of incoming.get(id) ?? []) for (const t of memo.get(source) ?? produces(source)) out.add(t);
+      memo.set(id, out);
+      visiting.delete(id);
+      stack.pop();
+    }
+  }
   return memo;
 }

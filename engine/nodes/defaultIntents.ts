@@ -1,6 +1,6 @@
 import type { RulesIntent } from '../processors/llm/RulesLlm.ts';
 
-/** What the offline rule-based responder understands out of the box. */
+/** What the offline rule-based responder understands out of the box. Patterns are RE2 syntax, matched case-insensitively (IntentPattern.ts). */
 export const DEFAULT_INTENTS: RulesIntent[] = [
   {
     name: 'weather',

@@ -2,10 +2,14 @@ import { z } from 'zod';
 import { defineProcessorNode, defineToolNode } from '../graph/NodeRegistry.ts';
 import { AssistantTurnAggregator } from '../processors/context/AssistantTurnAggregator.ts';
 import { UserTurnAggregator } from '../processors/context/UserTurnAggregator.ts';
+import { INTENT_PATTERN_LIMITS, intentPatternIssues } from '../processors/llm/IntentPattern.ts';
 import { RulesLlm } from '../processors/llm/RulesLlm.ts';
 import { SentenceAggregator } from '../processors/text/SentenceAggregator.ts';
 import { createWeatherTool } from '../tools/weather/OpenMeteoWeather.ts';
 import { DEFAULT_INTENTS } from './defaultIntents.ts';
+
+/** A reply template is a spoken answer: a few sentences, not a document. */
+const MAX_TEMPLATE_CHARS = 2000;
 
 export const userTurnNode = defineProcessorNode({
   type: 'context.user',
@@ -75,17 +79,23 @@ export const rulesLlmNode = defineProcessorNode({
     intents: z
       .array(
         z.object({
-          name: z.string().min(1),
+          name: z.string().min(1).max(64),
           patterns: z.array(z.string().min(1)).min(1),
-          reply: z.string().optional(),
-          tool: z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.string()) }).optional(),
-          replyWithResult: z.string().optional(),
-          replyOnError: z.string().optional(),
-        }).refine((i) => i.patterns.every(isRegExp), { message: 'every pattern must be a valid regular expression', path: ['patterns'] }),
+          reply: z.string().max(MAX_TEMPLATE_CHARS).optional(),
+          tool: z.object({ name: z.string().min(1).max(64), arguments: z.record(z.string().max(64), z.string().max(MAX_TEMPLATE_CHARS)) }).optional(),
+          replyWithResult: z.string().max(MAX_TEMPLATE_CHARS).optional(),
+          replyOnError: z.string().max(MAX_TEMPLATE_CHARS).optional(),
+        }),
       )
-      .default(DEFAULT_INTENTS),
-    fallback: z.string().default('Sorry, I only know a few things. Ask me about the weather somewhere, or for a joke.'),
-    fallbackReply: z.string().default('Sorry, something went wrong on my side.'),
+      .max(INTENT_PATTERN_LIMITS.maxIntents)
+      // RE2 syntax, linear-time matching: a graph's pattern must not be able to stall the server (see IntentPattern.ts).
+      .superRefine((intents, ctx) => {
+        for (const issue of intentPatternIssues(intents)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      })
+      .default(DEFAULT_INTENTS)
+      .describe('Patterns are RE2 regular expressions, matched case-insensitively: no lookahead, lookbehind or backreferences'),
+    fallback: z.string().max(MAX_TEMPLATE_CHARS).default('Sorry, I only know a few things. Ask me about the weather somewhere, or for a joke.'),
+    fallbackReply: z.string().max(MAX_TEMPLATE_CHARS).default('Sorry, something went wrong on my side.'),
     maxToolSteps: z.number().int().min(0).max(10).default(3),
   }),
   consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
@@ -117,11 +127,3 @@ export const weatherToolNode = defineToolNode({
   create: (config) => createWeatherTool(config),
 });
 
-function isRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -45,7 +45,18 @@ export function errorHandler(logger: Logger) {
       res.status(parser.status).json({ error: error instanceof Error ? error.message : 'bad request' });
       return;
     }
-    logger.error({ err: error instanceof Error ? error.message : String(error), path: req.path }, 'request failed');
+    if (isStackOverflow(error)) {
+      // Only input can nest this deep (routes refuse bodies past MAX_REQUEST_JSON_DEPTH; this is the net under that):
+      // the client's problem, and it says so, instead of a 500 that hides it.
+      logger.warn({ path: req.path.slice(0, 200) }, 'request too deeply nested to handle');
+      res.status(400).json({ error: 'request is nested too deeply to handle' });
+      return;
+    }
+    logger.error({ err: error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500), path: req.path.slice(0, 200) }, 'request failed');
     res.status(500).json({ error: 'internal error' });
   };
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /maximum call stack size exceeded/i.test(error.message);
 }

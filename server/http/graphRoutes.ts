@@ -1,11 +1,12 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
-import { validateGraph } from '../../engine/graph/validateGraph.ts';
+import { validateGraph, type GraphIssue } from '../../engine/graph/validateGraph.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { isValidGraphName, isValidRevision } from '../store/graphName.ts';
 import type { GraphStore, StoredGraph } from '../store/GraphStore.ts';
 import { HttpError } from './HttpError.ts';
+import { rejectDeepJsonBody } from './rejectDeepJsonBody.ts';
 
 export interface GraphRoutesOptions {
   store: GraphStore;
@@ -32,13 +33,19 @@ function nameParam(req: Request): string {
   return name;
 }
 
+/** Issues that stop validation at the door (GRAPH_LIMITS): the document is not one we examine, so even /validate answers 400. */
+function boundsIssue(errors: GraphIssue[]): GraphIssue | undefined {
+  return errors.find((e) => e.code === 'too-deep' || e.code === 'too-large');
+}
+
 /** Graph store REST: CRUD with revisions, validation, versions, hot reload of live sessions on save. */
 export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): Router {
   const router = Router();
+  router.use(rejectDeepJsonBody());
 
   const checkGraph = (graph: unknown): void => {
     const result = validateGraph(graph, registry);
-    if (!result.ok) throw new HttpError(400, 'invalid graph', { errors: result.errors, warnings: result.warnings });
+    if (!result.ok) throw new HttpError(400, boundsIssue(result.errors)?.message ?? 'invalid graph', { errors: result.errors, warnings: result.warnings });
   };
 
   const reloadLive = async (stored: StoredGraph) => ({
@@ -52,6 +59,8 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
   router.post('/validate', (req, res) => {
     const { graph } = parseBody(validateBody, req);
     const result = validateGraph(graph, registry);
+    const tooBig = result.ok ? undefined : boundsIssue(result.errors);
+    if (tooBig) throw new HttpError(400, tooBig.message, { ok: false, errors: [tooBig], warnings: [] });
     res.json({ ok: result.ok, errors: result.ok ? [] : result.errors, warnings: result.warnings });
   });
 

@@ -4,6 +4,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { silentLogger, type Logger } from '../../engine/core/Logger.ts';
+import { GRAPH_LIMITS } from '../../engine/graph/graphBounds.ts';
+import { nestsDeeperThan } from '../net/jsonDepth.ts';
 import { isValidGraphName, isValidRevision } from './graphName.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
 import { GraphExistsError, GraphFileError, GraphNotFoundError, StaleRevisionError } from './StoreErrors.ts';
@@ -47,6 +49,22 @@ const WATCH_DEBOUNCE_MS = 150;
 /** A revision is the hash of the file's bytes: an edit on disk is a new revision without any sidecar. */
 export function revisionOf(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/**
+ * A graph file's JSON. A file nested deeper than any graph may be (edited by
+ * hand, or by another program) is refused like broken JSON: answering it
+ * would overflow JSON.stringify's stack.
+ */
+function parseGraphFile(name: string, revision: string, text: string): unknown {
+  let graph: unknown;
+  try {
+    graph = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new GraphFileError(name, revision, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (nestsDeeperThan(graph, GRAPH_LIMITS.maxDepth)) throw new GraphFileError(name, revision, `nests deeper than ${GRAPH_LIMITS.maxDepth} levels, the limit for a graph document`);
+  return graph;
 }
 
 function serialise(graph: unknown): string {
@@ -105,7 +123,7 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     return out;
   }
 
-  /** Undefined when missing; throws GraphFileError when the file is not JSON. */
+  /** Undefined when missing; throws GraphFileError when the file is not JSON or nests too deep. */
   async get(name: string): Promise<StoredGraph | undefined> {
     return (await this.load(name))?.stored;
   }
@@ -121,13 +139,7 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     }
     const { mtime } = await stat(file);
     const revision = revisionOf(text);
-    let graph: unknown;
-    try {
-      graph = JSON.parse(text) as unknown;
-    } catch (error) {
-      throw new GraphFileError(name, revision, error instanceof Error ? error.message : String(error));
-    }
-    return { stored: { name, revision, graph, updatedAt: mtime.toISOString() }, text };
+    return { stored: { name, revision, graph: parseGraphFile(name, revision, text), updatedAt: mtime.toISOString() }, text };
   }
 
   create(name: string, graph: unknown): Promise<StoredGraph> {
@@ -176,7 +188,7 @@ export class GraphStore extends EventEmitter<StoreEvents> {
   }
 
   async version(name: string, revision: string): Promise<unknown> {
-    return JSON.parse(await this.versionText(name, revision)) as unknown;
+    return parseGraphFile(name, revision, await this.versionText(name, revision));
   }
 
   /** Makes an old version current again, byte for byte, so it keeps its revision and becomes the newest version. */
@@ -224,7 +236,7 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     try {
       loaded = await this.load(name);
     } catch (error) {
-      this.logger.warn({ graph: name, err: String(error) }, 'graph edited on disk is not valid JSON; ignored');
+      this.logger.warn({ graph: name, err: String(error).slice(0, 300) }, 'graph edited on disk cannot be read; ignored');
       return;
     }
     if (!loaded) {

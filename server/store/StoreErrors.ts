@@ -23,14 +23,19 @@ export class GraphExistsError extends Error {
   }
 }
 
-/** The file exists but is not JSON (a hand edit in progress, say). Carries the revision so a client can overwrite it. */
+/**
+ * The file exists but cannot be used as a graph: not JSON (a hand edit in
+ * progress, say) or nested too deep to handle. Carries the revision so a
+ * client can overwrite it.
+ */
 export class GraphFileError extends Error {
   constructor(
     readonly graphName: string,
     readonly revision: string,
-    detail: string,
+    /** Completes "graph 'x' on disk …": `is not valid JSON: …`. */
+    problem: string,
   ) {
-    super(`graph '${graphName}' on disk is not valid JSON: ${detail}`);
+    super(`graph '${graphName}' on disk ${problem}`);
     this.name = 'GraphFileError';
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateGraph, type GraphIssue } from '../../engine/graph/validateGraph.ts';
+import { GRAPH_LIMITS } from '../../engine/graph/graphBounds.ts';
+import { outgoingFrameTypes, validateGraph, type GraphIssue } from '../../engine/graph/validateGraph.ts';
 import { chainGraph, testRegistry } from '../helpers/testProcessors.ts';
 
 const registry = testRegistry();
@@ -108,5 +109,52 @@ describe('validateGraph', () => {
     const result = validateGraph(mutate((d) => d.nodes.push({ id: 'tool', type: 'test.tool', config: {} })), registry);
     expect(result.ok).toBe(true);
     expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'unused-tool', nodeId: 'tool' }));
+  });
+});
+
+describe('validateGraph bounds: big or deep documents get one clear error, never a stack overflow', () => {
+  const passes = (count: number) => Array.from({ length: count }, (_, i) => ({ id: `p${i}`, type: 'test.pass' }));
+
+  it('validates a chain at the node limit, iteratively', () => {
+    const result = validateGraph(chainGraph(passes(GRAPH_LIMITS.maxNodes - 2)), registry);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+  });
+
+  it('refuses more nodes than the limit without looking further', () => {
+    expect(errorsOf(chainGraph(passes(5000)))).toEqual([
+      expect.objectContaining({ code: 'too-large', path: 'nodes', message: `graph has 5002 nodes; the limit is ${GRAPH_LIMITS.maxNodes}` }),
+    ]);
+  });
+
+  it('refuses more edges than the limit', () => {
+    const doc = chainGraph(passes(3));
+    doc.edges = Array.from({ length: GRAPH_LIMITS.maxEdges + 1 }, (_, i) => ({ id: `x${i}`, source: 'in', target: 'out' }));
+    expect(errorsOf(doc)[0]).toMatchObject({ code: 'too-large', path: 'edges' });
+  });
+
+  it('refuses deep nesting anywhere, naming the node and where it starts', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const doc = mutate((d) => ((d.nodes[1] as { ui?: unknown }).ui = { notes: deep }));
+    const [e] = errorsOf(doc);
+    expect(e).toMatchObject({ code: 'too-deep', nodeId: 'slow' });
+    expect(e.path.startsWith('nodes[1].ui.notes[0][0]')).toBe(true);
+    expect(e.message).toBe(`node 'slow': nodes[1].ui.notes[0][0]… nests deeper than ${GRAPH_LIMITS.maxDepth} levels, the limit for a graph document`);
+    // The same from JSON text (what the store reads from disk).
+    const text = `{"version":1,"name":"t","nodes":${'['.repeat(100_000)}${']'.repeat(100_000)},"edges":[]}`;
+    expect(errorsOf(text)[0]).toMatchObject({ code: 'too-deep', path: expect.stringMatching(/^nodes\[0\]/) });
+  });
+
+  it('refuses over-long strings and documents with too many values', () => {
+    const long = mutate((d) => ((d.nodes[1].config as Record<string, unknown>).note = 'x'.repeat(GRAPH_LIMITS.maxStringChars + 1)));
+    expect(errorsOf(long)[0]).toMatchObject({ code: 'too-large', path: 'nodes[1].config.note', nodeId: 'slow' });
+    const many = mutate((d) => ((d.nodes[1] as { ui?: unknown }).ui = { points: new Array(GRAPH_LIMITS.maxValues).fill(0) }));
+    expect(errorsOf(many)[0]).toMatchObject({ code: 'too-large', message: expect.stringContaining(`more than ${GRAPH_LIMITS.maxValues} JSON values`) });
+  });
+
+  it('computes frame types along a 50,000-node chain without recursion', () => {
+    const doc = chainGraph(passes(50_000));
+    const leaving = outgoingFrameTypes(doc, registry);
+    expect(leaving.size).toBe(50_002);
   });
 });

@@ -85,12 +85,12 @@ describe('Twilio media stream /telephony/twilio/stream', () => {
 });
 
 describe('malformed Twilio messages: a warning naming the problem, and the call goes on', () => {
-  const warnings: Array<{ problem?: string; msg?: string }> = [];
+  const warnings: Array<Record<string, unknown>> = [];
   const capturing: Logger = {
     debug: () => {},
     info: () => {},
-    warn: (obj, msg) => warnings.push({ ...(obj as { problem?: string }), msg }),
-    error: (obj, msg) => warnings.push({ ...(obj as { problem?: string }), msg }),
+    warn: (obj, msg) => warnings.push({ ...obj, msg }),
+    error: (obj, msg) => warnings.push({ ...obj, msg }),
     child: () => capturing,
   };
   let t: TestServer;
@@ -115,15 +115,15 @@ describe('malformed Twilio messages: a warning naming the problem, and the call 
     call.ws.send(JSON.stringify({ event: 'mark', streamSid: call.streamSid, mark: { name: 'never-sent' } }));
     call.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     await waitFor(() => warnings.length >= 8, 3000, 'warnings');
-    expect(warnings.map((w) => w.problem)).toEqual([
-      "'media' before 'start'",
-      'not JSON',
-      "unknown event 'transcription'",
-      'no "event" field',
-      'media payload is not base64',
-      expect.stringMatching(/^malformed 'media' message: media\.payload: /),
-      'mark we did not send',
-      'binary message (Twilio sends JSON text)',
+    expect(warnings).toMatchObject([
+      { problem: 'message before start', event: 'media' },
+      { problem: 'not JSON', text: '{"event": "media", "media": ' },
+      { problem: 'unknown event', event: 'transcription' },
+      { problem: 'no "event" field' },
+      { problem: 'media payload is not base64' },
+      { problem: 'malformed message', event: 'media', field: 'media.payload', issue: expect.any(String) },
+      { problem: 'mark we did not send', mark: 'never-sent' },
+      { problem: 'binary message (Twilio sends JSON text)' },
     ]);
     expect(warnings.every((w) => w.msg === 'ignored twilio message')).toBe(true);
 

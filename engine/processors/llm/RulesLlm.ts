@@ -1,11 +1,13 @@
+import type { RE2JS } from 're2js';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import type { ChatMessage } from '../../core/frames.ts';
 import type { Tool } from '../../tools/Tool.ts';
+import { compileIntentPattern, INTENT_PATTERN_LIMITS } from './IntentPattern.ts';
 import { LlmProcessor, pickKnown, type LlmDelta, type LlmSettings } from './LlmProcessor.ts';
 
 export interface RulesIntent {
   name: string;
-  /** Regular expressions (case-insensitive) tried against the user's words; named groups become template values. */
+  /** RE2 regular expressions (case-insensitive, linear-time) tried against the user's words; named groups become template values. */
   patterns: string[];
   /** Reply template: `{group}` from the pattern, `{persona}`. */
   reply?: string;
@@ -31,7 +33,7 @@ export interface RulesLlmSettings extends LlmSettings {
  */
 export class RulesLlm extends LlmProcessor {
   private rules: RulesLlmSettings;
-  private readonly compiled = new Map<RulesIntent, RegExp[]>();
+  private readonly compiled = new Map<RulesIntent, RE2JS[]>();
   /** Tool calls in flight, by call id, with the values their reply needs. */
   private readonly pending = new Map<string, { intent: RulesIntent; values: Record<string, string> }>();
   private nextCallId = 1;
@@ -93,21 +95,31 @@ export class RulesLlm extends LlmProcessor {
   }
 
   private match(text: string): { intent: RulesIntent; values: Record<string, string> } | undefined {
+    // Cutting the text would make `$` match where it was cut; a turn this long gets the fallback instead.
+    if (text.length > INTENT_PATTERN_LIMITS.maxMatchedChars) return undefined;
     for (const intent of this.rules.intents) {
-      let patterns = this.compiled.get(intent);
-      if (!patterns) {
-        patterns = intent.patterns.map((p) => new RegExp(p, 'i'));
-        this.compiled.set(intent, patterns);
-      }
-      for (const pattern of patterns) {
-        const m = pattern.exec(text);
-        if (m) {
-          const values = Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, titleCase((v ?? '').trim())]));
-          return { intent, values };
-        }
+      for (const pattern of this.patternsOf(intent)) {
+        // test() runs RE2's DFA, much faster than a match with groups; only a hit pays for exec().
+        if (!pattern.test(text)) continue;
+        const groups = (pattern.exec(text) as { groups?: Record<string, string | undefined> } | null)?.groups ?? {};
+        const values = Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, titleCase((v ?? '').trim())]));
+        return { intent, values };
       }
     }
     return undefined;
+  }
+
+  /** The intent's patterns on RE2. Config validation refused any that do not compile; one that slips through (a settings frame from code) is skipped. */
+  private patternsOf(intent: RulesIntent): RE2JS[] {
+    let patterns = this.compiled.get(intent);
+    if (!patterns) {
+      patterns = intent.patterns.flatMap((source) => {
+        const compiled = compileIntentPattern(source);
+        return compiled.ok ? [compiled.regex] : [];
+      });
+      this.compiled.set(intent, patterns);
+    }
+    return patterns;
   }
 
   private render(template: string, values: Record<string, string>): string {
@@ -123,9 +135,21 @@ function* words(text: string): Generator<LlmDelta> {
   for (const part of parts) yield { type: 'text', text: part };
 }
 
-function flatten(prefix: string, value: unknown, out: Record<string, string> = {}): Record<string, string> {
+/**
+ * A tool result as template values (`result.location`, `result.wind.speed`).
+ * Results can come from a client (a Realtime `function_call_output`), so the
+ * walk is bounded: templates read a few levels, not a hostile 100,000.
+ */
+const MAX_RESULT_DEPTH = 8;
+const MAX_RESULT_VALUES = 1000;
+
+function flatten(prefix: string, value: unknown, out: Record<string, string> = {}, depth = 0): Record<string, string> {
   if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) flatten(`${prefix}.${k}`, v, out);
+    if (depth >= MAX_RESULT_DEPTH) return out;
+    for (const [k, v] of Object.entries(value)) {
+      if (Object.keys(out).length >= MAX_RESULT_VALUES) break;
+      flatten(`${prefix}.${k}`, v, out, depth + 1);
+    }
   } else {
     out[prefix] = typeof value === 'number' ? String(Math.round(value * 10) / 10) : String(value);
   }

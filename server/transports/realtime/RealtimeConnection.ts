@@ -1,11 +1,14 @@
 import type { WebSocket } from 'ws';
 import type { Frame } from '../../../engine/core/frames.ts';
 import type { Logger } from '../../../engine/core/Logger.ts';
+import { SLOW_READER_EVENT } from '../../net/sendBounded.ts';
 import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import type { GraphStore } from '../../store/GraphStore.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
+import { DropOldestQueue } from '../DropOldestQueue.ts';
+import { excerpt } from '../logExcerpt.ts';
 import { openTransportSession } from '../openTransportSession.ts';
 import { ClientToolBridge } from './ClientToolBridge.ts';
 import { decodeRealtimeAudio, encodeRealtimeAudio } from './realtimeAudio.ts';
@@ -33,8 +36,10 @@ export interface RealtimeConnectionOptions {
   maxMessageBytes: number;
 }
 
-/** Client events that arrive while the graph is starting wait, up to ~10 s of 20 ms audio. */
+/** Client events that arrive while the graph is starting wait, up to ~10 s of 20 ms audio, ... */
 const MAX_EARLY_EVENTS = 500;
+/** ... and 4 MB in all (~40 s of 24 kHz audio as base64): not 500 events of 1 MB each. */
+const MAX_EARLY_BYTES = 4 * 1024 * 1024;
 /** Rate the graph hears: what the VAD and STT work at. */
 const GRAPH_INPUT_RATE = 16000;
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -51,7 +56,7 @@ export class RealtimeConnection {
   private session: Session | undefined;
   private controls: RealtimeGraphControls | undefined;
   private closed = false;
-  private readonly early: string[] = [];
+  private readonly early = new DropOldestQueue<string>(MAX_EARLY_EVENTS, MAX_EARLY_BYTES, (text) => text.length);
   private readonly events: RealtimeEventSender;
   private readonly items = new RealtimeItems();
   private readonly tools = new ClientToolBridge();
@@ -77,7 +82,9 @@ export class RealtimeConnection {
     this.responses = new ResponseStream(this.events, this.items, () => ({ format: this.settings.outputFormat, voice: this.controls?.voice ?? 'default' }));
     ws.on('message', (data, isBinary) => this.onMessage(toText(data), isBinary));
     ws.on('close', () => this.shutdown('client disconnected'));
-    ws.on('error', (error) => this.logger.warn({ err: String(error) }, 'realtime socket error'));
+    // The socket closes once the client reads up to the close frame — maybe never; the graph stops now.
+    ws.once(SLOW_READER_EVENT, () => this.shutdown('client stopped reading'));
+    ws.on('error', (error) => this.logger.warn({ err: excerpt(String(error)) }, 'realtime socket error'));
     void this.open();
   }
 
@@ -114,7 +121,7 @@ export class RealtimeConnection {
     // A reload re-wires the LLM's tools from the graph alone; the client's declared tools go back on.
     session.on('reload', () => this.controls?.setClientTools(this.tools.tools));
     this.events.send({ type: 'session.created', session: this.sessionConfig() });
-    for (const text of this.early.splice(0)) this.onClientText(text);
+    for (const text of this.early.drain()) this.onClientText(text);
   }
 
   private sessionConfig(): RealtimeSessionConfig {
@@ -153,7 +160,6 @@ export class RealtimeConnection {
       return;
     }
     if (!this.session) {
-      if (this.early.length >= MAX_EARLY_EVENTS) this.early.shift();
       this.early.push(text);
       return;
     }
@@ -196,18 +202,18 @@ export class RealtimeConnection {
       case 'conversation.item.retrieve': {
         const item = this.items.get(event.item_id);
         if (item) this.events.send({ type: 'conversation.item.retrieved', item });
-        else this.events.error(`no item with id '${event.item_id}'`, { code: 'item_not_found', param: 'item_id', clientEventId: event.event_id });
+        else this.itemNotFound(event.item_id, event.event_id);
         return;
       }
       case 'conversation.item.delete':
         if (this.items.delete(event.item_id)) this.events.send({ type: 'conversation.item.deleted', item_id: event.item_id });
-        else this.events.error(`no item with id '${event.item_id}'`, { code: 'item_not_found', param: 'item_id', clientEventId: event.event_id });
+        else this.itemNotFound(event.item_id, event.event_id);
         return;
       case 'conversation.item.truncate':
         // transport.output already wrote into the engine's conversation what was played (it paces in real time);
         // the client's figure is acknowledged as the protocol expects.
         if (!this.items.get(event.item_id)) {
-          this.events.error(`no item with id '${event.item_id}'`, { code: 'item_not_found', param: 'item_id', clientEventId: event.event_id });
+          this.itemNotFound(event.item_id, event.event_id);
           return;
         }
         this.events.send({ type: 'conversation.item.truncated', item_id: event.item_id, content_index: event.content_index, audio_end_ms: Math.floor(event.audio_end_ms) });
@@ -228,7 +234,7 @@ export class RealtimeConnection {
 
   private onSessionUpdate(update: Record<string, unknown>, eventId: string | undefined): void {
     const outcome = applySessionUpdate(update, this.settings, this.controls!, this.tools);
-    for (const problem of outcome.problems) this.events.error(problem.message, { param: problem.param, clientEventId: eventId });
+    for (const problem of outcome.problems) this.events.error(problem.message, { code: 'invalid_value', param: problem.param, clientEventId: eventId });
     if (outcome.refused) return;
     if (outcome.settings.outputFormat.type !== this.settings.outputFormat.type) {
       this.outbound.destroy();
@@ -236,6 +242,10 @@ export class RealtimeConnection {
     }
     this.settings = outcome.settings;
     this.events.send({ type: 'session.updated', session: this.sessionConfig() });
+  }
+
+  private itemNotFound(itemId: string, eventId: string | undefined): void {
+    this.events.error(`no item with id '${excerpt(itemId, 64)}'`, { code: 'item_not_found', param: 'item_id', clientEventId: eventId });
   }
 
   private onAudio(base64: string, session: Session, eventId: string | undefined): void {
@@ -265,10 +275,10 @@ export class RealtimeConnection {
         return;
       }
       // Waiting calls get their output now and resume on response.create; a late answer is only recorded.
-      if (!this.tools.deliver(item.call_id, item.output)) this.logger.info({ callId: item.call_id }, 'function_call_output for a call nobody waits for');
+      if (!this.tools.deliver(item.call_id, item.output)) this.logger.info({ callId: excerpt(item.call_id, 64) }, 'function_call_output for a call nobody waits for');
     } else if (item.type === 'message' && item.role === 'system') {
       // The engine's system prompt is the LLM node's; system messages are kept only on the client's side.
-      this.logger.debug({ itemId: item.id }, 'system message item recorded but not given to the LLM; use session.instructions');
+      this.logger.debug({ itemId: item.id === undefined ? undefined : excerpt(item.id, 64) }, 'system message item recorded but not given to the LLM; use session.instructions');
     }
     const stored: RealtimeItem = { ...item, id: item.id ?? this.events.id('item'), object: 'realtime.item', status: 'completed' };
     const previous = this.items.put(stored);
@@ -371,7 +381,7 @@ export class RealtimeConnection {
   private shutdown(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.early.length = 0;
+    this.early.drain();
     this.tools.abandon();
     this.inbound.destroy();
     this.outbound.destroy();

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { sendBounded } from '../../net/sendBounded.ts';
 
 export type RealtimeServerEvent = { type: string } & Record<string, unknown>;
 
-/** Sends server events, each with its `event_id`, and mints the ids of items, responses, calls. */
+/**
+ * Sends server events, each with its `event_id`, and mints the ids of items,
+ * responses, calls. Every event to the client leaves through `send()`, which
+ * drops a client that stopped reading (sendBounded: close 4503) rather than
+ * queue for it without bound — a `conversation.item.retrieve` of a large item
+ * costs the client 50 bytes and the server the whole item.
+ */
 export class RealtimeEventSender {
   private readonly prefix = randomBytes(6).toString('hex');
   private counter = 0;
@@ -24,7 +31,7 @@ export class RealtimeEventSender {
   send(event: RealtimeServerEvent): void {
     const full = { event_id: this.id('event'), ...event };
     this.log?.push(full);
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(full));
+    if (this.ws.readyState === this.ws.OPEN) sendBounded(this.ws, JSON.stringify(full));
   }
 
   /** The Realtime error event; `event_id` inside names the client event that caused it. */

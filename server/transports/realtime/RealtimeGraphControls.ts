@@ -2,6 +2,7 @@ import { isToolEdge } from '../../../engine/graph/GraphDocument.ts';
 import { isToolHost, type ToolHost } from '../../../engine/graph/NodeRegistry.ts';
 import type { Tool } from '../../../engine/tools/Tool.ts';
 import type { Session } from '../../sessions/Session.ts';
+import { excerpt, shapeForLog } from '../logExcerpt.ts';
 import type { RealtimeTurnDetection } from './realtimeSessionConfig.ts';
 
 interface NodeRef {
@@ -114,7 +115,9 @@ export class RealtimeGraphControls {
     const next = { ...node.config, ...settings };
     const checked = this.session.runner.registry.validateConfig(node.type, next);
     if (!checked.ok) {
-      this.session.logger.info({ node: node.id, settings, problem: checked.issues[0]?.message }, 'realtime setting does not fit the graph; ignored');
+      // The shapes of what was asked, not the values: a client's 900 KB instructions must not become a 900 KB log line.
+      const asked = Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, shapeForLog(value)]));
+      this.session.logger.info({ node: node.id, settings: asked, problem: excerpt(checked.issues[0]?.message ?? '') }, 'realtime setting does not fit the graph; ignored');
       return false;
     }
     if (Object.entries(settings).every(([k, v]) => node.config[k] === v)) return true;

@@ -1,6 +1,8 @@
+import { excerpt } from '../logExcerpt.ts';
 import type { ClientToolBridge } from './ClientToolBridge.ts';
 import type { RealtimeGraphControls } from './RealtimeGraphControls.ts';
 import { parseAudioFormat, type RealtimeAudioFormat, type RealtimeFunctionTool, type RealtimeSessionConfig, type RealtimeTurnDetection } from './realtimeSessionConfig.ts';
+import { sessionUpdateProblem } from './sessionUpdateLimits.ts';
 
 /** The parts of the session the transport itself keeps (the rest lives in the graph's nodes). */
 export interface SessionSettings {
@@ -14,7 +16,7 @@ export interface SessionSettings {
 
 export interface SessionUpdateOutcome {
   settings: SessionSettings;
-  /** Each becomes an `error` event; the rest of the update still applies unless `refused`. */
+  /** Each becomes an `invalid_value` error event; the rest of the update still applies unless `refused`. */
   problems: Array<{ message: string; param: string }>;
   refused: boolean;
 }
@@ -31,8 +33,11 @@ const obj = (value: unknown): Obj | undefined => (typeof value === 'object' && v
 export function applySessionUpdate(update: Obj, current: SessionSettings, controls: RealtimeGraphControls, tools: ClientToolBridge): SessionUpdateOutcome {
   const problems: SessionUpdateOutcome['problems'] = [];
   if (update.type !== undefined && update.type !== 'realtime') {
-    return { settings: current, refused: true, problems: [{ message: `session type '${String(update.type)}' is not supported; this endpoint runs 'realtime' sessions`, param: 'session.type' }] };
+    return { settings: current, refused: true, problems: [{ message: `session type '${excerpt(String(update.type), 40)}' is not supported; this endpoint runs 'realtime' sessions`, param: 'session.type' }] };
   }
+  // Whole or not at all: a session never holds half of an update that was too big.
+  const tooBig = sessionUpdateProblem(update);
+  if (tooBig) return { settings: current, refused: true, problems: [tooBig] };
   const settings: SessionSettings = { ...current };
   if (typeof update.instructions === 'string') controls.setInstructions(update.instructions);
 

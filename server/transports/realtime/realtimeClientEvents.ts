@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nestsDeeperThan } from '../../net/jsonDepth.ts';
 
 /**
  * Client events of the OpenAI Realtime API (GA) that the endpoint handles.
@@ -45,6 +46,14 @@ export interface ClientEventProblem {
   eventId?: string;
 }
 
+/**
+ * Nesting of a client event. The deepest real ones are tool schemas inside
+ * `session.update` (sessionUpdateLimits allows them 32 levels, 4 levels
+ * down); anything deeper would only be stored and later overflow
+ * JSON.stringify. Checked before the event's schema walks it.
+ */
+export const MAX_EVENT_DEPTH = 64;
+
 export type ParsedClientEvent = { ok: true; event: RealtimeClientEvent } | ({ ok: false } & ClientEventProblem);
 
 const KNOWN_TYPES = new Set<string>(realtimeClientEvent.options.map((o) => o.shape.type.value));
@@ -57,8 +66,10 @@ export function parseClientEvent(text: string): ParsedClientEvent {
     return { ok: false, code: 'invalid_json', message: 'event is not valid JSON' };
   }
   const raw = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown; event_id?: unknown }) : undefined;
-  const eventId = typeof raw?.event_id === 'string' ? raw.event_id : undefined;
+  // Echoed in the error: a client's id, not a client's essay.
+  const eventId = typeof raw?.event_id === 'string' ? raw.event_id.slice(0, 128) : undefined;
   if (!raw || typeof raw.type !== 'string') return { ok: false, code: 'invalid_event', eventId, message: 'an event must be a JSON object with a string "type"' };
+  if (nestsDeeperThan(value, MAX_EVENT_DEPTH)) return { ok: false, code: 'invalid_event', eventId, message: `event nests deeper than ${MAX_EVENT_DEPTH} levels of arrays and objects` };
   const type = raw.type;
   if (!KNOWN_TYPES.has(type)) return { ok: false, code: 'unknown_event_type', eventId, param: 'type', message: `unsupported event type '${type.slice(0, 60)}'` };
   const result = realtimeClientEvent.safeParse(value);

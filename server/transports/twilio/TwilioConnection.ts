@@ -1,17 +1,22 @@
 import type { WebSocket } from 'ws';
-import { muLawDecode, muLawEncode } from '../../../engine/audio/g711.ts';
+import { muLawDecode } from '../../../engine/audio/g711.ts';
 import type { Frame } from '../../../engine/core/frames.ts';
 import type { Logger } from '../../../engine/core/Logger.ts';
 import type { Session } from '../../sessions/Session.ts';
+import { SLOW_READER_EVENT } from '../../net/sendBounded.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
+import { DropOldestQueue } from '../DropOldestQueue.ts';
+import { excerpt } from '../logExcerpt.ts';
 import { openTransportSession } from '../openTransportSession.ts';
 import { capAssistantReply, type CutReply } from './capAssistantReply.ts';
+import { capGreeting } from './greeting.ts';
 import { ProtocolProblems } from './ProtocolProblems.ts';
 import { SpokenMarks } from './SpokenMarks.ts';
 import type { StreamTickets } from './StreamTickets.ts';
-import { decodeMediaPayload, parseTwilioMessage, type TwilioOutboundMessage, type TwilioStart } from './twilioMessages.ts';
+import { decodeMediaPayload, parseTwilioMessage, type TwilioStart } from './twilioMessages.ts';
+import { TwilioOutbound } from './TwilioOutbound.ts';
 
 export const TWILIO_TRANSPORT = 'twilio-media-stream';
 /** Phone audio: G.711 μ-law, 8 kHz mono, both ways. */
@@ -25,16 +30,16 @@ export interface TwilioConnectionOptions {
   /** When auth is on, `start` must carry a ticket minted by the voice webhook. */
   requireTicket: boolean;
   defaultGraph: string;
-  /** Said when the call connects unless the webhook passed `greeting` (empty = none). */
+  /** Said when the call connects unless the webhook passed `greeting` (empty = none); both capped to MAX_GREETING_CHARS. */
   greeting: string;
   /** A stream that has not sent a valid `start` by then is closed. */
   startTimeoutMs?: number;
 }
 
-/** Media that arrives while the graph is still loading waits, up to ~5 s of 20 ms frames. */
+/** Media that arrives while the graph is still loading waits, up to ~5 s of 20 ms frames, ... */
 const MAX_EARLY_FRAMES = 250;
-/** A socket Twilio stopped reading must not make us buffer audio without bound. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** ... and 5 s of samples in all: a sender may pack far more than 20 ms into one message. */
+const MAX_EARLY_SAMPLES = 5 * PHONE_RATE;
 
 /**
  * One phone call on `/telephony/twilio/stream` (Twilio Media Streams,
@@ -50,14 +55,14 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 export class TwilioConnection {
   private session: Session | undefined;
   private streamSid: string | undefined;
-  private callSid: string | undefined;
   private closed = false;
   /** Caller audio that arrived before the graph had started. */
-  private readonly early: Int16Array[] = [];
+  private readonly early = new DropOldestQueue<Int16Array>(MAX_EARLY_FRAMES, MAX_EARLY_SAMPLES, (samples) => samples.length);
   private readonly outbound = new AudioRateConverter(PHONE_RATE);
   private readonly marks = new SpokenMarks();
   private readonly startTimer: NodeJS.Timeout;
-  private droppedAudioWarned = false;
+  /** Set on `start`: all we send goes through it (slow-reader rule). */
+  private toTwilio: TwilioOutbound | undefined;
   /** The reply a barge-in cut, until the next reply starts: what the caller heard of it caps the conversation. */
   private cutReply: CutReply | undefined;
   private logger: Logger;
@@ -70,11 +75,13 @@ export class TwilioConnection {
     this.logger = options.logger.child({ transport: TWILIO_TRANSPORT });
     this.problems = new ProtocolProblems(this.logger);
     ws.on('message', (data, isBinary) => {
-      if (isBinary) this.problems.report('binary message (Twilio sends JSON text)');
+      if (isBinary) this.problems.report('binary');
       else this.onText(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
     });
     ws.on('close', () => this.shutdown('caller hung up'));
-    ws.on('error', (error) => this.logger.warn({ err: String(error) }, 'twilio socket error'));
+    // The socket closes when Twilio reads up to the close frame — maybe never; the graph stops now.
+    ws.once(SLOW_READER_EVENT, () => this.shutdown('twilio stopped reading'));
+    ws.on('error', (error) => this.logger.warn({ err: excerpt(String(error)) }, 'twilio socket error'));
     this.startTimer = setTimeout(() => {
       if (!this.streamSid) this.fail(1008, 'no valid start message');
     }, options.startTimeoutMs ?? 10_000);
@@ -84,12 +91,12 @@ export class TwilioConnection {
     if (this.closed) return;
     const parsed = parseTwilioMessage(text);
     if (!parsed.ok) {
-      this.problems.report(parsed.problem, { text: text.slice(0, 120) });
+      this.problems.report(parsed.kind, parsed.detail);
       return;
     }
     const message = parsed.message;
     if (message.event !== 'connected' && message.event !== 'start' && !this.streamSid) {
-      this.problems.report(`'${message.event}' before 'start'`);
+      this.problems.report('beforeStart', { event: message.event });
       return;
     }
     switch (message.event) {
@@ -105,13 +112,13 @@ export class TwilioConnection {
         return;
       case 'mark': {
         const played = this.marks.played(message.mark.name);
-        if (played) this.logger.debug({ mark: message.mark.name, text: played.text, audioMs: Math.round(played.audioMs) }, 'twilio played segment');
-        else this.problems.report('mark we did not send', { mark: message.mark.name.slice(0, 40) });
+        if (played) this.logger.debug({ mark: message.mark.name, text: excerpt(played.text), audioMs: Math.round(played.audioMs) }, 'twilio played segment');
+        else this.problems.report('unknownMark', { mark: message.mark.name });
         return;
       }
       case 'dtmf':
         // Logged only: a keypress is not speech, and feeding "5" to an LLM as the user's words would mislead it.
-        this.logger.info({ callSid: this.callSid, digit: message.dtmf.digit }, 'dtmf');
+        this.logger.info({ digit: excerpt(message.dtmf.digit, 8) }, 'dtmf');
         return;
       case 'stop':
         this.session?.close('call ended');
@@ -123,7 +130,7 @@ export class TwilioConnection {
 
   private onStart(start: TwilioStart): void {
     if (this.streamSid) {
-      this.problems.report('second start'); // Twilio sends one start per stream
+      this.problems.report('secondStart'); // Twilio sends one start per stream
       return;
     }
     const params = start.customParameters ?? {};
@@ -137,14 +144,14 @@ export class TwilioConnection {
       return;
     }
     if (start.mediaFormat && (start.mediaFormat.encoding !== 'audio/x-mulaw' || start.mediaFormat.sampleRate !== PHONE_RATE)) {
-      this.fail(1003, `unsupported media format ${start.mediaFormat.encoding}/${start.mediaFormat.sampleRate}`);
+      this.fail(1003, `unsupported media format ${excerpt(start.mediaFormat.encoding, 40)}/${start.mediaFormat.sampleRate}`);
       return;
     }
     clearTimeout(this.startTimer);
     this.streamSid = start.streamSid;
-    this.callSid = start.callSid;
+    this.toTwilio = new TwilioOutbound(this.ws, start.streamSid);
     this.logger = this.logger.child({ callSid: start.callSid, streamSid: start.streamSid });
-    void this.open(graph, params.greeting ?? this.options.greeting);
+    void this.open(graph, capGreeting(params.greeting ?? this.options.greeting));
   }
 
   private async open(graph: string, greeting: string): Promise<void> {
@@ -164,8 +171,8 @@ export class TwilioConnection {
     session.on('frame', this.onGraphFrame);
     session.on('output', this.onGraphOutput);
     session.runner.onUpstream(this.onGraphUpstream);
-    if (greeting.trim()) this.greet(session, greeting.trim());
-    for (const samples of this.early.splice(0)) session.push(session.runner.createFrame('audio.in', { audio: samples, sampleRate: PHONE_RATE }));
+    if (greeting) this.greet(session, greeting);
+    for (const samples of this.early.drain()) session.push(session.runner.createFrame('audio.in', { audio: samples, sampleRate: PHONE_RATE }));
   }
 
   /**
@@ -185,7 +192,7 @@ export class TwilioConnection {
   private onMedia(payload: string): void {
     const bytes = decodeMediaPayload(payload);
     if (!bytes) {
-      this.problems.report('media payload is not base64');
+      this.problems.report('badMediaPayload');
       return;
     }
     const samples = muLawDecode(bytes);
@@ -195,7 +202,6 @@ export class TwilioConnection {
       session.push(session.runner.createFrame('audio.in', { audio: samples, sampleRate: PHONE_RATE }));
       return;
     }
-    if (this.early.length >= MAX_EARLY_FRAMES) this.early.shift();
     this.early.push(samples);
   }
 
@@ -207,7 +213,7 @@ export class TwilioConnection {
   private readonly onGraphFrame = (frame: Frame): void => {
     if (frame.type !== 'interrupt') return;
     const now = performance.now();
-    this.send({ event: 'clear', streamSid: this.streamSid! });
+    this.toTwilio?.clear();
     this.outbound.reset();
     this.cutReply = this.marks.clear(now);
     this.capCutReply();
@@ -254,24 +260,15 @@ export class TwilioConnection {
 
   /** The mark follows the segment's last sample, which may still be in the resampler's queue. */
   private sendMark(name: string | undefined): void {
-    if (name) this.outbound.after(() => this.send({ event: 'mark', streamSid: this.streamSid!, mark: { name } }));
+    if (name) this.outbound.after(() => this.toTwilio?.mark(name));
   }
 
   private readonly sendAudio = (samples: Int16Array): void => {
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      if (!this.droppedAudioWarned) this.logger.warn({ streamSid: this.streamSid }, 'twilio is not reading; dropping bot audio');
-      this.droppedAudioWarned = true;
-      return;
-    }
-    this.send({ event: 'media', streamSid: this.streamSid!, media: { payload: Buffer.from(muLawEncode(samples)).toString('base64') } });
+    this.toTwilio?.media(samples);
   };
 
-  private send(message: TwilioOutboundMessage): void {
-    if (this.streamSid && this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
-  }
-
   private fail(code: number, reason: string): void {
-    this.logger.warn({ code, reason }, 'twilio stream refused');
+    this.logger.warn({ code, reason: excerpt(reason) }, 'twilio stream refused');
     if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, reason.slice(0, 120));
     this.shutdown(reason);
   }
@@ -280,7 +277,7 @@ export class TwilioConnection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.startTimer);
-    this.early.length = 0;
+    this.early.drain();
     this.outbound.destroy();
     this.session?.off('frame', this.onGraphFrame);
     this.session?.off('output', this.onGraphOutput);

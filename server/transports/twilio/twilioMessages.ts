@@ -1,19 +1,24 @@
 import { z } from 'zod';
+import { nestsDeeperThan } from '../../net/jsonDepth.ts';
+import type { ProblemDetail, TwilioProblemKind } from './ProtocolProblems.ts';
 
 /**
  * Twilio Media Streams messages (bidirectional `<Connect><Stream>`), as
  * documented at twilio.com/docs/voice/media-streams/websocket-messages.
  * Inbound shapes are checked loosely: unknown fields are allowed, only what
- * we read is required.
+ * we read is required. Ids are capped in length: they go into every log
+ * line of the call.
  */
+/** Twilio's SIDs are 34 characters. */
+const sid = z.string().max(64);
 const connected = z.object({ event: z.literal('connected'), protocol: z.string().optional(), version: z.string().optional() });
 const start = z.object({
   event: z.literal('start'),
-  streamSid: z.string().optional(),
+  streamSid: sid.optional(),
   start: z.object({
-    streamSid: z.string(),
-    accountSid: z.string().optional(),
-    callSid: z.string().optional(),
+    streamSid: sid,
+    accountSid: sid.optional(),
+    callSid: sid.optional(),
     tracks: z.array(z.string()).optional(),
     customParameters: z.record(z.string(), z.string()).optional(),
     mediaFormat: z.object({ encoding: z.string(), sampleRate: z.number(), channels: z.number() }).optional(),
@@ -37,25 +42,29 @@ export type TwilioOutboundMessage =
   | { event: 'mark'; streamSid: string; mark: { name: string } }
   | { event: 'clear'; streamSid: string };
 
-export type ParsedTwilioMessage = { ok: true; message: TwilioInboundMessage } | { ok: false; problem: string };
+export type ParsedTwilioMessage = { ok: true; message: TwilioInboundMessage } | { ok: false; kind: TwilioProblemKind; detail?: ProblemDetail };
+
+/** Twilio's messages nest 3 levels (`start.mediaFormat.encoding`); deeper is not Twilio. */
+const MAX_MESSAGE_DEPTH = 8;
 
 const KNOWN_EVENTS = new Set(['connected', 'start', 'media', 'mark', 'dtmf', 'stop']);
 
-/** Parses one text message; when it is not one we can use, says why in words fit for a log line. */
+/** Parses one text message; when it is not one we can use, says which kind of problem, with short details for the log. */
 export function parseTwilioMessage(text: string): ParsedTwilioMessage {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, problem: 'not JSON' };
+    return { ok: false, kind: 'notJson', detail: { text } };
   }
+  if (nestsDeeperThan(value, MAX_MESSAGE_DEPTH)) return { ok: false, kind: 'tooDeep', detail: { limit: MAX_MESSAGE_DEPTH } };
   const event = typeof value === 'object' && value !== null && 'event' in value ? (value as { event: unknown }).event : undefined;
-  if (typeof event !== 'string') return { ok: false, problem: 'no "event" field' };
-  if (!KNOWN_EVENTS.has(event)) return { ok: false, problem: `unknown event '${event.slice(0, 40)}'` };
+  if (typeof event !== 'string') return { ok: false, kind: 'noEvent' };
+  if (!KNOWN_EVENTS.has(event)) return { ok: false, kind: 'unknownEvent', detail: { event } };
   const result = twilioInboundMessage.safeParse(value);
   if (result.success) return { ok: true, message: result.data };
   const issue = result.error.issues[0];
-  return { ok: false, problem: `malformed '${event}' message: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
+  return { ok: false, kind: 'malformed', detail: { event, field: issue.path.join('.') || '(root)', issue: issue.message } };
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

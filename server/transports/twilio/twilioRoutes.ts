@@ -2,6 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { Logger } from '../../../engine/core/Logger.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
+import { excerpt } from '../logExcerpt.ts';
+import { capGreeting } from './greeting.ts';
 import { publicBaseUrl, toWebSocketUrl } from './publicBaseUrl.ts';
 import type { StreamTickets } from './StreamTickets.ts';
 import { connectStreamTwiml } from './twiml.ts';
@@ -39,15 +41,15 @@ export function twilioRoutes(options: TwilioRouteOptions): Router {
     const base = publicBaseUrl(req, options.publicUrl);
     const denied = authenticate(req, base, options);
     if (denied) {
-      options.logger.warn({ path: req.originalUrl, reason: denied.reason }, 'twilio webhook refused');
+      options.logger.warn({ path: excerpt(req.originalUrl), reason: denied.reason }, 'twilio webhook refused');
       res.status(denied.status).type('text/plain').send(denied.reason);
       return;
     }
     const parameters: Record<string, string> = { graph };
     if (options.twilioAuthToken || options.parleyToken) parameters.ticket = options.tickets.issue();
-    if (typeof req.query.greeting === 'string') parameters.greeting = req.query.greeting.slice(0, 500);
-    const body = (req.body ?? {}) as Record<string, string>;
-    options.logger.info({ graph, callSid: body.CallSid, from: body.From, to: body.To }, 'twilio call answered');
+    if (typeof req.query.greeting === 'string') parameters.greeting = capGreeting(req.query.greeting);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    options.logger.info({ graph, callSid: logValue(body.CallSid), from: logValue(body.From), to: logValue(body.To) }, 'twilio call answered');
     res.type('text/xml').send(connectStreamTwiml(toWebSocketUrl(base) + TWILIO_STREAM_PATH, parameters));
   });
   router.use((_req, res) => {
@@ -73,4 +75,9 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A form field as a log value: Twilio sends short strings; anyone else may send anything (64 KB bodies, repeated fields). */
+function logValue(value: unknown): string | undefined {
+  return typeof value === 'string' ? excerpt(value) : undefined;
 }
