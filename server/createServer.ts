@@ -10,6 +10,7 @@ import { editorAssets } from './http/editorAssets.ts';
 import { errorHandler } from './http/errorHandler.ts';
 import { graphRoutes } from './http/graphRoutes.ts';
 import { nodeTypeRoutes } from './http/nodeTypeRoutes.ts';
+import { rejectDeepJsonBody } from './http/rejectDeepJsonBody.ts';
 import { sessionRoutes } from './http/sessionRoutes.ts';
 import { LiveChannel } from './live/LiveChannel.ts';
 import { ConnectionAdmission } from './net/ConnectionAdmission.ts';
@@ -95,7 +96,7 @@ export function createServer(options: ServerOptions): ParleyServer {
   // Before the token middleware: Twilio cannot send a bearer header; these routes check Twilio's signature or ?token= themselves.
   app.use('/telephony/twilio', twilioRoutes({ twilioAuthToken: env.TWILIO_AUTH_TOKEN, parleyToken: token, publicUrl: env.PUBLIC_URL, defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot', tickets: twilioTickets, logger }));
   app.use(auth.middleware);
-  app.use('/api', express.json({ limit: maxMessageBytes }));
+  app.use('/api', express.json({ limit: maxMessageBytes }), rejectDeepJsonBody());
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, sessions: sessions.size, connections: admission.openConnections, escapedErrors: options.escapedErrors?.count ?? 0 });
   });

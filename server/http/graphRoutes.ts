@@ -6,7 +6,6 @@ import type { SessionManager } from '../sessions/SessionManager.ts';
 import { isValidGraphName, isValidRevision } from '../store/graphName.ts';
 import type { GraphStore, StoredGraph } from '../store/GraphStore.ts';
 import { HttpError } from './HttpError.ts';
-import { rejectDeepJsonBody } from './rejectDeepJsonBody.ts';
 
 export interface GraphRoutesOptions {
   store: GraphStore;
@@ -41,7 +40,6 @@ function boundsIssue(errors: GraphIssue[]): GraphIssue | undefined {
 /** Graph store REST: CRUD with revisions, validation, versions, hot reload of live sessions on save. */
 export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): Router {
   const router = Router();
-  router.use(rejectDeepJsonBody());
 
   const checkGraph = (graph: unknown): void => {
     const result = validateGraph(graph, registry);

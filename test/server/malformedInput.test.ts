@@ -42,7 +42,7 @@ describe('malformed input on /ws/pipecat: an error message, and the session goes
     { name: 'sample rate 4 kHz', send: (s) => s.send(audioFrame({ audio: pcm(160), sampleRate: 4000, channels: 1 })), expect: /sample_rate 4000/ },
     { name: 'stereo audio', send: (s) => s.send(audioFrame({ audio: pcm(160), sampleRate: 16000, channels: 2 })), expect: /only mono/ },
     { name: 'odd number of audio bytes', send: (s) => s.send(audioFrame({ audio: new Uint8Array(321), sampleRate: 16000, channels: 1 })), expect: /not 16-bit PCM/ },
-    { name: 'empty audio', send: (s) => s.send(audioFrame({ sampleRate: 16000, channels: 1 })), expect: /not 16-bit PCM/ },
+    { name: 'empty audio', send: (s) => s.send(audioFrame({ sampleRate: 16000, channels: 1 })), expect: /audio payload of 0 bytes is not 16-bit PCM/ },
     { name: 'oversized message (1.5 MB)', send: (s) => s.send(encodeAudioFrame(new Int16Array(750_000), 16000)), expect: /exceeds the limit/ },
     { name: 'message frame that is not JSON', send: (s) => s.send(messageFrame('{nope')), expect: /not valid JSON/ },
     { name: 'JSON without the rtvi-ai label', send: (s) => s.send(messageFrame('{"type":"send-text"}')), expect: /not an RTVI message/ },

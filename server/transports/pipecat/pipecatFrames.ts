@@ -76,13 +76,16 @@ export function decodePipecatFrame(bytes: Uint8Array): PipecatFrame {
     throw new PipecatFrameError(`not a pipecat.Frame: ${error instanceof Error ? error.message : String(error)}`);
   }
   switch (decoded.frame) {
-    case 'audio':
+    case 'audio': {
+      // protobufjs decodes an absent `bytes` field as a plain empty array, not a Uint8Array.
+      const audio = decoded.audio?.audio;
       return {
         kind: 'audio',
-        audio: decoded.audio?.audio ?? new Uint8Array(0),
+        audio: audio instanceof Uint8Array ? audio : new Uint8Array(0),
         sampleRate: decoded.audio?.sample_rate ?? 0,
         numChannels: decoded.audio?.num_channels ?? 0,
       };
+    }
     case 'text':
       return { kind: 'text', text: decoded.text?.text ?? '' };
     case 'transcription':
