@@ -1,18 +1,38 @@
 import type { ChatMessage } from './frames.ts';
 
+/** Bounds on one conversation's history, so a client cannot grow a session's memory without end. */
+export interface ConversationLimits {
+  /** Characters of content and tool arguments; ~1 M chars is far past any model's context window. */
+  maxChars: number;
+  maxMessages: number;
+}
+
+export const DEFAULT_CONVERSATION_LIMITS: ConversationLimits = { maxChars: 1_000_000, maxMessages: 2_000 };
+
 /**
  * The conversation of one session. It belongs to the session, not to a
  * processor, so replacing a node on hot reload keeps what was said.
+ * Past its limits the oldest exchanges are forgotten — a tool call together
+ * with its results, so what is left is still a valid history for an LLM.
  */
 export class ConversationContext {
   private readonly items: ChatMessage[] = [];
+  private forgotten = 0;
+
+  constructor(private readonly limits: ConversationLimits = DEFAULT_CONVERSATION_LIMITS) {}
 
   get messages(): readonly ChatMessage[] {
     return this.items;
   }
 
+  /** How many messages were forgotten to stay within the limits. */
+  get forgottenCount(): number {
+    return this.forgotten;
+  }
+
   add(message: ChatMessage): void {
     this.items.push(message);
+    this.forgetOldestBeyondLimits();
   }
 
   /** The last assistant message, if it is the newest message. */
@@ -36,4 +56,25 @@ export class ConversationContext {
   clear(): void {
     this.items.length = 0;
   }
+
+  private forgetOldestBeyondLimits(): void {
+    // Recounted on each add: messages can be edited in place (a reply cut at a barge-in), and the count is small.
+    let chars = 0;
+    for (const m of this.items) chars += sizeOf(m);
+    while ((chars > this.limits.maxChars || this.items.length > this.limits.maxMessages) && this.items.length > 1) {
+      const oldest = this.items.findIndex((m) => m.role !== 'system');
+      if (oldest < 0 || oldest === this.items.length - 1) return; // never forget the message just added
+      let end = oldest + 1;
+      // A tool call and its answers go together; an orphaned answer goes with whatever came before it.
+      while (end < this.items.length - 1 && this.items[end].role === 'tool') end++;
+      for (const m of this.items.splice(oldest, end - oldest)) chars -= sizeOf(m);
+      this.forgotten += end - oldest;
+    }
+  }
+}
+
+function sizeOf(message: ChatMessage): number {
+  let chars = message.content.length;
+  if (message.role === 'assistant') for (const call of message.toolCalls ?? []) chars += call.name.length + call.arguments.length;
+  return chars;
 }
