@@ -2,8 +2,9 @@
  * Voice latency end to end (bench/README.md says how each figure is measured):
  * turn-end delay with and without the smart end-of-turn check, voice-to-voice
  * on the offline default graph and on the same cascade with fixed-latency fake
- * cloud LLM/TTS, the engine's own share of a turn, barge-in stop time, and how
- * many real-time sessions one process holds.
+ * cloud LLM/TTS, the engine's own share of a turn, barge-in stop time, how
+ * quickly 50 sessions started at once are ready, and how many real-time
+ * sessions one process holds.
  */
 import { readFileSync } from 'node:fs';
 import { readWav } from '../../engine/audio/wav.ts';
@@ -13,6 +14,7 @@ import { measureCapacity, runCapacityOnly } from './latency/measureCapacity.ts';
 import { withBenchRig } from './latency/benchRig.ts';
 import { converse } from './latency/conversation.ts';
 import { fakeCascadeGraph, fakeCloudEnv, offlineGraph, PREEMPTIVE } from './latency/graphs.ts';
+import { measureSessionStartBurst, runSessionStartBurstOnly } from './latency/sessionStartBurst.ts';
 import { measureTurnEnd } from './latency/turnEnd.ts';
 
 const SPEECH = 'test/fixtures/speech';
@@ -50,6 +52,7 @@ const answered = (turns: TurnRecord[]) => turns.filter((t) => t.voiceToVoiceMs !
 
 export async function runLatencyBench(): Promise<Record<string, number>> {
   if (process.env.LATENCY_ONLY === 'capacity') return runCapacityOnly(log);
+  if (process.env.LATENCY_ONLY === 'burst') return runSessionStartBurstOnly(log);
   const figures: Record<string, number> = {};
 
   log('  turn end (virtual clock, spoken fixtures)');
@@ -98,6 +101,7 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
     figures.interruptStopMs = round(median(interrupts));
     log(`    interrupt stop ${interrupts.map(round).join(', ')}`);
 
+    Object.assign(figures, await measureSessionStartBurst(weatherUrl, log));
     Object.assign(figures, await measureCapacity(rig, log));
   });
   writeResults('latency', figures);

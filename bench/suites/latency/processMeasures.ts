@@ -3,36 +3,27 @@
  * this process and its decoder children, CPU time of another process, and
  * how busy the whole machine was (the bench shares its 2 cores with others).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { pocketsphinxProcesses } from '../../../test/helpers/processTree.ts';
 
 /**
- * Process ids of this process's pocketsphinx decoder children, from /proc.
- * Not `ps`: a synchronous spawn blocks the event loop for 60–110 ms under
- * load (forking a large process), and it ran just as each step's window
+ * Process ids of this process's pocketsphinx decoders (forked by the pool's
+ * zygote, so our grandchildren; the zygote itself only holds the models), from
+ * /proc. Not `ps`: a synchronous spawn blocks the event loop for 60–110 ms
+ * under load (forking a large process), and it ran just as each step's window
  * opened — every session's output stalled at once, which the step then
  * counted as the engine's underruns.
  */
 export function decoderPids(): number[] {
-  try {
-    const tasks = readdirSync(`/proc/${process.pid}/task`);
-    const children = tasks.flatMap((tid) => readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
-    return children.filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('pocketsphinx');
-      } catch {
-        return false; // exited meanwhile
-      }
-    });
-  } catch {
-    return []; // no /proc: decoders are not counted
-  }
+  return pocketsphinxProcesses().decoders;
 }
 
 /**
- * This process's RSS and each decoder child's proportional set size (PSS:
- * pages shared between decoders counted once in total), MB.
+ * This process's RSS and each decoder's proportional set size (PSS: pages
+ * shared between decoders, such as the models they were forked with, counted
+ * once in total), MB.
  */
 export function memory(): { mainMb: number; decoderMb: number[] } {
   const decoderMb = decoderPids().flatMap((pid) => {

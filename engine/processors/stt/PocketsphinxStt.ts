@@ -8,7 +8,11 @@ import { PreRollBuffer } from './PreRollBuffer.ts';
 
 const STT_RATE = 16000;
 
-/** Decoders are ~100 MB processes that take ~0.6 s to load: one pool for the whole process, one warm. */
+/**
+ * One pool for the whole process: its decoders are forked from one zygote
+ * that loaded the models once, so a session's decoder is ready in
+ * milliseconds even when many sessions start together; one is kept warm.
+ */
 export function sharedRecognizerPool(): RecognizerPool {
   return sharedService('pocketsphinx', () => new RecognizerPool({ warm: 1, maxIdle: 2, max: 64 }));
 }

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CMN_PRIOR } from './cmnPrior.ts';
+import { spawnHelper, type HelperLauncher, type HelperProcess } from './HelperProcess.ts';
 import {
   CMN_MAX_FRAMES,
   CMN_PRIOR_FRAMES,
@@ -40,6 +40,12 @@ export interface PocketsphinxOptions {
   cmnPrior?: readonly number[] | 'model';
   /** Path of the compiled helper; defaults to bin/ next to this file (scripts/build-native.sh). */
   helperPath?: string;
+  /**
+   * How the helper process is started: `spawnHelper` (the default) spawns one
+   * that loads the models itself; a `ForkingLauncher` forks it from a zygote
+   * that has them loaded already (what RecognizerPool does).
+   */
+  launcher?: HelperLauncher;
   startupTimeoutMs?: number;
 }
 
@@ -69,9 +75,10 @@ interface Deferred<T> {
 
 /**
  * Streaming speech-to-text on a local pocketsphinx decoder. The decoder lives
- * in a child process (models load once, ~0.6 s, then any number of
- * utterances), so decoding never blocks the Node event loop and a decoder
- * crash cannot take the server down.
+ * in a process of its own (models load once, ~0.3 s of CPU, then any number
+ * of utterances — or none, when it is forked from a zygote that has them),
+ * so decoding never blocks the Node event loop and a decoder crash cannot
+ * take the server down.
  *
  * Audio is 16 kHz mono s16; resampling is the caller's job. Utterances may be
  * pipelined: `beginUtterance()` can follow `endUtterance()` without awaiting it.
@@ -81,7 +88,7 @@ export class PocketsphinxRecognizer {
     decoderArgs: readonly string[];
     cmnPrior: readonly number[] | undefined;
   };
-  private child: ChildProcessWithoutNullStreams | undefined;
+  private child: HelperProcess | undefined;
   private starting: Promise<void> | undefined;
   private closing = false;
   private stderrTail = '';
@@ -104,6 +111,7 @@ export class PocketsphinxRecognizer {
       cmnPrior:
         options.cmnPrior === 'model' ? undefined : (options.cmnPrior ?? (options.decoderArgs?.includes('-hmm') ? undefined : DEFAULT_CMN_PRIOR)),
       helperPath: options.helperPath ?? DEFAULT_HELPER_PATH,
+      launcher: options.launcher ?? spawnHelper,
       startupTimeoutMs: options.startupTimeoutMs ?? 15_000,
     };
   }
@@ -128,7 +136,7 @@ export class PocketsphinxRecognizer {
     if (this.starting) return this.starting;
     if (this.child) return Promise.resolve();
     this.closing = false;
-    this.starting = this.spawnHelper().finally(() => {
+    this.starting = this.launchHelper().finally(() => {
       this.starting = undefined;
     });
     return this.starting;
@@ -253,19 +261,21 @@ export class PocketsphinxRecognizer {
 
   /** Stops the helper (gracefully, then by force after 1 s). Pending results are rejected. */
   async close(): Promise<void> {
-    const child = this.child;
     this.closing = true;
     this.openUtterance = undefined;
+    // A helper still being launched is stopped as it arrives (see launchHelper).
+    if (!this.child && this.starting) await this.starting.catch(() => {});
+    const child = this.child;
     if (!child) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
     this.send(encodeHelperCommand('quit'));
-    child.stdin.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 1000);
+    child.input.end();
+    const timer = setTimeout(() => child.kill(), 1000);
     await exited;
     clearTimeout(timer);
   }
 
-  private spawnHelper(): Promise<void> {
+  private async launchHelper(): Promise<void> {
     const args = [
       ...(this.options.mode === 'fast' ? ['-fwdflat', 'no', '-bestpath', 'no'] : []),
       '-partial_ms',
@@ -274,25 +284,30 @@ export class PocketsphinxRecognizer {
       ...this.options.decoderArgs,
     ];
     const startedAt = performance.now();
-    const child = spawn(this.options.helperPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child = child;
     this.stderrTail = '';
+    let child: HelperProcess;
+    try {
+      child = await this.options.launcher.launch(this.options.helperPath, args);
+    } catch (error) {
+      throw new PocketsphinxError(error instanceof Error ? error.message : String(error));
+    }
+    if (this.closing) {
+      await new Promise<void>((resolve) => {
+        child.onExit(() => resolve());
+        child.kill();
+      });
+      throw new PocketsphinxError('recognizer closed');
+    }
+    this.child = child;
 
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       const timer = setTimeout(() => {
         reject(new PocketsphinxError(`pocketsphinx helper did not load its models within ${this.options.startupTimeoutMs} ms`));
-        child.kill('SIGKILL');
+        child.kill();
       }, this.options.startupTimeoutMs);
 
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        const hint = error.code === 'ENOENT' ? ' (not built? run scripts/build-native.sh)' : '';
-        const failure = new PocketsphinxError(`cannot start pocketsphinx helper ${this.options.helperPath}: ${error.message}${hint}`);
-        if (!ready) reject(failure);
-        this.handleExit(child, failure);
-      });
-      child.on('exit', (code, signal) => {
+      child.onExit((code, signal) => {
         clearTimeout(timer);
         const stderr = this.stderrTail.trim();
         const failure = new PocketsphinxError(
@@ -302,12 +317,15 @@ export class PocketsphinxRecognizer {
         this.handleExit(child, failure);
       });
       // A write racing a crash fails with EPIPE; the exit handler reports the crash.
-      child.stdin.on('error', () => {});
-      child.stderr.setEncoding('utf8');
-      child.stderr.on('data', (chunk: string) => {
+      child.input.on('error', () => {});
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (chunk: string) => {
         this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
       });
-      createInterface({ input: child.stdout }).on('line', (line) => {
+      const lines = createInterface({ input: child.output });
+      // A socket reset by a dying decoder: the exit handler reports it (readline re-emits it, unhandled otherwise).
+      lines.on('error', () => {});
+      lines.on('line', (line) => {
         const message = parseHelperMessage(line);
         if (!message) return;
         if (message.type === 'ready' && !ready) {
@@ -358,8 +376,8 @@ export class PocketsphinxRecognizer {
     }
   }
 
-  private handleExit(child: ChildProcessWithoutNullStreams, failure: PocketsphinxError): void {
-    if (this.child !== child) return; // already handled (error and exit can both fire)
+  private handleExit(child: HelperProcess, failure: PocketsphinxError): void {
+    if (this.child !== child) return; // a helper this recognizer has already replaced
     this.child = undefined;
     this.openUtterance = undefined;
     const reason = this.closing ? new PocketsphinxError('recognizer closed') : failure;
@@ -378,7 +396,7 @@ export class PocketsphinxRecognizer {
 
   private send(frame: Buffer): void {
     const child = this.child;
-    if (child && child.stdin.writable) child.stdin.write(frame);
+    if (child && child.input.writable) child.input.write(frame);
   }
 
   private assertRunning(method: string): void {

@@ -1,10 +1,12 @@
+import { ForkingLauncher } from './ForkingLauncher.ts';
 import { PocketsphinxError, PocketsphinxRecognizer, type PocketsphinxOptions } from './PocketsphinxRecognizer.ts';
 
 export interface RecognizerPoolOptions {
+  /** Options of every recognizer; without a `launcher` of its own, decoders are forked from a zygote the pool owns. */
   recognizer?: PocketsphinxOptions;
-  /** Decoders kept loaded and idle so a new session does not wait ~0.6 s for model loading. */
+  /** Decoders kept started and idle so a new session does not wait for one. */
   warm?: number;
-  /** Idle decoders kept after sessions end; beyond this they are closed (each holds ~100 MB RSS). */
+  /** Idle decoders kept after sessions end; beyond this they are closed (each holds ~2–20 MB of its own). */
   maxIdle?: number;
   /** Upper bound on decoder processes, idle + in use + loading. */
   max?: number;
@@ -23,9 +25,12 @@ interface Loading {
 
 /**
  * Hands out started pocketsphinx recognizers, one per session, and takes them
- * back. A decoder is a process with its models in memory, so reusing one
- * saves the load time and, because pocketsphinx adapts its cepstral mean
- * across utterances, a reused decoder also starts better calibrated.
+ * back. A decoder is a process with its models in memory. They are forked
+ * from one zygote that loaded the models once (see DecoderZygote), so a burst
+ * of sessions gets its decoders in milliseconds each rather than ~0.3 s of
+ * CPU each, and they share the models' memory. A reused decoder is preferred:
+ * pocketsphinx adapts its cepstral mean across utterances, so it starts
+ * better calibrated.
  */
 export class RecognizerPool {
   private readonly recognizerOptions: PocketsphinxOptions;
@@ -35,12 +40,14 @@ export class RecognizerPool {
   private readonly idle: PocketsphinxRecognizer[] = [];
   private readonly inUse = new Set<PocketsphinxRecognizer>();
   private readonly loading: Loading[] = [];
+  private readonly launcher: ForkingLauncher | undefined;
   private closed = false;
   /** Last background start failure, so a broken install is visible without an unhandled rejection. */
   lastError: Error | undefined;
 
   constructor(options: RecognizerPoolOptions = {}) {
-    this.recognizerOptions = options.recognizer ?? {};
+    this.launcher = options.recognizer?.launcher ? undefined : new ForkingLauncher();
+    this.recognizerOptions = { ...options.recognizer, launcher: options.recognizer?.launcher ?? this.launcher };
     this.warm = options.warm ?? 1;
     this.maxIdle = Math.max(this.warm, options.maxIdle ?? this.warm + 2);
     this.max = Math.max(1, options.max ?? 8);
@@ -96,15 +103,17 @@ export class RecognizerPool {
     this.refill();
   }
 
-  /** Closes every decoder, including ones still in use. */
+  /** Closes every decoder, including ones still in use or loading; resolves when their processes have exited. */
   async close(): Promise<void> {
     this.closed = true;
     const all = [...this.idle, ...this.inUse];
+    const loading = this.loading.map((entry) => entry.promise);
     this.idle.length = 0;
     this.inUse.clear();
     await Promise.all(all.map((recognizer) => recognizer.close()));
-    // Loading ones close themselves when they finish (see load()).
-    await Promise.allSettled(this.loading.map((entry) => entry.promise));
+    const loaded = await Promise.allSettled(loading);
+    await Promise.all(loaded.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+    await this.launcher?.close();
   }
 
   private takeIdle(): PocketsphinxRecognizer | undefined {

@@ -41,6 +41,8 @@
  *                     initial state has weight 0: the first utterance is
  *                     normalised by a mean far from the caller's, and the
  *                     next one by the jumpy mean of a single utterance.
+ *   -zygote SOCKET    load the models, then fork a ready decoder per request
+ *                     instead of serving one: see run_zygote() below.
  *
  * Cepstral mean normalisation (CMN) is the only decoder state that survives an
  * utterance: sphinxbase subtracts a running mean during the utterance and
@@ -54,11 +56,19 @@
 #include <sphinxbase/cmn.h>
 #include <sphinxbase/feat.h>
 
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef MODELDIR
 #define MODELDIR "/usr/share/pocketsphinx/model"
@@ -179,78 +189,15 @@ static int has_arg(int argc, char **argv, const char *name)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* Decodes utterances from stdin until it closes or says 'Q'. Returns the exit status. */
+static int serve(ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samples)
 {
-    double t0 = now_ms();
-    long partial_ms = 200;
-    const char *cmn_prior = NULL;
-
-    /* Split our own options from the pocketsphinx ones, and add model
-     * defaults the caller did not override. */
-    char **ps_argv = calloc((size_t)argc + 16, sizeof(char *));
-    int ps_argc = 0;
-    ps_argv[ps_argc++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-partial_ms") == 0 && i + 1 < argc) {
-            partial_ms = strtol(argv[++i], NULL, 10);
-        } else if (strcmp(argv[i], "-cmn_prior") == 0 && i + 1 < argc) {
-            cmn_prior = argv[++i];
-        } else {
-            ps_argv[ps_argc++] = argv[i];
-        }
-    }
-    if (!has_arg(argc, argv, "-hmm")) {
-        ps_argv[ps_argc++] = "-hmm";
-        ps_argv[ps_argc++] = MODELDIR "/en-us/en-us";
-    }
-    if (!has_arg(argc, argv, "-lm") && !has_arg(argc, argv, "-kws") &&
-        !has_arg(argc, argv, "-jsgf") && !has_arg(argc, argv, "-keyphrase")) {
-        ps_argv[ps_argc++] = "-lm";
-        ps_argv[ps_argc++] = MODELDIR "/en-us/en-us.lm.bin";
-    }
-    if (!has_arg(argc, argv, "-dict")) {
-        ps_argv[ps_argc++] = "-dict";
-        ps_argv[ps_argc++] = MODELDIR "/en-us/cmudict-en-us.dict";
-    }
-    /* pocketsphinx logs several kB at load; stdout is our protocol and the
-     * caller only needs stderr for real failures. */
-    if (!has_arg(argc, argv, "-logfn")) {
-        ps_argv[ps_argc++] = "-logfn";
-        ps_argv[ps_argc++] = "/dev/null";
-    }
-
-    cmd_ln_t *config = cmd_ln_parse_r(NULL, ps_args(), ps_argc, ps_argv, FALSE);
-    if (config == NULL) {
-        fprintf(stderr, "pocketsphinx-helper: invalid arguments\n");
-        return 2;
-    }
-    ps_decoder_t *ps = ps_init(config);
-    if (ps == NULL) {
-        fprintf(stderr, "pocketsphinx-helper: failed to load models from %s\n", MODELDIR);
-        return 3;
-    }
-
-    cmn_t *cmn = ps_get_feat(ps)->cmn_struct;
-    float *cmn_buf = calloc((size_t)cmn->veclen + 1, sizeof(float));
-    if (cmn_prior != NULL) {
-        if (!parse_vector(cmn_prior, cmn_buf, cmn->veclen)) {
-            fprintf(stderr, "pocketsphinx-helper: -cmn_prior needs %d comma-separated numbers\n", (int)cmn->veclen);
-            return 2;
-        }
-        set_cmn(cmn, cmn_buf, CMN_WIN);
-    }
-
-    long sample_rate = (long)cmd_ln_float32_r(config, "-samprate");
-    long partial_samples = partial_ms > 0 ? sample_rate * partial_ms / 1000 : 0;
-
-    printf("{\"type\":\"ready\",\"loadMs\":%.1f,\"cmnSize\":%d}\n", now_ms() - t0, (int)cmn->veclen);
-    fflush(stdout);
-
     int16_t *audio = malloc(MAX_PAYLOAD);
     char *last_partial = NULL;
     int in_utt = 0;
     uint32_t utt_id = 0;
     long since_partial = 0;
+    int status = 0;
 
     for (;;) {
         unsigned char header[5];
@@ -259,7 +206,8 @@ int main(int argc, char **argv)
         uint32_t len = read_u32le(header + 1);
         if (len > MAX_PAYLOAD) {
             fprintf(stderr, "pocketsphinx-helper: frame of %u bytes, stream out of sync\n", len);
-            return 4;
+            status = 4;
+            goto done;
         }
         if (!read_exact(audio, len))
             break;
@@ -346,15 +294,258 @@ int main(int argc, char **argv)
             goto done;
         default:
             fprintf(stderr, "pocketsphinx-helper: unknown command 0x%02x, stream out of sync\n", header[0]);
-            return 4;
+            status = 4;
+            goto done;
         }
     }
 done:
     free(last_partial);
-    free(cmn_buf);
     free(audio);
+    return status;
+}
+
+static void emit_ready(double load_ms, const cmn_t *cmn)
+{
+    printf("{\"type\":\"ready\",\"loadMs\":%.1f,\"cmnSize\":%d}\n", load_ms, (int)cmn->veclen);
+    fflush(stdout);
+}
+
+/* ---- zygote mode ---------------------------------------------------------
+ *
+ * Loading the models costs ~0.25 s of CPU and ~90 MB per process; a burst of
+ * sessions paid it once each, all at the same time. With -zygote SOCKET the
+ * helper loads them once and then only forks: each child is a decoder with
+ * the models already in memory (shared copy-on-write with the zygote, since
+ * decoding only reads them), connected to the parent through SOCKET.
+ *
+ * Zygote input (stdin), frames as above:
+ *   'F' fork     payload: a token (<= 64 bytes, [0-9a-f]) -> replies
+ *                {"type":"forked","token":"..","pid":N} or
+ *                {"type":"forkFailed","token":"..","error":".."}
+ *   'Q' quit     (children keep running; so does stdin EOF)
+ * Zygote output (stdout), JSON lines:
+ *   {"type":"zygote","loadMs":N,"cmnSize":N}     models loaded, ready to fork
+ *   {"type":"exit","pid":N,"code":N|null,"signal":N|null}   a child ended
+ * A child connects to SOCKET, writes {"type":"hello","token":"..","pid":N} and then
+ * speaks the decoder protocol above on the socket ("ready" first).
+ */
+
+#define MAX_TOKEN 64
+
+static int read_fd_exact(int fd, void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t got = read(fd, p, n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return 0;
+        p += got;
+        n -= (size_t)got;
+    }
+    return 1;
+}
+
+static int write_fd_all(int fd, const char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t put = write(fd, buf, n);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return 0;
+        buf += put;
+        n -= (size_t)put;
+    }
+    return 1;
+}
+
+/* In the child: the socket becomes stdin and stdout, and the decoder is served on it. */
+static int become_decoder(const char *socket_path, const char *token, ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samples)
+{
+    int sock = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strncpy(addr.sun_path, socket_path, sizeof addr.sun_path - 1);
+    if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        fprintf(stderr, "pocketsphinx-helper: cannot connect to %s: %s\n", socket_path, strerror(errno));
+        return 5;
+    }
+    char hello[MAX_TOKEN + 64];
+    int n = snprintf(hello, sizeof hello, "{\"type\":\"hello\",\"token\":\"%s\",\"pid\":%d}\n", token, (int)getpid());
+    if (!write_fd_all(sock, hello, (size_t)n))
+        return 5;
+    /* The zygote never read stdin through stdio and flushed stdout before
+     * forking, so neither FILE has anything buffered: rebinding the
+     * descriptors is enough. */
+    if (dup2(sock, STDIN_FILENO) < 0 || dup2(sock, STDOUT_FILENO) < 0)
+        return 5;
+    close(sock);
+    emit_ready(0, cmn);
+    return serve(ps, cmn, cmn_buf, partial_samples);
+}
+
+static void emit_exits(void)
+{
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (WIFEXITED(status))
+            printf("{\"type\":\"exit\",\"pid\":%d,\"code\":%d,\"signal\":null}\n", (int)pid, WEXITSTATUS(status));
+        else if (WIFSIGNALED(status))
+            printf("{\"type\":\"exit\",\"pid\":%d,\"code\":null,\"signal\":%d}\n", (int)pid, WTERMSIG(status));
+    }
+    fflush(stdout);
+}
+
+static int run_zygote(const char *socket_path, double load_ms, ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samples)
+{
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    int sfd = signalfd(-1, &chld, SFD_CLOEXEC);
+    if (sfd < 0) {
+        fprintf(stderr, "pocketsphinx-helper: signalfd: %s\n", strerror(errno));
+        return 6;
+    }
+    printf("{\"type\":\"zygote\",\"loadMs\":%.1f,\"cmnSize\":%d}\n", load_ms, (int)cmn->veclen);
+    fflush(stdout);
+
+    unsigned char payload[MAX_TOKEN + 1];
+    for (;;) {
+        struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        if (fds[1].revents & POLLIN) {
+            struct signalfd_siginfo info;
+            if (read(sfd, &info, sizeof info) > 0)
+                emit_exits();
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        unsigned char header[5];
+        if (!read_fd_exact(STDIN_FILENO, header, sizeof header))
+            break;
+        uint32_t len = read_u32le(header + 1);
+        if (len > MAX_TOKEN) {
+            fprintf(stderr, "pocketsphinx-helper: zygote frame of %u bytes, stream out of sync\n", len);
+            return 4;
+        }
+        if (!read_fd_exact(STDIN_FILENO, payload, len))
+            break;
+        payload[len] = '\0';
+        const char *token = (const char *)payload;
+        if (header[0] == 'Q')
+            break;
+        if (header[0] != 'F') {
+            fprintf(stderr, "pocketsphinx-helper: unknown zygote command 0x%02x, stream out of sync\n", header[0]);
+            return 4;
+        }
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(sfd);
+            sigprocmask(SIG_UNBLOCK, &chld, NULL);
+            _exit(become_decoder(socket_path, token, ps, cmn, cmn_buf, partial_samples));
+        }
+        fputs(pid < 0 ? "{\"type\":\"forkFailed\",\"token\":" : "{\"type\":\"forked\",\"token\":", stdout);
+        put_json_string(token);
+        if (pid < 0) {
+            fputs(",\"error\":", stdout);
+            put_json_string(strerror(errno));
+        } else {
+            printf(",\"pid\":%d", (int)pid);
+        }
+        fputs("}\n", stdout);
+        fflush(stdout);
+    }
+    close(sfd);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    double t0 = now_ms();
+    long partial_ms = 200;
+    const char *cmn_prior = NULL;
+    const char *zygote_socket = NULL;
+
+    /* Split our own options from the pocketsphinx ones, and add model
+     * defaults the caller did not override. */
+    char **ps_argv = calloc((size_t)argc + 16, sizeof(char *));
+    int ps_argc = 0;
+    ps_argv[ps_argc++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-partial_ms") == 0 && i + 1 < argc) {
+            partial_ms = strtol(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "-cmn_prior") == 0 && i + 1 < argc) {
+            cmn_prior = argv[++i];
+        } else if (strcmp(argv[i], "-zygote") == 0 && i + 1 < argc) {
+            zygote_socket = argv[++i];
+        } else {
+            ps_argv[ps_argc++] = argv[i];
+        }
+    }
+    if (!has_arg(argc, argv, "-hmm")) {
+        ps_argv[ps_argc++] = "-hmm";
+        ps_argv[ps_argc++] = MODELDIR "/en-us/en-us";
+    }
+    if (!has_arg(argc, argv, "-lm") && !has_arg(argc, argv, "-kws") &&
+        !has_arg(argc, argv, "-jsgf") && !has_arg(argc, argv, "-keyphrase")) {
+        ps_argv[ps_argc++] = "-lm";
+        ps_argv[ps_argc++] = MODELDIR "/en-us/en-us.lm.bin";
+    }
+    if (!has_arg(argc, argv, "-dict")) {
+        ps_argv[ps_argc++] = "-dict";
+        ps_argv[ps_argc++] = MODELDIR "/en-us/cmudict-en-us.dict";
+    }
+    /* pocketsphinx logs several kB at load; stdout is our protocol and the
+     * caller only needs stderr for real failures. */
+    if (!has_arg(argc, argv, "-logfn")) {
+        ps_argv[ps_argc++] = "-logfn";
+        ps_argv[ps_argc++] = "/dev/null";
+    }
+
+    cmd_ln_t *config = cmd_ln_parse_r(NULL, ps_args(), ps_argc, ps_argv, FALSE);
+    if (config == NULL) {
+        fprintf(stderr, "pocketsphinx-helper: invalid arguments\n");
+        return 2;
+    }
+    ps_decoder_t *ps = ps_init(config);
+    if (ps == NULL) {
+        fprintf(stderr, "pocketsphinx-helper: failed to load models from %s\n", MODELDIR);
+        return 3;
+    }
+
+    cmn_t *cmn = ps_get_feat(ps)->cmn_struct;
+    float *cmn_buf = calloc((size_t)cmn->veclen + 1, sizeof(float));
+    if (cmn_prior != NULL) {
+        if (!parse_vector(cmn_prior, cmn_buf, cmn->veclen)) {
+            fprintf(stderr, "pocketsphinx-helper: -cmn_prior needs %d comma-separated numbers\n", (int)cmn->veclen);
+            return 2;
+        }
+        set_cmn(cmn, cmn_buf, CMN_WIN);
+    }
+
+    long sample_rate = (long)cmd_ln_float32_r(config, "-samprate");
+    long partial_samples = partial_ms > 0 ? sample_rate * partial_ms / 1000 : 0;
+
+    int status;
+    if (zygote_socket != NULL) {
+        status = run_zygote(zygote_socket, now_ms() - t0, ps, cmn, cmn_buf, partial_samples);
+    } else {
+        emit_ready(now_ms() - t0, cmn);
+        status = serve(ps, cmn, cmn_buf, partial_samples);
+    }
+    free(cmn_buf);
     free(ps_argv);
     ps_free(ps);
     cmd_ln_free_r(config);
-    return 0;
+    return status;
 }
