@@ -223,7 +223,12 @@ export class PipecatConnection {
         this.onClientMessage(id, fields.t, fields.d);
         return;
       case 'disconnect-bot':
-        this.session?.close('client asked to disconnect the bot');
+        if (this.session) this.session.close('client asked to disconnect the bot');
+        else {
+          // Still starting: the session is dropped as soon as it exists (openTransportSession sees the connection closed).
+          this.ws.close(1000, 'client asked to disconnect the bot');
+          this.shutdown('client asked to disconnect the bot');
+        }
         return;
       default:
         this.refuse(`unknown or unsupported RTVI message type '${type.slice(0, 60)}'`, id || undefined);
