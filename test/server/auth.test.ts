@@ -1,21 +1,9 @@
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawPipecatSocket } from './helpers/RawPipecatSocket.ts';
+import { upgradeStatus } from './helpers/upgradeStatus.ts';
 import { startTestServer, type TestServer } from './helpers/testServer.ts';
 
 const TOKEN = 'test-token-5b1f0c';
-
-function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.once('error', (e) => (String(e).includes('Unexpected server response') ? undefined : reject(e)));
-  });
-}
 
 describe('PARLEY_TOKEN auth and WebSocket origin checks', () => {
   let t: TestServer;

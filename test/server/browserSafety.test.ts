@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localRedirectPath } from '../../server/security/TokenAuth.ts';
+import { upgradeStatus } from './helpers/upgradeStatus.ts';
 import { startTestServer, type TestServer } from './helpers/testServer.ts';
 
 /** A raw HTTP request, so the Host header and path go out exactly as an attacker writes them (fetch normalises both). */
@@ -18,18 +18,6 @@ function rawRequest(t: TestServer, options: { method?: string; path: string; hea
     });
     req.on('error', reject);
     req.end(options.body);
-  });
-}
-
-function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.once('error', (e) => (String(e).includes('Unexpected server response') ? undefined : reject(e)));
   });
 }
 
