@@ -84,7 +84,6 @@ export class RealtimeConnection {
     ws.on('close', () => this.shutdown('client disconnected'));
     // The socket closes once the client reads up to the close frame — maybe never; the graph stops now.
     ws.once(SLOW_READER_EVENT, () => this.shutdown('client stopped reading'));
-    ws.on('error', (error) => this.logger.warn({ err: excerpt(String(error)) }, 'realtime socket error'));
     void this.open();
   }
 

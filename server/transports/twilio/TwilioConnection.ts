@@ -81,7 +81,6 @@ export class TwilioConnection {
     ws.on('close', () => this.shutdown('caller hung up'));
     // The socket closes when Twilio reads up to the close frame — maybe never; the graph stops now.
     ws.once(SLOW_READER_EVENT, () => this.shutdown('twilio stopped reading'));
-    ws.on('error', (error) => this.logger.warn({ err: excerpt(String(error)) }, 'twilio socket error'));
     this.startTimer = setTimeout(() => {
       if (!this.streamSid) this.fail(1008, 'no valid start message');
     }, options.startTimeoutMs ?? 10_000);
