@@ -99,8 +99,14 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     page.once('dialog', (d) => void d.accept('built-agent'));
     await page.getByTestId('graph-picker').selectOption('__new__');
     await expect.poll(() => page.getByTestId('graph-picker').inputValue()).toBe('built-agent');
-    await page.getByTestId('node-in').click();
+    // Each click is checked: on a loaded machine the new graph can still be settling when the first one lands.
+    const selectedCount = () => page.locator('.react-flow__node.selected').count();
+    await expect.poll(async () => {
+      await page.getByTestId('node-in').click();
+      return selectedCount();
+    }).toBe(1);
     await page.getByTestId('node-out').click({ modifiers: ['Shift'] });
+    await expect.poll(selectedCount).toBe(2);
     await page.keyboard.press('Delete');
     await expect.poll(nodeCount).toBe(0);
     // Zoom out a little so nine nodes fit in two rows.
