@@ -35,6 +35,17 @@ const micChunk = (h: ProcessorHarness) => h.frame('audio.in', { audio: new Int16
 describe('provider sockets survive a provider that breaks the protocol', () => {
   let h: ProcessorHarness | undefined;
   let stopFake: (() => Promise<void>) | undefined;
+  /** An OpenAI Realtime node connected to its own fake, the fake stopped after the test. */
+  const startRealtimeNode = async () => {
+    const fake = new FakeOpenAIRealtime({ apiKey: TEST_KEY });
+    stopFake = () => fake.stop();
+    const baseUrl = await fake.start();
+    const s2s = new OpenAIRealtime('s2s', REALTIME, { apiKey: TEST_KEY, baseUrl }, new ConversationContext());
+    const harness = new ProcessorHarness(s2s);
+    await harness.start();
+    await waitFor(undefined, () => s2s.isConnected && fake.sessions.length === 1);
+    return { fake, s2s, harness };
+  };
   afterEach(async () => {
     await h?.send(h.frame('cancel', { reason: 'test over' }));
     h = undefined;
@@ -42,13 +53,8 @@ describe('provider sockets survive a provider that breaks the protocol', () => {
   });
 
   it('OpenAI Realtime, events with missing or mistyped fields: an error frame each, and the session goes on', async () => {
-    const fake = new FakeOpenAIRealtime({ apiKey: TEST_KEY });
-    stopFake = () => fake.stop();
-    const baseUrl = await fake.start();
-    const s2s = new OpenAIRealtime('s2s', REALTIME, { apiKey: TEST_KEY, baseUrl }, new ConversationContext());
-    h = new ProcessorHarness(s2s);
-    await h.start();
-    await waitFor(undefined, () => s2s.isConnected && fake.sessions.length === 1);
+    const { fake, s2s, harness } = await startRealtimeNode();
+    h = harness;
     const session = fake.sessions[0];
 
     for (const text of ['null', '[]', '{"type":42}']) session.socket.send(text); // not events: ignored
@@ -66,13 +72,8 @@ describe('provider sockets survive a provider that breaks the protocol', () => {
 
   for (const fault of FAULTS) {
     it(`OpenAI Realtime, ${fault}: an error frame, then a fresh session on the next audio`, async () => {
-      const fake = new FakeOpenAIRealtime({ apiKey: TEST_KEY });
-      stopFake = () => fake.stop();
-      const baseUrl = await fake.start();
-      const s2s = new OpenAIRealtime('s2s', REALTIME, { apiKey: TEST_KEY, baseUrl }, new ConversationContext());
-      h = new ProcessorHarness(s2s);
-      await h.start();
-      await waitFor(undefined, () => s2s.isConnected && fake.sessions.length === 1);
+      const { fake, s2s, harness } = await startRealtimeNode();
+      h = harness;
 
       fake.fault(fake.sessions[0], fault);
       await waitFor(undefined, () => h!.upstream('error').length > 0);
