@@ -42,7 +42,6 @@ const MAX_EARLY_EVENTS = 500;
 const MAX_EARLY_BYTES = 4 * 1024 * 1024;
 /** Rate the graph hears: what the VAD and STT work at. */
 const GRAPH_INPUT_RATE = 16000;
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /**
  * One client of `/v1/realtime`, speaking the OpenAI Realtime GA protocol to
@@ -356,7 +355,6 @@ export class RealtimeConnection {
       }
       case 'audio.out':
         out.convert(frame.audio, frame.sampleRate, (samples) => {
-          if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) return; // a client that stopped reading loses audio, not the server's memory
           this.responses.audio(encodeRealtimeAudio(samples, this.settings.outputFormat), (samples.length / out.targetRate) * 1000);
         });
         return;
