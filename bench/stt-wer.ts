@@ -22,7 +22,7 @@ import {
   PocketsphinxRecognizer,
   type PocketsphinxMode,
   type PocketsphinxOptions,
-} from '../engine/services/pocketsphinx/PocketsphinxRecognizer.ts';
+} from '../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
 import { loadAllSpeechFixtures, pcmChunks } from '../test/fixtures/speech/speechFixtures.ts';
 
 export interface SttWerOptions {

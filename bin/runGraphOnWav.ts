@@ -6,8 +6,8 @@ import { GraphRunner } from '../engine/graph/GraphRunner.ts';
 import { GraphValidationError } from '../engine/graph/GraphValidationError.ts';
 import { LatencyObserver } from '../engine/metrics/LatencyObserver.ts';
 import type { TurnRecord } from '../engine/metrics/TurnRecord.ts';
-import { createDefaultRegistry } from '../engine/nodes/builtinNodes.ts';
-import { closeSharedServices } from '../engine/services/sharedServices.ts';
+import { createDefaultRegistry } from '../engine/builtinNodes.ts';
+import { closeSharedServices } from '../engine/providers/sharedServices.ts';
 
 export interface RunOnWavOptions {
   graphPath: string;

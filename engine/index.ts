@@ -19,6 +19,6 @@ export * from './graph/NodeLatency.ts';
 export * from './graph/estimateGraphLatency.ts';
 export * from './processors/transport/TransportInput.ts';
 export * from './processors/transport/PacedAudioOutput.ts';
-export * from './nodes/builtinNodes.ts';
+export * from './builtinNodes.ts';
 export * from './tools/Tool.ts';
 export * from './testing/ProcessorHarness.ts';

@@ -5,8 +5,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-src="$root/engine/services/pocketsphinx/pocketsphinx-helper.c"
-out_dir="$root/engine/services/pocketsphinx/bin"
+src="$root/engine/providers/pocketsphinx/pocketsphinx-helper.c"
+out_dir="$root/engine/providers/pocketsphinx/bin"
 out="$out_dir/pocketsphinx-helper"
 
 if [[ -x "$out" && "$out" -nt "$src" && "$out" -nt "${BASH_SOURCE[0]}" ]]; then

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { createLogger } from '../engine/core/Logger.ts';
-import { createDefaultRegistry } from '../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../engine/builtinNodes.ts';
 import { createServer } from './createServer.ts';
 import { installLastLineOfDefence } from './process/lastLineOfDefence.ts';
 

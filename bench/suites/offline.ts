@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { readWav } from '../../engine/audio/wav.ts';
-import { FliteTts } from '../../engine/processors/tts/FliteTts.ts';
-import { FliteSynth } from '../../engine/services/flite/FliteSynth.ts';
+import { FliteTts } from '../../engine/providers/flite/FliteTts.ts';
+import { FliteSynth } from '../../engine/providers/flite/FliteSynth.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
-import { SILERO_WINDOW_SAMPLES, SileroVadModel } from '../../engine/services/silero/SileroVadModel.ts';
+import { SILERO_WINDOW_SAMPLES, SileroVadModel } from '../../engine/providers/silero/SileroVadModel.ts';
 import { median, writeResults } from '../lib/results.ts';
 import { measureSttWer } from '../stt-wer.ts';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/Clock.ts';
 import type { FrameProcessor } from '../core/FrameProcessor.ts';
 import type { Logger } from '../core/Logger.ts';
-import { transportInputNode, transportOutputNode } from '../nodes/transportNodes.ts';
+import { transportInputNode, transportOutputNode } from '../processors/transport/nodes.ts';
 import { PacedAudioOutput } from '../processors/transport/PacedAudioOutput.ts';
 import { TransportInput } from '../processors/transport/TransportInput.ts';
 import type { GraphDocument } from './GraphDocument.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PocketsphinxRecognizer } from '../../engine/services/pocketsphinx/PocketsphinxRecognizer.ts';
+import { PocketsphinxRecognizer } from '../../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
 import { loadSpeechFixture, pcmChunks } from '../fixtures/speech/speechFixtures.ts';
 import { AGENT_UTTERANCES } from './agentUtterances.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rms } from '../../engine/audio/level.ts';
 import type { Frame } from '../../engine/core/frames.ts';
-import { closeSharedServices } from '../../engine/services/sharedServices.ts';
+import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { runGraphOnWav } from '../../bin/runGraphOnWav.ts';
 import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';
 import { startLiveSession } from '../helpers/liveSession.ts';

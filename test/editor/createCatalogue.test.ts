@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validateGraph } from '../../engine/graph/validateGraph.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import type { GraphDocument } from '../../engine/graph/GraphDocument.ts';
 import { createCatalogue } from '../../editor/src/catalogue/createCatalogue.ts';
 import { nodeTypes, voiceAgent } from './fixtures/loadCatalogue.ts';

@@ -6,7 +6,7 @@ import type { Logger } from '../../engine/core/Logger.ts';
 import { silentLogger } from '../../engine/core/Logger.ts';
 import { turnJournalPath, writeTurnJournal } from '../../engine/metrics/TurnJournal.ts';
 import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { Session } from '../../server/sessions/Session.ts';
 
 const record = (turn: number): TurnRecord => ({ turn, hops: { firstAudioOutMs: 500 }, nodes: {}, ttfbMs: { llm: 200 }, tools: [], interrupted: false, voiceToVoiceMs: 500 });

@@ -4,7 +4,7 @@ import type { GraphDocument, GraphNode } from '../../engine/graph/GraphDocument.
 import { resolveLatency } from '../../engine/graph/NodeLatency.ts';
 import type { NodeTypeInfo } from '../../engine/graph/NodeTypeInfo.ts';
 import { estimateGraphLatency } from '../../engine/graph/estimateGraphLatency.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 
 // What the editor gets: the registry's node types after a trip through JSON (/api/node-types).
 const nodeTypes = JSON.parse(JSON.stringify(createDefaultRegistry().list())) as NodeTypeInfo[];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
 import { applyGraph } from '../../engine/graph/HotReloader.ts';
 import { defineProcessorNode, EndpointNotAllowedError, NodeEnvironmentError } from '../../engine/graph/NodeRegistry.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { chainGraph, PassThrough, testRegistry } from '../helpers/testProcessors.ts';
 
 /** A node that sends TEST_API_KEY to its `url`, and counts how often it was built. */

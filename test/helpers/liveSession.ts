@@ -4,7 +4,7 @@ import { readWav } from '../../engine/audio/wav.ts';
 import type { Frame } from '../../engine/core/frames.ts';
 import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 
 export interface LiveSession {
   runner: GraphRunner;

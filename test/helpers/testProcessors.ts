@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { FrameProcessor, type Direction } from '../../engine/core/FrameProcessor.ts';
 import type { Frame } from '../../engine/core/frames.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { defineProcessorNode, defineToolNode, type NodeRegistry, type ToolHost } from '../../engine/graph/NodeRegistry.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 

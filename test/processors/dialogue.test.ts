@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import { realClock } from '../../engine/core/Clock.ts';
 import type { Frame } from '../../engine/core/frames.ts';
-import { RulesLlm } from '../../engine/processors/llm/RulesLlm.ts';
+import { RulesLlm } from '../../engine/providers/rules/RulesLlm.ts';
 import { sentenceEnd, SentenceAggregator } from '../../engine/processors/text/SentenceAggregator.ts';
 import { ProcessorHarness, runProcessor, testFrame } from '../../engine/testing/ProcessorHarness.ts';
 import { runToolCalls } from '../../engine/tools/runToolCalls.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
-import { createWeatherTool } from '../../engine/tools/weather/OpenMeteoWeather.ts';
-import { DEFAULT_INTENTS } from '../../engine/nodes/defaultIntents.ts';
+import { createWeatherTool } from '../../engine/providers/openmeteo/OpenMeteoWeather.ts';
+import { DEFAULT_INTENTS } from '../../engine/providers/rules/defaultIntents.ts';
 import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';
 
 const texts = (frames: Frame[], type: 'llm.text' | 'tts.text') => frames.flatMap((f) => (f.type === type ? [f.text] : []));

@@ -4,10 +4,10 @@ import type { ChatMessage, Frame, Metric } from '../../engine/core/frames.ts';
 import { VirtualClock } from '../../engine/core/VirtualClock.ts';
 import { pipeline } from '../../engine/graph/pipeline.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processors/context/UserTurnAggregator.ts';
-import { LlmProcessor, type LlmDelta } from '../../engine/processors/llm/LlmProcessor.ts';
-import { sleep } from '../../engine/services/openai/RetryPolicy.ts';
+import { LlmProcessor, type LlmDelta } from '../../engine/services/llm/LlmProcessor.ts';
+import { sleep } from '../../engine/services/retry/RetryPolicy.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 

@@ -3,9 +3,9 @@ import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { Frame } from '../../engine/core/frames.ts';
 import { validateGraph } from '../../engine/graph/validateGraph.ts';
 import { createDefaultRegistry } from '../../engine/index.ts';
-import { DEFAULT_INTENTS } from '../../engine/nodes/defaultIntents.ts';
-import { compileIntentPattern, INTENT_PATTERN_LIMITS } from '../../engine/processors/llm/IntentPattern.ts';
-import { RulesLlm, type RulesIntent } from '../../engine/processors/llm/RulesLlm.ts';
+import { DEFAULT_INTENTS } from '../../engine/providers/rules/defaultIntents.ts';
+import { compileIntentPattern, INTENT_PATTERN_LIMITS } from '../../engine/providers/rules/IntentPattern.ts';
+import { RulesLlm, type RulesIntent } from '../../engine/providers/rules/RulesLlm.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 

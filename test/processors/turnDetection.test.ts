@@ -5,7 +5,7 @@ import type { Frame } from '../../engine/core/frames.ts';
 import { VirtualClock } from '../../engine/core/VirtualClock.ts';
 import { pipeline } from '../../engine/graph/pipeline.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { transcriptEndOfTurn } from '../../engine/processors/context/EndOfTurnAnalyzer.ts';
 import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processors/context/UserTurnAggregator.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';

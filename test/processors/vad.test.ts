@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../../engine/audio/wav.ts';
 import { EnergyScorer } from '../../engine/processors/vad/EnergyScorer.ts';
-import { SileroScorer } from '../../engine/processors/vad/SileroScorer.ts';
+import { SileroScorer } from '../../engine/providers/silero/SileroScorer.ts';
 import { VadProcessor, type VadSettings } from '../../engine/processors/vad/VadProcessor.ts';
 import { VadStateMachine } from '../../engine/processors/vad/VadStateMachine.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../engine/core/frames.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
-import { DeepgramStt, type DeepgramSttSettings } from '../../engine/processors/stt/DeepgramStt.ts';
+import { DeepgramStt, type DeepgramSttSettings } from '../../engine/providers/deepgram/DeepgramStt.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeDeepgram, type FakeDeepgramOptions } from '../fakes/FakeDeepgram.ts';
 import { captureLogger, framesAsText, TEST_KEY, waitFor } from './providerTestKit.ts';

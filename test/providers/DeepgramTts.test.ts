@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../engine/core/frames.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
-import { DeepgramTts, type DeepgramTtsSettings } from '../../engine/processors/tts/DeepgramTts.ts';
+import { DeepgramTts, type DeepgramTtsSettings } from '../../engine/providers/deepgram/DeepgramTts.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeDeepgram, type FakeDeepgramOptions } from '../fakes/FakeDeepgram.ts';
 import { tone } from '../fakes/FakeOpenAI.ts';

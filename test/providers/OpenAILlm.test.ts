@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
-import { OpenAILlm, type OpenAILlmSettings } from '../../engine/processors/llm/OpenAILlm.ts';
-import { ToolCallAssembler } from '../../engine/services/openai/ToolCallAssembler.ts';
+import { OpenAILlm, type OpenAILlmSettings } from '../../engine/providers/openai/OpenAILlm.ts';
+import { ToolCallAssembler } from '../../engine/providers/openai/ToolCallAssembler.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 import { FakeOpenAI, type ChatScript } from '../fakes/FakeOpenAI.ts';

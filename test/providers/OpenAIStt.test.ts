@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readWav } from '../../engine/audio/wav.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
-import { OpenAIStt, type OpenAISttSettings } from '../../engine/processors/stt/OpenAIStt.ts';
-import { SpeechSegmentRecorder } from '../../engine/services/openai/SpeechSegmentRecorder.ts';
+import { OpenAIStt, type OpenAISttSettings } from '../../engine/providers/openai/OpenAIStt.ts';
+import { SpeechSegmentRecorder } from '../../engine/services/stt/SpeechSegmentRecorder.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeOpenAI, type TranscriptionScript } from '../fakes/FakeOpenAI.ts';
 import { captureLogger, drain, framesAsText, TEST_KEY } from './providerTestKit.ts';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../engine/core/frames.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
-import { OpenAITts, type OpenAITtsSettings } from '../../engine/processors/tts/OpenAITts.ts';
-import { PcmChunkDecoder } from '../../engine/services/openai/PcmChunkDecoder.ts';
+import { OpenAITts, type OpenAITtsSettings } from '../../engine/providers/openai/OpenAITts.ts';
+import { PcmChunkDecoder } from '../../engine/audio/PcmChunkDecoder.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeOpenAI, tone, type SpeechScript } from '../fakes/FakeOpenAI.ts';
 import { captureLogger, drain, framesAsText, TEST_KEY, waitFor } from './providerTestKit.ts';

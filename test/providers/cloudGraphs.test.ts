@@ -5,7 +5,7 @@ import type { GraphDocument } from '../../engine/graph/GraphDocument.ts';
 import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
 import { MissingCredentialError } from '../../engine/graph/NodeRegistry.ts';
 import { validateGraph } from '../../engine/graph/validateGraph.ts';
-import { createDefaultRegistry } from '../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { FakeOpenAI } from '../fakes/FakeOpenAI.ts';
 import { FakeOpenAIRealtime } from '../fakes/FakeOpenAIRealtime.ts';
 import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';

@@ -9,9 +9,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { Frame } from '../../engine/core/frames.ts';
-import { OpenAIRealtime, type OpenAIRealtimeSettings } from '../../engine/processors/s2s/OpenAIRealtime.ts';
-import { DeepgramStt, type DeepgramSttSettings } from '../../engine/processors/stt/DeepgramStt.ts';
-import { DeepgramTts } from '../../engine/processors/tts/DeepgramTts.ts';
+import { OpenAIRealtime, type OpenAIRealtimeSettings } from '../../engine/providers/openai/OpenAIRealtime.ts';
+import { DeepgramStt, type DeepgramSttSettings } from '../../engine/providers/deepgram/DeepgramStt.ts';
+import { DeepgramTts } from '../../engine/providers/deepgram/DeepgramTts.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeDeepgram } from '../fakes/FakeDeepgram.ts';
 import { FakeOpenAIRealtime } from '../fakes/FakeOpenAIRealtime.ts';

@@ -1,6 +1,6 @@
 import { RealtimeAgent, RealtimeSession, tool, type RealtimeItem } from '@openai/agents-realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSharedServices } from '../../engine/services/sharedServices.ts';
+import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { z } from 'zod';
 import { CLIENT_TOOL, realtimeAgentGraph } from './helpers/realtimeAgentGraph.ts';
 import { RealtimeEventLog, type ServerEvent } from './helpers/RealtimeEventLog.ts';

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSharedServices } from '../../engine/services/sharedServices.ts';
+import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { CLIENT_TOOL, GET_MOOD_TOOL, realtimeAgentGraph } from './helpers/realtimeAgentGraph.ts';
 import { RealtimeEventLog, type ServerEvent } from './helpers/RealtimeEventLog.ts';
 import { fromBase64, loadSpeech24k, playInRealTime, REALTIME_RATE, rms, silence24k, toBase64 } from './helpers/realtimeSpeech.ts';

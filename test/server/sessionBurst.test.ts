@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSharedServices } from '../../engine/services/sharedServices.ts';
+import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';
 import { loadSpeechFixture, pcmChunks } from '../fixtures/speech/speechFixtures.ts';
 import { pocketsphinxProcesses } from '../helpers/processTree.ts';

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ForkingLauncher } from '../../engine/services/pocketsphinx/ForkingLauncher.ts';
-import { PocketsphinxRecognizer } from '../../engine/services/pocketsphinx/PocketsphinxRecognizer.ts';
+import { ForkingLauncher } from '../../engine/providers/pocketsphinx/ForkingLauncher.ts';
+import { PocketsphinxRecognizer } from '../../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
 import { loadSpeechFixture, pcmChunks } from '../fixtures/speech/speechFixtures.ts';
 import { pocketsphinxProcesses } from '../helpers/processTree.ts';
 

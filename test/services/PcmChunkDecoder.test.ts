@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PcmChunkDecoder } from '../../engine/services/openai/PcmChunkDecoder.ts';
+import { PcmChunkDecoder } from '../../engine/audio/PcmChunkDecoder.ts';
 
 /** s16le bytes of `samples`, built byte by byte so the test does not share the decoder's shortcut. */
 function toBytes(samples: number[]): Uint8Array {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RecognizerPool } from '../../engine/services/pocketsphinx/RecognizerPool.ts';
+import { RecognizerPool } from '../../engine/providers/pocketsphinx/RecognizerPool.ts';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/build-native.sh', import.meta.url));
 

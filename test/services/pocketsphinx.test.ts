@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PocketsphinxRecognizer } from '../../engine/services/pocketsphinx/PocketsphinxRecognizer.ts';
+import { PocketsphinxRecognizer } from '../../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
 import { loadSpeechFixture, pcmChunks } from '../fixtures/speech/speechFixtures.ts';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/build-native.sh', import.meta.url));

@@ -6,7 +6,7 @@
 import type { Frame } from '../../../engine/core/frames.ts';
 import { GraphRunner } from '../../../engine/graph/GraphRunner.ts';
 import { LatencyObserver } from '../../../engine/metrics/LatencyObserver.ts';
-import { createDefaultRegistry } from '../../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../../engine/builtinNodes.ts';
 import { PacedAudioOutput } from '../../../engine/processors/transport/PacedAudioOutput.ts';
 import type { RealtimeMic, MicStream } from './RealtimeMic.ts';
 

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readWav } from '../../../engine/audio/wav.ts';
-import { closeSharedServices } from '../../../engine/services/sharedServices.ts';
+import { closeSharedServices } from '../../../engine/providers/sharedServices.ts';
 import { FakeOpenMeteo } from '../../../test/fakes/FakeOpenMeteo.ts';
 import { runStep } from './capacity.ts';
 import { fakeCloudEnv, fakeCloudGraph, offlineGraph } from './graphs.ts';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { readWav } from '../../../engine/audio/wav.ts';
-import { closeSharedServices } from '../../../engine/services/sharedServices.ts';
+import { closeSharedServices } from '../../../engine/providers/sharedServices.ts';
 import { writeResults } from '../../lib/results.ts';
 import { withBenchRig, type BenchRig } from './benchRig.ts';
 import { findCapacity } from './capacity.ts';

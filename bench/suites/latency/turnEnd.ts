@@ -17,8 +17,8 @@ import { ConversationContext } from '../../../engine/core/ConversationContext.ts
 import { VirtualClock } from '../../../engine/core/VirtualClock.ts';
 import { pipeline } from '../../../engine/graph/pipeline.ts';
 import { UserTurnAggregator, type UserTurnSettings } from '../../../engine/processors/context/UserTurnAggregator.ts';
-import { PocketsphinxStt } from '../../../engine/processors/stt/PocketsphinxStt.ts';
-import { SileroScorer } from '../../../engine/processors/vad/SileroScorer.ts';
+import { PocketsphinxStt } from '../../../engine/providers/pocketsphinx/PocketsphinxStt.ts';
+import { SileroScorer } from '../../../engine/providers/silero/SileroScorer.ts';
 import { VadProcessor } from '../../../engine/processors/vad/VadProcessor.ts';
 import { loadAllSpeechFixtures } from '../../../test/fixtures/speech/speechFixtures.ts';
 

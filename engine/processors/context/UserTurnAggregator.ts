@@ -2,7 +2,7 @@ import type { TimerHandle } from '../../core/Clock.ts';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
 import type { Frame } from '../../core/frames.ts';
-import { normalizeWords } from '../llm/PreemptiveResponse.ts';
+import { normalizeWords } from '../../services/llm/PreemptiveResponse.ts';
 import { BargeInPause, DEFAULT_FALSE_INTERRUPTION_TIMEOUT_MS, type FalseInterruptionMode } from './BargeInPause.ts';
 import { transcriptEndOfTurn, type EndOfTurnAnalyzer } from './EndOfTurnAnalyzer.ts';
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { FrameProcessor, type Direction } from '../../../engine/core/FrameProcessor.ts';
 import type { Frame } from '../../../engine/core/frames.ts';
-import { createDefaultRegistry } from '../../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../../engine/builtinNodes.ts';
 import { defineProcessorNode, type NodeRegistry } from '../../../engine/graph/NodeRegistry.ts';
 import { testNodeTypes } from '../../helpers/testProcessors.ts';
 

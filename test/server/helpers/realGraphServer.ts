@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Frame } from '../../../engine/core/frames.ts';
 import { silentLogger } from '../../../engine/core/Logger.ts';
-import { createDefaultRegistry } from '../../../engine/nodes/builtinNodes.ts';
+import { createDefaultRegistry } from '../../../engine/builtinNodes.ts';
 import { createServer, type ParleyServer } from '../../../server/createServer.ts';
 import type { Session } from '../../../server/sessions/Session.ts';
 

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_INTENTS } from '../../../engine/nodes/defaultIntents.ts';
+import { DEFAULT_INTENTS } from '../../../engine/providers/rules/defaultIntents.ts';
 import { withConfig } from './realGraphServer.ts';
 
 export const CLIENT_TOOL = 'get_mood';

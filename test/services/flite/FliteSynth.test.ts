@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dbfs } from '../../../engine/audio/level.ts';
-import { FliteSynth } from '../../../engine/services/flite/FliteSynth.ts';
+import { FliteSynth } from '../../../engine/providers/flite/FliteSynth.ts';
 
 const TWENTY_WORDS =
   'Good morning, the weather in Tokyo today is sunny and warm, so you will not need an umbrella this afternoon at all.';
@@ -96,7 +96,7 @@ describe('FliteSynth', () => {
     // Idle workers are unref'd; a request waiting for a worker must still hold the process open.
     const dir = mkdtempSync(join(tmpdir(), 'parley-flite-test-'));
     try {
-      const synthUrl = pathToFileURL(fileURLToPath(new URL('../../../engine/services/flite/FliteSynth.ts', import.meta.url))).href;
+      const synthUrl = pathToFileURL(fileURLToPath(new URL('../../../engine/providers/flite/FliteSynth.ts', import.meta.url))).href;
       const script = join(dir, 'speak.mts');
       writeFileSync(
         script,

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioChunker } from '../../../engine/audio/AudioChunker.ts';
 import { readWav } from '../../../engine/audio/wav.ts';
-import { SharedSileroVad } from '../../../engine/services/silero/SharedSileroVad.ts';
-import { SILERO_WINDOW_SAMPLES, SileroVadModel } from '../../../engine/services/silero/SileroVadModel.ts';
+import { SharedSileroVad } from '../../../engine/providers/silero/SharedSileroVad.ts';
+import { SILERO_WINDOW_SAMPLES, SileroVadModel } from '../../../engine/providers/silero/SileroVadModel.ts';
 
 // espeak-ng "What is the weather in Tokyo today?" at 16 kHz with 1 s of silence either side.
 const speech = readWav(readFileSync(new URL('../../fixtures/audio/speech-16k.wav', import.meta.url)));

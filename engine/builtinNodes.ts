@@ -1,0 +1,43 @@
+import { NodeRegistry, type NodeType } from './graph/NodeRegistry.ts';
+import { assistantTurnNode, userTurnNode } from './processors/context/nodes.ts';
+import { sentenceNode } from './processors/text/nodes.ts';
+import { transportInputNode, transportOutputNode } from './processors/transport/nodes.ts';
+import { energyVadNode } from './processors/vad/nodes.ts';
+import { deepgramNodeTypes } from './providers/deepgram/nodes.ts';
+import { espeakTtsNode } from './providers/espeak/nodes.ts';
+import { fliteTtsNode } from './providers/flite/nodes.ts';
+import { openAINodeTypes } from './providers/openai/nodes.ts';
+import { weatherToolNode } from './providers/openmeteo/nodes.ts';
+import { pocketsphinxSttNode } from './providers/pocketsphinx/nodes.ts';
+import { rulesLlmNode } from './providers/rules/nodes.ts';
+import { sileroVadNode } from './providers/silero/nodes.ts';
+
+/**
+ * Every node type that ships with Parley, in the editor's catalogue order.
+ * Generic processors' nodes live beside them (processors/<kind>/nodes.ts),
+ * each provider's in its folder (providers/<vendor>/nodes.ts): adding a
+ * provider is adding its folder and its line here.
+ */
+export const builtinNodeTypes: NodeType[] = [
+  transportInputNode,
+  transportOutputNode,
+  sileroVadNode,
+  energyVadNode,
+  pocketsphinxSttNode,
+  userTurnNode,
+  assistantTurnNode,
+  sentenceNode,
+  rulesLlmNode,
+  weatherToolNode,
+  fliteTtsNode,
+  espeakTtsNode,
+  ...openAINodeTypes,
+  ...deepgramNodeTypes,
+];
+
+/** A registry with the built-in node types; add your own with `register()`. */
+export function createDefaultRegistry(): NodeRegistry {
+  const registry = new NodeRegistry();
+  for (const def of builtinNodeTypes) registry.register(def);
+  return registry;
+}

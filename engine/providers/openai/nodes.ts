@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import type { EndpointDeclaration } from '../../graph/EndpointPolicy.ts';
+import { defineProcessorNode, type NodeCreateContext } from '../../graph/NodeRegistry.ts';
+import { checkedConnection, endpointField } from '../../services/cloudNode.ts';
+import { retrySettings } from '../../services/retry/retrySettings.ts';
+import { TTS_CONSUMES, TTS_PRODUCES } from '../../services/tts/TtsProcessor.ts';
+import { DEFAULT_OPENAI_BASE_URL } from './createOpenAIClient.ts';
+import { OpenAILlm } from './OpenAILlm.ts';
+import { OpenAIRealtime } from './OpenAIRealtime.ts';
+import { OpenAIStt } from './OpenAIStt.ts';
+import { OpenAITts } from './OpenAITts.ts';
+
+const OPENAI_KEY = 'OPENAI_API_KEY';
+
+const baseUrl = endpointField(
+  'OpenAI-compatible API base URL (Ollama, vLLM, Groq…) or the name of an endpoint in $PARLEY_ALLOWED_ENDPOINTS; the server allows only those it lists. Empty: $OPENAI_BASE_URL, else https://api.openai.com/v1',
+);
+
+const openAIEndpoint: EndpointDeclaration<'baseUrl'> = { configKey: 'baseUrl', defaults: [DEFAULT_OPENAI_BASE_URL], serverBaseUrlEnv: 'OPENAI_BASE_URL' };
+
+
+
+const openAIConnection = (ctx: NodeCreateContext) => checkedConnection(ctx, OPENAI_KEY);
+
+export const openAILlmNode = defineProcessorNode({
+  type: 'llm.openai',
+  category: 'llm',
+  title: 'OpenAI LLM',
+  description: 'Chat Completions, streamed, with tool calls — OpenAI or any compatible server (Ollama, vLLM, Groq) via the base URL.',
+  config: z.object({
+    model: z.string().min(1).default('gpt-4o-mini').describe('Model name as the server knows it'),
+    systemPrompt: z.string().max(20_000).default('You are Parley, a friendly voice assistant. Answer in one or two short spoken sentences, without lists or markdown.'),
+    temperature: z.number().min(0).max(2).default(0.7),
+    baseUrl,
+    fallbackReply: z.string().default('Sorry, I could not think of an answer just now.').describe('Said when the model fails'),
+    maxToolSteps: z.number().int().min(0).max(10).default(3).describe('Model round-trips with tool results per turn'),
+    firstTokenTimeoutMs: z.number().int().min(500).max(60_000).default(8000).describe('Abandon (and retry) an attempt with no first token by then (ms)'),
+    ...retrySettings,
+  }),
+  consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
+  produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
+  liveKeys: ['model', 'systemPrompt', 'temperature', 'fallbackReply', 'maxToolSteps', 'firstTokenTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  credentials: [OPENAI_KEY],
+  endpoint: openAIEndpoint,
+  acceptsTools: true,
+  // Cloud figures: the provider's published number where there is one; the source says when there is not.
+  latency: [
+    {
+      stage: 'llm',
+      label: 'LLM first token',
+      typicalMs: 400,
+      source: 'OpenAI publishes no latency figures; ~0.4 s to first token is what Artificial Analysis’ public benchmarks show for GPT-4o-class models on OpenAI’s API. Local servers (Ollama, vLLM) differ: talk to the graph to measure',
+    },
+    {
+      stage: 'sentence',
+      label: 'First sentence',
+      typicalMs: 180,
+      source: 'a first sentence of ~12 tokens streamed at 60–80 tokens/s (public output-speed measurements of gpt-4o-mini)',
+    },
+  ],
+  create: (config, ctx) => new OpenAILlm(ctx.nodeId, ctx.session.conversation, config, openAIConnection(ctx)),
+});
+
+export const openAITtsNode = defineProcessorNode({
+  type: 'tts.openai',
+  category: 'tts',
+  title: 'OpenAI TTS',
+  description: 'OpenAI /audio/speech, streamed as raw 24 kHz PCM: audio starts playing while the sentence is still being synthesised.',
+  config: z.object({
+    model: z.string().min(1).default('gpt-4o-mini-tts').describe('gpt-4o-mini-tts, tts-1, tts-1-hd'),
+    voice: z.string().min(1).default('coral').describe('alloy, ash, ballad, coral, echo, fable, onyx, nova, sage, shimmer, verse, marin, cedar'),
+    instructions: z.string().max(4000).default('').describe('How to speak: tone, pace, accent (not for tts-1)'),
+    speed: z.number().min(0.25).max(4).default(1),
+    baseUrl,
+    firstByteTimeoutMs: z.number().int().min(500).max(60_000).default(5000).describe('Abandon (and retry) an attempt with no audio by then (ms)'),
+    ...retrySettings,
+  }),
+  consumes: TTS_CONSUMES,
+  produces: TTS_PRODUCES,
+  liveKeys: ['model', 'voice', 'instructions', 'speed', 'firstByteTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  credentials: [OPENAI_KEY],
+  endpoint: openAIEndpoint,
+  latency: [
+    {
+      stage: 'tts',
+      label: 'TTS first audio',
+      typicalMs: 500,
+      source: 'OpenAI publishes no time-to-first-audio figure for /audio/speech; 500 ms is a rough figure for streamed PCM, not measured here — talk to the graph to measure it',
+    },
+  ],
+  create: (config, ctx) => new OpenAITts(ctx.nodeId, config, openAIConnection(ctx)),
+});
+
+export const openAISttNode = defineProcessorNode({
+  type: 'stt.openai',
+  category: 'stt',
+  title: 'OpenAI STT',
+  description: 'OpenAI /audio/transcriptions, one request per utterance cut by the VAD (needs a VAD before it). Final transcripts only.',
+  config: z.object({
+    model: z.string().min(1).default('gpt-4o-mini-transcribe').describe('gpt-4o-mini-transcribe, gpt-4o-transcribe, whisper-1'),
+    language: z.string().regex(/^([a-z]{2,3})?$/, 'must be an ISO-639-1 code such as en, or empty').default('').describe('Empty: detect'),
+    prompt: z.string().max(2000).default('').describe('Vocabulary hints: names, places, jargon'),
+    baseUrl,
+    preRollMs: z.number().int().min(0).max(2000).default(500).describe('Audio before the VAD start that is kept for the recogniser (ms)'),
+    minSegmentMs: z.number().int().min(0).max(2000).default(200).describe('Shorter utterances (clicks, coughs) are not sent (ms)'),
+    maxSegmentMs: z.number().int().min(1000).max(120_000).default(30_000).describe('Longer speech is sent in pieces (ms)'),
+    requestTimeoutMs: z.number().int().min(500).max(60_000).default(8000).describe('Abandon (and retry) a transcription not answered by then (ms)'),
+    ...retrySettings,
+  }),
+  consumes: ['audio.in', 'user.speaking.started', 'user.speaking.stopped'],
+  produces: ['audio.in', 'transcript.final', 'metrics'],
+  liveKeys: ['model', 'language', 'prompt', 'minSegmentMs', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  credentials: [OPENAI_KEY],
+  endpoint: openAIEndpoint,
+  latency: [
+    {
+      stage: 'stt',
+      label: 'STT final',
+      typicalMs: 700,
+      source: 'OpenAI publishes no latency figure for /audio/transcriptions; the utterance is sent only at the VAD stop, so the whole request is on the path. 700 ms is a rough figure for a few seconds of audio, not measured here',
+    },
+  ],
+  create: (config, ctx) => new OpenAIStt(ctx.nodeId, config, openAIConnection(ctx)),
+});
+
+export const openAIRealtimeNode = defineProcessorNode({
+  type: 's2s.openai-realtime',
+  category: 's2s',
+  title: 'OpenAI Realtime (speech-to-speech)',
+  description: 'The whole loop in one node over the Realtime API: server VAD, the model hears and speaks directly, tools, barge-in with truncation at what was heard. Place between transport in and out.',
+  config: z.object({
+    model: z.string().min(1).default('gpt-realtime'),
+    instructions: z.string().max(20_000).default('You are Parley, a friendly voice assistant. Keep answers short and conversational.'),
+    voice: z.string().min(1).default('marin').describe('alloy, ash, ballad, coral, echo, sage, shimmer, verse, marin, cedar; fixed once the bot has spoken'),
+    vadThreshold: z.number().min(0).max(1).default(0.5).describe('Server VAD speech threshold'),
+    silenceDurationMs: z.number().int().min(100).max(3000).default(500).describe('Silence that ends the user turn (ms)'),
+    prefixPaddingMs: z.number().int().min(0).max(2000).default(300).describe('Audio before detected speech the model also hears (ms)'),
+    transcriptionModel: z.string().min(1).default('gpt-4o-mini-transcribe').describe('Transcribes the user for transcripts and the conversation log'),
+    reconnectDelayMs: z.number().int().min(0).max(30_000).default(1000).describe('Wait before reconnecting after a failure (ms)'),
+    baseUrl,
+  }),
+  consumes: ['audio.in', 'text.input'],
+  produces: ['audio.out', 'user.speaking.started', 'user.speaking.stopped', 'interrupt', 'transcript.final', 'llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
+  liveKeys: ['instructions', 'voice', 'vadThreshold', 'silenceDurationMs', 'prefixPaddingMs', 'transcriptionModel', 'reconnectDelayMs'],
+  credentials: [OPENAI_KEY],
+  endpoint: openAIEndpoint,
+  acceptsTools: true,
+  latency: [
+    {
+      stage: 'vad',
+      label: 'Server VAD silence',
+      fromConfig: { key: 'silenceDurationMs' },
+      typicalMs: 500,
+      source: 'config.silenceDurationMs: the server waits this much silence before it answers',
+    },
+    {
+      stage: 'llm',
+      label: 'Model first audio',
+      typicalMs: 320,
+      source: 'OpenAI’s GPT-4o announcement and system card: answers audio in 232 ms at best, 320 ms on average',
+    },
+  ],
+  create: (config, ctx) => new OpenAIRealtime(ctx.nodeId, config, openAIConnection(ctx), ctx.session.conversation),
+});
+
+
+/** Every OpenAI node type, for the built-in registry. */
+export const openAINodeTypes = [openAILlmNode, openAITtsNode, openAISttNode, openAIRealtimeNode];

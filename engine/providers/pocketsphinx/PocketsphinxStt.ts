@@ -1,0 +1,112 @@
+import { Resampler } from '../../audio/Resampler.ts';
+import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import type { Frame, FrameOf } from '../../core/frames.ts';
+import type { PocketsphinxRecognizer } from './PocketsphinxRecognizer.ts';
+import { RecognizerPool } from './RecognizerPool.ts';
+import { sharedService } from '../sharedServices.ts';
+import { PreRollBuffer } from '../../services/stt/PreRollBuffer.ts';
+
+const STT_RATE = 16000;
+
+/**
+ * One pool for the whole process: its decoders are forked from one zygote
+ * that loaded the models once, so a session's decoder is ready in
+ * milliseconds even when many sessions start together; one is kept warm.
+ */
+export function sharedRecognizerPool(): RecognizerPool {
+  return sharedService('pocketsphinx', () => new RecognizerPool({ warm: 1, maxIdle: 2, max: 64 }));
+}
+
+/**
+ * Local streaming speech-to-text with pocketsphinx (Debian package, CMU
+ * US English model): audio is decoded while the user speaks, with interim
+ * hypotheses, and finalised on the VAD's end of speech — milliseconds after,
+ * since the work was already done. Needs a VAD upstream.
+ */
+export class PocketsphinxStt extends FrameProcessor {
+  private recognizer: PocketsphinxRecognizer | undefined;
+  private resampler: Resampler | undefined;
+  private readonly preRoll = new PreRollBuffer(STT_RATE, 1500);
+  private listening = false;
+  private detach: Array<() => void> = [];
+
+  constructor(
+    id: string,
+    private readonly pool: RecognizerPool = sharedRecognizerPool(),
+  ) {
+    super(id);
+  }
+
+  protected override async onStart(frame: FrameOf<'start'>): Promise<void> {
+    this.recognizer = await this.pool.acquire();
+    this.detach.push(
+      this.recognizer.onPartial(({ text }) => {
+        if (this.listening && text) this.push(this.frame('transcript.interim', { text }));
+      }),
+      this.recognizer.onError((error) => this.pushError(error)),
+    );
+    if (frame.audioInSampleRate !== STT_RATE) this.resampler = await Resampler.create(frame.audioInSampleRate, STT_RATE);
+  }
+
+  protected override process(frame: Frame, direction: Direction): void | Promise<void> {
+    this.push(frame, direction);
+    if (direction !== 'downstream') return;
+    if (frame.type === 'audio.in') return this.hear(frame);
+    if (frame.type === 'user.speaking.started') return this.begin(frame.speechStartedAt ?? this.clock.now());
+    if (frame.type === 'user.speaking.stopped') return this.finish();
+  }
+
+  protected override onStop(): void {
+    for (const off of this.detach) off();
+    this.detach = [];
+    this.resampler?.destroy();
+    if (this.recognizer) {
+      if (this.listening) this.recognizer.cancelUtterance();
+      this.pool.release(this.recognizer);
+    }
+    this.recognizer = undefined;
+  }
+
+  private hear(frame: FrameOf<'audio.in'>): void | Promise<void> {
+    // Synchronous when no resampler has to be built: no promise per 20 ms of audio.
+    if (frame.sampleRate === STT_RATE || this.resampler?.fromRate === frame.sampleRate) {
+      this.feed(frame.sampleRate === STT_RATE ? frame.audio : this.resampler!.process(frame.audio));
+      return;
+    }
+    return this.toSttRate(frame).then((pcm) => this.feed(pcm));
+  }
+
+  private feed(pcm: Int16Array): void {
+    if (this.listening) this.recognizer?.write(pcm);
+    else this.preRoll.add(pcm, this.clock.now());
+  }
+
+  private async begin(speechStartedAt: number): Promise<void> {
+    const recognizer = this.recognizer;
+    if (!recognizer) return;
+    if (!recognizer.running) await recognizer.start(); // restart a decoder that died
+    recognizer.beginUtterance();
+    this.listening = true;
+    for (const pcm of this.preRoll.since(speechStartedAt)) recognizer.write(pcm);
+    this.preRoll.clear();
+  }
+
+  private async finish(): Promise<void> {
+    const recognizer = this.recognizer;
+    if (!recognizer || !this.listening) return;
+    this.listening = false;
+    const stoppedAt = this.clock.now();
+    const { text } = await recognizer.endUtterance();
+    this.pushMetric('ttfb', this.clock.now() - stoppedAt);
+    if (text.trim()) this.push(this.frame('transcript.final', { text: text.trim() }));
+  }
+
+  private async toSttRate(frame: FrameOf<'audio.in'>): Promise<Int16Array> {
+    if (frame.sampleRate === STT_RATE) return frame.audio;
+    if (!this.resampler || this.resampler.fromRate !== frame.sampleRate) {
+      this.resampler?.destroy();
+      this.resampler = await Resampler.create(frame.sampleRate, STT_RATE);
+    }
+    return this.resampler.process(frame.audio);
+  }
+}

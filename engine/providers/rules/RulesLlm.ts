@@ -1,0 +1,161 @@
+import type { RE2JS } from 're2js';
+import type { ConversationContext } from '../../core/ConversationContext.ts';
+import type { ChatMessage } from '../../core/frames.ts';
+import type { Tool } from '../../tools/Tool.ts';
+import { compileIntentPattern, INTENT_PATTERN_LIMITS } from './IntentPattern.ts';
+import { LlmProcessor, pickKnown, type LlmDelta, type LlmSettings } from '../../services/llm/LlmProcessor.ts';
+
+export interface RulesIntent {
+  name: string;
+  /** RE2 regular expressions (case-insensitive, linear-time) tried against the user's words; named groups become template values. */
+  patterns: string[];
+  /** Reply template: `{group}` from the pattern, `{persona}`. */
+  reply?: string;
+  /** Call a tool instead of replying at once; argument values are templates. */
+  tool?: { name: string; arguments: Record<string, string> };
+  /** Reply after the tool answered: `{result.field}` reads the tool's JSON result. */
+  replyWithResult?: string;
+  /** Reply when the tool failed. */
+  replyOnError?: string;
+}
+
+export interface RulesLlmSettings extends LlmSettings {
+  persona: string;
+  intents: RulesIntent[];
+  /** Said when no intent matches. */
+  fallback: string;
+}
+
+/**
+ * A deterministic, rule-based responder: no language model. It stands in for
+ * an LLM when none is configured and emits exactly the frames an LLM node
+ * emits — text, tool calls, tool results — so the rest of the graph cannot tell.
+ */
+export class RulesLlm extends LlmProcessor {
+  private rules: RulesLlmSettings;
+  private readonly compiled = new Map<RulesIntent, RE2JS[]>();
+  /** Tool calls in flight, by call id, with the values their reply needs. */
+  private readonly pending = new Map<string, { intent: RulesIntent; values: Record<string, string> }>();
+  private nextCallId = 1;
+
+  constructor(id: string, conversation: ConversationContext, settings: RulesLlmSettings) {
+    super(id, conversation, settings);
+    this.rules = settings;
+  }
+
+  protected override onSettings(settings: Record<string, unknown>): void {
+    super.onSettings(settings);
+    this.rules = { ...this.rules, ...pickKnown(settings, this.rules) };
+    this.compiled.clear();
+  }
+
+  protected override async *generate(messages: ChatMessage[], tools: readonly Tool[]): AsyncIterable<LlmDelta> {
+    const last = messages[messages.length - 1];
+    if (last?.role === 'tool') {
+      yield* words(this.replyToToolResults(messages));
+      return;
+    }
+    const said = last?.role === 'user' ? last.content : '';
+    const match = this.match(said);
+    if (!match) {
+      yield* words(this.render(this.rules.fallback, {}));
+      return;
+    }
+    const { intent, values } = match;
+    if (intent.tool && tools.some((t) => t.name === intent.tool!.name)) {
+      const id = `call_${this.id}_${this.nextCallId++}`;
+      const args = Object.fromEntries(Object.entries(intent.tool.arguments).map(([k, v]) => [k, this.render(v, values)]));
+      this.pending.set(id, { intent, values });
+      if (intent.reply) yield* words(this.render(intent.reply, values));
+      yield { type: 'tool_calls', calls: [{ id, name: intent.tool.name, arguments: JSON.stringify(args) }] };
+      return;
+    }
+    const reply = intent.reply ?? (intent.tool ? intent.replyOnError : undefined) ?? this.rules.fallback;
+    yield* words(this.render(reply, values));
+  }
+
+  private replyToToolResults(messages: ChatMessage[]): string {
+    const replies: string[] = [];
+    for (let i = messages.length - 1; i >= 0 && messages[i].role === 'tool'; i--) {
+      const message = messages[i] as Extract<ChatMessage, { role: 'tool' }>;
+      const pending = this.pending.get(message.toolCallId);
+      if (!pending) continue;
+      this.pending.delete(message.toolCallId);
+      let result: unknown;
+      try {
+        result = JSON.parse(message.content);
+      } catch {
+        result = message.content;
+      }
+      const failed = typeof result === 'object' && result !== null && 'error' in result;
+      const template = failed ? pending.intent.replyOnError : pending.intent.replyWithResult;
+      replies.unshift(this.render(template ?? this.rules.fallback, { ...pending.values, ...flatten('result', result) }));
+    }
+    return replies.join(' ') || this.rules.fallback;
+  }
+
+  private match(text: string): { intent: RulesIntent; values: Record<string, string> } | undefined {
+    // Cutting the text would make `$` match where it was cut; a turn this long gets the fallback instead.
+    if (text.length > INTENT_PATTERN_LIMITS.maxMatchedChars) return undefined;
+    for (const intent of this.rules.intents) {
+      for (const pattern of this.patternsOf(intent)) {
+        // test() runs RE2's DFA, much faster than a match with groups; only a hit pays for exec().
+        if (!pattern.test(text)) continue;
+        const groups = (pattern.exec(text) as { groups?: Record<string, string | undefined> } | null)?.groups ?? {};
+        const values = Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, titleCase((v ?? '').trim())]));
+        return { intent, values };
+      }
+    }
+    return undefined;
+  }
+
+  /** The intent's patterns on RE2. Config validation refused any that do not compile; one that slips through (a settings frame from code) is skipped. */
+  private patternsOf(intent: RulesIntent): RE2JS[] {
+    let patterns = this.compiled.get(intent);
+    if (!patterns) {
+      patterns = intent.patterns.flatMap((source) => {
+        const compiled = compileIntentPattern(source);
+        return compiled.ok ? [compiled.regex] : [];
+      });
+      this.compiled.set(intent, patterns);
+    }
+    return patterns;
+  }
+
+  private render(template: string, values: Record<string, string>): string {
+    const all: Record<string, string> = { persona: this.rules.persona, ...values };
+    return template.replace(/\{([\w.]+)\}/g, (whole, key: string) => all[key] ?? whole);
+  }
+}
+
+function* words(text: string): Generator<LlmDelta> {
+  // Stream like a model does, a word at a time, so downstream sentence splitting is exercised for real.
+  // The trailing space ends the last sentence now, not when the next reply (after a tool call) begins.
+  const parts = `${text} `.match(/\S+\s*/g) ?? [];
+  for (const part of parts) yield { type: 'text', text: part };
+}
+
+/**
+ * A tool result as template values (`result.location`, `result.wind.speed`).
+ * Results can come from a client (a Realtime `function_call_output`), so the
+ * walk is bounded: templates read a few levels, not a hostile 100,000.
+ */
+const MAX_RESULT_DEPTH = 8;
+const MAX_RESULT_VALUES = 1000;
+
+function flatten(prefix: string, value: unknown, out: Record<string, string> = {}, depth = 0): Record<string, string> {
+  if (value !== null && typeof value === 'object') {
+    if (depth >= MAX_RESULT_DEPTH) return out;
+    for (const [k, v] of Object.entries(value)) {
+      if (Object.keys(out).length >= MAX_RESULT_VALUES) break;
+      flatten(`${prefix}.${k}`, v, out, depth + 1);
+    }
+  } else {
+    out[prefix] = typeof value === 'number' ? String(Math.round(value * 10) / 10) : String(value);
+  }
+  return out;
+}
+
+function titleCase(text: string): string {
+  return text.replace(/\b\w/g, (c) => c.toUpperCase());
+}

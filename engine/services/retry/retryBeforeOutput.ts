@@ -1,0 +1,41 @@
+import type { Clock } from '../../core/Clock.ts';
+import type { Logger } from '../../core/Logger.ts';
+import { redactError } from '../redactSecret.ts';
+import { describeFailure, isRetryable, retryDelayMs, sleep, type RetryPolicy } from './RetryPolicy.ts';
+
+export interface RetryContext {
+  policy: RetryPolicy;
+  clock: Clock;
+  /** The processor's signal: an interrupt stops retrying at once. */
+  signal: AbortSignal;
+  logger: Logger;
+  /** Scrubbed from every error that leaves. */
+  secret: string;
+  /** Log fields naming who retries (node id, model). */
+  describe: Record<string, string>;
+}
+
+/**
+ * Runs `attempt` until it succeeds, retrying failures that may pass (429, 5xx,
+ * dropped connections, timeouts) with backoff — but only while `hasOutput()`
+ * is false: once the user heard or saw something, a retry would repeat it.
+ * Errors that leave are free of the secret. Returns undefined when interrupted.
+ */
+export async function retryBeforeOutput<T>(attempt: () => Promise<T>, hasOutput: () => boolean, ctx: RetryContext): Promise<T | undefined> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (ctx.signal.aborted) return undefined;
+      const safe = redactError(error, ctx.secret);
+      if (hasOutput() || n >= ctx.policy.maxRetries || !isRetryable(error)) throw safe;
+      const delayMs = Math.round(retryDelayMs(ctx.policy, n, error));
+      ctx.logger.warn({ ...ctx.describe, attempt: n + 1, delayMs, ...describeFailure(error), err: safe.message }, 'request failed before any output; retrying');
+      try {
+        await sleep(ctx.clock, delayMs, ctx.signal);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+}
