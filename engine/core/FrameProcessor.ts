@@ -2,6 +2,7 @@ import { realClock, type Clock } from './Clock.ts';
 import { createFrame, dropsOnInterrupt, frameSpec, type Frame, type FrameOf, type FramePayloads, type FrameType } from './frames.ts';
 import { FrameQueue } from './FrameQueue.ts';
 import { silentLogger, type Logger } from './Logger.ts';
+import { parseSettingsUpdate, type SettingsSchema } from './settingsUpdate.ts';
 
 export type Direction = 'downstream' | 'upstream';
 
@@ -50,6 +51,13 @@ function isPromise(value: unknown): value is Promise<void> {
  */
 export abstract class FrameProcessor {
   readonly id: string;
+  /**
+   * The schema that defines this processor's settings (its node's config), for
+   * processors that take live updates: a `settings.update` is parsed by it
+   * before `onSettings` sees it, and refused, naming the key, if it does not
+   * fit. Without one, every update is refused.
+   */
+  protected readonly settingsSchema?: SettingsSchema;
   protected clock: Clock = realClock;
   protected logger: Logger = silentLogger;
 
@@ -133,8 +141,12 @@ export abstract class FrameProcessor {
   /** Extra clean-up on interrupt (clear buffers, cancel a socket's response). */
   protected onInterrupt(): void {}
 
-  /** A live settings update addressed to this node. Throw to reject it. */
-  protected onSettings(_settings: Record<string, unknown>): void {}
+  /**
+   * A live settings update addressed to this node, already parsed by
+   * `settingsSchema`: only the keys it changes, with valid values. Throw to
+   * reject it.
+   */
+  protected onSettings(_update: Record<string, unknown>): void {}
 
   protected push(frame: Frame, direction: Direction = 'downstream'): void {
     if (this.#stopped && frame.type !== 'end' && frame.type !== 'cancel') return;
@@ -247,12 +259,19 @@ export abstract class FrameProcessor {
         return this.#finishOnEnd(frame, direction);
       case 'settings.update':
         if (frame.target === this.id) {
-          this.#guard(() => this.onSettings(frame.settings));
+          this.#guard(() => this.onSettings(this.#parseSettings(frame.settings)));
           return;
         }
         break;
     }
     return this.#guard(() => this.process(frame, direction));
+  }
+
+  #parseSettings(update: Record<string, unknown>): Record<string, unknown> {
+    if (this.settingsSchema) return parseSettingsUpdate(this.settingsSchema, update, this.id);
+    const [key] = Object.keys(update);
+    if (key !== undefined) throw new Error(`settings update for node '${this.id}': '${key}' cannot change while it runs`);
+    return update;
   }
 
   #finishOnEnd(frame: Frame, direction: Direction): ProcessResult {
