@@ -17,12 +17,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { corpusWordErrorRate } from '../engine/audio/wer.ts';
 import {
-  PocketsphinxRecognizer,
+  corpusWordErrorRate,
   type PocketsphinxMode,
   type PocketsphinxOptions,
-} from '../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
+  PocketsphinxRecognizer,
+} from '#engine';
 import { loadAllSpeechFixtures, pcmChunks } from '../test/fixtures/speech/speechFixtures.ts';
 
 export interface SttWerOptions {

@@ -1,13 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resample } from '../engine/audio/Resampler.ts';
-import { readWav, writeWav } from '../engine/audio/wav.ts';
-import type { Frame } from '../engine/core/frames.ts';
-import { GraphRunner } from '../engine/graph/GraphRunner.ts';
-import { GraphValidationError } from '../engine/graph/GraphValidationError.ts';
-import { LatencyObserver } from '../engine/metrics/LatencyObserver.ts';
-import type { TurnRecord } from '../engine/metrics/TurnRecord.ts';
-import { createDefaultRegistry } from '../engine/builtinNodes.ts';
-import { closeSharedServices } from '../engine/providers/sharedServices.ts';
+import {
+  closeSharedServices,
+  createDefaultRegistry,
+  type Frame,
+  GraphRunner,
+  GraphValidationError,
+  LatencyObserver,
+  migrateGraph,
+  readWav,
+  resample,
+  type TurnRecord,
+  writeWav,
+} from '#engine';
 
 export interface RunOnWavOptions {
   graphPath: string;
@@ -32,7 +36,9 @@ const CHUNK_MS = 20;
 /** Feeds a WAV through a graph in real time and collects what comes out. */
 export async function runGraphOnWav(options: RunOnWavOptions): Promise<RunOnWavResult> {
   const log = options.log ?? (() => {});
-  const doc = applyOverrides(JSON.parse(readFileSync(options.graphPath, 'utf8')) as GraphJson, options.overrides ?? []);
+  // Migrated before the overrides, so `--set` names today's keys whatever format the file is in.
+  const saved = migrateGraph(JSON.parse(readFileSync(options.graphPath, 'utf8'))) as GraphJson;
+  const doc = applyOverrides(saved, options.overrides ?? []);
   const wav = readWav(readFileSync(options.inPath), { mixToMono: true });
   let runner: GraphRunner;
   try {

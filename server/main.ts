@@ -3,8 +3,7 @@
  * on HOST:PORT (default 127.0.0.1:3000).
  */
 import path from 'node:path';
-import { createLogger } from '../engine/core/Logger.ts';
-import { createDefaultRegistry } from '../engine/builtinNodes.ts';
+import { createDefaultRegistry, createLogger } from '#engine';
 import { createServer } from './createServer.ts';
 import { installLastLineOfDefence } from './process/lastLineOfDefence.ts';
 

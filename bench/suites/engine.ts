@@ -3,9 +3,7 @@
  * of 10 pass-through processors, and how long an interrupt takes to cross the
  * chain while it is loaded — with a check that no stale frame follows it.
  */
-import { FrameProcessor, type Direction } from '../../engine/core/FrameProcessor.ts';
-import { createFrame, type Frame } from '../../engine/core/frames.ts';
-import { pipeline } from '../../engine/graph/pipeline.ts';
+import { createFrame, type Direction, type Frame, FrameProcessor, pipeline } from '#engine';
 import { median, percentile, writeResults } from '../lib/results.ts';
 
 const CHAIN = 10;

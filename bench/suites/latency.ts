@@ -7,8 +7,7 @@
  * sessions one process holds.
  */
 import { readFileSync } from 'node:fs';
-import { readWav } from '../../engine/audio/wav.ts';
-import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
+import { readWav, type TurnRecord } from '#engine';
 import { median, writeResults } from '../lib/results.ts';
 import { measureCapacity, runCapacityOnly } from './latency/measureCapacity.ts';
 import { withBenchRig } from './latency/benchRig.ts';
@@ -57,9 +56,9 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
 
   log('  turn end (virtual clock, spoken fixtures)');
   const turnEnd = await measureTurnEnd([
-    { name: 'vad', stopSecs: 0.3, endOfTurn: 'vad', incompleteExtraMs: 600 },
-    { name: 'smart', stopSecs: 0.3, endOfTurn: 'smart', incompleteExtraMs: 600 },
-    { name: 'smartStop200', stopSecs: 0.2, endOfTurn: 'smart', incompleteExtraMs: 600 },
+    { name: 'vad', stopMs: 300, endOfTurn: 'vad', incompleteExtraMs: 600 },
+    { name: 'smart', stopMs: 300, endOfTurn: 'smart', incompleteExtraMs: 600 },
+    { name: 'smartStop200', stopMs: 200, endOfTurn: 'smart', incompleteExtraMs: 600 },
   ], log, ['vad', 'smart']);
   figures.turnEndVadMs = turnEnd.medianMs.vad;
   figures.turnEndSmartMs = turnEnd.medianMs.smart;
@@ -79,7 +78,7 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
     figures.v2vOfflineMs = round(median(offlineTurns.map((t) => t.voiceToVoiceMs!)));
     log(`    v2v ${offlineTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${offline.unanswered}; errors ${offline.errors.length}`);
 
-    log('  voice-to-voice, fake cloud LLM (200 ms) + TTS (100 ms), VAD stopSecs 0.3, preemptive generation on (real time)');
+    log('  voice-to-voice, fake cloud LLM (200 ms) + TTS (100 ms), VAD stopMs 300, preemptive generation on (real time)');
     const cascade = await converse(fakeCascadeGraph(cloud.urls, PREEMPTIVE), mic, utterances, 10, fakeCloudEnv(cloud.urls));
     const cascadeTurns = answered(cascade.turns);
     figures.v2vFakeCascadeMs = round(median(cascadeTurns.map((t) => t.voiceToVoiceMs!)));

@@ -4,11 +4,15 @@
  * and real-time factor, Silero VAD cost per 32 ms window.
  */
 import { readFileSync } from 'node:fs';
-import { readWav } from '../../engine/audio/wav.ts';
-import { FliteTts } from '../../engine/providers/flite/FliteTts.ts';
-import { FliteSynth } from '../../engine/providers/flite/FliteSynth.ts';
-import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
-import { SILERO_WINDOW_SAMPLES, SileroVadModel } from '../../engine/providers/silero/SileroVadModel.ts';
+import {
+  FliteSynth,
+  FliteTts,
+  type FliteSettings,
+  ProcessorHarness,
+  readWav,
+  SILERO_WINDOW_SAMPLES,
+  SileroVadModel,
+} from '#engine';
 import { median, writeResults } from '../lib/results.ts';
 import { measureSttWer } from '../stt-wer.ts';
 
@@ -20,7 +24,7 @@ const SENTENCES = [
 ];
 
 /** Through the TTS processor, as a session uses it: tts.text in → first audio.out. */
-async function measureFlite(voice: string): Promise<{ firstAudioMs: number; realTimeFactor: number }> {
+async function measureFlite(voice: FliteSettings['voice']): Promise<{ firstAudioMs: number; realTimeFactor: number }> {
   const synth = new FliteSynth({ workers: 2 });
   const h = new ProcessorHarness(new FliteTts('tts', { voice, rate: 1 }, synth));
   await h.start();

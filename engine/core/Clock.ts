@@ -27,7 +27,7 @@ class RealTimerHandle implements TimerHandle {
   }
 }
 
-export class RealClock implements Clock {
+class RealClock implements Clock {
   now(): number {
     return performance.now();
   }

@@ -7,7 +7,7 @@ export interface ConversationLimits {
   maxMessages: number;
 }
 
-export const DEFAULT_CONVERSATION_LIMITS: ConversationLimits = { maxChars: 1_000_000, maxMessages: 2_000 };
+const DEFAULT_CONVERSATION_LIMITS: ConversationLimits = { maxChars: 1_000_000, maxMessages: 2_000 };
 
 /**
  * The conversation of one session. It belongs to the session, not to a

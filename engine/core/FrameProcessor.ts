@@ -197,7 +197,7 @@ export abstract class FrameProcessor {
         this.#interruptNow();
         this.#queue.clear();
         this.#stopped = true;
-        this.#release();
+        void this.#release(); // cancel does not wait for clean-up; #guard reports a failure
         this.#notifyIdle();
         return;
       default:
@@ -259,7 +259,7 @@ export abstract class FrameProcessor {
         return this.#finishOnEnd(frame, direction);
       case 'settings.update':
         if (frame.target === this.id) {
-          this.#guard(() => this.onSettings(this.#parseSettings(frame.settings)));
+          void this.#guard(() => this.onSettings(this.#parseSettings(frame.settings)));
           return;
         }
         break;
@@ -301,9 +301,9 @@ export abstract class FrameProcessor {
     return result;
   }
 
+  /** A system frame: handled at once, beside whatever is in flight; `#guard` reports a failure. */
   #invoke(frame: Frame, direction: Direction): void {
-    const result = this.#guard(() => this.process(frame, direction));
-    if (isPromise(result)) void result;
+    void this.#guard(() => this.process(frame, direction));
   }
 
   #reportFailure(error: unknown): void {

@@ -4,7 +4,8 @@
  * A frame is a small plain object: `type`, a process-wide increasing `id`, `at`
  * (monotonic ms when created) and a payload that depends on the type. What a
  * type *is* (system / control / data, dropped on interrupt or not) lives in one
- * table, `FRAME_SPECS`, so behaviour is looked up, never spelled out in `if`s.
+ * table, `BUILT_IN_FRAME_SPECS` (plus any `registerFrameType()` adds), read
+ * through `frameSpec()`, so behaviour is looked up, never spelled out in `if`s.
  */
 
 export type FrameClass = 'system' | 'control' | 'data';
@@ -40,12 +41,8 @@ export interface Metric {
   detail?: Record<string, number | string>;
 }
 
-/**
- * Payload of every frame type. Third-party processors add their own types with
- * declaration merging (`declare module '@parley/engine' { interface FramePayloads { … } }`)
- * plus `registerFrameType()`.
- */
-export interface FramePayloads {
+/** Payload of every frame type the engine defines. */
+interface BuiltInFramePayloads {
   start: { audioInSampleRate: number; audioOutSampleRate: number };
   cancel: { reason: string };
   interrupt: { reason: string };
@@ -57,7 +54,7 @@ export interface FramePayloads {
   };
   /** `speechEndedAt`: clock time the speech ended in the audio (before the VAD's stop delay). */
   'user.speaking.stopped': { speechEndedAt?: number };
-  /** The user has been silent for the VAD's `pauseSecs`, shorter than its stop delay: the turn may be ending. */
+  /** The user has been silent for the VAD's `pauseMs`, shorter than its stop delay: the turn may be ending. */
   'user.speaking.paused': { speechEndedAt?: number };
   'bot.speaking.started': Record<string, never>;
   'bot.speaking.stopped': Record<string, never>;
@@ -97,6 +94,13 @@ export interface FramePayloads {
   'bot.spoken': { text: string; complete: boolean };
 }
 
+/**
+ * Payload of every frame type. A program adds its own types by declaration
+ * merging (`declare module '#engine' { interface FramePayloads { 'my.frame': … } }`)
+ * plus `registerFrameType('my.frame', spec)` before the first such frame is made.
+ */
+export interface FramePayloads extends BuiltInFramePayloads {}
+
 export type FrameType = keyof FramePayloads;
 
 export type FrameOf<T extends FrameType> = { type: T; id: number; at: number } & FramePayloads[T];
@@ -106,7 +110,7 @@ export type Frame = { [K in FrameType]: FrameOf<K> }[FrameType];
 
 const specs = new Map<string, FrameSpec>();
 
-const builtIn: Record<FrameType, FrameSpec> = {
+const BUILT_IN_FRAME_SPECS: Record<keyof BuiltInFramePayloads, FrameSpec> = {
   start: { class: 'system', dropOnInterrupt: false, description: 'Pipeline starts; carries the audio rates of the transport' },
   cancel: { class: 'system', dropOnInterrupt: false, description: 'Stop now: drop everything and release resources' },
   interrupt: { class: 'system', dropOnInterrupt: false, description: 'The user barged in: abort the bot response in flight' },
@@ -141,7 +145,7 @@ const builtIn: Record<FrameType, FrameSpec> = {
   'tts.text': { class: 'data', dropOnInterrupt: true, description: 'Text (usually a sentence) to speak' },
   'bot.spoken': { class: 'data', dropOnInterrupt: false, description: 'Text whose audio has played (upstream)' },
 };
-for (const [type, spec] of Object.entries(builtIn)) specs.set(type, spec);
+for (const [type, spec] of Object.entries(BUILT_IN_FRAME_SPECS)) specs.set(type, spec);
 
 /** Declares a frame type added by a plugin. Re-registering a type with a different spec is an error. */
 export function registerFrameType(type: string, spec: FrameSpec): void {
@@ -156,18 +160,6 @@ export function frameSpec(type: string): FrameSpec {
   const spec = specs.get(type);
   if (!spec) throw new Error(`unknown frame type '${type}'`);
   return spec;
-}
-
-export function isKnownFrameType(type: string): boolean {
-  return specs.has(type);
-}
-
-export function allFrameTypes(): string[] {
-  return [...specs.keys()];
-}
-
-export function isSystemFrame(frame: { type: string }): boolean {
-  return frameSpec(frame.type).class === 'system';
 }
 
 export function dropsOnInterrupt(frame: { type: string }): boolean {

@@ -18,7 +18,7 @@
 import { endpointCovers, parseEndpointUrl, type EndpointUrl } from './EndpointUrl.ts';
 import { EndpointNotAllowedError } from './NodeEnvironmentError.ts';
 
-export const ALLOWED_ENDPOINTS_ENV = 'PARLEY_ALLOWED_ENDPOINTS';
+const ALLOWED_ENDPOINTS_ENV = 'PARLEY_ALLOWED_ENDPOINTS';
 
 /** A named endpoint: starts with a letter, no dot or colon, so it never reads as a host or a URL. */
 export const ENDPOINT_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;

@@ -5,14 +5,18 @@
 import { z } from 'zod';
 import { GRAPH_LIMITS } from './graphBounds.ts';
 
-export const GRAPH_VERSION = 1;
+/**
+ * The document format this engine writes. Older documents are upgraded by
+ * `migrateGraph` wherever they enter (store, REST, CLI, validation).
+ */
+export const GRAPH_VERSION = 2;
 
 /** Handle on an LLM-like node that tool nodes connect to. */
 export const TOOLS_HANDLE = 'tools';
 
 const idPattern = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
-export const graphNodeSchema = z.object({
+const graphNodeSchema = z.object({
   id: z.string().regex(idPattern, 'must start with a letter and contain only letters, digits, "_", "-" or "." (max 64)'),
   type: z.string().min(1, 'must name a node type'),
   config: z.record(z.string(), z.unknown()).default({}),
@@ -21,7 +25,7 @@ export const graphNodeSchema = z.object({
   ui: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const graphEdgeSchema = z.object({
+const graphEdgeSchema = z.object({
   id: z.string().min(1, 'must be a non-empty string'),
   source: z.string().min(1),
   target: z.string().min(1),

@@ -17,11 +17,12 @@ export type LatencyStage = 'vad' | 'stt' | 'turn' | 'llm' | 'sentence' | 'tts' |
 
 export const LATENCY_STAGES: readonly LatencyStage[] = ['vad', 'stt', 'turn', 'llm', 'sentence', 'tts', 'output'];
 
-/** Milliseconds read from a config number: value × `scale`, rounded up to whole `stepMs` when set. */
+/**
+ * Milliseconds read from a config number (durations in config are in ms),
+ * rounded up to whole `stepMs` when set.
+ */
 export interface ConfigFigure<K extends string = string> {
   key: K;
-  /** 1000 for a key in seconds; default 1 (the key is already in ms). */
-  scale?: number;
   /** Work happens in steps (e.g. 32 ms VAD windows): a wait is a whole number of them. */
   stepMs?: number;
 }
@@ -63,10 +64,7 @@ export interface ResolvedLatency {
 function figure(spec: ConfigFigure, config: Readonly<Record<string, unknown>>): number | undefined {
   const value = config[spec.key];
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  const ms = value * (spec.scale ?? 1);
-  // Round before stepping so 0.3 s × 1000 (= 300.00000000000006) is not a whole extra step.
-  const exact = Math.round(ms * 1000) / 1000;
-  return spec.stepMs ? Math.ceil(exact / spec.stepMs) * spec.stepMs : exact;
+  return spec.stepMs ? Math.ceil(value / spec.stepMs) * spec.stepMs : value;
 }
 
 function applies(term: LatencyTerm, config: Readonly<Record<string, unknown>>): boolean {

@@ -5,7 +5,7 @@ import type { Logger } from '../core/Logger.ts';
 import { transportInputNode, transportOutputNode } from '../processors/transport/nodes.ts';
 import { PacedAudioOutput } from '../processors/transport/PacedAudioOutput.ts';
 import { TransportInput } from '../processors/transport/TransportInput.ts';
-import type { GraphDocument } from './GraphDocument.ts';
+import { GRAPH_VERSION, type GraphDocument } from './GraphDocument.ts';
 import { GraphRunner } from './GraphRunner.ts';
 import { defineProcessorNode, NodeRegistry } from './NodeRegistry.ts';
 
@@ -53,5 +53,5 @@ export function pipeline(processors: FrameProcessor[], options: PipelineOptions 
     nodes.push({ id: processor.id, type, config: {} });
   });
   const edges = chain.slice(1).map((p, i) => ({ id: `e${i}`, source: chain[i].id, target: p.id }));
-  return new GraphRunner({ version: 1, name: 'pipeline', nodes, edges }, { registry, ...options });
+  return new GraphRunner({ version: GRAPH_VERSION, name: 'pipeline', nodes, edges }, { registry, ...options });
 }

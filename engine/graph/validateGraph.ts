@@ -5,6 +5,7 @@
  */
 import { graphDocumentSchema, isToolEdge, type GraphDocument } from './GraphDocument.ts';
 import { findGraphBoundsProblem } from './graphBounds.ts';
+import { GraphVersionError, migrateGraph } from './migrateGraph.ts';
 import type { NodeTypeInfo } from './NodeTypeInfo.ts';
 
 export type GraphIssueCode =
@@ -33,7 +34,7 @@ export type GraphIssueCode =
 export interface GraphIssue {
   severity: 'error' | 'warning';
   code: GraphIssueCode;
-  /** Where in the document, e.g. `nodes[2].config.stopSecs`. */
+  /** Where in the document, e.g. `nodes[2].config.stopMs`. */
   path: string;
   nodeId?: string;
   edgeId?: string;
@@ -57,7 +58,7 @@ export type GraphValidation =
 export const TRANSPORT_INPUT = 'transport.input';
 export const TRANSPORT_OUTPUT = 'transport.output';
 
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
@@ -75,7 +76,11 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; is
   }
 }
 
-/** Validates `input` (parsed JSON or JSON text). Every issue names the node or edge and the JSON path. */
+/**
+ * Validates `input` (parsed JSON or JSON text). Every issue names the node or
+ * edge and the JSON path. A document of an older format version is migrated
+ * first, so issues (and the graph returned) are in the current format.
+ */
 export function validateGraph(input: unknown, catalogue: NodeCatalogue): GraphValidation {
   let value = input;
   if (typeof input === 'string') {
@@ -91,6 +96,9 @@ export function validateGraph(input: unknown, catalogue: NodeCatalogue): GraphVa
     const issue: GraphIssue = { severity: 'error', code: bounds.code, path: formatPath(bounds.path), nodeId, message: nodeId ? `node '${nodeId}': ${bounds.message}` : bounds.message };
     return { ok: false, errors: [issue], warnings: [] };
   }
+  const migrated = migrateOrIssue(value);
+  if (!migrated.ok) return { ok: false, errors: [migrated.issue], warnings: [] };
+  value = migrated.value;
   const shape = graphDocumentSchema.safeParse(value);
   if (!shape.success) {
     const nodes = (value as { nodes?: unknown })?.nodes;
@@ -108,6 +116,19 @@ export function validateGraph(input: unknown, catalogue: NodeCatalogue): GraphVa
   checker.run();
   if (checker.errors.length > 0) return { ok: false, errors: checker.errors, warnings: checker.warnings };
   return { ok: true, graph: checker.normalised(), warnings: checker.warnings };
+}
+
+type Migrated = { ok: true; value: unknown } | { ok: false; issue: GraphIssue };
+
+/** A document from a newer Parley is refused here, naming its version. */
+function migrateOrIssue(document: unknown): Migrated {
+  try {
+    return { ok: true, value: migrateGraph(document) };
+  } catch (error) {
+    if (!(error instanceof GraphVersionError)) throw error;
+    const { message } = error;
+    return { ok: false, issue: { severity: 'error', code: 'unsupported-version', path: 'version', message } };
+  }
 }
 
 function nodeIdAt(nodes: unknown[], index: PropertyKey | undefined): string | undefined {

@@ -12,7 +12,7 @@ export function turnJournalPath(dir: string, sessionId: string): string {
   return path.join(dir, `${sessionId.replace(/[^\w.-]+/g, '_')}.jsonl`);
 }
 
-export function toJsonLines(records: readonly TurnRecord[], extra: Record<string, string> = {}): string {
+function toJsonLines(records: readonly TurnRecord[], extra: Record<string, string> = {}): string {
   return records.map((r) => `${JSON.stringify({ ...extra, ...r })}\n`).join('');
 }
 

@@ -14,13 +14,21 @@ import type { NodeCreateContext } from '../graph/NodeRegistry.ts';
 /** A base URL, the name of one in PARLEY_ALLOWED_ENDPOINTS, or empty for the server's default. */
 export const endpointField = (description: string) =>
   z
-    .union([z.literal(''), z.url(), z.string().regex(ENDPOINT_NAME, 'must be a URL or the name of an endpoint the server allows')])
+    .union([
+      z.literal(''),
+      z.url(),
+      z.string().regex(ENDPOINT_NAME, 'must be a URL or the name of an endpoint the server allows'),
+    ])
     .default('')
     .describe(description);
 
-
 /** The key, and the base URL the endpoint policy checked (never the config's raw value). */
-export function checkedConnection(ctx: NodeCreateContext, variable: string): { apiKey: string; baseUrl: string } {
-  if (ctx.endpoint === undefined) throw new Error(`node '${ctx.nodeId}' was built without an endpoint check`);
+export function checkedConnection(
+  ctx: NodeCreateContext,
+  variable: string,
+): { apiKey: string; baseUrl: string } {
+  if (ctx.endpoint === undefined) {
+    throw new Error(`node '${ctx.nodeId}' was built without an endpoint check`);
+  }
   return { apiKey: ctx.credentials[variable], baseUrl: ctx.endpoint };
 }

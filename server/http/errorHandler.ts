@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '../../engine/core/Logger.ts';
+import type { Logger } from '#engine';
+import type { ErrorBody } from '../api/restTypes.ts';
 import { GraphExistsError, GraphFileError, GraphNotFoundError, StaleRevisionError } from '../store/StoreErrors.ts';
 import { HttpError } from './HttpError.ts';
 
@@ -10,7 +11,8 @@ interface BodyParserError {
 
 /** Every failure becomes a JSON `{ error, … }` with a fitting status; details of 500s stay in the log. */
 export function errorHandler(logger: Logger) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+  // Typed so that every answer below is checked against the wire's ErrorBody.
+  return (error: unknown, req: Request, res: Response<ErrorBody>, _next: NextFunction): void => {
     if (res.headersSent) return;
     if (error instanceof HttpError) {
       res.status(error.status).json({ error: error.message, ...error.body });

@@ -1,7 +1,14 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
-import { validateGraph, type GraphIssue } from '../../engine/graph/validateGraph.ts';
+import { type GraphIssue, type NodeRegistry, validateGraph } from '#engine';
+import type {
+  GraphAtRevision,
+  GraphSummary,
+  GraphVersion,
+  SaveResult,
+  SessionReload,
+  ValidationAnswer,
+} from '../api/restTypes.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { isValidGraphName, isValidRevision } from '../store/graphName.ts';
 import type { GraphStore, StoredGraph } from '../store/GraphStore.ts';
@@ -46,12 +53,18 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
     if (!result.ok) throw new HttpError(400, boundsIssue(result.errors)?.message ?? 'invalid graph', { errors: result.errors, warnings: result.warnings });
   };
 
-  const reloadLive = async (stored: StoredGraph) => ({
-    sessions: (await sessions.reloadGraph(stored.name, stored.graph, stored.revision)).map(({ sessionId, nodes, error }) => ({ sessionId, nodes, ...(error ? { error } : {}) })),
+  const reloadLive = async (stored: StoredGraph): Promise<NonNullable<SaveResult['reload']>> => ({
+    sessions: (await sessions.reloadGraph(stored.name, stored.graph, stored.revision)).map(
+      ({ sessionId, nodes, error }): SessionReload => ({
+        sessionId,
+        nodes,
+        ...(error ? { error } : {}),
+      }),
+    ),
   });
 
   router.get('/', async (_req, res) => {
-    res.json(await store.list());
+    res.json((await store.list()) satisfies GraphSummary[]);
   });
 
   router.post('/validate', (req, res) => {
@@ -59,7 +72,11 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
     const result = validateGraph(graph, registry);
     const tooBig = result.ok ? undefined : boundsIssue(result.errors);
     if (tooBig) throw new HttpError(400, tooBig.message, { ok: false, errors: [tooBig], warnings: [] });
-    res.json({ ok: result.ok, errors: result.ok ? [] : result.errors, warnings: result.warnings });
+    res.json({
+      ok: result.ok,
+      errors: result.ok ? [] : result.errors,
+      warnings: result.warnings,
+    } satisfies ValidationAnswer);
   });
 
   router.post('/', async (req, res) => {
@@ -67,14 +84,19 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
     if (!isValidGraphName(name)) throw new HttpError(400, 'invalid graph name: use 1–64 letters, digits, "-" or "_", starting with a letter or digit');
     checkGraph(graph);
     const stored = await store.create(name, graph);
-    res.status(201).json({ name, revision: stored.revision });
+    res.status(201).json({ name, revision: stored.revision } satisfies SaveResult);
   });
 
   router.get('/:name', async (req, res) => {
     const name = nameParam(req);
     const stored = await store.get(name);
     if (!stored) throw new HttpError(404, `graph '${name}' not found`);
-    res.json({ name, revision: stored.revision, graph: stored.graph });
+    const body: GraphAtRevision<unknown> = {
+      name,
+      revision: stored.revision,
+      graph: stored.graph,
+    };
+    res.json(body);
   });
 
   router.put('/:name', async (req, res) => {
@@ -82,7 +104,12 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
     const { graph, revision } = parseBody(updateBody, req);
     checkGraph(graph);
     const stored = await store.update(name, graph, revision);
-    res.json({ name, revision: stored.revision, reload: await reloadLive(stored) });
+    const body: SaveResult = {
+      name,
+      revision: stored.revision,
+      reload: await reloadLive(stored),
+    };
+    res.json(body);
   });
 
   router.delete('/:name', async (req, res) => {
@@ -94,14 +121,19 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
     const name = nameParam(req);
     const versions = await store.versions(name);
     if (versions.length === 0 && !(await store.get(name))) throw new HttpError(404, `graph '${name}' not found`);
-    res.json(versions);
+    res.json(versions satisfies GraphVersion[]);
   });
 
   router.get('/:name/versions/:revision', async (req, res) => {
     const name = nameParam(req);
     const revision = req.params.revision;
     if (!isValidRevision(revision)) throw new HttpError(400, 'invalid revision');
-    res.json({ name, revision, graph: await store.version(name, revision) });
+    const body: GraphAtRevision<unknown> = {
+      name,
+      revision,
+      graph: await store.version(name, revision),
+    };
+    res.json(body);
   });
 
   router.post('/:name/versions/:revision/restore', async (req, res) => {
@@ -111,7 +143,12 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
     // A version saved under older node types may no longer be valid.
     checkGraph(await store.version(name, revision));
     const stored = await store.restore(name, revision);
-    res.json({ name, revision: stored.revision, reload: await reloadLive(stored) });
+    const body: SaveResult = {
+      name,
+      revision: stored.revision,
+      reload: await reloadLive(stored),
+    };
+    res.json(body);
   });
 
   return router;

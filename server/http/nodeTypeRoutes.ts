@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
+import type { NodeRegistry } from '#engine';
+import type { NodeTypeEntry } from '../api/restTypes.ts';
 
 /**
  * The node catalogue for the editor, with whether each credential is set on
@@ -10,7 +11,7 @@ export function nodeTypeRoutes(registry: NodeRegistry, env: Record<string, strin
   const router = Router();
   router.get('/', (_req, res) => {
     res.json(
-      registry.list().map((info) => {
+      registry.list().map((info): NodeTypeEntry => {
         const endpoints = registry.endpoints(info.type, env);
         return {
           ...info,

@@ -3,7 +3,7 @@ import { CloseCode } from '../net/closeCodes.ts';
 import { sendBounded } from '../net/sendBounded.ts';
 import type { Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
-import type { LiveMessage } from './liveMessages.ts';
+import type { LiveMessage } from '../api/liveMessages.ts';
 import { SessionFeed } from './SessionFeed.ts';
 
 export interface LiveChannelOptions {
@@ -13,7 +13,7 @@ export interface LiveChannelOptions {
 }
 
 /**
- * `/ws/live`: the editor's view of running sessions (see liveMessages.ts).
+ * `/ws/live`: the editor's view of running sessions (see server/api/liveMessages.ts).
  * The channel is one-way: what a client sends is ignored. However many
  * editors watch, the session manager and each session see one listener.
  */

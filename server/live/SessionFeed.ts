@@ -1,9 +1,9 @@
 import type { WebSocket } from 'ws';
-import type { Frame } from '../../engine/core/frames.ts';
-import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
+import type { Frame, TurnRecord } from '#engine';
 import { sendBounded } from '../net/sendBounded.ts';
-import type { ReloadResult, Session } from '../sessions/Session.ts';
-import type { LiveMessage, NodeLiveStats } from './liveMessages.ts';
+import type { LiveMessage, NodeLiveStats } from '../api/liveMessages.ts';
+import type { ReloadResult } from '../api/restTypes.ts';
+import type { Session } from '../sessions/Session.ts';
 
 /** More errors than this per tick are counted, not streamed: a failing node must not flood the editor. */
 const MAX_ERRORS_PER_TICK = 10;

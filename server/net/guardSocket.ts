@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Logger } from '../../engine/core/Logger.ts';
+import type { Logger } from '#engine';
 import { CloseCode } from './closeCodes.ts';
 import { SLOW_READER_EVENT } from './sendBounded.ts';
 import type { ServerLimits } from './ServerLimits.ts';

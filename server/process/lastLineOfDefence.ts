@@ -1,4 +1,4 @@
-import type { Logger } from '../../engine/core/Logger.ts';
+import type { Logger } from '#engine';
 
 /** How many errors reached the process's last line of defence since start. */
 export interface EscapedErrors {

@@ -1,4 +1,4 @@
-import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
+import type { NodeRegistry } from '#engine';
 
 /**
  * Replaces the values of every credential a node type declares (API keys read

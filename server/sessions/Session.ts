@@ -1,30 +1,17 @@
 import { EventEmitter } from 'node:events';
-import type { Frame } from '../../engine/core/frames.ts';
-import type { Logger } from '../../engine/core/Logger.ts';
-import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
-import { applyGraph, type NodeChange } from '../../engine/graph/HotReloader.ts';
-import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
-import { TRANSPORT_OUTPUT } from '../../engine/graph/validateGraph.ts';
-import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
-import { writeTurnJournal } from '../../engine/metrics/TurnJournal.ts';
-import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
+import {
+  applyGraph,
+  type Frame,
+  GraphRunner,
+  LatencyObserver,
+  type Logger,
+  type NodeRegistry,
+  TRANSPORT_OUTPUT,
+  type TurnRecord,
+  writeTurnJournal,
+} from '#engine';
+import type { ReloadResult, SessionInfo } from '../api/restTypes.ts';
 import { SeenFrameIds } from './SeenFrameIds.ts';
-
-export interface SessionInfo {
-  id: string;
-  graph: string;
-  revision: string;
-  transport: string;
-  startedAt: string;
-}
-
-export interface ReloadResult {
-  sessionId: string;
-  revision: string;
-  nodes: NodeChange[];
-  /** Set when the whole reload was refused (invalid graph); the session keeps its old graph. */
-  error?: string;
-}
 
 export interface SessionOptions {
   id: string;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Logger } from '../../engine/core/Logger.ts';
-import type { NodeRegistry } from '../../engine/graph/NodeRegistry.ts';
+import type { Logger, NodeRegistry } from '#engine';
 import type { GraphStore } from '../store/GraphStore.ts';
 import { GraphNotFoundError } from '../store/StoreErrors.ts';
-import { Session, type ReloadResult, type SessionInfo } from './Session.ts';
+import type { ReloadResult, SessionInfo, SwitchResult } from '../api/restTypes.ts';
+import { Session } from './Session.ts';
 
 export interface SessionManagerOptions {
   registry: NodeRegistry;
@@ -89,7 +89,7 @@ export class SessionManager extends EventEmitter<ManagerEvents> {
    * Continues a live session on another stored graph (same conversation, same
    * transport). Throws GraphNotFoundError; `undefined` when there is no such session.
    */
-  async switchGraph(sessionId: string, graphName: string): Promise<(ReloadResult & { graph: string }) | undefined> {
+  async switchGraph(sessionId: string, graphName: string): Promise<SwitchResult | undefined> {
     const session = this.sessions.get(sessionId);
     if (!session) return undefined;
     const stored = await this.options.store.get(graphName);

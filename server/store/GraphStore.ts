@@ -3,8 +3,13 @@ import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { silentLogger, type Logger } from '../../engine/core/Logger.ts';
-import { GRAPH_LIMITS } from '../../engine/graph/graphBounds.ts';
+import {
+  GRAPH_LIMITS,
+  GraphVersionError,
+  type Logger,
+  migrateGraph,
+  silentLogger,
+} from '#engine';
 import { nestsDeeperThan } from '../net/jsonDepth.ts';
 import { isValidGraphName, isValidRevision } from './graphName.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
@@ -52,9 +57,12 @@ export function revisionOf(text: string): string {
 }
 
 /**
- * A graph file's JSON. A file nested deeper than any graph may be (edited by
- * hand, or by another program) is refused like broken JSON: answering it
- * would overflow JSON.stringify's stack.
+ * A graph file's JSON, in the current document format: a file saved by an
+ * older Parley is migrated as it is read (the file itself is rewritten only
+ * by the next save, so its revision stays the hash of what is on disk). A
+ * file nested deeper than any graph may be (edited by hand, or by another
+ * program) is refused like broken JSON: answering it would overflow
+ * JSON.stringify's stack. So is one from a newer Parley, naming its version.
  */
 function parseGraphFile(name: string, revision: string, text: string): unknown {
   let graph: unknown;
@@ -64,11 +72,17 @@ function parseGraphFile(name: string, revision: string, text: string): unknown {
     throw new GraphFileError(name, revision, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (nestsDeeperThan(graph, GRAPH_LIMITS.maxDepth)) throw new GraphFileError(name, revision, `nests deeper than ${GRAPH_LIMITS.maxDepth} levels, the limit for a graph document`);
-  return graph;
+  try {
+    return migrateGraph(graph);
+  } catch (error) {
+    if (!(error instanceof GraphVersionError)) throw error;
+    throw new GraphFileError(name, revision, `cannot be read: ${error.message}`);
+  }
 }
 
+/** Saved in the current format, whatever format the client sent. */
 function serialise(graph: unknown): string {
-  return `${JSON.stringify(graph, null, 2)}\n`;
+  return `${JSON.stringify(migrateGraph(graph), null, 2)}\n`;
 }
 
 /**
@@ -191,7 +205,11 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     return parseGraphFile(name, revision, await this.versionText(name, revision));
   }
 
-  /** Makes an old version current again, byte for byte, so it keeps its revision and becomes the newest version. */
+  /**
+   * Makes an old version current again, byte for byte, so it keeps its
+   * revision and becomes the newest version; one in an older format is read
+   * migrated, like any file.
+   */
   restore(name: string, revision: string): Promise<StoredGraph> {
     return this.mutex.run(name, async () => this.writeText(name, await this.versionText(name, revision)));
   }
@@ -264,7 +282,8 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     this.known.set(name, revision);
     await this.recordVersion(name, revision, text, true);
     const { mtime } = await stat(file);
-    const stored: StoredGraph = { name, revision, graph: JSON.parse(text) as unknown, updatedAt: mtime.toISOString() };
+    const graph = parseGraphFile(name, revision, text);
+    const stored: StoredGraph = { name, revision, graph, updatedAt: mtime.toISOString() };
     this.emit('change', { name, stored, source: 'api' });
     return stored;
   }

@@ -1,4 +1,4 @@
-import { Resampler } from '../../engine/audio/Resampler.ts';
+import { Resampler } from '#engine';
 
 export interface AudioRateConverterOptions {
   /** Resamplers kept per source rate (default 3), so a stream that switches back and forth builds each one once. */

@@ -1,5 +1,4 @@
-import { GraphValidationError } from '../../engine/graph/GraphValidationError.ts';
-import { NodeEnvironmentError } from '../../engine/graph/NodeEnvironmentError.ts';
+import { GraphValidationError, NodeEnvironmentError } from '#engine';
 import { GraphNotFoundError } from '../store/StoreErrors.ts';
 
 export interface StartProblem {

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Logger } from '../../engine/core/Logger.ts';
+import type { Logger } from '#engine';
 import type { Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { describeStartError, type StartProblem } from './describeStartError.ts';

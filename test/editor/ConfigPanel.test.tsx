@@ -22,12 +22,12 @@ describe('ConfigPanel', () => {
   it('edits the selected node and validates as you type', () => {
     render(<ConfigPanel />);
     act(() => editorStore.getState().selectNode('vad'));
-    expect((screen.getByTestId('field-stopSecs') as HTMLInputElement).value).toBe('0.3');
-    fireEvent.change(screen.getByTestId('field-stopSecs'), { target: { value: '7' } });
-    expect(editorStore.getState().nodes.find((n) => n.id === 'vad')!.data.config.stopSecs).toBe(7);
-    expect(screen.getByTestId('field-error-stopSecs').textContent).toMatch(/5/);
-    fireEvent.change(screen.getByTestId('field-stopSecs'), { target: { value: '0.7' } });
-    expect(screen.queryByTestId('field-error-stopSecs')).toBeNull();
+    expect((screen.getByTestId('field-stopMs') as HTMLInputElement).value).toBe('300');
+    fireEvent.change(screen.getByTestId('field-stopMs'), { target: { value: '7000' } });
+    expect(editorStore.getState().nodes.find((n) => n.id === 'vad')!.data.config.stopMs).toBe(7000);
+    expect(screen.getByTestId('field-error-stopMs').textContent).toMatch(/5000/);
+    fireEvent.change(screen.getByTestId('field-stopMs'), { target: { value: '700' } });
+    expect(screen.queryByTestId('field-error-stopMs')).toBeNull();
   });
 
   it('shows credentials only as present or missing', () => {

@@ -48,11 +48,11 @@ describe('SchemaForm', () => {
   it('emits numbers, undefined for an empty field, and flags non-numbers locally', () => {
     const onChange = vi.fn();
     render(<SchemaForm schema={schemaOf('vad.silero')} value={{}} errors={{}} onChange={onChange} />);
-    const input = screen.getByTestId('field-stopSecs');
-    fireEvent.change(input, { target: { value: '0.8' } });
-    expect(onChange).toHaveBeenLastCalledWith('stopSecs', 0.8);
+    const input = screen.getByTestId('field-stopMs');
+    fireEvent.change(input, { target: { value: '800' } });
+    expect(onChange).toHaveBeenLastCalledWith('stopMs', 800);
     fireEvent.change(input, { target: { value: '' } });
-    expect(onChange).toHaveBeenLastCalledWith('stopSecs', undefined);
+    expect(onChange).toHaveBeenLastCalledWith('stopMs', undefined);
   });
 
   it('toggles booleans', () => {
@@ -76,16 +76,16 @@ describe('SchemaForm', () => {
 
   it('shows validator errors under their field and offers reset when a value is set', () => {
     const onChange = vi.fn();
-    render(<SchemaForm schema={schemaOf('vad.silero')} value={{ stopSecs: 9 }} errors={{ stopSecs: 'Too big: expected number to be <=5' }} onChange={onChange} />);
-    expect(screen.getByTestId('field-error-stopSecs').textContent).toContain('<=5');
-    fireEvent.click(screen.getByTestId('reset-stopSecs'));
-    expect(onChange).toHaveBeenLastCalledWith('stopSecs', undefined);
+    render(<SchemaForm schema={schemaOf('vad.silero')} value={{ stopMs: 9000 }} errors={{ stopMs: 'Too big: expected number to be <=5000' }} onChange={onChange} />);
+    expect(screen.getByTestId('field-error-stopMs').textContent).toContain('<=5000');
+    fireEvent.click(screen.getByTestId('reset-stopMs'));
+    expect(onChange).toHaveBeenLastCalledWith('stopMs', undefined);
   });
 
   it('follows outside changes (undo) in number fields', () => {
-    const { rerender } = render(<SchemaForm schema={schemaOf('vad.silero')} value={{ stopSecs: 0.5 }} errors={{}} onChange={() => {}} />);
-    expect((screen.getByTestId('field-stopSecs') as HTMLInputElement).value).toBe('0.5');
-    rerender(<SchemaForm schema={schemaOf('vad.silero')} value={{ stopSecs: 1.5 }} errors={{}} onChange={() => {}} />);
-    expect((screen.getByTestId('field-stopSecs') as HTMLInputElement).value).toBe('1.5');
+    const { rerender } = render(<SchemaForm schema={schemaOf('vad.silero')} value={{ stopMs: 500 }} errors={{}} onChange={() => {}} />);
+    expect((screen.getByTestId('field-stopMs') as HTMLInputElement).value).toBe('500');
+    rerender(<SchemaForm schema={schemaOf('vad.silero')} value={{ stopMs: 1500 }} errors={{}} onChange={() => {}} />);
+    expect((screen.getByTestId('field-stopMs') as HTMLInputElement).value).toBe('1500');
   });
 });

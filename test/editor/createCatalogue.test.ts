@@ -31,13 +31,13 @@ describe('client-side catalogue', () => {
   });
 
   it('fills defaults like the server', () => {
-    const result = catalogue.validateConfig('vad.silero', { stopSecs: 0.5 });
-    expect(result).toMatchObject({ ok: true, value: { stopSecs: 0.5, confidence: 0.6 } });
+    const result = catalogue.validateConfig('vad.silero', { stopMs: 500 });
+    expect(result).toMatchObject({ ok: true, value: { stopMs: 500, confidence: 0.6 } });
   });
 
   const cases: Array<[string, GraphDocument]> = [
     ['valid default graph', voiceAgent()],
-    ['config out of range', broken((d) => (d.nodes[1].config = { stopSecs: 99, confidence: 'high' }))],
+    ['config out of range', broken((d) => (d.nodes[1].config = { stopMs: 99000, confidence: 'high' }))],
     ['bad enum', broken((d) => (d.nodes.find((n) => n.id === 'tts')!.config = { voice: 'nope' }))],
     ['bad url', broken((d) => (d.nodes.find((n) => n.id === 'weather')!.config = { baseUrl: 'not a url' }))],
     ['unknown type', broken((d) => (d.nodes[2].type = 'stt.nope'))],

@@ -28,15 +28,15 @@ describe('editor store', () => {
   });
 
   it('undoes and redoes a config edit, and validates as you type', () => {
-    s().updateConfig('vad', 'stopSecs', 9);
+    s().updateConfig('vad', 'stopMs', 9000);
     expect(s().dirty).toBe(true);
-    expect(s().issuesByNode.vad?.[0]).toMatchObject({ code: 'invalid-config', path: 'nodes[1].config.stopSecs' });
+    expect(s().issuesByNode.vad?.[0]).toMatchObject({ code: 'invalid-config', path: 'nodes[1].config.stopMs' });
     s().undo();
-    expect(node('vad')!.data.config.stopSecs).toBe(0.3);
+    expect(node('vad')!.data.config.stopMs).toBe(300);
     expect(s().errors).toEqual([]);
     expect(s().dirty).toBe(false);
     s().redo();
-    expect(node('vad')!.data.config.stopSecs).toBe(9);
+    expect(node('vad')!.data.config.stopMs).toBe(9000);
     expect(s().canRedo).toBe(false);
   });
 

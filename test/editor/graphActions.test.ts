@@ -23,7 +23,7 @@ beforeEach(() => {
   editorStore.getState().setCatalogue(loadCatalogue());
   editorStore.getState().loadGraph(voiceAgent(), { name: 'voice-agent', revision: 'r1' });
   liveStore.getState().clearOutcomes();
-  uiStore.getState().set({ conflict: null, busy: null, graphs: [{ name: 'voice-agent', revision: 'r1' }] });
+  uiStore.getState().set({ conflict: null, busy: null, graphs: [{ name: 'voice-agent', revision: 'r1', updatedAt: '2026-01-01T00:00:00.000Z' }] });
 });
 afterEach(() => vi.unstubAllGlobals());
 
@@ -60,7 +60,7 @@ describe('save and deploy', () => {
   });
 
   it('refuses to save a graph with errors', async () => {
-    editorStore.getState().updateConfig('vad', 'stopSecs', 100);
+    editorStore.getState().updateConfig('vad', 'stopMs', 100000);
     expect(await saveGraph()).toBe(false);
     expect(requests).toEqual([]);
   });

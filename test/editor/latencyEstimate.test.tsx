@@ -49,15 +49,15 @@ describe('latency estimate in the latency panel', () => {
       </>,
     );
     act(() => editorStore.getState().selectNode('vad'));
-    fireEvent.change(screen.getByTestId('field-stopSecs'), { target: { value: '0.8' } });
+    fireEvent.change(screen.getByTestId('field-stopMs'), { target: { value: '800' } });
     // 800 ms in 32 ms windows = 25 windows = 800; 800 + 171.
     expect(total()).toContain('971 ms');
-    fireEvent.change(screen.getByTestId('field-stopSecs'), { target: { value: '0.1' } });
+    fireEvent.change(screen.getByTestId('field-stopMs'), { target: { value: '100' } });
     // 100 ms → 4 windows = 128 ms, and Flite (160) is now the slowest hop.
     expect(total()).toContain('299 ms');
     expect(screen.getByTestId('estimate-tts-tts').className).toContain('slowest');
     expect(screen.getByTestId('estimate-vad-vad').className).not.toContain('slowest');
-    // One burst of typing is one undo step: back to the loaded 0.3 s.
+    // One burst of typing is one undo step: back to the loaded 300 ms.
     act(() => editorStore.getState().undo());
     expect(total()).toContain('491 ms');
   });
@@ -88,9 +88,9 @@ describe('latency estimate in the latency panel', () => {
   it('puts measured medians beside the estimate once turns exist, next to the waterfall', () => {
     render(<LatencyPanel onSelectNode={() => {}} />);
     act(() => {
-      liveStore.getState().applyMessage({ type: 'turn', record: turn(1, { vadEndOfSpeechMs: 330, sttFinalMs: 340, llmFirstTokenMs: 341, firstSentenceMs: 342, ttsFirstAudioMs: 470, firstAudioOutMs: 471 }) });
-      liveStore.getState().applyMessage({ type: 'turn', record: turn(2, { vadEndOfSpeechMs: 320, sttFinalMs: 332, llmFirstTokenMs: 333, firstSentenceMs: 334, ttsFirstAudioMs: 500, firstAudioOutMs: 500 }) });
-      liveStore.getState().applyMessage({ type: 'turn', record: turn(3, { vadEndOfSpeechMs: 340, sttFinalMs: 350, llmFirstTokenMs: 352, firstSentenceMs: 353, ttsFirstAudioMs: 500, firstAudioOutMs: 501 }) });
+      liveStore.getState().applyMessage({ type: 'turn', sessionId: 's1', record: turn(1, { vadEndOfSpeechMs: 330, sttFinalMs: 340, llmFirstTokenMs: 341, firstSentenceMs: 342, ttsFirstAudioMs: 470, firstAudioOutMs: 471 }) });
+      liveStore.getState().applyMessage({ type: 'turn', sessionId: 's1', record: turn(2, { vadEndOfSpeechMs: 320, sttFinalMs: 332, llmFirstTokenMs: 333, firstSentenceMs: 334, ttsFirstAudioMs: 500, firstAudioOutMs: 500 }) });
+      liveStore.getState().applyMessage({ type: 'turn', sessionId: 's1', record: turn(3, { vadEndOfSpeechMs: 340, sttFinalMs: 350, llmFirstTokenMs: 352, firstSentenceMs: 353, ttsFirstAudioMs: 500, firstAudioOutMs: 501 }) });
     });
     expect(screen.getByTestId('waterfall')).toBeTruthy();
     expect(screen.getByTestId('turns-table')).toBeTruthy();
@@ -105,7 +105,7 @@ describe('latency estimate in the latency panel', () => {
     const estimate: Estimate = {
       totalMs: 330,
       hops: [
-        { nodeId: 'vad', nodeType: 'vad.silero', stage: 'vad', label: 'VAD stop delay', ms: 320, basis: 'config', source: 'config.stopSecs', slowest: true },
+        { nodeId: 'vad', nodeType: 'vad.silero', stage: 'vad', label: 'VAD stop delay', ms: 320, basis: 'config', source: 'config.stopMs', slowest: true },
         { nodeId: 'stt', nodeType: 'stt.pocketsphinx', stage: 'stt', label: 'STT final', ms: 10, basis: 'typical', source: 'bench', slowest: false },
       ],
       path: ['in', 'vad', 'stt', 'filter', 'out'],

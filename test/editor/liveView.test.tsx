@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
+import type { TurnRecord } from '#engine/browser';
 import { Waterfall } from '../../editor/src/panels/Waterfall.tsx';
 import { TurnsTable } from '../../editor/src/panels/TurnsTable.tsx';
 import { TalkPanel } from '../../editor/src/panels/TalkPanel.tsx';
 import { waterfallSegments } from '../../editor/src/talk/waterfall.ts';
 import { percentile } from '../../editor/src/talk/percentile.ts';
 import { createLiveStore } from '../../editor/src/store/liveStore.ts';
+import { parseLiveMessage } from '../../editor/src/talk/parseLiveMessage.ts';
 import { talkStore } from '../../editor/src/store/talkStore.ts';
 
 afterEach(cleanup);
@@ -72,23 +73,62 @@ describe('turns table', () => {
 });
 
 describe('live store', () => {
-  it('accepts the server message shapes', () => {
+  it('applies the messages the server sends on /ws/live', () => {
     const store = createLiveStore();
-    store.getState().applyMessage({ type: 'stats', nodes: { vad: { framesInPerSec: 31.25, framesOutPerSec: 31.25, queueDepth: 1, errors: 0 } }, ttfbMs: { llm: 420 }, botSpeaking: true });
-    expect(store.getState().stats.vad).toEqual({ inPerSec: 31.25, outPerSec: 31.25, queueDepth: 1, errors: 0 });
+    const sessionId = 's1';
+    store.getState().applyMessage({
+      type: 'stats',
+      sessionId,
+      at: 1_700_000_000_000,
+      intervalMs: 250,
+      nodes: { vad: { framesInPerSec: 31.25, framesOutPerSec: 31.25, queueDepth: 1, errors: 0 } },
+      ttfbMs: { llm: 420 },
+      botSpeaking: true,
+    });
+    expect(store.getState().stats.vad).toEqual({
+      framesInPerSec: 31.25,
+      framesOutPerSec: 31.25,
+      queueDepth: 1,
+      errors: 0,
+    });
     expect(store.getState().stats.llm.ttfbMs).toBe(420);
     expect(store.getState().status).toBe('live');
-    store.getState().applyMessage({ type: 'turn', record: t1 });
-    store.getState().applyMessage({ type: 'turn', turn: { ...t1, interrupted: true } });
+    store.getState().applyMessage({ type: 'turn', sessionId, record: t1 });
+    // The same turn again, now with its interruption: replaced, not added.
+    const interrupted = { ...t1, interrupted: true };
+    store.getState().applyMessage({ type: 'turn', sessionId, record: interrupted });
     expect(store.getState().turns).toHaveLength(1);
     expect(store.getState().turns[0].interrupted).toBe(true);
-    store.getState().applyMessage({ type: 'node.error', nodeId: 'llm', message: 'boom' });
+    store.getState().applyMessage({
+      type: 'node.error',
+      sessionId,
+      nodeId: 'llm',
+      message: 'boom',
+      fatal: false,
+      at: 0,
+    });
     expect(store.getState().nodeErrors.llm).toBe('boom');
-    store.getState().applyMessage({ type: 'reload', nodes: [{ nodeId: 'tts', outcome: 'replaced' }, { nodeId: 'vad', outcome: 'unchanged' }] });
+    store.getState().applyMessage({
+      type: 'reload',
+      sessionId,
+      revision: 'r2',
+      nodes: [
+        { nodeId: 'tts', outcome: 'replaced' },
+        { nodeId: 'vad', outcome: 'unchanged' },
+      ],
+    });
     expect(Object.keys(store.getState().outcomes)).toEqual(['tts']);
-    store.getState().applyMessage('garbage');
-    store.getState().applyMessage({ type: 'ended' });
+    store.getState().applyMessage({ type: 'ended', sessionId, reason: 'client hung up' });
     expect(store.getState().status).toBe('ended');
+  });
+
+  it('takes from the socket only what is a live message', () => {
+    expect(parseLiveMessage('garbage')).toBeUndefined();
+    expect(parseLiveMessage('"garbage"')).toBeUndefined();
+    expect(parseLiveMessage('null')).toBeUndefined();
+    expect(parseLiveMessage('{"kind":"stats"}')).toBeUndefined();
+    const ended = { type: 'ended', sessionId: 's1', reason: 'client hung up' };
+    expect(parseLiveMessage(JSON.stringify(ended))).toEqual(ended);
   });
 });
 

@@ -26,7 +26,7 @@ beforeAll(installFlowPolyfills);
 beforeEach(() => {
   editorStore.getState().setCatalogue(loadCatalogue());
   editorStore.getState().loadGraph(voiceAgent(), { name: 'voice-agent', revision: 'r1' });
-  uiStore.getState().set({ helpOpen: false, graphs: [{ name: 'voice-agent', revision: 'r1' }] });
+  uiStore.getState().set({ helpOpen: false, graphs: [{ name: 'voice-agent', revision: 'r1', updatedAt: '2026-01-01T00:00:00.000Z' }] });
   render(
     <ReactFlowProvider>
       <Harness />

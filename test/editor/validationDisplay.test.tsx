@@ -32,18 +32,18 @@ describe('validation on the canvas', () => {
   it('renders every node with its type and key settings', () => {
     renderCanvas();
     expect(screen.getByTestId('node-vad').textContent).toContain('vad.silero');
-    expect(screen.getByTestId('node-vad').textContent).toContain('stopSecs');
+    expect(screen.getByTestId('node-vad').textContent).toContain('stopMs');
     expect(screen.getByTestId('node-tts').textContent).toContain('slt');
     expect(screen.queryByTestId('node-badge-vad')).toBeNull();
   });
 
   it('puts a badge with the message on a failing node, and removes it when fixed', () => {
     renderCanvas();
-    act(() => editorStore.getState().updateConfig('vad', 'stopSecs', 42));
+    act(() => editorStore.getState().updateConfig('vad', 'stopMs', 42000));
     const badge = screen.getByTestId('node-badge-vad');
     expect(badge.textContent).toBe('1');
-    expect(badge.getAttribute('title')).toMatch(/config\.stopSecs/);
-    expect(screen.getByTestId('node-status-vad').textContent).toMatch(/stopSecs/);
+    expect(badge.getAttribute('title')).toMatch(/config\.stopMs/);
+    expect(screen.getByTestId('node-status-vad').textContent).toMatch(/stopMs/);
     act(() => editorStore.getState().undo());
     expect(screen.queryByTestId('node-badge-vad')).toBeNull();
   });
@@ -58,7 +58,7 @@ describe('validation on the canvas', () => {
   it('shows live numbers and deploy outcomes on the node without touching the editor store', () => {
     renderCanvas();
     const before = editorStore.getState().nodes;
-    act(() => liveStore.getState().applyMessage({ type: 'stats', nodes: { tts: { framesInPerSec: 3, framesOutPerSec: 50, queueDepth: 0, errors: 0 } }, ttfbMs: { tts: 123.4 } }));
+    act(() => liveStore.getState().applyMessage({ type: 'stats', sessionId: 's1', at: 0, intervalMs: 250, nodes: { tts: { framesInPerSec: 3, framesOutPerSec: 50, queueDepth: 0, errors: 0 } }, ttfbMs: { tts: 123.4 }, botSpeaking: false }));
     expect(screen.getByTestId('node-status-tts').textContent).toMatch(/TTFB 123 ms/);
     act(() => liveStore.getState().setOutcomes([{ nodeId: 'tts', outcome: 'updated-live', keys: ['voice'] }, { nodeId: 'llm', outcome: 'new-sessions-only' }]));
     expect(screen.getByTestId('outcome-tts').textContent).toBe('updated live');

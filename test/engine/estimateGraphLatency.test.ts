@@ -38,7 +38,7 @@ describe('estimateGraphLatency', () => {
     const estimate = estimateGraphLatency(graph('voice-agent'), nodeTypes);
     expect(estimate.path).toEqual(['in', 'vad', 'stt', 'user', 'llm', 'assistant', 'sentences', 'tts', 'out']);
     expect(summary(graph('voice-agent'))).toEqual([
-      // stopSecs 0.3 in whole 32 ms Silero windows: 10 windows.
+      // stopMs 300 in whole 32 ms Silero windows: 10 windows.
       ['vad', 'vad', 320, 'config'],
       ['stt', 'stt', 10, 'typical'],
       ['llm', 'llm', 1, 'typical'],
@@ -57,11 +57,11 @@ describe('estimateGraphLatency', () => {
 
   it('follows the VAD config, and the schema default when the graph sets none', () => {
     const doc = graph('voice-agent');
-    expect(estimateGraphLatency(withConfig(doc, 'vad', { stopSecs: 0.5 }), nodeTypes).totalMs).toBe(491 - 320 + 512);
+    expect(estimateGraphLatency(withConfig(doc, 'vad', { stopMs: 500 }), nodeTypes).totalMs).toBe(491 - 320 + 512);
     const unset = { ...doc, nodes: doc.nodes.map((n) => (n.id === 'vad' ? { ...n, config: {} } : n)) };
     expect(estimateGraphLatency(unset, nodeTypes).hops[0]).toMatchObject({ ms: 320, basis: 'config' });
     // Mid-edit, the form may hold something that is not a number: the typical figure stands in, and says so.
-    expect(estimateGraphLatency(withConfig(doc, 'vad', { stopSecs: '' }), nodeTypes).hops[0]).toMatchObject({ ms: 320, basis: 'typical' });
+    expect(estimateGraphLatency(withConfig(doc, 'vad', { stopMs: '' }), nodeTypes).hops[0]).toMatchObject({ ms: 320, basis: 'typical' });
   });
 
   it('adds the smart end-of-turn hold only in smart mode, with its worst case from config', () => {
@@ -151,9 +151,9 @@ describe('node type latency declarations', () => {
   });
 
   it('resolves config figures in whole steps, and only when their condition holds', () => {
-    const terms = [{ stage: 'vad' as const, label: 'stop', fromConfig: { key: 'stopSecs', scale: 1000, stepMs: 32 }, typicalMs: 320, source: 's', when: { mode: 'on' } }];
-    expect(resolveLatency(terms, { stopSecs: 0.3, mode: 'on' })).toEqual([{ stage: 'vad', label: 'stop', ms: 320, basis: 'config', source: 's' }]);
-    expect(resolveLatency(terms, { stopSecs: 0.33, mode: 'on' })[0].ms).toBe(352);
-    expect(resolveLatency(terms, { stopSecs: 0.3, mode: 'off' })).toEqual([]);
+    const terms = [{ stage: 'vad' as const, label: 'stop', fromConfig: { key: 'stopMs', stepMs: 32 }, typicalMs: 320, source: 's', when: { mode: 'on' } }];
+    expect(resolveLatency(terms, { stopMs: 300, mode: 'on' })).toEqual([{ stage: 'vad', label: 'stop', ms: 320, basis: 'config', source: 's' }]);
+    expect(resolveLatency(terms, { stopMs: 330, mode: 'on' })[0].ms).toBe(352);
+    expect(resolveLatency(terms, { stopMs: 300, mode: 'off' })).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GRAPH_VERSION } from '../../engine/graph/GraphDocument.ts';
 import { GRAPH_LIMITS } from '../../engine/graph/graphBounds.ts';
 import { outgoingFrameTypes, validateGraph, type GraphIssue } from '../../engine/graph/validateGraph.ts';
 import { chainGraph, testRegistry } from '../helpers/testProcessors.ts';
@@ -32,7 +33,7 @@ describe('validateGraph', () => {
   });
 
   it('reports a wrong version', () => {
-    const [e] = errorsOf(mutate((d) => ((d as { version: number }).version = 2)));
+    const [e] = errorsOf(mutate((d) => ((d as { version: number }).version = GRAPH_VERSION + 1)));
     expect(e).toMatchObject({ code: 'unsupported-version', path: 'version' });
   });
 

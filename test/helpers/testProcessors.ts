@@ -1,10 +1,16 @@
 /** Small processors and node types used by the engine's own tests. */
 import { z } from 'zod';
-import { FrameProcessor, type Direction } from '../../engine/core/FrameProcessor.ts';
-import type { Frame } from '../../engine/core/frames.ts';
-import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
-import { defineProcessorNode, defineToolNode, type NodeRegistry, type ToolHost } from '../../engine/graph/NodeRegistry.ts';
-import type { Tool } from '../../engine/tools/Tool.ts';
+import {
+  createDefaultRegistry,
+  defineProcessorNode,
+  defineToolNode,
+  type Direction,
+  type Frame,
+  FrameProcessor,
+  type NodeRegistry,
+  type Tool,
+  type ToolHost,
+} from '#engine';
 
 /** Passes everything on synchronously; counts what it saw. */
 export class PassThrough extends FrameProcessor {
@@ -23,8 +29,14 @@ export class Upper extends FrameProcessor {
   }
 }
 
+const slowEchoSettings = z.object({
+  delayMs: z.number().min(0).max(10_000).default(50),
+  flavour: z.string().default('plain'),
+});
+
 /** Delays each llm.text by `delayMs` of the processor's clock, honouring its abort signal. */
 export class SlowEcho extends FrameProcessor {
+  protected override readonly settingsSchema = slowEchoSettings;
   aborted = 0;
   stopCount = 0;
   constructor(id: string, private delayMs: number) {
@@ -46,16 +58,19 @@ export class SlowEcho extends FrameProcessor {
     });
     this.push(this.frame('llm.text', { text: `echo:${frame.text}` }), direction);
   }
-  protected override onSettings(settings: Record<string, unknown>): void {
-    if (typeof settings.delayMs === 'number') this.delayMs = settings.delayMs;
+  protected override onSettings(update: Partial<z.output<typeof slowEchoSettings>>): void {
+    if (update.delayMs !== undefined) this.delayMs = update.delayMs;
   }
   protected override onStop(): void {
     this.stopCount++;
   }
 }
 
+const promptEchoSettings = z.object({ prompt: z.string().default('bot'), model: z.string().default('m1') });
+
 /** A fake "LLM" that takes tools and answers llm.context with the system prompt's name. */
 export class PromptEcho extends FrameProcessor implements ToolHost {
+  protected override readonly settingsSchema = promptEchoSettings;
   tools: Tool[] = [];
   constructor(id: string, public prompt: string) {
     super(id);
@@ -63,8 +78,8 @@ export class PromptEcho extends FrameProcessor implements ToolHost {
   setTools(tools: Tool[]): void {
     this.tools = tools;
   }
-  protected override onSettings(settings: Record<string, unknown>): void {
-    if (typeof settings.prompt === 'string') this.prompt = settings.prompt;
+  protected override onSettings(update: Partial<z.output<typeof promptEchoSettings>>): void {
+    if (update.prompt !== undefined) this.prompt = update.prompt;
   }
   protected override process(frame: Frame, direction: Direction): void {
     if (frame.type === 'text.input') this.push(this.frame('llm.text', { text: `${this.prompt}:${frame.text}` }), direction);
@@ -86,13 +101,13 @@ export const testNodeTypes = [
   }),
   defineProcessorNode({
     type: 'test.slow', category: 'utility', title: 'Slow', description: 'delays text',
-    config: z.object({ delayMs: z.number().min(0).max(10_000).default(50), flavour: z.string().default('plain') }),
+    config: slowEchoSettings,
     consumes: ['*'], produces: ['llm.text'], liveKeys: ['delayMs'],
     create: (c, ctx) => new SlowEcho(ctx.nodeId, c.delayMs),
   }),
   defineProcessorNode({
     type: 'test.llm', category: 'llm', title: 'Prompt echo', description: 'answers with its prompt',
-    config: z.object({ prompt: z.string().default('bot'), model: z.string().default('m1') }),
+    config: promptEchoSettings,
     consumes: ['text.input', 'llm.context'], produces: ['llm.text'], liveKeys: ['prompt'], acceptsTools: true,
     credentials: [],
     create: (c, ctx) => new PromptEcho(ctx.nodeId, c.prompt),

@@ -10,7 +10,7 @@ import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processo
 import { SentenceAggregator } from '../../engine/processors/text/SentenceAggregator.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 
-const defaults: UserTurnSettings = { interruption: 'minDuration', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000, falseInterruption: 'pause' };
+const defaults: Partial<UserTurnSettings> = { interruption: 'minDuration', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000, falseInterruption: 'pause' };
 
 /** What the aggregator decided, without the frames it only passes on. */
 const decisions = (h: ProcessorHarness) =>

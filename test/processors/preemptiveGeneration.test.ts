@@ -110,7 +110,7 @@ describe('LlmProcessor preemptive generation', () => {
   });
 });
 
-const defaults: UserTurnSettings = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000, preemptiveGeneration: true };
+const defaults: Partial<UserTurnSettings> = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000, preemptiveGeneration: true };
 
 async function userTurns(settings: Partial<UserTurnSettings> = {}) {
   const conversation = new ConversationContext();
@@ -197,7 +197,7 @@ describe('UserTurnAggregator preemptive generation', () => {
     const def = createDefaultRegistry().get('context.user')!;
     expect(def.config.parse({})).toMatchObject({ preemptiveGeneration: false });
     expect(def.liveKeys).toContain('preemptiveGeneration');
-    expect(createDefaultRegistry().get('vad.silero')!.config.parse({})).toMatchObject({ pauseSecs: 0.1, stopSecs: 0.3 });
+    expect(createDefaultRegistry().get('vad.silero')!.config.parse({})).toMatchObject({ pauseMs: 100, stopMs: 300 });
   });
 });
 
@@ -215,9 +215,9 @@ describe('preemptive generation end to end (virtual clock)', () => {
       const speechEnd = clock.now() + 800;
       runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: clock.now() }));
       runner.push(runner.createFrame('transcript.interim', { text: 'tell me a joke' }));
-      await clock.advance(800 + 100); // VAD pauseSecs 0.1
+      await clock.advance(800 + 100); // VAD pauseMs 100
       runner.push(runner.createFrame('user.speaking.paused', { speechEndedAt: speechEnd }));
-      await clock.advance(200); // VAD stopSecs 0.3
+      await clock.advance(200); // VAD stopMs 300
       runner.push(runner.createFrame('user.speaking.stopped', { speechEndedAt: speechEnd }));
       await clock.advance(20); // the STT's final
       runner.push(runner.createFrame('transcript.final', { text: 'tell me a joke' }));

@@ -10,7 +10,7 @@ import { transcriptEndOfTurn } from '../../engine/processors/context/EndOfTurnAn
 import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processors/context/UserTurnAggregator.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 
-const defaults: UserTurnSettings = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
+const defaults: Partial<UserTurnSettings> = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
 
 async function userTurns(settings: Partial<UserTurnSettings> = {}) {
   const conversation = new ConversationContext();

@@ -5,7 +5,7 @@ import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processo
 import { PacedAudioOutput } from '../../engine/processors/transport/PacedAudioOutput.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 
-const defaults: UserTurnSettings = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
+const defaults: Partial<UserTurnSettings> = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
 
 async function userTurns(settings: Partial<UserTurnSettings> = {}) {
   const conversation = new ConversationContext();

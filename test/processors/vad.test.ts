@@ -7,11 +7,11 @@ import { VadProcessor, type VadSettings } from '../../engine/processors/vad/VadP
 import { VadStateMachine } from '../../engine/processors/vad/VadStateMachine.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 
-const settings: VadSettings = { confidence: 0.5, startSecs: 0.1, stopSecs: 0.3, minVolume: -60, prePaddingMs: 0, muteWhileBotSpeaking: false };
+const settings: Partial<VadSettings> = { confidence: 0.5, startMs: 100, stopMs: 300, minVolume: -60, prePaddingMs: 0, muteWhileBotSpeaking: false };
 
 describe('VadStateMachine', () => {
-  it('needs startSecs of speech to start and stopSecs of silence to stop; short blips do neither', () => {
-    const vad = new VadStateMachine({ confidence: 0.5, startSecs: 0.06, stopSecs: 0.1, minVolume: -60 });
+  it('needs startMs of speech to start and stopMs of silence to stop; short blips do neither', () => {
+    const vad = new VadStateMachine({ startMs: 60, stopMs: 100 });
     const feed = (pattern: string, t0: number) => [...pattern].map((c, i) => vad.update(c === 'x', 20, t0 + (i + 1) * 20)).filter(Boolean);
     expect(feed('x_x_', 0)).toEqual([]); // a blip is not speech
     expect(feed('xxx', 100)).toEqual([{ kind: 'started', speechStartedAt: 100 }]);
@@ -19,13 +19,13 @@ describe('VadStateMachine', () => {
     expect(feed('_____', 260)).toEqual([{ kind: 'stopped', speechEndedAt: 260 }]);
   });
 
-  it('reports a pause once per silence, after pauseSecs and before the stop', () => {
-    const vad = new VadStateMachine({ confidence: 0.5, startSecs: 0.04, stopSecs: 0.1, pauseSecs: 0.04, minVolume: -60 });
+  it('reports a pause once per silence, after pauseMs and before the stop', () => {
+    const vad = new VadStateMachine({ startMs: 40, stopMs: 100, pauseMs: 40 });
     const feed = (pattern: string, t0: number) => [...pattern].map((c, i) => vad.update(c === 'x', 20, t0 + (i + 1) * 20)).filter(Boolean);
     expect(feed('xx', 0)).toEqual([{ kind: 'started', speechStartedAt: 0 }]);
     expect(feed('___x', 40)).toEqual([{ kind: 'paused', speechEndedAt: 40 }]); // the user went on: no stop
     expect(feed('_____', 120)).toEqual([{ kind: 'paused', speechEndedAt: 120 }, { kind: 'stopped', speechEndedAt: 120 }]);
-    const noPause = new VadStateMachine({ confidence: 0.5, startSecs: 0.04, stopSecs: 0.1, pauseSecs: 0, minVolume: -60 });
+    const noPause = new VadStateMachine({ startMs: 40, stopMs: 100, pauseMs: 0 });
     expect([...'xx_____'].map((c, i) => noPause.update(c === 'x', 20, (i + 1) * 20)).filter(Boolean).map((t) => t!.kind)).toEqual(['started', 'stopped']);
   });
 });
@@ -84,7 +84,7 @@ describe('VadProcessor (energy)', () => {
 describe('VadProcessor (Silero)', () => {
   it('detects the spoken words in a real recording and not the silence around them', async () => {
     const wav = readWav(readFileSync('test/fixtures/speech/weather-tokyo.wav'));
-    const h = new ProcessorHarness(new VadProcessor('vad', new SileroScorer(), { ...settings, confidence: 0.5, startSecs: 0.1, stopSecs: 0.3 }));
+    const h = new ProcessorHarness(new VadProcessor('vad', new SileroScorer(), { ...settings, confidence: 0.5, startMs: 100, stopMs: 300 }));
     await h.start();
     await h.idle();
     const padded = new Int16Array(wav.samples.length + 16000);

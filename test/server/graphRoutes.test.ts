@@ -140,7 +140,7 @@ describe('graph REST API', () => {
       expect(JSON.stringify(body)).not.toContain('sk-secret-value-123');
       // Latency declarations travel as data, for the editor's static estimate; a type without one has none.
       expect(types.find((x) => x.type === 'vad.silero')!.latency).toEqual([
-        expect.objectContaining({ stage: 'vad', fromConfig: { key: 'stopSecs', scale: 1000, stepMs: 32 }, typicalMs: 320, source: expect.stringMatching(/stopSecs/) }),
+        expect.objectContaining({ stage: 'vad', fromConfig: { key: 'stopMs', stepMs: 32 }, typicalMs: 320, source: expect.stringMatching(/stopMs/) }),
       ]);
       expect(types.find((x) => x.type === 'test.echo-bot')).not.toHaveProperty('latency');
     } finally {

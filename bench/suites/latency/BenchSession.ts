@@ -3,11 +3,13 @@
  * observer, and the client's view of the output — every audio chunk with the
  * time it was handed out and when it plays at the client.
  */
-import type { Frame } from '../../../engine/core/frames.ts';
-import { GraphRunner } from '../../../engine/graph/GraphRunner.ts';
-import { LatencyObserver } from '../../../engine/metrics/LatencyObserver.ts';
-import { createDefaultRegistry } from '../../../engine/builtinNodes.ts';
-import { PacedAudioOutput } from '../../../engine/processors/transport/PacedAudioOutput.ts';
+import {
+  createDefaultRegistry,
+  type Frame,
+  GraphRunner,
+  LatencyObserver,
+  PacedAudioOutput,
+} from '#engine';
 import type { RealtimeMic, MicStream } from './RealtimeMic.ts';
 
 export interface Chunk {

@@ -4,8 +4,7 @@
  * session's next chunk (silence when it has nothing to say). A chunk is pushed
  * when it has been fully "captured", i.e. at the end of the 20 ms it covers.
  */
-import { dbfs } from '../../../engine/audio/level.ts';
-import type { GraphRunner } from '../../../engine/graph/GraphRunner.ts';
+import { dbfs, type GraphRunner } from '#engine';
 
 export const MIC_RATE = 16_000;
 const CHUNK_MS = 20;

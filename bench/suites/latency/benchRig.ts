@@ -1,5 +1,5 @@
 /** What the latency suite's real-time parts run against: one microphone clock, the weather fake, the fake cloud. */
-import { closeSharedServices } from '../../../engine/providers/sharedServices.ts';
+import { closeSharedServices } from '#engine';
 import { FakeOpenMeteo } from '../../../test/fakes/FakeOpenMeteo.ts';
 import { RealtimeMic } from './RealtimeMic.ts';
 import { startFakeCloud, type FakeCloud } from './startFakeCloud.ts';

@@ -22,8 +22,7 @@
  * delay is a cause, the lateness above is its effect on the user.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { PacedAudioOutput } from '../../../engine/processors/transport/PacedAudioOutput.ts';
-import { VadProcessor } from '../../../engine/processors/vad/VadProcessor.ts';
+import { PacedAudioOutput, VadProcessor } from '#engine';
 import { BenchSession, sleep, type Chunk } from './BenchSession.ts';
 import { collectGarbage, decoderPids, machineBusyMs, memory, percentile, processCpuMs } from './processMeasures.ts';
 import type { RealtimeMic } from './RealtimeMic.ts';

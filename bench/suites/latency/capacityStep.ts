@@ -11,8 +11,7 @@
  * (chunks > 40 ms late) a stall explains — see StallMonitor.ts.
  */
 import { readFileSync } from 'node:fs';
-import { readWav } from '../../../engine/audio/wav.ts';
-import { closeSharedServices } from '../../../engine/providers/sharedServices.ts';
+import { closeSharedServices, readWav } from '#engine';
 import { FakeOpenMeteo } from '../../../test/fakes/FakeOpenMeteo.ts';
 import { runStep } from './capacity.ts';
 import { fakeCloudEnv, fakeCloudGraph, offlineGraph } from './graphs.ts';

@@ -6,7 +6,7 @@
  * input audio to the end of the last bot audio the client got (what it had
  * already been handed, up to maxAheadMs, plays out).
  */
-import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
+import type { TurnRecord } from '#engine';
 import { BenchSession, sleep } from './BenchSession.ts';
 import type { RealtimeMic } from './RealtimeMic.ts';
 

@@ -1,6 +1,6 @@
 /** The graphs the latency bench runs: the offline default and its fake-cloud variants. */
 import { readFileSync } from 'node:fs';
-import type { GraphDocument } from '../../../engine/graph/GraphDocument.ts';
+import type { GraphDocument } from '#engine';
 
 export interface FakeCloudUrls {
   openai: string;
@@ -45,7 +45,7 @@ export function offlineGraph(weatherUrl: string, userConfig: Record<string, unkn
   return graph;
 }
 
-/** The fake cascade's latency settings for the headline figure: the LLM starts on the VAD's pause (`pauseSecs` 0.1, its default). */
+/** The fake cascade's latency settings for the headline figure: the LLM starts on the VAD's pause (`pauseMs` 100, its default). */
 export const PREEMPTIVE = { preemptiveGeneration: true };
 
 /** The same cascade (Silero, pocketsphinx, sentences, paced output) with llm.openai and tts.openai on the fake server. */
@@ -54,7 +54,7 @@ export function fakeCascadeGraph(urls: FakeCloudUrls, userConfig: Record<string,
   setConfig(graph, 'user', userConfig);
   graph.edges = graph.edges.filter((e) => e.source !== 'weather');
   graph.nodes = graph.nodes.filter((n) => n.id !== 'weather');
-  setConfig(graph, 'vad', { stopSecs: 0.3 });
+  setConfig(graph, 'vad', { stopMs: 300 });
   replace(graph, 'llm', { type: 'llm.openai', config: { baseUrl: urls.openai, maxRetries: 0 } });
   replace(graph, 'tts', { type: 'tts.openai', config: { baseUrl: urls.openai, maxRetries: 0 } });
   return graph;

@@ -6,8 +6,7 @@
  * (results in bench/results/latency-capacity.json).
  */
 import { readFileSync } from 'node:fs';
-import { readWav } from '../../../engine/audio/wav.ts';
-import { closeSharedServices } from '../../../engine/providers/sharedServices.ts';
+import { closeSharedServices, readWav } from '#engine';
 import { writeResults } from '../../lib/results.ts';
 import { withBenchRig, type BenchRig } from './benchRig.ts';
 import { findCapacity } from './capacity.ts';

@@ -12,19 +12,22 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readWav } from '../../../engine/audio/wav.ts';
-import { ConversationContext } from '../../../engine/core/ConversationContext.ts';
-import { VirtualClock } from '../../../engine/core/VirtualClock.ts';
-import { pipeline } from '../../../engine/graph/pipeline.ts';
-import { UserTurnAggregator, type UserTurnSettings } from '../../../engine/processors/context/UserTurnAggregator.ts';
-import { PocketsphinxStt } from '../../../engine/providers/pocketsphinx/PocketsphinxStt.ts';
-import { SileroScorer } from '../../../engine/providers/silero/SileroScorer.ts';
-import { VadProcessor } from '../../../engine/processors/vad/VadProcessor.ts';
+import {
+  ConversationContext,
+  pipeline,
+  PocketsphinxStt,
+  readWav,
+  SileroScorer,
+  UserTurnAggregator,
+  type UserTurnSettings,
+  VadProcessor,
+  VirtualClock,
+} from '#engine';
 import { loadAllSpeechFixtures } from '../../../test/fixtures/speech/speechFixtures.ts';
 
 export interface TurnEndConfig {
   name: string;
-  stopSecs: number;
+  stopMs: number;
   endOfTurn: 'vad' | 'smart';
   incompleteExtraMs: number;
 }
@@ -35,14 +38,14 @@ interface RunOutcome {
   texts: string[];
 }
 
-const USER: UserTurnSettings = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
+const USER: Partial<UserTurnSettings> = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
 const CHUNK = 320;
 const TAIL_MS = 2000;
 
 /** Runs one utterance through VAD → STT → user turns on a virtual clock. */
 async function runUtterance(samples: Int16Array, config: TurnEndConfig): Promise<RunOutcome> {
   const clock = new VirtualClock(10_000);
-  const vad = new VadProcessor('vad', new SileroScorer(), { confidence: 0.6, startSecs: 0.15, stopSecs: config.stopSecs, minVolume: -55, prePaddingMs: 200, muteWhileBotSpeaking: false });
+  const vad = new VadProcessor('vad', new SileroScorer(), { confidence: 0.6, startMs: 150, stopMs: config.stopMs, pauseMs: 0, minVolume: -55, prePaddingMs: 200, muteWhileBotSpeaking: false });
   const user = new UserTurnAggregator('user', new ConversationContext(), { ...USER, endOfTurn: config.endOfTurn, incompleteExtraMs: config.incompleteExtraMs });
   const runner = pipeline([vad, new PocketsphinxStt('stt'), user], { clock });
   let speechEndedAt: number | undefined;

@@ -5,13 +5,19 @@
  */
 import { api } from '../api/api.ts';
 import { ApiError } from '../api/ApiError.ts';
-import type { GraphDocument, GraphIssue, SaveResult, SessionReload } from '../api/apiTypes.ts';
+import type { SaveResult, SessionReload } from '#server/wire';
 import { createCatalogue } from '../catalogue/createCatalogue.ts';
 import { editorStore } from '../store/editorStore.ts';
 import { liveStore } from '../store/liveStore.ts';
 import { uiStore } from '../store/uiStore.ts';
 import { talkStore } from '../store/talkStore.ts';
-import { graphDocumentSchema } from '../../../engine/graph/GraphDocument.ts';
+import {
+  GRAPH_VERSION,
+  type GraphDocument,
+  type GraphIssue,
+  graphDocumentSchema,
+  migrateGraph,
+} from '#engine/browser';
 import { changedNodes } from '../graph/changedNodes.ts';
 
 const GRAPH_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -92,7 +98,7 @@ export function newGraph(name: string, options: { force?: boolean } = {}): boole
   }
   if (!options.force && !confirmDiscard()) return false;
   const doc: GraphDocument = {
-    version: 1,
+    version: GRAPH_VERSION,
     name,
     nodes: [
       { id: 'in', type: 'transport.input', config: {}, position: { x: 0, y: 120 } },
@@ -233,7 +239,15 @@ export function importGraph(text: string): boolean {
     toast('error', `Not JSON: ${describe(error)}`);
     return false;
   }
-  const shape = graphDocumentSchema.safeParse(parsed);
+  let current: unknown;
+  try {
+    // A file saved by an older Parley opens in today's format, as the server would load it.
+    current = migrateGraph(parsed);
+  } catch (error) {
+    toast('error', `Cannot open this graph: ${describe(error)}`);
+    return false;
+  }
+  const shape = graphDocumentSchema.safeParse(current);
   if (!shape.success) {
     const issue = shape.error.issues[0];
     toast('error', `Not a Parley graph: ${issue.path.join('.') || 'document'}: ${issue.message}`);

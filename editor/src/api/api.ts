@@ -3,7 +3,17 @@
  * PARLEY_TOKEN the server reads its HttpOnly cookie, so nothing to add here.
  */
 import { ApiError } from './ApiError.ts';
-import type { EditorNodeType, GraphDocument, GraphSummary, SaveResult, SessionSummary, StoredGraph, SwitchResult, ValidationAnswer, VersionInfo } from './apiTypes.ts';
+import type { GraphDocument } from '#engine/browser';
+import type {
+  GraphAtRevision,
+  GraphSummary,
+  GraphVersion,
+  NodeTypeEntry,
+  SaveResult,
+  SessionInfo,
+  SwitchResult,
+  ValidationAnswer,
+} from '#server/wire';
 
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   const response = await fetch(url, {
@@ -31,17 +41,17 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
 const enc = encodeURIComponent;
 
 export const api = {
-  nodeTypes: () => request<EditorNodeType[]>('GET', '/api/node-types'),
+  nodeTypes: () => request<NodeTypeEntry[]>('GET', '/api/node-types'),
   listGraphs: () => request<GraphSummary[]>('GET', '/api/graphs'),
-  getGraph: (name: string) => request<StoredGraph>('GET', `/api/graphs/${enc(name)}`),
+  getGraph: (name: string) => request<GraphAtRevision>('GET', `/api/graphs/${enc(name)}`),
   createGraph: (name: string, graph: GraphDocument) => request<SaveResult>('POST', '/api/graphs', { name, graph }),
   updateGraph: (name: string, graph: GraphDocument, revision: string) => request<SaveResult>('PUT', `/api/graphs/${enc(name)}`, { graph, revision }),
   deleteGraph: (name: string) => request<void>('DELETE', `/api/graphs/${enc(name)}`),
   validate: (graph: GraphDocument) => request<ValidationAnswer>('POST', '/api/graphs/validate', { graph }),
-  versions: (name: string) => request<VersionInfo[]>('GET', `/api/graphs/${enc(name)}/versions`),
-  version: (name: string, revision: string) => request<StoredGraph>('GET', `/api/graphs/${enc(name)}/versions/${enc(revision)}`),
+  versions: (name: string) => request<GraphVersion[]>('GET', `/api/graphs/${enc(name)}/versions`),
+  version: (name: string, revision: string) => request<GraphAtRevision>('GET', `/api/graphs/${enc(name)}/versions/${enc(revision)}`),
   restore: (name: string, revision: string) => request<SaveResult>('POST', `/api/graphs/${enc(name)}/versions/${enc(revision)}/restore`),
-  sessions: () => request<SessionSummary[]>('GET', '/api/sessions'),
+  sessions: () => request<SessionInfo[]>('GET', '/api/sessions'),
   switchGraph: (sessionId: string, graph: string) => request<SwitchResult>('POST', `/api/sessions/${enc(sessionId)}/graph`, { graph }),
 };
 

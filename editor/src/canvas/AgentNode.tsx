@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { TOOLS_HANDLE } from '../../../engine/graph/GraphDocument.ts';
+import { TOOLS_HANDLE } from '#engine/browser';
 import { dominantFamily, TOOLS_FAMILY } from '../catalogue/frameColors.ts';
 import { useEditor } from '../store/editorStore.ts';
 import { IN_HANDLE, OUT_HANDLE, type AgentFlowNode } from '../graph/flowTypes.ts';

@@ -9,7 +9,7 @@ import { useLive } from '../store/liveStore.ts';
 
 export const FrameEdge = memo(function FrameEdge(props: EdgeProps<FrameFlowEdge>) {
   const { id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, targetHandleId } = props;
-  const flowing = useLive((s) => s.status === 'live' && (s.stats[source]?.outPerSec ?? 0) > 0);
+  const flowing = useLive((s) => s.status === 'live' && (s.stats[source]?.framesOutPerSec ?? 0) > 0);
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const color = data?.problem ? '#f87171' : (data?.color ?? '#94a3b8');
   const tools = targetHandleId === 'tools';

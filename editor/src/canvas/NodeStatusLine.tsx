@@ -22,9 +22,9 @@ export const NodeStatusLine = memo(function NodeStatusLine({ id, idleText }: { i
   }
   if (live && stats) {
     return (
-      <div className={`node-status live${stats.outPerSec > 0 || stats.inPerSec > 0 ? ' active' : ''}`} data-testid={`node-status-${id}`}>
+      <div className={`node-status live${stats.framesOutPerSec > 0 || stats.framesInPerSec > 0 ? ' active' : ''}`} data-testid={`node-status-${id}`}>
         <span title="frames in → out per second">
-          {rate(stats.inPerSec)}→{rate(stats.outPerSec)}/s
+          {rate(stats.framesInPerSec)}→{rate(stats.framesOutPerSec)}/s
         </span>
         {stats.ttfbMs !== undefined && <span>TTFB {Math.round(stats.ttfbMs)} ms</span>}
         {stats.queueDepth > 0 && <span>q {stats.queueDepth}</span>}

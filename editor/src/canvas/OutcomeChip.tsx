@@ -1,6 +1,6 @@
 /** What the last deploy did to this node in the live sessions. */
 import { memo } from 'react';
-import type { NodeOutcome } from '../api/apiTypes.ts';
+import type { NodeOutcome } from '#engine/browser';
 import { useLive } from '../store/liveStore.ts';
 
 export const OUTCOME_LABELS: Record<NodeOutcome, string> = {

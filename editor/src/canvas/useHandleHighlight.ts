@@ -5,7 +5,7 @@
  */
 import { useMemo } from 'react';
 import { useConnection } from '@xyflow/react';
-import { TOOLS_HANDLE } from '../../../engine/graph/GraphDocument.ts';
+import { TOOLS_HANDLE } from '#engine/browser';
 import { editorStore } from '../store/editorStore.ts';
 import { IN_HANDLE, OUT_HANDLE } from '../graph/flowTypes.ts';
 

@@ -4,17 +4,17 @@
  * Config checks compile each type's JSON Schema back into zod once.
  */
 import { z } from 'zod';
-import type { NodeCatalogue } from '../../../engine/graph/validateGraph.ts';
-import type { EditorNodeType } from '../api/apiTypes.ts';
+import type { NodeCatalogue } from '#engine/browser';
+import type { NodeTypeEntry } from '#server/wire';
 
 export interface EditorCatalogue extends NodeCatalogue {
-  readonly types: readonly EditorNodeType[];
-  info(type: string): EditorNodeType | undefined;
+  readonly types: readonly NodeTypeEntry[];
+  info(type: string): NodeTypeEntry | undefined;
 }
 
 type ConfigResult = ReturnType<NodeCatalogue['validateConfig']>;
 
-export function createCatalogue(types: readonly EditorNodeType[]): EditorCatalogue {
+export function createCatalogue(types: readonly NodeTypeEntry[]): EditorCatalogue {
   const byType = new Map(types.map((t) => [t.type, t]));
   const compiled = new Map<string, z.ZodType | null>();
 

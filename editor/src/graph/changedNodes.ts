@@ -3,7 +3,7 @@
  * config or wiring; never position). Used to mark what a save will change when
  * no live session is there to report it.
  */
-import type { GraphDocument } from '../../../engine/graph/GraphDocument.ts';
+import type { GraphDocument } from '#engine/browser';
 
 export function changedNodes(before: GraphDocument | null, after: GraphDocument): string[] {
   if (!before) return after.nodes.map((n) => n.id);

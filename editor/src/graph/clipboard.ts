@@ -2,7 +2,7 @@
  * Copy/paste of a selection with the edges inside it. Pure: the store calls
  * these and the tests check them without a canvas.
  */
-import type { GraphEdge } from '../../../engine/graph/GraphDocument.ts';
+import type { GraphEdge } from '#engine/browser';
 import { edgeToFlow } from './graphToFlow.ts';
 import { flowEdgeToGraph } from './flowToGraph.ts';
 import type { AgentFlowNode, AgentNodeData, FrameFlowEdge } from './flowTypes.ts';

@@ -1,5 +1,4 @@
-import type { GraphDocument, GraphEdge, GraphNode } from '../../../engine/graph/GraphDocument.ts';
-import { GRAPH_VERSION } from '../../../engine/graph/GraphDocument.ts';
+import { GRAPH_VERSION, type GraphDocument, type GraphEdge, type GraphNode } from '#engine/browser';
 import { IN_HANDLE, OUT_HANDLE, type AgentFlowNode, type FrameFlowEdge } from './flowTypes.ts';
 
 export interface GraphMeta {

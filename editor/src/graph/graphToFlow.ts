@@ -1,4 +1,4 @@
-import { TOOLS_HANDLE, type GraphDocument, type GraphEdge } from '../../../engine/graph/GraphDocument.ts';
+import type { GraphDocument, GraphEdge } from '#engine/browser';
 import { IN_HANDLE, OUT_HANDLE, type AgentFlowNode, type FrameFlowEdge } from './flowTypes.ts';
 
 export function edgeToFlow(edge: GraphEdge): FrameFlowEdge {
@@ -22,8 +22,4 @@ export function graphToFlow(doc: Pick<GraphDocument, 'nodes' | 'edges'>): { node
     data: { type: n.type, config: n.config ?? {}, ...(n.ui ? { ui: n.ui } : {}) },
   }));
   return { nodes, edges: doc.edges.map(edgeToFlow) };
-}
-
-export function isToolsTarget(handle: string | null | undefined): boolean {
-  return handle === TOOLS_HANDLE;
 }

@@ -4,8 +4,12 @@
  * only what can never work; softer problems (unreachable nodes, a missing
  * transport) are left to the validator, which shows them as problems.
  */
-import { TOOLS_HANDLE, type GraphEdge } from '../../../engine/graph/GraphDocument.ts';
-import { outgoingFrameTypes, type NodeCatalogue } from '../../../engine/graph/validateGraph.ts';
+import {
+  type GraphEdge,
+  type NodeCatalogue,
+  outgoingFrameTypes,
+  TOOLS_HANDLE,
+} from '#engine/browser';
 
 export interface ConnectionAttempt {
   source: string | null;

@@ -4,8 +4,12 @@
  * a button that puts it in the field, and a value the server would refuse is
  * flagged here, before a session refuses to start over it.
  */
-import { endpointCovers, parseEndpointUrl } from '../../../engine/graph/EndpointUrl.ts';
-import type { AllowedEndpoint, NodeEndpoints } from '../api/apiTypes.ts';
+import {
+  type AllowedEndpoint,
+  endpointCovers,
+  type NodeEndpoints,
+  parseEndpointUrl,
+} from '#engine/browser';
 
 /** Mirrors the server's check (EndpointPolicy) closely enough for a hint; the server still decides. */
 function isAllowed(value: unknown, endpoints: readonly AllowedEndpoint[]): boolean {

@@ -4,7 +4,7 @@
  * hop, so a cascade and a speech-to-speech node can be compared on the same talk.
  */
 import { memo } from 'react';
-import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
+import type { TurnRecord } from '#engine/browser';
 import { percentile } from '../talk/percentile.ts';
 import { HOP_ORDER } from '../talk/waterfall.ts';
 import { formatMs, HopHeaderCells, HopValueCells } from './HopCells.tsx';

@@ -108,7 +108,7 @@ export function ConfigPanel() {
       )}
       {stats && (
         <div className="config-live">
-          live: {stats.inPerSec.toFixed(1)} in/s · {stats.outPerSec.toFixed(1)} out/s{stats.ttfbMs !== undefined ? ` · TTFB ${Math.round(stats.ttfbMs)} ms` : ''}
+          live: {stats.framesInPerSec.toFixed(1)} in/s · {stats.framesOutPerSec.toFixed(1)} out/s{stats.ttfbMs !== undefined ? ` · TTFB ${Math.round(stats.ttfbMs)} ms` : ''}
         </div>
       )}
       {otherIssues.map((issue, i) => (

@@ -1,5 +1,5 @@
 /** The per-hop columns shared by the turns table and the compare table. */
-import type { HopName } from '../../../engine/metrics/TurnRecord.ts';
+import type { HopName } from '#engine/browser';
 import { HOP_LABELS, HOP_ORDER, shortHopLabel } from '../talk/waterfall.ts';
 
 /** Whole milliseconds, or a dash for a hop that did not happen. */

@@ -6,7 +6,7 @@
  * measured, their medians stand beside the estimate.
  */
 import { memo } from 'react';
-import type { LatencyEstimate as Estimate } from '../../../engine/graph/estimateGraphLatency.ts';
+import type { LatencyEstimate as Estimate } from '#engine/browser';
 import type { MeasuredStages } from '../talk/measuredStages.ts';
 
 export interface LatencyEstimateProps {

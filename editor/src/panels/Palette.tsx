@@ -1,12 +1,12 @@
 /** Node types by category. Drag onto the canvas, or click to drop one in the middle of the view. */
 import { memo, useMemo, useState, type DragEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import type { EditorNodeType } from '../api/apiTypes.ts';
+import type { NodeTypeEntry } from '#server/wire';
 import { editorStore, useEditor } from '../store/editorStore.ts';
 import { CATEGORY_COLORS, CATEGORY_ICONS, CATEGORY_LABELS, CATEGORY_ORDER } from '../canvas/categoryIcons.ts';
 import { PALETTE_MIME } from '../canvas/paletteMime.ts';
 
-function PaletteItem({ info, onAdd }: { info: EditorNodeType; onAdd(type: string): void }) {
+function PaletteItem({ info, onAdd }: { info: NodeTypeEntry; onAdd(type: string): void }) {
   const missing = info.credentials.filter((c) => !info.credentialsPresent?.[c]);
   const onDragStart = (event: DragEvent) => {
     event.dataTransfer.setData(PALETTE_MIME, info.type);

@@ -1,6 +1,6 @@
 /** Every validator error and warning, each with a way to the node it is about. */
 import { memo } from 'react';
-import type { GraphIssue } from '../../../engine/graph/validateGraph.ts';
+import type { GraphIssue } from '#engine/browser';
 import { useEditor } from '../store/editorStore.ts';
 
 export interface ProblemsPanelProps {

@@ -4,7 +4,7 @@ import { talkStore, useTalk } from '../store/talkStore.ts';
 import { liveStore, useLive } from '../store/liveStore.ts';
 import { setMuted, stopTalk, stopWatching, watchSession } from '../talk/talkSession.ts';
 import { api } from '../api/api.ts';
-import type { GraphSummary, SessionSummary } from '../api/apiTypes.ts';
+import type { GraphSummary, SessionInfo } from '#server/wire';
 import { ApiError } from '../api/ApiError.ts';
 import { useEditor } from '../store/editorStore.ts';
 
@@ -22,7 +22,7 @@ function MicMeter() {
 function OtherSessions() {
   const graph = useEditor((s) => s.target.name);
   const watched = useLive((s) => s.sessionId);
-  const [sessions, setSessions] = useState<SessionSummary[]>([]);
+  const [sessions, setSessions] = useState<SessionInfo[]>([]);
   useEffect(() => {
     let cancelled = false;
     const load = () =>

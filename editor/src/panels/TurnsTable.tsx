@@ -1,6 +1,6 @@
 /** Every turn of the session with p50/p90 per hop: is it one slow turn or every turn? */
 import { memo } from 'react';
-import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
+import type { TurnRecord } from '#engine/browser';
 import { percentile } from '../talk/percentile.ts';
 import { HOP_ORDER } from '../talk/waterfall.ts';
 import { formatMs, HopHeaderCells, HopValueCells } from './HopCells.tsx';

@@ -1,14 +1,14 @@
 /** Saved revisions of this graph, newest first, each restorable. */
 import { useEffect, useState } from 'react';
 import { api } from '../api/api.ts';
-import type { VersionInfo } from '../api/apiTypes.ts';
+import type { GraphVersion } from '#server/wire';
 import { useEditor } from '../store/editorStore.ts';
 import { restoreVersion } from '../actions/graphActions.ts';
 
 export function VersionsPanel() {
   const name = useEditor((s) => s.target.name);
   const revision = useEditor((s) => s.target.revision);
-  const [versions, setVersions] = useState<VersionInfo[] | null>(null);
+  const [versions, setVersions] = useState<GraphVersion[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 /** Latency waterfall of one turn; clicking a hop selects the node that produced it. */
 import { memo } from 'react';
-import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
+import type { TurnRecord } from '#engine/browser';
 import { waterfallSegments } from '../talk/waterfall.ts';
 
 export interface WaterfallProps {

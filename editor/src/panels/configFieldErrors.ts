@@ -1,5 +1,5 @@
-/** Maps validator issues (`nodes[3].config.stopSecs`) onto the config form's top-level keys. */
-import type { GraphIssue } from '../../../engine/graph/validateGraph.ts';
+/** Maps validator issues (`nodes[3].config.stopMs`) onto the config form's top-level keys. */
+import type { GraphIssue } from '#engine/browser';
 
 export function configFieldErrors(issues: readonly GraphIssue[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};

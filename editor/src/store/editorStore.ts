@@ -7,10 +7,16 @@
 import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { TOOLS_HANDLE, type GraphDocument } from '../../../engine/graph/GraphDocument.ts';
-import { outgoingFrameTypes, validateGraph, type GraphIssue } from '../../../engine/graph/validateGraph.ts';
-import { edgeFrameTypes } from '../../../engine/graph/NodeTypeInfo.ts';
-import { estimateGraphLatency, type LatencyEstimate } from '../../../engine/graph/estimateGraphLatency.ts';
+import {
+  edgeFrameTypes,
+  estimateGraphLatency,
+  type GraphDocument,
+  type GraphIssue,
+  type LatencyEstimate,
+  outgoingFrameTypes,
+  TOOLS_HANDLE,
+  validateGraph,
+} from '#engine/browser';
 import type { EditorCatalogue } from '../catalogue/createCatalogue.ts';
 import { dominantFamily, TOOLS_FAMILY } from '../catalogue/frameColors.ts';
 import { copySelection, pasteClipboard, type ClipboardContent } from '../graph/clipboard.ts';

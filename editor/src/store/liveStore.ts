@@ -5,18 +5,13 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
-import type { NodeChange } from '../api/apiTypes.ts';
+import type { NodeChange, TurnRecord } from '#engine/browser';
+import type { LiveMessage, LiveStats, NodeLiveStats } from '#server/wire';
 
 export type { TurnRecord };
 
-export interface NodeLive {
-  inPerSec: number;
-  outPerSec: number;
-  queueDepth: number;
-  errors: number;
-  ttfbMs?: number;
-}
+/** A node's counters from the last tick, with its latest time to first byte if it measures one. */
+export type NodeLive = NodeLiveStats & { ttfbMs?: number };
 
 export type LiveStatus = 'idle' | 'connecting' | 'live' | 'ended';
 
@@ -33,34 +28,21 @@ export interface LiveState {
   selectedTurn: number | null;
 
   reset(status?: LiveStatus, sessionId?: string | null): void;
-  applyMessage(message: unknown): void;
+  applyMessage(message: LiveMessage): void;
   setOutcomes(changes: NodeChange[]): void;
   clearOutcomes(): void;
   selectTurn(turn: number | null): void;
 }
 
-type Json = Record<string, unknown>;
-
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** Accepts both spellings of per-node stats (`inPerSec` and the server's `framesInPerSec`). */
-function normaliseStats(nodes: unknown, ttfb: unknown): Record<string, NodeLive> {
+/** Per node: its counters and its TTFB, which the server sends apart (not every node has one). */
+function nodeStats({ nodes, ttfbMs }: LiveStats): Record<string, NodeLive> {
   const out: Record<string, NodeLive> = {};
-  const ttfbMap = (ttfb && typeof ttfb === 'object' ? ttfb : {}) as Record<string, unknown>;
-  for (const [id, raw] of Object.entries((nodes && typeof nodes === 'object' ? nodes : {}) as Record<string, Json>)) {
-    const ttfbMs = num(raw.ttfbMs) ?? num(ttfbMap[id]);
-    out[id] = {
-      inPerSec: num(raw.inPerSec) ?? num(raw.framesInPerSec) ?? 0,
-      outPerSec: num(raw.outPerSec) ?? num(raw.framesOutPerSec) ?? 0,
-      queueDepth: num(raw.queueDepth) ?? 0,
-      errors: num(raw.errors) ?? 0,
-      ...(ttfbMs !== undefined ? { ttfbMs } : {}),
-    };
+  for (const [id, counters] of Object.entries(nodes)) {
+    const ttfb = ttfbMs[id];
+    out[id] = ttfb === undefined ? { ...counters } : { ...counters, ttfbMs: ttfb };
   }
-  for (const [id, value] of Object.entries(ttfbMap)) {
-    if (!out[id] && num(value) !== undefined) out[id] = { inPerSec: 0, outPerSec: 0, queueDepth: 0, errors: 0, ttfbMs: num(value) };
+  for (const [id, ttfb] of Object.entries(ttfbMs)) {
+    out[id] ??= { framesInPerSec: 0, framesOutPerSec: 0, queueDepth: 0, errors: 0, ttfbMs: ttfb };
   }
   return out;
 }
@@ -83,18 +65,15 @@ export function createLiveStore() {
     },
 
     applyMessage(message) {
-      if (!message || typeof message !== 'object') return;
-      const m = message as Json;
-      switch (m.type) {
+      switch (message.type) {
         case 'hello':
           set({ status: 'live' });
           return;
         case 'stats':
-          set({ stats: normaliseStats(m.nodes, m.ttfbMs), botSpeaking: m.botSpeaking === true, status: 'live' });
+          set({ stats: nodeStats(message), botSpeaking: message.botSpeaking, status: 'live' });
           return;
         case 'turn': {
-          const record = (m.record ?? m.turn) as TurnRecord | undefined;
-          if (!record || typeof record.turn !== 'number') return;
+          const { record } = message;
           // A turn can be reported again when a late hop (or the interruption) arrives.
           const turns = get().turns.filter((t) => t.turn !== record.turn);
           turns.push(record);
@@ -103,14 +82,10 @@ export function createLiveStore() {
           return;
         }
         case 'node.error':
-        case 'error': {
-          const nodeId = typeof m.nodeId === 'string' ? m.nodeId : undefined;
-          const text = typeof m.message === 'string' ? m.message : typeof m.error === 'string' ? m.error : 'error';
-          if (nodeId) set({ nodeErrors: { ...get().nodeErrors, [nodeId]: text } });
+          set({ nodeErrors: { ...get().nodeErrors, [message.nodeId]: message.message } });
           return;
-        }
         case 'reload':
-          if (Array.isArray(m.nodes)) get().setOutcomes(m.nodes as NodeChange[]);
+          get().setOutcomes(message.nodes);
           return;
         case 'ended':
           set({ status: 'ended', botSpeaking: false, stats: {} });

@@ -1,7 +1,7 @@
 /** Transient UI state: toasts, which panels are open, dialogs. */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { GraphSummary } from '../api/apiTypes.ts';
+import type { GraphSummary } from '#server/wire';
 
 export interface Toast {
   id: number;

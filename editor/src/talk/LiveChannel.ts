@@ -5,6 +5,7 @@
  */
 import { wsUrl } from '../api/api.ts';
 import { liveStore } from '../store/liveStore.ts';
+import { parseLiveMessage } from './parseLiveMessage.ts';
 
 export class LiveChannel {
   private socket: WebSocket | null = null;
@@ -25,8 +26,10 @@ export class LiveChannel {
     };
     socket.onmessage = (event) => {
       if (typeof event.data !== 'string') return;
+      const message = parseLiveMessage(event.data);
+      if (!message) return;
       try {
-        liveStore.getState().applyMessage(JSON.parse(event.data));
+        liveStore.getState().applyMessage(message);
       } catch {
         // A malformed message loses one tick of numbers, nothing more.
       }

@@ -4,8 +4,7 @@
  * median voice-to-voice. Durations come from the same segments the waterfall
  * draws, so the two views agree.
  */
-import { LATENCY_STAGES, type LatencyStage } from '../../../engine/graph/NodeLatency.ts';
-import type { HopName, TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
+import { type HopName, LATENCY_STAGES, type LatencyStage, type TurnRecord } from '#engine/browser';
 import { percentile } from './percentile.ts';
 import { waterfallSegments } from './waterfall.ts';
 

@@ -3,7 +3,7 @@
  * end of user speech, so each segment runs from the previous hop to this one;
  * the slowest segment is where to look first.
  */
-import { HOP_ORDER, type HopName, type TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
+import { HOP_ORDER, type HopName, type TurnRecord } from '#engine/browser';
 
 export const HOP_LABELS: Record<HopName, string> = {
   vadEndOfSpeechMs: 'VAD end of speech',

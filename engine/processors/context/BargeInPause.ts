@@ -1,24 +1,13 @@
 import type { Clock, TimerHandle } from '../../core/Clock.ts';
 
-/**
- * What a speaking bot does while user speech has not yet met the interruption
- * strategy (minDuration, minWords). `ignore`: talks on over it. `pause`: goes
- * quiet at once and, if the speech turns out to be no barge-in (a cough,
- * "mm-hm"), plays on from where it stopped — LiveKit's "resume false
- * interruption".
- */
-export type FalseInterruptionMode = 'ignore' | 'pause';
-
-/** Resume a paused bot after this long if the speech has not become a barge-in (ms). */
-export const DEFAULT_FALSE_INTERRUPTION_TIMEOUT_MS = 2000;
-
 export interface OutputControls {
   pause(reason: string): void;
   resume(reason: string): void;
 }
 
 /**
- * The pause half of a tentative barge-in: the bot's output is held while the
+ * The pause half of a tentative barge-in (`falseInterruption: 'pause'`,
+ * LiveKit's "resume false interruption"): the bot's output is held while the
  * user-turn aggregator decides. It ends one of three ways: the speech meets
  * the strategy (a real interrupt flushes the held output — `abandon`), the
  * speech ends without meeting it (`resume`), or it keeps going without
@@ -44,7 +33,10 @@ export class BargeInPause {
     if (this.paused) return;
     this.paused = true;
     this.output.pause('user started speaking');
-    this.timeout = this.timers.setTimeout(() => this.resume(`no barge-in within ${timeoutMs} ms`), timeoutMs);
+    this.timeout = this.timers.setTimeout(
+      () => this.resume(`no barge-in within ${timeoutMs} ms`),
+      timeoutMs,
+    );
   }
 
   /** The speech was no barge-in: the bot plays on. */

@@ -1,93 +1,112 @@
+import { z } from 'zod';
 import type { TimerHandle } from '../../core/Clock.ts';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
 import type { Frame } from '../../core/frames.ts';
-import { normalizeWords } from '../../services/llm/PreemptiveResponse.ts';
-import { BargeInPause, DEFAULT_FALSE_INTERRUPTION_TIMEOUT_MS, type FalseInterruptionMode } from './BargeInPause.ts';
+import { BargeIn } from './BargeIn.ts';
 import { transcriptEndOfTurn, type EndOfTurnAnalyzer } from './EndOfTurnAnalyzer.ts';
+import { PreemptiveGeneration } from './PreemptiveGeneration.ts';
 
-export type InterruptionStrategy = 'immediate' | 'minDuration' | 'minWords';
+export const userTurnSettings = z.object({
+  interruption: z
+    .enum(['immediate', 'minDuration', 'minWords'])
+    .default('immediate')
+    .describe('When user speech interrupts a speaking bot'),
+  minDurationMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(3000)
+    .default(300)
+    .describe('minDuration: speech needed to interrupt (ms)'),
+  minWords: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(2)
+    .describe('minWords: recognised words needed to interrupt'),
+  falseInterruption: z
+    .enum(['ignore', 'pause'])
+    .default('ignore')
+    .describe(
+      'minDuration/minWords: what the bot does while the user’s speech is not yet an ' +
+        'interruption. ignore: talks on. pause: goes quiet at once and resumes where it ' +
+        'stopped if the speech ends without interrupting (a cough, “mm-hm”)',
+    ),
+  falseInterruptionTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(10000)
+    .default(2000)
+    .describe(
+      'pause: longest the bot stays paused for speech that has not become an interruption; ' +
+        'then it resumes (ms)',
+    ),
+  finalTimeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(5000)
+    .default(1000)
+    .describe('Wait for the final transcript after end of speech (ms)'),
+  endOfTurn: z
+    .enum(['vad', 'smart'])
+    .default('vad')
+    .describe(
+      'vad: the turn ends when the VAD hears silence. smart: also checks the words — ' +
+        'a sentence left hanging ("and", "um", "to") waits a little longer',
+    ),
+  incompleteExtraMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(3000)
+    .default(600)
+    .describe('smart: extra wait after an unfinished sentence (ms)'),
+  preemptiveGeneration: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Start the LLM when the VAD hears a pause (its pauseMs), before the turn is confirmed; ' +
+        'the answer is held back until the turn ends with the same words, else cancelled. ' +
+        'Faster replies, more LLM requests',
+    ),
+});
 
-/**
- * `vad`: the turn ends when the VAD hears the user stop (after its stop delay)
- * and the final text is in. `smart`: the same, but a transcript that ends
- * mid-sentence ("remind me to", "and um") waits `incompleteExtraMs` more for
- * the user to go on; any other ends the turn at once.
- */
-export type EndOfTurnMode = 'vad' | 'smart';
-
-export interface UserTurnSettings {
-  /**
-   * When user speech interrupts a speaking bot: at once, after `minDurationMs`
-   * of continuous speech, or once `minWords` words were recognised. Speech that
-   * never qualifies (a cough, "uh-huh") does not stop the bot and is dropped.
-   */
-  interruption: InterruptionStrategy;
-  minDurationMs: number;
-  minWords: number;
-  /**
-   * minDuration/minWords: what the bot does while speech is not yet an
-   * interruption. `ignore` (default): talks on. `pause`: goes quiet at once
-   * and resumes where it stopped if the speech ends (or
-   * `falseInterruptionTimeoutMs` passes) without qualifying.
-   */
-  falseInterruption?: FalseInterruptionMode;
-  /** pause: resume after this long if the speech has not become an interruption (ms). Defaults to 2000. */
-  falseInterruptionTimeoutMs?: number;
-  /** How long to wait after end of speech for the recogniser's final text. */
-  finalTimeoutMs: number;
-  /** Defaults to `vad`. */
-  endOfTurn?: EndOfTurnMode;
-  /** smart: extra wait after a transcript that sounds unfinished (ms). Defaults to 600. */
-  incompleteExtraMs?: number;
-  /**
-   * When the VAD reports a pause (`user.speaking.paused`, before its stop
-   * delay), ask the LLM to start on the words so far; it holds the answer back
-   * until the turn ends with the same words, else cancels it. Saves the
-   * model's time to first token; costs a request per pause that was not the
-   * end. Defaults to false.
-   */
-  preemptiveGeneration?: boolean;
-}
-
-const DEFAULT_INCOMPLETE_EXTRA_MS = 600;
-/**
- * After a VAD pause, words that change within this long are the recogniser
- * catching up with speech already heard (partials lag the audio), so the
- * preemptive request is re-issued with them; later changes mean the user went
- * on, and it is only withdrawn.
- */
-const PREEMPT_CATCH_UP_MS = 250;
+export type UserTurnSettings = z.output<typeof userTurnSettings>;
 
 /**
  * Turns user speech into conversation turns: gathers final transcripts while
  * the user speaks, adds the user message to the session's conversation when
- * the turn ends and asks the LLM to answer (`llm.context`). It also decides
- * barge-in: it is the one place that pushes `interrupt`.
+ * the turn ends and asks the LLM to answer (`llm.context`). It is the one
+ * place that pushes `interrupt`: when speech over a speaking bot is a
+ * barge-in is BargeIn's call (by the interruption strategy the settings
+ * name), and early LLM requests on a pause are PreemptiveGeneration's.
  */
 export class UserTurnAggregator extends FrameProcessor {
+  protected override readonly settingsSchema = userTurnSettings;
+  private settings: UserTurnSettings;
   private text: string[] = [];
   private interim = '';
   private userSpeaking = false;
   private botSpeaking = false;
-  /** This stretch of user speech is allowed to become a turn (it interrupted, or the bot was silent). */
+  /** This stretch of user speech may become a turn (it interrupted, or the bot was silent). */
   private counts = false;
   private waitingForFinal: TimerHandle | undefined;
-  private durationTimer: TimerHandle | undefined;
   /**
    * The last turn counted but ended with no words (the final transcript did not
    * come within `finalTimeoutMs`), and nothing has happened since: the user is
    * still waiting for an answer, so a late final is answered at once.
    */
   private unanswered = false;
-  /** The words a preemptive LLM request was started on, until the turn ends or the words change. */
-  private preempted: string | undefined;
-  private pausedAt: number | undefined;
   /** smart mode: the user stopped mid-sentence; the turn ends when this fires unless they go on. */
   private holding: { timer: TimerHandle; since: number; reason: string } | undefined;
-  private readonly bargeInPause = new BargeInPause(
+  private readonly bargeIn = new BargeIn(
     { setTimeout: (callback, delayMs) => this.clock.setTimeout(callback, delayMs) },
     {
+      interrupt: (reason) => this.interrupt(reason),
       pause: (reason) => this.push(this.frame('output.pause', { reason })),
       resume: (reason) => {
         this.logger.debug({ node: this.id, reason }, 'false interruption: the bot plays on');
@@ -95,21 +114,37 @@ export class UserTurnAggregator extends FrameProcessor {
       },
     },
   );
+  private readonly preemptive = new PreemptiveGeneration({
+    now: () => this.clock.now(),
+    spokenSoFar: () => this.spokenSoFar(),
+    mayPreempt: (words) =>
+      this.settings.preemptiveGeneration &&
+      this.userSpeaking &&
+      this.counts &&
+      // smart: an unfinished sentence will not be the turn's end; asking now would be wasted.
+      (this.settings.endOfTurn !== 'smart' || this.analyze(words).complete),
+    startEarly: (content) => {
+      const messages = [...this.conversation.messages, { role: 'user' as const, content }];
+      this.push(this.frame('llm.context.preemptive', { messages }));
+    },
+    discard: () => this.push(this.frame('llm.context.discard', {})),
+  });
 
   constructor(
     id: string,
     private readonly conversation: ConversationContext,
-    private settings: UserTurnSettings,
+    /** A key left out takes the schema's default. */
+    settings: Partial<UserTurnSettings>,
     private readonly analyze: EndOfTurnAnalyzer = transcriptEndOfTurn,
   ) {
     super(id);
+    this.settings = userTurnSettings.parse(settings);
   }
 
-  protected override onSettings(settings: Record<string, unknown>): void {
-    this.settings = { ...this.settings, ...(settings as Partial<UserTurnSettings>) };
-    // Pausing switched off mid-pause: nothing would resume the bot any more.
-    if (this.settings.falseInterruption !== 'pause') this.bargeInPause.resume('falseInterruption set to ignore');
-    // Switched to `vad` mid-hold: the user is owed the answer the new mode would have given already.
+  protected override onSettings(update: Partial<UserTurnSettings>): void {
+    this.settings = { ...this.settings, ...update };
+    this.bargeIn.settingsChanged(this.settings);
+    // Switched to `vad` mid-hold: the user is owed the answer that mode would have given already.
     if (this.holding && this.settings.endOfTurn !== 'smart') this.finishTurn();
   }
 
@@ -117,11 +152,12 @@ export class UserTurnAggregator extends FrameProcessor {
     switch (frame.type) {
       case 'bot.speaking.started':
         this.botSpeaking = true;
-        this.unanswered = false; // the bot is saying something else now: a late final would answer out of turn
+        // The bot is saying something else now: a late final would answer out of turn.
+        this.unanswered = false;
         break;
       case 'bot.speaking.stopped':
         this.botSpeaking = false;
-        this.bargeInPause.abandon(); // stopped (an interrupt): nothing held to resume
+        this.bargeIn.botStopped();
         break;
       case 'user.speaking.started':
         this.userStarted();
@@ -130,12 +166,11 @@ export class UserTurnAggregator extends FrameProcessor {
         this.userStopped();
         break;
       case 'user.speaking.paused':
-        this.userPaused();
+        this.preemptive.paused();
         break;
       case 'transcript.interim':
         this.interim = frame.text;
-        this.checkWords();
-        this.checkPreempted();
+        this.wordsChanged();
         break;
       case 'transcript.final':
         if (this.isLate()) {
@@ -144,8 +179,7 @@ export class UserTurnAggregator extends FrameProcessor {
         }
         this.text.push(frame.text);
         this.interim = '';
-        this.checkWords();
-        this.checkPreempted();
+        this.wordsChanged();
         // Late final text after end of speech, or more words while holding: decide now.
         if (!this.userSpeaking && (this.waitingForFinal || this.holding)) this.endOfSpeech();
         break;
@@ -162,14 +196,13 @@ export class UserTurnAggregator extends FrameProcessor {
 
   protected override onStop(): void {
     this.waitingForFinal?.cancel();
-    this.durationTimer?.cancel();
     this.holding?.timer.cancel();
-    this.bargeInPause.abandon();
+    this.bargeIn.stop();
   }
 
   private userStarted(): void {
     this.userSpeaking = true;
-    this.pausedAt = undefined;
+    this.preemptive.speechStarted();
     this.unanswered = false;
     this.waitingForFinal?.cancel();
     this.waitingForFinal = undefined;
@@ -179,49 +212,14 @@ export class UserTurnAggregator extends FrameProcessor {
       this.holding = undefined;
       return;
     }
-    if (!this.botSpeaking || this.settings.interruption === 'immediate') {
-      this.interrupt('user started speaking');
-      return;
-    }
-    // Quiet as fast as an immediate interruption, but nothing is lost if this turns out to be a cough.
-    if (this.settings.falseInterruption === 'pause') {
-      this.bargeInPause.begin(this.settings.falseInterruptionTimeoutMs ?? DEFAULT_FALSE_INTERRUPTION_TIMEOUT_MS);
-    }
-    if (this.settings.interruption === 'minDuration') {
-      this.durationTimer = this.clock.setTimeout(() => {
-        if (this.userSpeaking) this.interrupt(`user spoke for ${this.settings.minDurationMs} ms`);
-      }, this.settings.minDurationMs);
-    }
+    // Over a silent bot any speech is a turn; over a speaking one, BargeIn decides.
+    if (this.botSpeaking) this.bargeIn.speechStarted(this.settings);
+    else this.interrupt('user started speaking');
   }
 
-  /** The VAD heard a short silence: the turn may be ending, so the LLM may start on it (held back until it does). */
-  private userPaused(): void {
-    this.pausedAt = this.clock.now();
-    this.preempt();
-  }
-
-  private preempt(): void {
-    if (!this.settings.preemptiveGeneration || !this.userSpeaking || !this.counts) return;
-    const content = this.spokenSoFar();
-    if (!content || content === this.preempted) return;
-    // smart: an unfinished sentence will not be the turn's end; asking now would be wasted.
-    if (this.settings.endOfTurn === 'smart' && !this.analyze(content).complete) return;
-    this.preempted = content;
-    this.push(this.frame('llm.context.preemptive', { messages: [...this.conversation.messages, { role: 'user', content }] }));
-  }
-
-  /** New words since the preemptive request: it answers the wrong question, cancel it now rather than at the turn's end. */
-  private checkPreempted(): void {
-    if (this.preempted === undefined) return;
-    if (normalizeWords(this.spokenSoFar()) === normalizeWords(this.preempted)) return;
-    this.withdrawPreempted();
-    if (this.pausedAt !== undefined && this.clock.now() - this.pausedAt <= PREEMPT_CATCH_UP_MS) this.preempt();
-  }
-
-  private withdrawPreempted(): void {
-    if (this.preempted === undefined) return;
-    this.preempted = undefined;
-    this.push(this.frame('llm.context.discard', {}));
+  private wordsChanged(): void {
+    if (this.userSpeaking && !this.counts) this.bargeIn.wordsHeard(this.spokenSoFar());
+    this.preemptive.wordsChanged();
   }
 
   private spokenSoFar(): string {
@@ -230,23 +228,23 @@ export class UserTurnAggregator extends FrameProcessor {
 
   private userStopped(): void {
     this.userSpeaking = false;
-    this.durationTimer?.cancel();
+    this.bargeIn.speechEnded(this.counts);
     if (!this.counts) {
       // Speech that never qualified as a barge-in: the bot goes on, the words are dropped.
-      this.bargeInPause.resume('speech ended without interrupting');
       this.text = [];
       this.interim = '';
-      this.withdrawPreempted();
+      this.preemptive.withdraw();
       return;
     }
     if (this.text.length > 0) {
       this.endOfSpeech();
       return;
     }
-    this.waitingForFinal = this.clock.setTimeout(() => this.finishTurn(), this.settings.finalTimeoutMs);
+    const { finalTimeoutMs } = this.settings;
+    this.waitingForFinal = this.clock.setTimeout(() => this.finishTurn(), finalTimeoutMs);
   }
 
-  /** The user is silent and there is text: end the turn, or in smart mode hold an unfinished sentence open. */
+  /** The user is silent and there is text: end the turn, or (smart) hold an unfinished one open. */
   private endOfSpeech(): void {
     this.waitingForFinal?.cancel();
     this.waitingForFinal = undefined;
@@ -260,11 +258,12 @@ export class UserTurnAggregator extends FrameProcessor {
       return;
     }
     if (this.holding) return; // still unfinished: the running hold decides
-    const extraMs = this.settings.incompleteExtraMs ?? DEFAULT_INCOMPLETE_EXTRA_MS;
+    const extraMs = this.settings.incompleteExtraMs;
     this.logger.debug({ node: this.id, reason: verdict.reason, extraMs }, 'holding the turn open');
     // Tells observers that speech starting now continues this turn rather than opening a new one.
     this.pushMetric('endOfTurnHold', extraMs, { reason: verdict.reason });
-    this.holding = { timer: this.clock.setTimeout(() => this.finishTurn(), extraMs), since: this.clock.now(), reason: verdict.reason };
+    const timer = this.clock.setTimeout(() => this.finishTurn(), extraMs);
+    this.holding = { timer, since: this.clock.now(), reason: verdict.reason };
   }
 
   /** A final transcript with no turn waiting for it: the user is silent and nothing is pending. */
@@ -279,7 +278,8 @@ export class UserTurnAggregator extends FrameProcessor {
    */
   private lateFinal(text: string): void {
     if (!this.unanswered) {
-      this.logger.debug({ node: this.id, text }, 'dropped a final transcript that belongs to no open turn');
+      const why = 'dropped a final transcript that belongs to no open turn';
+      this.logger.debug({ node: this.id, text }, why);
       this.pushMetric('lateTranscriptDropped', 1);
       return;
     }
@@ -289,16 +289,9 @@ export class UserTurnAggregator extends FrameProcessor {
     this.endOfSpeech();
   }
 
-  private checkWords(): void {
-    if (this.counts || !this.userSpeaking || this.settings.interruption !== 'minWords') return;
-    const words = [...this.text, this.interim].join(' ').split(/\s+/).filter(Boolean).length;
-    if (words >= this.settings.minWords) this.interrupt(`user said ${words} words`);
-  }
-
   private interrupt(reason: string): void {
-    this.bargeInPause.abandon(); // the interrupt flushes the held output
+    this.bargeIn.interrupted();
     this.counts = true;
-    this.durationTimer?.cancel();
     this.push(this.frame('interrupt', { reason }));
   }
 
@@ -314,13 +307,13 @@ export class UserTurnAggregator extends FrameProcessor {
     const counted = this.counts;
     this.counts = false;
     this.unanswered = counted && !content;
-    // A turn with words goes to the LLM, which keeps a preemptive request for the same words and cancels any other.
-    if (!content || !counted) this.withdrawPreempted();
-    this.preempted = undefined;
+    this.preemptive.turnEnded(counted && content !== '');
     if (!content || !counted) return;
     this.conversation.add({ role: 'user', content });
     // How long the unfinished-sentence check kept the user's turn open, for the latency waterfall.
-    if (held) this.pushMetric('endOfTurnHoldMs', this.clock.now() - held.since, { reason: held.reason });
+    if (held) {
+      this.pushMetric('endOfTurnHoldMs', this.clock.now() - held.since, { reason: held.reason });
+    }
     this.push(this.frame('llm.context', { messages: [...this.conversation.messages] }));
   }
 }

@@ -1,13 +1,30 @@
+import { z } from 'zod';
 import type { TimerHandle } from '../../core/Clock.ts';
 import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
 import type { Frame, FrameOf } from '../../core/frames.ts';
 
-export interface PacedAudioOutputOptions {
-  /** How far ahead of real time audio is handed to the transport. Bounds how long the client plays after an interrupt. */
-  maxAheadMs: number;
-  /** Audio is cut into pieces of this length so an interrupt can stop between them. */
+export const pacedAudioOutputSettings = z.object({
+  maxAheadMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(40)
+    .describe(
+      'Audio handed to the client ahead of real time (ms). ' +
+        'Bounds how long the client keeps playing after an interrupt.',
+    ),
+});
+
+export type PacedAudioOutputSettings = z.output<typeof pacedAudioOutputSettings>;
+
+/** Short enough that an interrupt lands between pieces within a frame's time. */
+export const OUTPUT_CHUNK_MS = 20;
+
+export type PacedAudioOutputOptions = PacedAudioOutputSettings & {
+  /** Audio is cut into pieces of this length so an interrupt can stop between them (ms). */
   chunkMs: number;
-}
+};
 
 export interface PlaybackEvent {
   /** Clock time at which the chunk starts playing at the client. */
@@ -32,6 +49,7 @@ export interface PlaybackEvent {
  * took effect, so what leaves the output says what the client heard.
  */
 export class PacedAudioOutput extends FrameProcessor {
+  protected override readonly settingsSchema = pacedAudioOutputSettings;
   private readonly playout: Frame[] = [];
   private timer: TimerHandle | undefined;
   /** Clock time at which everything sent so far has finished playing. */
@@ -48,7 +66,10 @@ export class PacedAudioOutput extends FrameProcessor {
 
   constructor(
     id: string,
-    private options: PacedAudioOutputOptions = { maxAheadMs: 40, chunkMs: 20 },
+    private options: PacedAudioOutputOptions = {
+      ...pacedAudioOutputSettings.parse({}),
+      chunkMs: OUTPUT_CHUNK_MS,
+    },
   ) {
     super(id);
   }
@@ -77,9 +98,8 @@ export class PacedAudioOutput extends FrameProcessor {
     if (!headWaiting) this.tick();
   }
 
-  protected override onSettings(settings: Record<string, unknown>): void {
-    const maxAheadMs = settings.maxAheadMs;
-    if (typeof maxAheadMs === 'number') this.options = { ...this.options, maxAheadMs };
+  protected override onSettings(update: Partial<PacedAudioOutputSettings>): void {
+    this.options = { ...this.options, ...update };
   }
 
   protected override onInterrupt(): void {
@@ -107,7 +127,10 @@ export class PacedAudioOutput extends FrameProcessor {
   }
 
   private enqueueAudio(frame: FrameOf<'audio.out'>): void {
-    const samplesPerChunk = Math.max(1, Math.round((frame.sampleRate * this.options.chunkMs) / 1000));
+    const samplesPerChunk = Math.max(
+      1,
+      Math.round((frame.sampleRate * this.options.chunkMs) / 1000),
+    );
     if (frame.audio.length <= samplesPerChunk) {
       this.playout.push(frame);
       return;
@@ -154,7 +177,10 @@ export class PacedAudioOutput extends FrameProcessor {
       }
     }
     if (this.playout.length > 0) {
-      this.timer = this.clock.setTimeout(this.tick, this.playheadEnd - now - this.options.maxAheadMs);
+      this.timer = this.clock.setTimeout(
+        this.tick,
+        this.playheadEnd - now - this.options.maxAheadMs,
+      );
     } else if (this.speaking) {
       this.timer = this.clock.setTimeout(this.finishSpeaking, this.playheadEnd - now);
     }

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { defineProcessorNode } from '../../graph/NodeRegistry.ts';
-import { PacedAudioOutput } from './PacedAudioOutput.ts';
+import { OUTPUT_CHUNK_MS, PacedAudioOutput, pacedAudioOutputSettings } from './PacedAudioOutput.ts';
 import { TransportInput } from './TransportInput.ts';
 
 export const transportInputNode = defineProcessorNode({
   type: 'transport.input',
   category: 'transport',
   title: 'Transport in',
-  description: 'Audio and events from whoever the session was opened with: browser, phone, WAV file or test.',
+  description:
+    'Audio and events from whoever the session was opened with: browser, phone, WAV file or test.',
   config: z.object({}),
   consumes: [],
   produces: ['audio.in', 'text.input'],
@@ -21,9 +22,7 @@ export const transportOutputNode = defineProcessorNode({
   category: 'transport',
   title: 'Transport out',
   description: 'Bot audio paced in real time to the client, so an interrupt silences it at once.',
-  config: z.object({
-    maxAheadMs: z.number().int().min(0).max(1000).default(40).describe('Audio handed to the client ahead of real time (ms). Bounds how long the client keeps playing after an interrupt.'),
-  }),
+  config: pacedAudioOutputSettings,
   consumes: ['*'],
   produces: ['audio.out', 'bot.speaking.started', 'bot.speaking.stopped'],
   liveKeys: ['maxAheadMs'],
@@ -32,8 +31,10 @@ export const transportOutputNode = defineProcessorNode({
       stage: 'output',
       label: 'Output',
       typicalMs: 0,
-      source: 'the first chunk goes to the transport as soon as it arrives; maxAheadMs only bounds how far later chunks run ahead (bench: engineOverheadMsPerTurn 0.4 ms for every engine hop together). The client’s own playback buffer is not included',
+      source:
+        'the first chunk goes to the transport as soon as it arrives; maxAheadMs only bounds how far later chunks run ahead (bench: engineOverheadMsPerTurn 0.4 ms for every engine hop together). The client’s own playback buffer is not included',
     },
   ],
-  create: (config, ctx) => new PacedAudioOutput(ctx.nodeId, { maxAheadMs: config.maxAheadMs, chunkMs: 20 }),
+  create: (config, ctx) =>
+    new PacedAudioOutput(ctx.nodeId, { ...config, chunkMs: OUTPUT_CHUNK_MS }),
 });

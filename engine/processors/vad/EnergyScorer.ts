@@ -1,5 +1,8 @@
 import { dbfs } from '../../audio/level.ts';
-import type { SpeechScorer } from './VadProcessor.ts';
+import type { ScorerDefaults, SpeechScorer } from './VadProcessor.ts';
+
+/** Speech from half way up the loudness scale (−35 dBFS); below the scale's floor is silence. */
+export const ENERGY_SCORER_DEFAULTS: ScorerDefaults = { confidence: 0.5, minVolume: -50 };
 
 /**
  * Zero-dependency fallback: loudness as a speech score. -50 dBFS and below
@@ -8,6 +11,7 @@ import type { SpeechScorer } from './VadProcessor.ts';
  */
 export class EnergyScorer implements SpeechScorer {
   readonly windowSamples = 320; // 20 ms at 16 kHz
+  readonly defaults = ENERGY_SCORER_DEFAULTS;
 
   constructor(
     private readonly silenceDb = -50,

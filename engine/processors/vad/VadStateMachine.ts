@@ -1,19 +1,12 @@
-export interface VadParams {
-  /** Speech probability a window needs to count as speech (0…1). */
-  confidence: number;
-  /** Continuous speech needed before the user counts as speaking (s). */
-  startSecs: number;
-  /** Continuous silence needed before the user counts as done (s). */
-  stopSecs: number;
-  /**
-   * Silence after which a `paused` transition is reported, before `stopSecs`
-   * (s); 0 or ≥ stopSecs: never. Lets a preemptive LLM request start while the
-   * stop delay is still running.
-   */
-  pauseSecs?: number;
-  /** Windows quieter than this (dBFS) are silence whatever the model says. */
-  minVolume: number;
-}
+import type { VadSettings } from './VadProcessor.ts';
+
+/**
+ * The timings the machine runs on, from the VAD's settings. `pauseMs` 0, at
+ * or above `stopMs`, or unset: no `paused` transition. It lets a preemptive
+ * LLM request start while the stop delay is still running.
+ */
+export type VadParams = Pick<VadSettings, 'startMs' | 'stopMs'> &
+  Partial<Pick<VadSettings, 'pauseMs'>>;
 
 export type VadTransition =
   | { kind: 'started'; speechStartedAt: number }
@@ -40,6 +33,7 @@ export class VadStateMachine {
   update(voiced: boolean, windowMs: number, windowEndAt: number): VadTransition | undefined {
     const windowStartAt = windowEndAt - windowMs;
     switch (this.state) {
+      // biome-ignore lint/suspicious/noFallthroughSwitchClause: the first voiced window starts the run
       case 'quiet':
         if (!voiced) return undefined;
         this.state = 'starting';
@@ -52,12 +46,13 @@ export class VadStateMachine {
           return undefined;
         }
         this.runMs += windowMs;
-        if (this.runMs >= this.params.startSecs * 1000) {
+        if (this.runMs >= this.params.startMs) {
           this.state = 'speaking';
           this.lastSpeechEndAt = windowEndAt;
           return { kind: 'started', speechStartedAt: this.runStartedAt };
         }
         return undefined;
+      // biome-ignore lint/suspicious/noFallthroughSwitchClause: the first silent window starts the run
       case 'speaking':
         if (voiced) {
           this.lastSpeechEndAt = windowEndAt;
@@ -73,18 +68,19 @@ export class VadStateMachine {
           return undefined;
         }
         this.runMs += windowMs;
-        if (this.runMs >= this.params.stopSecs * 1000) {
+        if (this.runMs >= this.params.stopMs) {
           this.state = 'quiet';
           return { kind: 'stopped', speechEndedAt: this.lastSpeechEndAt };
         }
-        return this.crossedPause(windowMs) ? { kind: 'paused', speechEndedAt: this.lastSpeechEndAt } : undefined;
+        if (!this.crossedPause(windowMs)) return undefined;
+        return { kind: 'paused', speechEndedAt: this.lastSpeechEndAt };
     }
   }
 
-  /** This window's silence run just reached `pauseSecs` (once per run). */
+  /** This window's silence run just reached `pauseMs` (once per run). */
   private crossedPause(windowMs: number): boolean {
-    const pauseMs = (this.params.pauseSecs ?? 0) * 1000;
-    if (pauseMs <= 0 || pauseMs >= this.params.stopSecs * 1000) return false;
+    const pauseMs = this.params.pauseMs ?? 0;
+    if (pauseMs <= 0 || pauseMs >= this.params.stopMs) return false;
     return this.runMs >= pauseMs && this.runMs - windowMs < pauseMs;
   }
 

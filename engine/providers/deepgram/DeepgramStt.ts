@@ -1,50 +1,92 @@
 import type { Deepgram, DeepgramClient } from '@deepgram/sdk';
+import { z } from 'zod';
 import { AudioCoalescer } from '../../audio/AudioCoalescer.ts';
 import type { TimerHandle } from '../../core/Clock.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
-import type { Frame, FrameOf } from '../../core/frames.ts';
-import { createDeepgramClient, type DeepgramConnection, type DeepgramListenSocket } from './createDeepgramClient.ts';
-import { OrderedInbox } from './OrderedInbox.ts';
+import type { FrameOf } from '../../core/frames.ts';
 import { redactSecret } from '../../services/redactSecret.ts';
+import { SttProcessor } from '../../services/stt/SttProcessor.ts';
+import {
+  createDeepgramClient,
+  type DeepgramConnection,
+  type DeepgramListenSocket,
+} from './createDeepgramClient.ts';
+import { OrderedInbox } from './OrderedInbox.ts';
 
-export interface DeepgramSttSettings {
-  model: string;
-  /** BCP-47 tag such as en-US, or 'multi'. */
-  language: string;
-  smartFormat: boolean;
-  /** Silence after which Deepgram finalises a phrase on its own (ms). */
-  endpointingMs: number;
-  /** Send UtteranceEnd after this gap between words (ms); 0 = off. */
-  utteranceEndMs: number;
-  /** Keywords to boost (Nova-3 key terms). */
-  keyterms: string[];
-  /** Deepgram closes an idle stream after 10 s; a KeepAlive is sent after this much time without audio (ms). */
-  keepAliveMs: number;
-  /** Audio held while (re)connecting, sent once the socket opens (ms). */
-  maxBufferedMs: number;
-  /** Wait this long before reconnecting after a failure (ms). */
-  reconnectDelayMs: number;
-  /**
-   * Audio is sent in packets of at least this much (ms; default 60): one
-   * message per 20 ms microphone chunk costs a write per chunk per session.
-   * The end of an utterance is flushed at once, before `Finalize`, so only
-   * interim results can arrive up to this much later.
-   */
-  sendChunkMs?: number;
-  /**
-   * Packet size while the VAD hears no speech (ms; default 200, within
-   * Deepgram's recommended 20–250 ms). Most of a conversation is the user
-   * listening, and nothing waits on transcripts of silence: fewer, larger
-   * writes there save a third of a session's socket CPU. When speech starts
-   * what is held is sent at once, and packets go back to `sendChunkMs`.
-   */
-  quietSendChunkMs?: number;
-}
+export const deepgramSttSettings = z.object({
+  model: z.string().min(1).default('nova-3'),
+  language: z.string().min(2).max(16).default('en-US').describe('BCP-47 tag, or multi'),
+  smartFormat: z.boolean().default(true).describe('Punctuation, numerals, dates'),
+  endpointingMs: z
+    .number()
+    .int()
+    .min(10)
+    .max(5000)
+    .default(300)
+    .describe('Silence after which Deepgram finalises a phrase on its own (ms)'),
+  utteranceEndMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(5000)
+    .refine((ms) => ms === 0 || ms >= 1000, 'must be 0 (off) or at least 1000')
+    .default(1000)
+    .describe('UtteranceEnd after this gap between words (ms); 0 = off, otherwise at least 1000'),
+  keyterms: z
+    .array(z.string().min(1).max(100))
+    .max(100)
+    .default([])
+    .describe('Words to boost: names, products'),
+  keepAliveMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(9000)
+    .default(5000)
+    .describe(
+      'KeepAlive after this much time without audio; Deepgram closes idle streams after 10 s (ms)',
+    ),
+  maxBufferedMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(2000)
+    .describe('Audio held while (re)connecting (ms)'),
+  reconnectDelayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30_000)
+    .default(1000)
+    .describe('Wait before reconnecting after a failure (ms)'),
+  // One message per 20 ms microphone chunk costs a write per chunk per session. The end of an
+  // utterance is flushed at once, before `Finalize`, so only interims can arrive this much later.
+  // Bounds: Deepgram recommends sending 20–250 ms of audio at a time.
+  sendChunkMs: z
+    .number()
+    .int()
+    .min(20)
+    .max(250)
+    .default(60)
+    .describe('Audio is sent in packets of at least this much while the user speaks (ms)'),
+  // Most of a conversation is the user listening, and nothing waits on transcripts of silence:
+  // fewer, larger writes there save a third of a session's socket CPU.
+  quietSendChunkMs: z
+    .number()
+    .int()
+    .min(20)
+    .max(250)
+    .default(200)
+    .describe('Packet size while the VAD hears no speech; flushed when speech starts (ms)'),
+});
 
-const DEFAULT_SEND_CHUNK_MS = 60;
-const DEFAULT_QUIET_SEND_CHUNK_MS = 200;
+export type DeepgramSttSettings = z.output<typeof deepgramSttSettings>;
 
-type ListenMessage = Deepgram.listen.ListenV1Results | Deepgram.listen.ListenV1Metadata | Deepgram.listen.ListenV1UtteranceEnd | Deepgram.listen.ListenV1SpeechStarted;
+type ListenMessage =
+  | Deepgram.listen.ListenV1Results
+  | Deepgram.listen.ListenV1Metadata
+  | Deepgram.listen.ListenV1UtteranceEnd
+  | Deepgram.listen.ListenV1SpeechStarted;
 
 /**
  * Streaming speech-to-text over Deepgram's live WebSocket through the official
@@ -56,7 +98,8 @@ type ListenMessage = Deepgram.listen.ListenV1Results | Deepgram.listen.ListenV1M
  * (bounded) and sent when it opens. A drop mid-utterance promotes what was
  * heard so far to final, so the user's turn is not lost.
  */
-export class DeepgramStt extends FrameProcessor {
+export class DeepgramStt extends SttProcessor<DeepgramSttSettings> {
+  protected override readonly settingsSchema = deepgramSttSettings;
   private readonly client: DeepgramClient;
   private socket: DeepgramListenSocket | undefined;
   private socketRate = 0;
@@ -67,26 +110,21 @@ export class DeepgramStt extends FrameProcessor {
   private readonly outgoing = new AudioCoalescer();
   private heldSamples = 0;
   private interim = '';
-  /** Between the VAD's user.speaking.started and .stopped: audio goes out in small packets. */
-  private userSpeaking = false;
   private lastSentAt = 0;
   private keepAliveTimer: TimerHandle | undefined;
-  private stoppedAt: number | undefined;
   private retryAfter = 0;
-  private stopped = false;
-  private readonly inbox = new OrderedInbox<ListenMessage>((m) => this.onMessage(m as ListenMessage), (e) => this.pushError(e));
+  private readonly inbox = new OrderedInbox<ListenMessage>(
+    (m) => this.onMessage(m as ListenMessage),
+    (e) => this.pushError(e),
+  );
 
   constructor(
     id: string,
-    private settings: DeepgramSttSettings,
+    settings: DeepgramSttSettings,
     private readonly connection: DeepgramConnection,
   ) {
-    super(id);
+    super(id, settings);
     this.client = createDeepgramClient(connection);
-  }
-
-  protected override onSettings(settings: Record<string, unknown>): void {
-    this.settings = { ...this.settings, ...(settings as Partial<DeepgramSttSettings>) };
   }
 
   protected override onStart(frame: FrameOf<'start'>): void {
@@ -94,22 +132,18 @@ export class DeepgramStt extends FrameProcessor {
     this.scheduleKeepAlive();
   }
 
-  protected override process(frame: Frame, direction: Direction): void {
-    if (direction === 'downstream') {
-      if (frame.type === 'audio.in') this.sendAudio(frame.audio, frame.sampleRate);
-      else if (frame.type === 'user.speaking.started') {
-        this.userSpeaking = true;
-        this.flushOutgoing(); // the onset, held in a quiet-time packet, goes now
-      } else if (frame.type === 'user.speaking.stopped') {
-        this.userSpeaking = false;
-        this.finalize();
-      }
-    }
-    this.push(frame, direction);
+  protected override speechStarted(): void {
+    this.flushOutgoing(); // the onset, held in a quiet-time packet, goes now
+  }
+
+  protected override finalize(): void {
+    if (!this.open || !this.socket) return;
+    this.flushOutgoing(); // Deepgram can only finalise audio it has
+    this.expectFinal();
+    this.socket.sendFinalize({ type: 'Finalize' });
   }
 
   protected override onStop(): void {
-    this.stopped = true;
     this.keepAliveTimer?.cancel();
     const socket = this.socket;
     this.socket = undefined;
@@ -131,13 +165,14 @@ export class DeepgramStt extends FrameProcessor {
     return this.open;
   }
 
-  private sendAudio(audio: Int16Array, sampleRate: number): void {
+  protected override hear({ audio, sampleRate }: FrameOf<'audio.in'>): void {
     if (this.socket && this.socketRate !== sampleRate) {
       // Deepgram is told the rate when the stream opens: a new rate needs a new stream.
       this.drop('sample rate changed');
     }
     if (this.open && this.socket) {
-      const packetMs = this.userSpeaking ? (this.settings.sendChunkMs ?? DEFAULT_SEND_CHUNK_MS) : (this.settings.quietSendChunkMs ?? DEFAULT_QUIET_SEND_CHUNK_MS);
+      const { sendChunkMs, quietSendChunkMs } = this.settings;
+      const packetMs = this.userSpeaking ? sendChunkMs : quietSendChunkMs;
       const minSamples = Math.round((packetMs * sampleRate) / 1000);
       const packet = this.outgoing.push(audio, minSamples);
       if (packet) {
@@ -165,15 +200,9 @@ export class DeepgramStt extends FrameProcessor {
     this.lastSentAt = this.clock.now();
   }
 
-  private finalize(): void {
-    if (!this.open || !this.socket) return;
-    this.flushOutgoing(); // Deepgram can only finalise audio it has
-    this.stoppedAt = this.clock.now();
-    this.socket.sendFinalize({ type: 'Finalize' });
-  }
-
   private connect(sampleRate: number): void {
-    if (this.connecting || this.open || this.stopped || this.clock.now() < this.retryAfter) return;
+    if (this.connecting || this.open || this.isStopped) return;
+    if (this.clock.now() < this.retryAfter) return;
     this.socketRate = sampleRate;
     this.connecting = this.openSocket(sampleRate)
       .catch((error: unknown) => {
@@ -217,7 +246,7 @@ export class DeepgramStt extends FrameProcessor {
     socket.on('message', (message) => this.inbox.push(message as ListenMessage | Blob));
     socket.connect();
     await opened;
-    if (this.socket !== socket || this.stopped) {
+    if (this.socket !== socket || this.isStopped) {
       socket.close();
       return;
     }
@@ -234,14 +263,19 @@ export class DeepgramStt extends FrameProcessor {
     this.socket = undefined;
     this.open = false;
     this.inbox.reset();
-    if (this.stopped) return;
+    if (this.isStopped) return;
     // Audio still waiting for a packet goes out on the next stream with the rest of the held audio.
     const unsent = this.outgoing.take();
     if (unsent) this.hold(unsent, this.socketRate);
     this.retryAfter = this.clock.now() + this.settings.reconnectDelayMs;
     // What the user said so far would otherwise vanish with the socket.
-    if (this.interim) this.pushFinal(this.interim);
-    if (wasOpen) this.pushError(new Error(`Deepgram closed the stream (code ${code}${reason ? `: ${redactSecret(reason, this.connection.apiKey)}` : ''}); reconnecting on the next audio`));
+    this.pushFinal(this.interim);
+    this.interim = '';
+    if (!wasOpen) return;
+    const why = reason ? `: ${redactSecret(reason, this.connection.apiKey)}` : '';
+    this.pushError(
+      new Error(`Deepgram closed the stream (code ${code}${why}); reconnecting on the next audio`),
+    );
   }
 
   private drop(why: string): void {
@@ -261,10 +295,10 @@ export class DeepgramStt extends FrameProcessor {
         const text = message.channel?.alternatives?.[0]?.transcript?.trim() ?? '';
         if (message.is_final) {
           this.interim = '';
-          if (text) this.pushFinal(text);
+          this.pushFinal(text);
         } else if (text && text !== this.interim) {
           this.interim = text;
-          this.push(this.frame('transcript.interim', { text }));
+          this.pushInterim(text);
         }
         return;
       }
@@ -280,17 +314,8 @@ export class DeepgramStt extends FrameProcessor {
     }
   }
 
-  private pushFinal(text: string): void {
-    this.interim = '';
-    if (this.stoppedAt !== undefined) {
-      this.pushMetric('ttfb', this.clock.now() - this.stoppedAt);
-      this.stoppedAt = undefined;
-    }
-    this.push(this.frame('transcript.final', { text }));
-  }
-
   private scheduleKeepAlive(): void {
-    if (this.stopped) return;
+    if (this.isStopped) return;
     this.keepAliveTimer = this.clock.setTimeout(() => {
       // Audio stopped arriving mid-packet (a muted client): do not sit on the rest.
       if (this.outgoing.held > 0) this.flushOutgoing();

@@ -1,23 +1,42 @@
 import type { Deepgram, DeepgramClient } from '@deepgram/sdk';
+import { z } from 'zod';
+import { PcmChunkDecoder } from '../../audio/PcmChunkDecoder.ts';
 import type { TimerHandle } from '../../core/Clock.ts';
+import { redactSecret } from '../../services/redactSecret.ts';
+import { TtsProcessor, type EmitAudio } from '../../services/tts/TtsProcessor.ts';
 import { createDeepgramClient, type DeepgramConnection, type DeepgramSpeakSocket } from './createDeepgramClient.ts';
 import { OrderedInbox } from './OrderedInbox.ts';
-import { PcmChunkDecoder } from '../../audio/PcmChunkDecoder.ts';
-import { redactSecret } from '../../services/redactSecret.ts';
-import { TtsProcessor, type SynthesizedAudio } from '../../services/tts/TtsProcessor.ts';
 
-export interface DeepgramTtsSettings {
-  /** Aura voice model, e.g. aura-2-thalia-en. */
-  model: string;
-  sampleRate: number;
-  /** A sentence with no audio by then fails, and the socket is reopened (ms). */
-  firstByteTimeoutMs: number;
-}
+export const deepgramTtsSettings = z.object({
+  model: z
+    .string()
+    .min(1)
+    .default('aura-2-thalia-en')
+    .describe('Aura voice, e.g. aura-2-thalia-en, aura-2-apollo-en'),
+  sampleRate: z
+    .union([
+      z.literal(8000),
+      z.literal(16000),
+      z.literal(24000),
+      z.literal(32000),
+      z.literal(48000),
+    ])
+    .default(24000),
+  firstByteTimeoutMs: z
+    .number()
+    .int()
+    .min(500)
+    .max(60_000)
+    .default(5000)
+    .describe('A sentence with no audio by then fails and the socket is reopened (ms)'),
+});
+
+export type DeepgramTtsSettings = z.output<typeof deepgramTtsSettings>;
 
 type SpeakMessage = Deepgram.speak.SpeakV1Metadata | Deepgram.speak.SpeakV1Flushed | Deepgram.speak.SpeakV1Cleared | Deepgram.speak.SpeakV1Warning;
 
 interface Sentence {
-  emit: (audio: SynthesizedAudio, first: boolean) => void;
+  emit: EmitAudio;
   first: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -33,9 +52,12 @@ interface Sentence {
  * sentence it was speaking (error upstream) and is reopened for the next.
  *
  * Deepgram allows 20 flushes a minute per socket; a refused flush arrives as
- * a `Warning` and fails that sentence.
+ * a `Warning` and fails that sentence. Its first-audio deadline is its own,
+ * not the base's request deadline: it runs from the sentence sent on an open
+ * socket (not from the handshake), and a miss closes the socket.
  */
-export class DeepgramTts extends TtsProcessor {
+export class DeepgramTts extends TtsProcessor<DeepgramTtsSettings> {
+  protected override readonly settingsSchema = deepgramTtsSettings;
   private readonly client: DeepgramClient;
   private socket: DeepgramSpeakSocket | undefined;
   private opening: Promise<DeepgramSpeakSocket> | undefined;
@@ -43,21 +65,20 @@ export class DeepgramTts extends TtsProcessor {
   /** A Clear was sent: audio until `Cleared` belongs to the interrupted response. */
   private clearing = false;
   private decoder = new PcmChunkDecoder();
-  private stopped = false;
   private readonly inbox = new OrderedInbox<SpeakMessage>((m) => this.onMessage(m), (e) => this.pushError(e));
 
   constructor(
     id: string,
-    private settings: DeepgramTtsSettings,
+    settings: DeepgramTtsSettings,
     private readonly connection: DeepgramConnection,
   ) {
-    super(id);
+    super(id, settings);
     this.client = createDeepgramClient(connection);
   }
 
-  protected override onSettings(settings: Record<string, unknown>): void {
+  protected override onSettings(update: Partial<DeepgramTtsSettings>): void {
     const before = this.settings;
-    this.settings = { ...this.settings, ...(settings as Partial<DeepgramTtsSettings>) };
+    super.onSettings(update);
     // Voice and rate are fixed per socket: the next sentence opens a new one.
     if (before.model !== this.settings.model || before.sampleRate !== this.settings.sampleRate) this.closeSocket();
   }
@@ -68,7 +89,6 @@ export class DeepgramTts extends TtsProcessor {
   }
 
   protected override onStop(): void {
-    this.stopped = true;
     this.failSentence(new Error('TTS stopped'));
     const socket = this.socket;
     if (socket) {
@@ -95,7 +115,11 @@ export class DeepgramTts extends TtsProcessor {
     this.sentence = undefined;
   }
 
-  protected override async speak(text: string, signal: AbortSignal, emit: (audio: SynthesizedAudio, first: boolean) => void): Promise<void> {
+  protected override async speak(
+    text: string,
+    signal: AbortSignal,
+    emit: EmitAudio,
+  ): Promise<void> {
     const socket = await this.open();
     if (signal.aborted) return;
     await new Promise<void>((resolve, reject) => {
@@ -112,21 +136,9 @@ export class DeepgramTts extends TtsProcessor {
     });
   }
 
-  protected override async synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {
-    const parts: Int16Array[] = [];
-    await this.speak(text, signal, (audio) => parts.push(audio.samples));
-    const samples = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      samples.set(p, offset);
-      offset += p.length;
-    }
-    return { samples, sampleRate: this.settings.sampleRate };
-  }
-
   private open(): Promise<DeepgramSpeakSocket> {
     if (this.socket) return Promise.resolve(this.socket);
-    if (this.stopped) return Promise.reject(new Error('TTS stopped'));
+    if (this.isStopped) return Promise.reject(new Error('TTS stopped'));
     this.opening ??= this.connect().finally(() => (this.opening = undefined));
     return this.opening;
   }
@@ -155,7 +167,7 @@ export class DeepgramTts extends TtsProcessor {
     socket.on('message', (message) => this.inbox.push(message as SpeakMessage | Blob));
     socket.connect();
     await opened;
-    if (this.stopped) {
+    if (this.isStopped) {
       socket.close();
       throw new Error('TTS stopped');
     }
@@ -171,7 +183,7 @@ export class DeepgramTts extends TtsProcessor {
       const samples = this.decoder.push(message);
       if (samples.length === 0) return;
       if (sentence.first) sentence.timer.cancel();
-      sentence.emit({ samples, sampleRate: this.settings.sampleRate }, sentence.first);
+      sentence.emit({ samples, sampleRate: this.settings.sampleRate });
       sentence.first = false;
       return;
     }
@@ -195,7 +207,7 @@ export class DeepgramTts extends TtsProcessor {
     this.socket = undefined;
     this.inbox.reset();
     this.clearing = false;
-    if (!this.stopped) this.failSentence(new Error(`Deepgram TTS connection closed mid-sentence (code ${code})`));
+    if (!this.isStopped) this.failSentence(new Error(`Deepgram TTS connection closed mid-sentence (code ${code})`));
   }
 
   private finishSentence(): void {

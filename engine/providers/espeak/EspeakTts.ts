@@ -1,33 +1,43 @@
 import { spawn } from 'node:child_process';
+import { z } from 'zod';
 import { readWav } from '../../audio/wav.ts';
-import { TtsProcessor, type SynthesizedAudio } from '../../services/tts/TtsProcessor.ts';
+import {
+  TtsProcessor,
+  type EmitAudio,
+  type SynthesizedAudio,
+} from '../../services/tts/TtsProcessor.ts';
 
-export interface EspeakSettings {
-  /** espeak-ng voice, e.g. en-gb, en-us, en-gb-x-rp. */
-  voice: string;
-  /** Words per minute. */
-  wordsPerMinute: number;
-  /** 0–99. */
-  pitch: number;
-}
+export const espeakSettings = z.object({
+  voice: z
+    .string()
+    .regex(
+      /^[a-z]{2,3}(-[a-z0-9-]+)?(\+[a-z0-9]+)?$/i,
+      'must be an espeak-ng voice such as en-gb, en-us or en-gb+m3',
+    )
+    .default('en-gb'),
+  wordsPerMinute: z.number().int().min(80).max(400).default(165),
+  pitch: z.number().int().min(0).max(99).default(45),
+});
+
+export type EspeakSettings = z.output<typeof espeakSettings>;
 
 /**
  * espeak-ng (GPL) as a subprocess: the process boundary keeps its licence out
  * of ours. Very fast, many voices including British English; robotic.
  */
-export class EspeakTts extends TtsProcessor {
-  constructor(
-    id: string,
-    private settings: EspeakSettings,
-  ) {
-    super(id);
+export class EspeakTts extends TtsProcessor<EspeakSettings> {
+  protected override readonly settingsSchema = espeakSettings;
+
+  /** espeak-ng renders the whole sentence before it writes the WAV: one piece. */
+  protected override async speak(
+    text: string,
+    signal: AbortSignal,
+    emit: EmitAudio,
+  ): Promise<void> {
+    emit(await this.synthesize(text, signal));
   }
 
-  protected override onSettings(settings: Record<string, unknown>): void {
-    this.settings = { ...this.settings, ...(settings as Partial<EspeakSettings>) };
-  }
-
-  protected synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {
+  private synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {
     const { voice, wordsPerMinute, pitch } = this.settings;
     return new Promise((resolve, reject) => {
       const child = spawn('espeak-ng', ['--stdout', '-v', voice, '-s', String(wordsPerMinute), '-p', String(pitch), '--', text], { signal, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,18 +1,13 @@
-import { z } from 'zod';
 import { defineProcessorNode } from '../../graph/NodeRegistry.ts';
 import { TTS_CONSUMES, TTS_PRODUCES } from '../../services/tts/TtsProcessor.ts';
-import { EspeakTts } from './EspeakTts.ts';
+import { EspeakTts, espeakSettings } from './EspeakTts.ts';
 
 export const espeakTtsNode = defineProcessorNode({
   type: 'tts.espeak',
   category: 'tts',
   title: 'eSpeak NG TTS (offline)',
   description: 'espeak-ng as a subprocess (Debian package). Fastest first audio and many voices incl. British English; robotic.',
-  config: z.object({
-    voice: z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?(\+[a-z0-9]+)?$/i, 'must be an espeak-ng voice such as en-gb, en-us or en-gb+m3').default('en-gb'),
-    wordsPerMinute: z.number().int().min(80).max(400).default(165),
-    pitch: z.number().int().min(0).max(99).default(45),
-  }),
+  config: espeakSettings,
   consumes: TTS_CONSUMES,
   produces: TTS_PRODUCES,
   liveKeys: ['voice', 'wordsPerMinute', 'pitch'],

@@ -1,13 +1,23 @@
-import { FliteSynth } from './FliteSynth.ts';
+import { z } from 'zod';
+import {
+  TtsProcessor,
+  type EmitAudio,
+  type SynthesizedAudio,
+} from '../../services/tts/TtsProcessor.ts';
 import { sharedService } from '../sharedServices.ts';
-import { TtsProcessor, type SynthesizedAudio } from '../../services/tts/TtsProcessor.ts';
+import { FliteSynth } from './FliteSynth.ts';
 
-export interface FliteSettings {
-  /** Built-in flite voice: slt (US female), rms (US male), awb (Scottish male), kal16, kal. */
-  voice: string;
-  /** 1 = normal speed. */
-  rate: number;
-}
+export const fliteSettings = z.object({
+  voice: z
+    .enum(['slt', 'rms', 'awb', 'kal16', 'kal'])
+    .default('slt')
+    .describe(
+      'slt: US female · rms: US male · awb: Scottish male · kal16/kal: US male, robotic',
+    ),
+  rate: z.number().min(0.5).max(2).default(1).describe('Speaking rate (1 = normal)'),
+});
+
+export type FliteSettings = z.output<typeof fliteSettings>;
 
 /**
  * One worker pool for every session in the process: synthesis is CPU-bound,
@@ -18,17 +28,15 @@ export function sharedFliteSynth(): FliteSynth {
 }
 
 /** Flite (CMU, BSD-style licence) compiled to WASI, in worker threads: no apt, no network. */
-export class FliteTts extends TtsProcessor {
+export class FliteTts extends TtsProcessor<FliteSettings> {
+  protected override readonly settingsSchema = fliteSettings;
+
   constructor(
     id: string,
-    private settings: FliteSettings,
+    settings: FliteSettings,
     private readonly synth: FliteSynth = sharedFliteSynth(),
   ) {
-    super(id);
-  }
-
-  protected override onSettings(settings: Record<string, unknown>): void {
-    this.settings = { ...this.settings, ...(settings as Partial<FliteSettings>) };
+    super(id, settings);
   }
 
   /** The first synthesis would otherwise pay for starting workers and compiling flite. */
@@ -41,21 +49,22 @@ export class FliteTts extends TtsProcessor {
    * sentence is cut at clause boundaries and the clauses synthesised in
    * parallel: the first one plays while the rest are still being made.
    */
-  protected override async speak(text: string, signal: AbortSignal, emit: (audio: SynthesizedAudio, first: boolean) => void): Promise<void> {
+  protected override async speak(
+    text: string,
+    signal: AbortSignal,
+    emit: EmitAudio,
+  ): Promise<void> {
     const pending = splitClauses(text).map((clause) => this.synthesize(clause, signal));
     // Settle them all even if one fails, so no rejection goes unobserved.
     pending.forEach((p) => p.catch(() => {}));
-    let first = true;
     for (const audio of pending) {
       const clip = await audio;
       if (signal.aborted) return;
-      if (clip.samples.length === 0) continue;
-      emit(clip, first);
-      first = false;
+      emit(clip);
     }
   }
 
-  protected async synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {
+  private async synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {
     const result = await this.synth.synthesize(text, { voice: this.settings.voice, rate: this.settings.rate, signal });
     return { samples: result.samples, sampleRate: result.sampleRate };
   }

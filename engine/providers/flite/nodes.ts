@@ -1,17 +1,13 @@
-import { z } from 'zod';
 import { defineProcessorNode } from '../../graph/NodeRegistry.ts';
 import { TTS_CONSUMES, TTS_PRODUCES } from '../../services/tts/TtsProcessor.ts';
-import { FliteTts } from './FliteTts.ts';
+import { FliteTts, fliteSettings } from './FliteTts.ts';
 
 export const fliteTtsNode = defineProcessorNode({
   type: 'tts.flite',
   category: 'tts',
   title: 'Flite TTS (offline)',
   description: 'CMU Flite in-process (WASI, worker threads). Offline, recognisable, light on CPU.',
-  config: z.object({
-    voice: z.enum(['slt', 'rms', 'awb', 'kal16', 'kal']).default('slt').describe('slt: US female · rms: US male · awb: Scottish male · kal16/kal: US male, robotic'),
-    rate: z.number().min(0.5).max(2).default(1).describe('Speaking rate (1 = normal)'),
-  }),
+  config: fliteSettings,
   consumes: TTS_CONSUMES,
   produces: TTS_PRODUCES,
   liveKeys: ['voice', 'rate'],

@@ -1,34 +1,50 @@
 import type OpenAI from 'openai';
+import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import type { ChatMessage } from '../../core/frames.ts';
-import { createOpenAIClient, type OpenAIConnection } from './createOpenAIClient.ts';
-import { redactError } from '../../services/redactSecret.ts';
+import { LlmProcessor, llmSettings, type LlmDelta } from '../../services/llm/LlmProcessor.ts';
 import { RequestAttempt } from '../../services/retry/RequestAttempt.ts';
-import { describeFailure, isRetryable, retryDelayMs, sleep, type RetryPolicy } from '../../services/retry/RetryPolicy.ts';
+import type { RequestOptions } from '../../services/retry/RequestOptions.ts';
+import { retryPolicyFrom, retrySettings } from '../../services/retry/retrySettings.ts';
+import type { Tool } from '../../tools/Tool.ts';
+import { createOpenAIClient, type OpenAIConnection } from './createOpenAIClient.ts';
 import { ToolCallAssembler } from './ToolCallAssembler.ts';
 import { toOpenAIMessages, toOpenAITools } from './toOpenAIMessages.ts';
-import type { Tool } from '../../tools/Tool.ts';
-import { LlmProcessor, pickKnown, type LlmDelta, type LlmSettings } from '../../services/llm/LlmProcessor.ts';
 
-export interface OpenAILlmSettings extends LlmSettings {
-  model: string;
-  temperature: number;
-  /** Retries on 429/5xx/dropped connections, only while nothing has been said yet. */
-  maxRetries: number;
-  retryDelayMs: number;
-  maxRetryDelayMs: number;
-  /** An attempt that has not produced its first chunk by then is abandoned (and retried) (ms). */
-  firstTokenTimeoutMs: number;
-}
+export const openAILlmSettings = z.object({
+  model: z.string().min(1).default('gpt-4o-mini').describe('Model name as the server knows it'),
+  systemPrompt: llmSettings.shape.systemPrompt.default(
+    'You are Parley, a friendly voice assistant. ' +
+      'Answer in one or two short spoken sentences, without lists or markdown.',
+  ),
+  temperature: z.number().min(0).max(2).default(0.7),
+  fallbackReply: llmSettings.shape.fallbackReply
+    .default('Sorry, I could not think of an answer just now.')
+    .describe('Said when the model fails'),
+  maxToolSteps: llmSettings.shape.maxToolSteps
+    .default(3)
+    .describe('Model round-trips with tool results per turn'),
+  firstTokenTimeoutMs: z
+    .number()
+    .int()
+    .min(500)
+    .max(60_000)
+    .default(8000)
+    .describe('Abandon (and retry) an attempt with no first token by then (ms)'),
+  ...retrySettings,
+});
+
+export type OpenAILlmSettings = z.output<typeof openAILlmSettings>;
 
 /**
  * An LLM node on the Chat Completions API through the official `openai` SDK,
  * streaming. Serves anything that speaks that API — OpenAI, Ollama, vLLM,
  * Groq — given its base URL. Tool calls stream as fragments and are assembled
- * here; running them and calling the model again is the base class's job.
+ * here; running them, calling the model again and retrying a failed request
+ * are the base class's job.
  */
-export class OpenAILlm extends LlmProcessor {
-  private options: OpenAILlmSettings;
+export class OpenAILlm extends LlmProcessor<OpenAILlmSettings> {
+  protected override readonly settingsSchema = openAILlmSettings;
   private readonly client: OpenAI;
   private requestCount = 0;
 
@@ -39,46 +55,32 @@ export class OpenAILlm extends LlmProcessor {
     private readonly connection: OpenAIConnection,
   ) {
     super(id, conversation, settings);
-    this.options = settings;
     this.client = createOpenAIClient(connection);
   }
 
-  protected override onSettings(settings: Record<string, unknown>): void {
-    super.onSettings(settings);
-    this.options = { ...this.options, ...pickKnown(settings, this.options) };
+  // The first-token deadline is not handed to the base: a tool-call fragment is a first token
+  // too, but the base only sees the assembled call, at the end of the stream.
+  protected override requestOptions(): RequestOptions {
+    return {
+      retry: retryPolicyFrom(this.settings),
+      secret: this.connection.apiKey,
+      describe: { model: this.settings.model },
+    };
   }
 
-  protected override async *generate(messages: ChatMessage[], tools: readonly Tool[], signal: AbortSignal): AsyncIterable<LlmDelta> {
-    const policy: RetryPolicy = { maxRetries: this.options.maxRetries, baseDelayMs: this.options.retryDelayMs, maxDelayMs: this.options.maxRetryDelayMs };
+  protected override async *generate(
+    messages: ChatMessage[],
+    tools: readonly Tool[],
+    signal: AbortSignal,
+  ): AsyncIterable<LlmDelta> {
     const request = ++this.requestCount;
-    for (let attempt = 0; ; attempt++) {
-      let spoke = false;
-      try {
-        for await (const delta of this.attempt(messages, tools, signal, request)) {
-          if (delta.type !== 'usage') spoke = true;
-          yield delta;
-        }
-        return;
-      } catch (error) {
-        if (signal.aborted) return;
-        const safe = redactError(error, this.connection.apiKey);
-        // Once words went out a retry would say them twice: fail and let the base say the fallback.
-        if (spoke || attempt >= policy.maxRetries || !isRetryable(error)) throw safe;
-        const delayMs = Math.round(retryDelayMs(policy, attempt, error));
-        this.logger.warn({ node: this.id, model: this.options.model, attempt: attempt + 1, delayMs, ...describeFailure(error), err: safe.message }, 'llm request failed before its first token; retrying');
-        await sleep(this.clock, delayMs, signal);
-      }
-    }
-  }
-
-  private async *attempt(messages: ChatMessage[], tools: readonly Tool[], signal: AbortSignal, request: number): AsyncIterable<LlmDelta> {
-    const attempt = new RequestAttempt(this.clock, signal, this.options.firstTokenTimeoutMs);
+    const attempt = new RequestAttempt(this.clock, signal, this.settings.firstTokenTimeoutMs);
     try {
       const stream = await this.client.chat.completions.create(
         {
-          model: this.options.model,
+          model: this.settings.model,
           messages: toOpenAIMessages(messages),
-          temperature: this.options.temperature,
+          temperature: this.settings.temperature,
           stream: true,
           stream_options: { include_usage: true },
           // An empty tools array is rejected by some compatible servers.
@@ -90,7 +92,10 @@ export class OpenAILlm extends LlmProcessor {
       let finished = false;
       for await (const chunk of stream) {
         attempt.gotFirstByte();
-        if (chunk.usage) yield { type: 'usage', promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+        if (chunk.usage) {
+          const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = chunk.usage;
+          yield { type: 'usage', promptTokens, completionTokens };
+        }
         const choice = chunk.choices[0];
         if (!choice) continue;
         if (choice.delta.content) yield { type: 'text', text: choice.delta.content };
@@ -101,7 +106,9 @@ export class OpenAILlm extends LlmProcessor {
       if (attempt.timedOut) throw attempt.timeoutError();
       if (attempt.signal.aborted) return;
       if (!finished) throw new Error('the model stream ended before the answer was complete');
-      if (assembler.size > 0) yield { type: 'tool_calls', calls: assembler.finish(`call_${this.id}_${request}`) };
+      if (assembler.size > 0) {
+        yield { type: 'tool_calls', calls: assembler.finish(`call_${this.id}_${request}`) };
+      }
     } catch (error) {
       throw attempt.explain(error);
     } finally {

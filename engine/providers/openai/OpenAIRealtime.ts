@@ -1,42 +1,68 @@
 import type { RealtimeServerEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
-import { Resampler } from '../../audio/Resampler.ts';
+import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
-import type { ChatToolCall, Frame } from '../../core/frames.ts';
-import type { ToolHost } from '../../graph/NodeRegistry.ts';
+import { base64ToPcm, pcmToBase64 } from '../../services/s2s/base64Pcm.ts';
+import {
+  S2sProcessor,
+  s2sSettings,
+  type PlaybackPosition,
+  type S2sResponse,
+  type S2sUsage,
+} from '../../services/s2s/S2sProcessor.ts';
+import type { ToolCallResult } from '../../tools/runToolCalls.ts';
+import type { Tool } from '../../tools/Tool.ts';
 import type { OpenAIConnection } from './createOpenAIClient.ts';
 import { RealtimeSocket } from './RealtimeSocket.ts';
-import { runToolCalls } from '../../tools/runToolCalls.ts';
-import type { Tool } from '../../tools/Tool.ts';
-import { PlaybackTracker } from '../../services/s2s/PlaybackTracker.ts';
 
 /** The Realtime API's audio format: PCM s16le mono at 24 kHz, base64 in JSON. */
 export const REALTIME_SAMPLE_RATE = 24000;
 
-export interface OpenAIRealtimeSettings {
-  model: string;
-  instructions: string;
-  voice: string;
-  /** Server VAD: speech probability threshold 0…1. */
-  vadThreshold: number;
-  /** Server VAD: silence that ends the user's turn (ms). */
-  silenceDurationMs: number;
-  /** Server VAD: audio before detected speech that is kept (ms). */
-  prefixPaddingMs: number;
-  /** Model that transcribes the user's speech (for transcripts only; the model hears the audio). */
-  transcriptionModel: string;
-  /** Wait this long before reconnecting after a failure (ms). */
-  reconnectDelayMs: number;
+export const openAIRealtimeSettings = z.object({
+  model: z.string().min(1).default('gpt-realtime'),
+  instructions: z
+    .string()
+    .max(20_000)
+    .default('You are Parley, a friendly voice assistant. Keep answers short and conversational.'),
+  voice: z
+    .string()
+    .min(1)
+    .default('marin')
+    .describe(
+      'alloy, ash, ballad, coral, echo, sage, shimmer, verse, marin, cedar; ' +
+        'fixed once the bot has spoken',
+    ),
+  vadThreshold: z.number().min(0).max(1).default(0.5).describe('Server VAD speech threshold'),
+  silenceDurationMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(3000)
+    .default(500)
+    .describe('Silence that ends the user turn (ms)'),
+  prefixPaddingMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(2000)
+    .default(300)
+    .describe('Audio before detected speech the model also hears (ms)'),
+  transcriptionModel: z
+    .string()
+    .min(1)
+    .default('gpt-4o-mini-transcribe')
+    .describe('Transcribes the user for transcripts and the conversation log'),
+  reconnectDelayMs: s2sSettings.shape.reconnectDelayMs
+    .default(1000)
+    .describe('Wait before reconnecting after a failure (ms)'),
+});
+
+export type OpenAIRealtimeSettings = z.output<typeof openAIRealtimeSettings>;
+
+interface RealtimeResponse extends S2sResponse {
+  id: string;
 }
 
-interface ResponseState {
-  id: string;
-  calls: ChatToolCall[];
-  transcript: string;
-  /** The user barged in: anything still arriving for it is stale. */
-  interrupted: boolean;
-  audioStarted: boolean;
-}
+type RealtimeResponseDone = Extract<RealtimeServerEvent, { type: 'response.done' }>['response'];
 
 /**
  * The whole speech-to-speech loop in one node, on OpenAI's Realtime API (GA)
@@ -46,126 +72,91 @@ interface ResponseState {
  * the graph's tools and are answered. On the server's `speech_started` it
  * pushes `user.speaking.started` and `interrupt` downstream — the output
  * stops at once — and truncates the bot's item at what was actually played.
+ * What every speech-to-speech node does is the base's; this maps the
+ * Realtime protocol onto it.
  */
-export class OpenAIRealtime extends FrameProcessor implements ToolHost {
-  private tools: Tool[] = [];
-  private socket: RealtimeSocket | undefined;
-  private connecting: Promise<void> | undefined;
-  private retryAfter = 0;
-  private stopped = false;
-  private resampler: Resampler | undefined;
-  private response: ResponseState | undefined;
-  private readonly playback = new PlaybackTracker();
-  private speechStoppedAt: number | undefined;
-  /** Tool calls run under this; cancelled when the user barges in or the node stops. */
-  private toolRun = new AbortController();
+export class OpenAIRealtime extends S2sProcessor<
+  OpenAIRealtimeSettings,
+  RealtimeSocket,
+  RealtimeResponse
+> {
+  protected override readonly settingsSchema = openAIRealtimeSettings;
 
   constructor(
     id: string,
-    private settings: OpenAIRealtimeSettings,
+    settings: OpenAIRealtimeSettings,
     private readonly connection: OpenAIConnection,
-    private readonly conversation?: ConversationContext,
+    conversation?: ConversationContext,
   ) {
-    super(id);
+    super(id, settings, REALTIME_SAMPLE_RATE, conversation);
   }
 
-  setTools(tools: Tool[]): void {
-    this.tools = tools;
+  override setTools(tools: Tool[]): void {
+    super.setTools(tools);
     this.sendSession();
   }
 
-  get isConnected(): boolean {
-    return this.socket?.isOpen === true;
-  }
-
-  protected override onSettings(settings: Record<string, unknown>): void {
-    this.settings = { ...this.settings, ...(settings as Partial<OpenAIRealtimeSettings>) };
+  protected override onSettings(update: Partial<OpenAIRealtimeSettings>): void {
+    super.onSettings(update);
     this.sendSession();
   }
 
-  protected override onStart(): void {
-    this.connect();
-  }
-
-  protected override onStop(): void {
-    this.stopped = true;
-    this.toolRun.abort();
-    this.socket?.close();
-    this.socket = undefined;
-    this.resampler?.destroy();
-  }
-
-  /** An interrupt from elsewhere in the graph (typed text, a user-turn node): stop the bot's response. */
-  protected override onInterrupt(): void {
-    if (this.cutResponse()) this.socket?.send({ type: 'response.cancel' });
-  }
-
-  protected override process(frame: Frame, direction: Direction): void | Promise<void> {
-    if (direction === 'upstream' && frame.type === 'bot.speaking.started') this.playback.playbackStarted(this.clock.now());
-    if (direction === 'downstream' && frame.type === 'text.input') this.sendText(frame.text);
-    this.push(frame, direction);
-    if (direction === 'downstream' && frame.type === 'audio.in') return this.sendAudio(frame.audio, frame.sampleRate);
-  }
-
-  private async sendAudio(audio: Int16Array, sampleRate: number): Promise<void> {
-    if (!this.socket?.isOpen) {
-      // Audio while disconnected is dropped: the server's VAD needs live audio, not a backlog.
-      this.connect();
-      return;
-    }
-    if (!this.resampler || this.resampler.fromRate !== sampleRate) {
-      this.resampler?.destroy();
-      this.resampler = await Resampler.create(sampleRate, REALTIME_SAMPLE_RATE);
-    }
-    const pcm = this.resampler.process(audio);
-    if (pcm.length === 0) return;
-    this.socket?.send({ type: 'input_audio_buffer.append', audio: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64') });
-  }
-
-  private sendText(text: string): void {
-    if (this.cutResponse()) {
-      this.socket?.send({ type: 'response.cancel' });
-      this.push(this.frame('interrupt', { reason: 'typed text' }));
-    }
-    this.conversation?.add({ role: 'user', content: text });
-    this.socket?.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
-    this.socket?.send({ type: 'response.create' });
-  }
-
-  private connect(): void {
-    if (this.connecting || this.socket || this.stopped || this.clock.now() < this.retryAfter) return;
-    this.connecting = RealtimeSocket.connect(
-      { apiKey: this.connection.apiKey, baseUrl: this.connection.baseUrl, model: this.settings.model, connectTimeoutMs: 10_000 },
+  protected override dial(): Promise<RealtimeSocket> {
+    const { apiKey, baseUrl } = this.connection;
+    return RealtimeSocket.connect(
+      { apiKey, baseUrl, model: this.settings.model, connectTimeoutMs: 10_000 },
       {
         onEvent: (event) => this.onEvent(event),
-        onEventFailed: (type, message) => this.pushError(new Error(`Realtime event ${type} could not be handled: ${message}`)),
-        onClosed: (code, reason) => this.onClosed(code, reason),
+        onEventFailed: (type, message) =>
+          this.pushError(new Error(`Realtime event ${type} could not be handled: ${message}`)),
+        onClosed: (code, reason) => {
+          const why = `code ${code}${reason ? `: ${reason}` : ''}`;
+          const message = `Realtime session closed (${why}); reconnecting on the next audio`;
+          this.sessionLost(new Error(message));
+        },
       },
-    )
-      .then((socket) => {
-        if (this.stopped) {
-          socket.close();
-          return;
-        }
-        this.socket = socket;
-        this.logger.debug({ node: this.id, model: this.settings.model }, 'realtime session open');
-        this.sendSession();
-        this.seedConversation();
-      })
-      .catch((error: unknown) => {
-        this.retryAfter = this.clock.now() + this.settings.reconnectDelayMs;
-        this.pushError(error);
-      })
-      .finally(() => (this.connecting = undefined));
+    );
   }
 
-  private onClosed(code: number, reason: string): void {
-    this.socket = undefined;
-    this.retryAfter = this.clock.now() + this.settings.reconnectDelayMs;
-    if (this.response && !this.response.interrupted) this.push(this.frame('llm.response.end', {}));
-    this.response = undefined;
-    this.playback.reset();
-    if (!this.stopped) this.pushError(new Error(`Realtime session closed (code ${code}${reason ? `: ${reason}` : ''}); reconnecting on the next audio`));
+  protected override sessionOpened(): void {
+    this.logger.debug({ node: this.id, model: this.settings.model }, 'realtime session open');
+    this.sendSession();
+    this.seedConversation();
+  }
+
+  protected override sendAudio(pcm: Int16Array): void {
+    this.session?.send({ type: 'input_audio_buffer.append', audio: pcmToBase64(pcm) });
+  }
+
+  protected override sendUserText(text: string): void {
+    this.session?.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+    });
+    this.session?.send({ type: 'response.create' });
+  }
+
+  protected override cancelResponse(): void {
+    this.session?.send({ type: 'response.cancel' });
+  }
+
+  protected override truncate({ itemId, playedMs }: PlaybackPosition): void {
+    this.session?.send({
+      type: 'conversation.item.truncate',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: playedMs,
+    });
+  }
+
+  protected override sendToolResults(results: ToolCallResult[]): void {
+    for (const r of results) {
+      this.session?.send({
+        type: 'conversation.item.create',
+        item: { type: 'function_call_output', call_id: r.callId, output: r.content },
+      });
+    }
+    this.session?.send({ type: 'response.create' });
   }
 
   /**
@@ -178,15 +169,21 @@ export class OpenAIRealtime extends FrameProcessor implements ToolHost {
       const text = message.content.trim();
       if (!text) continue;
       if (message.role === 'user') {
-        this.socket?.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } });
+        this.session?.send({
+          type: 'conversation.item.create',
+          item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+        });
       } else if (message.role === 'assistant') {
-        this.socket?.send({ type: 'conversation.item.create', item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] } });
+        this.session?.send({
+          type: 'conversation.item.create',
+          item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] },
+        });
       }
     }
   }
 
   private sendSession(): void {
-    if (!this.socket?.isOpen) return;
+    if (!this.session?.isOpen) return;
     const s = this.settings;
     const session: RealtimeSessionCreateRequest = {
       type: 'realtime',
@@ -210,119 +207,67 @@ export class OpenAIRealtime extends FrameProcessor implements ToolHost {
       tools: this.tools.map((t) => ({ type: 'function', name: t.name, description: t.description, parameters: t.parameters })),
       tool_choice: 'auto',
     };
-    this.socket.send({ type: 'session.update', session });
+    this.session.send({ type: 'session.update', session });
   }
 
   private onEvent(event: RealtimeServerEvent): void {
-    const now = this.clock.now();
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
-        this.push(this.frame('user.speaking.started', { speechStartedAt: now }));
-        // The server cancels its response itself (interrupt_response); we silence what is already on its way out.
-        if (this.cutResponse()) this.push(this.frame('interrupt', { reason: 'user started speaking' }));
-        return;
+        // The server cancels its response itself (interrupt_response).
+        return this.userStartedSpeaking();
       case 'input_audio_buffer.speech_stopped':
-        this.speechStoppedAt = now;
-        this.push(this.frame('user.speaking.stopped', { speechEndedAt: now }));
-        return;
-      case 'conversation.item.input_audio_transcription.completed': {
-        const text = event.transcript.trim();
-        if (!text) return;
-        this.conversation?.add({ role: 'user', content: text });
-        this.push(this.frame('transcript.final', { text }));
-        return;
-      }
+        return this.userStoppedSpeaking();
+      case 'conversation.item.input_audio_transcription.completed':
+        return this.userSaid(event.transcript);
       case 'response.created':
-        this.response = { id: event.response.id ?? '', calls: [], transcript: '', interrupted: false, audioStarted: false };
-        this.push(this.frame('llm.response.start', {}));
-        return;
+        return this.responseStarted({
+          id: event.response.id ?? '',
+          calls: [],
+          transcript: '',
+          interrupted: false,
+          audioStarted: false,
+        });
       case 'response.output_audio.delta':
-        return this.onAudioDelta(event.response_id, event.item_id, event.delta, now);
-      case 'response.output_audio_transcript.delta':
         if (this.isCurrent(event.response_id)) {
-          this.response!.transcript += event.delta;
-          this.push(this.frame('llm.text', { text: event.delta }));
+          this.botAudio(event.item_id, base64ToPcm(event.delta), REALTIME_SAMPLE_RATE);
         }
         return;
+      case 'response.output_audio_transcript.delta':
+        if (this.isCurrent(event.response_id)) this.botSaid(event.delta);
+        return;
       case 'response.function_call_arguments.done':
-        if (this.isCurrent(event.response_id)) this.response!.calls.push({ id: event.call_id, name: event.name, arguments: event.arguments });
+        if (this.isCurrent(event.response_id)) {
+          const { call_id: id, name, arguments: args } = event;
+          this.response!.calls.push({ id, name, arguments: args });
+        }
         return;
       case 'response.done':
-        void this.onResponseDone(event.response.id ?? '', event.response.status, event.response.usage);
+        return this.onResponseDone(event.response);
+      case 'error': {
+        const message = this.session?.redact(event.error.message) ?? event.error.message;
+        this.pushError(new Error(`Realtime API error: ${message}`));
         return;
-      case 'error':
-        this.pushError(new Error(`Realtime API error: ${this.socket?.redact(event.error.message) ?? event.error.message}`));
-        return;
+      }
       default:
         return;
     }
   }
 
-  private onAudioDelta(responseId: string, itemId: string, base64: string, now: number): void {
-    const response = this.response;
-    if (!response || response.id !== responseId || response.interrupted) return;
-    const bytes = Buffer.from(base64, 'base64');
-    const samples = new Int16Array(bytes.length >> 1);
-    for (let i = 0; i < samples.length; i++) samples[i] = bytes.readInt16LE(2 * i);
-    if (!response.audioStarted) {
-      response.audioStarted = true;
-      if (this.speechStoppedAt !== undefined) this.pushMetric('ttfb', now - this.speechStoppedAt);
-      this.speechStoppedAt = undefined;
-    }
-    this.playback.pushed(itemId, (samples.length / REALTIME_SAMPLE_RATE) * 1000, now);
-    this.push(this.frame('audio.out', { audio: samples, sampleRate: REALTIME_SAMPLE_RATE }));
-  }
-
-  private async onResponseDone(id: string, status: string | undefined, usage: { total_tokens?: number; input_tokens?: number; output_tokens?: number } | undefined): Promise<void> {
-    const response = this.response;
-    if (!response || response.id !== id) return;
-    this.response = undefined;
-    if (usage?.total_tokens !== undefined) {
-      this.pushMetric('llm.usage', usage.total_tokens, { promptTokens: usage.input_tokens ?? 0, completionTokens: usage.output_tokens ?? 0 });
-    }
-    if (response.interrupted) return;
-    if (response.transcript.trim()) this.conversation?.add({ role: 'assistant', content: response.transcript.trim() });
-    if (status === 'completed' && response.calls.length > 0) await this.answerCalls(response.calls);
-    this.push(this.frame('llm.response.end', {}));
-  }
-
-  /** Runs the model's function calls with the graph's tools and asks it to go on with the results. */
-  private async answerCalls(calls: ChatToolCall[]): Promise<void> {
-    this.push(this.frame('llm.tool.call', { calls }));
-    const signal = this.toolRun.signal;
-    let results;
-    try {
-      results = await runToolCalls(calls, this.tools, signal, this.clock);
-    } catch {
-      return; // the user barged in while the tools ran: nobody waits for the answer
-    }
-    if (signal.aborted || !this.socket) return;
-    for (const r of results) {
-      this.push(this.frame('llm.tool.result', { callId: r.callId, name: r.name, result: r.content, isError: r.isError }));
-      this.socket.send({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: r.callId, output: r.content } });
-    }
-    this.socket.send({ type: 'response.create' });
+  private onResponseDone(done: RealtimeResponseDone): void {
+    if (this.response?.id !== (done.id ?? '')) return;
+    void this.responseDone(usageOf(done), done.status === 'completed');
   }
 
   private isCurrent(responseId: string): boolean {
-    return this.response !== undefined && this.response.id === responseId && !this.response.interrupted;
+    return this.activeResponse()?.id === responseId;
   }
+}
 
-  /**
-   * Stops the bot's current response: drops what is still arriving, cancels
-   * running tools, and truncates the server's copy of the bot's audio at what
-   * the user heard. Returns whether there was anything to stop.
-   */
-  private cutResponse(): boolean {
-    const playing = this.playback.playing(this.clock.now());
-    const active = this.response !== undefined && !this.response.interrupted;
-    if (this.response) this.response.interrupted = true;
-    this.toolRun.abort();
-    this.toolRun = new AbortController();
-    this.playback.reset();
-    if (playing) {
-      this.socket?.send({ type: 'conversation.item.truncate', item_id: playing.itemId, content_index: 0, audio_end_ms: playing.playedMs });
-    }
-    return active || playing !== undefined;
-  }
+function usageOf({ usage }: RealtimeResponseDone): S2sUsage | undefined {
+  if (usage?.total_tokens === undefined) return undefined;
+  return {
+    totalTokens: usage.total_tokens,
+    promptTokens: usage.input_tokens ?? 0,
+    completionTokens: usage.output_tokens ?? 0,
+  };
 }

@@ -1,42 +1,74 @@
 import type OpenAI from 'openai';
 import { toFile } from 'openai';
+import { z } from 'zod';
 import { writeWav } from '../../audio/wav.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
-import type { Frame } from '../../core/frames.ts';
+import type { FrameOf } from '../../core/frames.ts';
+import type { RequestOptions } from '../../services/retry/RequestOptions.ts';
+import { retryPolicyFrom, retrySettings } from '../../services/retry/retrySettings.ts';
+import {
+  type SpeechSegment,
+  SpeechSegmentRecorder,
+} from '../../services/stt/SpeechSegmentRecorder.ts';
+import { SttProcessor } from '../../services/stt/SttProcessor.ts';
 import { createOpenAIClient, type OpenAIConnection } from './createOpenAIClient.ts';
-import { RequestAttempt } from '../../services/retry/RequestAttempt.ts';
-import { retryBeforeOutput } from '../../services/retry/retryBeforeOutput.ts';
-import { SpeechSegmentRecorder, type SpeechSegment } from '../../services/stt/SpeechSegmentRecorder.ts';
 
-export interface OpenAISttSettings {
-  model: string;
-  /** ISO-639-1 code; empty = detect. */
-  language: string;
-  /** Vocabulary hints: names, jargon. */
-  prompt: string;
-  /** Audio kept from before the VAD's start, reached back into via `speechStartedAt` (ms). */
-  preRollMs: number;
-  /** Shorter segments (a click, a cough) are not sent (ms). */
-  minSegmentMs: number;
-  /** Longer speech is sent in pieces of this length (ms). */
-  maxSegmentMs: number;
-  maxRetries: number;
-  retryDelayMs: number;
-  maxRetryDelayMs: number;
-  /** A transcription not answered by then is abandoned (and retried) (ms). */
-  requestTimeoutMs: number;
-}
+export const openAISttSettings = z.object({
+  model: z
+    .string()
+    .min(1)
+    .default('gpt-4o-mini-transcribe')
+    .describe('gpt-4o-mini-transcribe, gpt-4o-transcribe, whisper-1'),
+  language: z
+    .string()
+    .regex(/^([a-z]{2,3})?$/, 'must be an ISO-639-1 code such as en, or empty')
+    .default('')
+    .describe('Empty: detect'),
+  prompt: z.string().max(2000).default('').describe('Vocabulary hints: names, places, jargon'),
+  // Reached back into from the VAD's `speechStartedAt`.
+  preRollMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(2000)
+    .default(500)
+    .describe('Audio before the VAD start that is kept for the recogniser (ms)'),
+  minSegmentMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(2000)
+    .default(200)
+    .describe('Shorter utterances (clicks, coughs) are not sent (ms)'),
+  maxSegmentMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(120_000)
+    .default(30_000)
+    .describe('Longer speech is sent in pieces (ms)'),
+  requestTimeoutMs: z
+    .number()
+    .int()
+    .min(500)
+    .max(60_000)
+    .default(8000)
+    .describe('Abandon (and retry) a transcription not answered by then (ms)'),
+  ...retrySettings,
+});
+
+export type OpenAISttSettings = z.output<typeof openAISttSettings>;
 
 /**
  * Speech-to-text on OpenAI's `/audio/transcriptions` (gpt-4o-transcribe,
  * whisper-1 or any compatible server), one request per utterance: audio is
  * recorded between the VAD's `user.speaking.started` (from `speechStartedAt`,
  * with pre-roll) and `user.speaking.stopped`, then sent as WAV and answered
- * with `transcript.final`. Audio frames pass on unchanged. Transcriptions run
- * in the background, one after another, so the microphone stream never waits
- * for the network and transcripts keep their order.
+ * with `transcript.final`. Transcriptions run in the background, one after
+ * another, so the microphone stream never waits for the network and
+ * transcripts keep their order.
  */
-export class OpenAIStt extends FrameProcessor {
+export class OpenAIStt extends SttProcessor<OpenAISttSettings> {
+  protected override readonly settingsSchema = openAISttSettings;
   private readonly client: OpenAI;
   private recorder: SpeechSegmentRecorder;
   /** Transcriptions in order: each starts when the one before it finished. */
@@ -46,34 +78,44 @@ export class OpenAIStt extends FrameProcessor {
 
   constructor(
     id: string,
-    private settings: OpenAISttSettings,
+    settings: OpenAISttSettings,
     private readonly connection: OpenAIConnection,
   ) {
-    super(id);
+    super(id, settings);
     this.client = createOpenAIClient(connection);
     this.recorder = new SpeechSegmentRecorder(settings.preRollMs, settings.maxSegmentMs);
   }
 
-  protected override onSettings(settings: Record<string, unknown>): void {
-    this.settings = { ...this.settings, ...(settings as Partial<OpenAISttSettings>) };
-    if ('preRollMs' in settings || 'maxSegmentMs' in settings) {
-      if (!this.recorder.recording) this.recorder = new SpeechSegmentRecorder(this.settings.preRollMs, this.settings.maxSegmentMs);
+  protected override onSettings(update: Partial<OpenAISttSettings>): void {
+    super.onSettings(update);
+    const reshaped = 'preRollMs' in update || 'maxSegmentMs' in update;
+    if (reshaped && !this.recorder.recording) {
+      const { preRollMs, maxSegmentMs } = this.settings;
+      this.recorder = new SpeechSegmentRecorder(preRollMs, maxSegmentMs);
     }
   }
 
-  protected override process(frame: Frame, direction: Direction): void {
-    if (direction === 'downstream') {
-      if (frame.type === 'audio.in') {
-        const full = this.recorder.push(frame.audio, frame.sampleRate, this.clock.now());
-        if (full) this.transcribe(full);
-      } else if (frame.type === 'user.speaking.started') {
-        this.recorder.start(frame.speechStartedAt ?? this.clock.now());
-      } else if (frame.type === 'user.speaking.stopped') {
-        const segment = this.recorder.stop();
-        if (segment) this.transcribe(segment);
-      }
-    }
-    this.push(frame, direction);
+  protected override requestOptions(): RequestOptions {
+    return {
+      firstOutputTimeoutMs: this.settings.requestTimeoutMs,
+      retry: retryPolicyFrom(this.settings),
+      secret: this.connection.apiKey,
+      describe: { model: this.settings.model },
+    };
+  }
+
+  protected override hear(frame: FrameOf<'audio.in'>): void {
+    const full = this.recorder.push(frame.audio, frame.sampleRate, this.clock.now());
+    if (full) this.transcribe(full);
+  }
+
+  protected override speechStarted(frame: FrameOf<'user.speaking.started'>): void {
+    this.recorder.start(frame.speechStartedAt ?? this.clock.now());
+  }
+
+  protected override finalize(): void {
+    const segment = this.recorder.stop();
+    if (segment) this.transcribe(segment);
   }
 
   /** Transcriptions in flight count as work in flight. */
@@ -100,47 +142,30 @@ export class OpenAIStt extends FrameProcessor {
     this.chain = this.chain.then(() => this.transcribeNow(segment, endedAt));
   }
 
-  private async transcribeNow(segment: SpeechSegment, endedAt: number): Promise<void> {
+  private transcribeNow(segment: SpeechSegment, endedAt: number): Promise<void> {
     const settings = this.settings;
-    const signal = this.session.signal;
-    try {
-      const text = await retryBeforeOutput(() => this.request(segment, settings, signal), () => false, {
-        policy: { maxRetries: settings.maxRetries, baseDelayMs: settings.retryDelayMs, maxDelayMs: settings.maxRetryDelayMs },
-        clock: this.clock,
-        signal,
-        logger: this.logger,
-        secret: this.connection.apiKey,
-        describe: { node: this.id, model: settings.model },
-      });
-      if (text === undefined || signal.aborted) return;
-      this.pushMetric('ttfb', this.clock.now() - endedAt, { audioMs: Math.round(segment.durationMs) });
-      const trimmed = text.trim();
-      if (trimmed) this.push(this.frame('transcript.final', { text: trimmed }));
-    } catch (error) {
-      // The utterance is lost, the session is not: the next one is transcribed as usual.
-      this.pushError(error);
-    }
+    const attempt = (signal: AbortSignal) => this.transcription(segment, settings, signal);
+    const answer = this.request(attempt, this.session.signal);
+    return this.awaitFinal(answer, endedAt, { audioMs: Math.round(segment.durationMs) });
   }
 
-  private async request(segment: SpeechSegment, settings: OpenAISttSettings, signal: AbortSignal): Promise<string> {
-    const attempt = new RequestAttempt(this.clock, signal, settings.requestTimeoutMs);
-    try {
-      const file = await toFile(writeWav(segment.samples, segment.sampleRate), 'speech.wav', { type: 'audio/wav' });
-      const result = await this.client.audio.transcriptions.create(
-        {
-          file,
-          model: settings.model,
-          response_format: 'json',
-          ...(settings.language ? { language: settings.language } : {}),
-          ...(settings.prompt ? { prompt: settings.prompt } : {}),
-        },
-        { signal: attempt.signal },
-      );
-      return result.text;
-    } catch (error) {
-      throw attempt.explain(error);
-    } finally {
-      attempt.close();
-    }
+  private async transcription(
+    segment: SpeechSegment,
+    settings: OpenAISttSettings,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const wav = writeWav(segment.samples, segment.sampleRate);
+    const file = await toFile(wav, 'speech.wav', { type: 'audio/wav' });
+    const result = await this.client.audio.transcriptions.create(
+      {
+        file,
+        model: settings.model,
+        response_format: 'json',
+        ...(settings.language ? { language: settings.language } : {}),
+        ...(settings.prompt ? { prompt: settings.prompt } : {}),
+      },
+      { signal },
+    );
+    return result.text;
   }
 }

@@ -1,14 +1,13 @@
-import { z } from 'zod';
 import type { EndpointDeclaration } from '../../graph/EndpointPolicy.ts';
 import { defineProcessorNode, type NodeCreateContext } from '../../graph/NodeRegistry.ts';
 import { checkedConnection, endpointField } from '../../services/cloudNode.ts';
-import { retrySettings } from '../../services/retry/retrySettings.ts';
+import { STT_CONSUMES } from '../../services/stt/SttProcessor.ts';
 import { TTS_CONSUMES, TTS_PRODUCES } from '../../services/tts/TtsProcessor.ts';
 import { DEFAULT_OPENAI_BASE_URL } from './createOpenAIClient.ts';
-import { OpenAILlm } from './OpenAILlm.ts';
-import { OpenAIRealtime } from './OpenAIRealtime.ts';
-import { OpenAIStt } from './OpenAIStt.ts';
-import { OpenAITts } from './OpenAITts.ts';
+import { OpenAILlm, openAILlmSettings } from './OpenAILlm.ts';
+import { OpenAIRealtime, openAIRealtimeSettings } from './OpenAIRealtime.ts';
+import { OpenAIStt, openAISttSettings } from './OpenAIStt.ts';
+import { OpenAITts, openAITtsSettings } from './OpenAITts.ts';
 
 const OPENAI_KEY = 'OPENAI_API_KEY';
 
@@ -27,16 +26,7 @@ export const openAILlmNode = defineProcessorNode({
   category: 'llm',
   title: 'OpenAI LLM',
   description: 'Chat Completions, streamed, with tool calls — OpenAI or any compatible server (Ollama, vLLM, Groq) via the base URL.',
-  config: z.object({
-    model: z.string().min(1).default('gpt-4o-mini').describe('Model name as the server knows it'),
-    systemPrompt: z.string().max(20_000).default('You are Parley, a friendly voice assistant. Answer in one or two short spoken sentences, without lists or markdown.'),
-    temperature: z.number().min(0).max(2).default(0.7),
-    baseUrl,
-    fallbackReply: z.string().default('Sorry, I could not think of an answer just now.').describe('Said when the model fails'),
-    maxToolSteps: z.number().int().min(0).max(10).default(3).describe('Model round-trips with tool results per turn'),
-    firstTokenTimeoutMs: z.number().int().min(500).max(60_000).default(8000).describe('Abandon (and retry) an attempt with no first token by then (ms)'),
-    ...retrySettings,
-  }),
+  config: openAILlmSettings.extend({ baseUrl }),
   consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
   produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
   liveKeys: ['model', 'systemPrompt', 'temperature', 'fallbackReply', 'maxToolSteps', 'firstTokenTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
@@ -66,15 +56,7 @@ export const openAITtsNode = defineProcessorNode({
   category: 'tts',
   title: 'OpenAI TTS',
   description: 'OpenAI /audio/speech, streamed as raw 24 kHz PCM: audio starts playing while the sentence is still being synthesised.',
-  config: z.object({
-    model: z.string().min(1).default('gpt-4o-mini-tts').describe('gpt-4o-mini-tts, tts-1, tts-1-hd'),
-    voice: z.string().min(1).default('coral').describe('alloy, ash, ballad, coral, echo, fable, onyx, nova, sage, shimmer, verse, marin, cedar'),
-    instructions: z.string().max(4000).default('').describe('How to speak: tone, pace, accent (not for tts-1)'),
-    speed: z.number().min(0.25).max(4).default(1),
-    baseUrl,
-    firstByteTimeoutMs: z.number().int().min(500).max(60_000).default(5000).describe('Abandon (and retry) an attempt with no audio by then (ms)'),
-    ...retrySettings,
-  }),
+  config: openAITtsSettings.extend({ baseUrl }),
   consumes: TTS_CONSUMES,
   produces: TTS_PRODUCES,
   liveKeys: ['model', 'voice', 'instructions', 'speed', 'firstByteTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
@@ -96,18 +78,8 @@ export const openAISttNode = defineProcessorNode({
   category: 'stt',
   title: 'OpenAI STT',
   description: 'OpenAI /audio/transcriptions, one request per utterance cut by the VAD (needs a VAD before it). Final transcripts only.',
-  config: z.object({
-    model: z.string().min(1).default('gpt-4o-mini-transcribe').describe('gpt-4o-mini-transcribe, gpt-4o-transcribe, whisper-1'),
-    language: z.string().regex(/^([a-z]{2,3})?$/, 'must be an ISO-639-1 code such as en, or empty').default('').describe('Empty: detect'),
-    prompt: z.string().max(2000).default('').describe('Vocabulary hints: names, places, jargon'),
-    baseUrl,
-    preRollMs: z.number().int().min(0).max(2000).default(500).describe('Audio before the VAD start that is kept for the recogniser (ms)'),
-    minSegmentMs: z.number().int().min(0).max(2000).default(200).describe('Shorter utterances (clicks, coughs) are not sent (ms)'),
-    maxSegmentMs: z.number().int().min(1000).max(120_000).default(30_000).describe('Longer speech is sent in pieces (ms)'),
-    requestTimeoutMs: z.number().int().min(500).max(60_000).default(8000).describe('Abandon (and retry) a transcription not answered by then (ms)'),
-    ...retrySettings,
-  }),
-  consumes: ['audio.in', 'user.speaking.started', 'user.speaking.stopped'],
+  config: openAISttSettings.extend({ baseUrl }),
+  consumes: STT_CONSUMES,
   produces: ['audio.in', 'transcript.final', 'metrics'],
   liveKeys: ['model', 'language', 'prompt', 'minSegmentMs', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
   credentials: [OPENAI_KEY],
@@ -128,17 +100,7 @@ export const openAIRealtimeNode = defineProcessorNode({
   category: 's2s',
   title: 'OpenAI Realtime (speech-to-speech)',
   description: 'The whole loop in one node over the Realtime API: server VAD, the model hears and speaks directly, tools, barge-in with truncation at what was heard. Place between transport in and out.',
-  config: z.object({
-    model: z.string().min(1).default('gpt-realtime'),
-    instructions: z.string().max(20_000).default('You are Parley, a friendly voice assistant. Keep answers short and conversational.'),
-    voice: z.string().min(1).default('marin').describe('alloy, ash, ballad, coral, echo, sage, shimmer, verse, marin, cedar; fixed once the bot has spoken'),
-    vadThreshold: z.number().min(0).max(1).default(0.5).describe('Server VAD speech threshold'),
-    silenceDurationMs: z.number().int().min(100).max(3000).default(500).describe('Silence that ends the user turn (ms)'),
-    prefixPaddingMs: z.number().int().min(0).max(2000).default(300).describe('Audio before detected speech the model also hears (ms)'),
-    transcriptionModel: z.string().min(1).default('gpt-4o-mini-transcribe').describe('Transcribes the user for transcripts and the conversation log'),
-    reconnectDelayMs: z.number().int().min(0).max(30_000).default(1000).describe('Wait before reconnecting after a failure (ms)'),
-    baseUrl,
-  }),
+  config: openAIRealtimeSettings.extend({ baseUrl }),
   consumes: ['audio.in', 'text.input'],
   produces: ['audio.out', 'user.speaking.started', 'user.speaking.stopped', 'interrupt', 'transcript.final', 'llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
   liveKeys: ['instructions', 'voice', 'vadThreshold', 'silenceDurationMs', 'prefixPaddingMs', 'transcriptionModel', 'reconnectDelayMs'],

@@ -2,14 +2,18 @@ import { z } from 'zod';
 import type { Tool } from '../../tools/Tool.ts';
 import { describeWeatherCode } from './weatherCodes.ts';
 
-export interface OpenMeteoOptions {
-  /** Forecast API, e.g. https://api.open-meteo.com */
-  baseUrl: string;
-  /** Geocoding API, e.g. https://geocoding-api.open-meteo.com */
-  geocodingBaseUrl: string;
-  units: 'celsius' | 'fahrenheit';
-  timeoutMs: number;
-}
+/** The `tool.weather` node's config. */
+export const openMeteoSettings = z.object({
+  baseUrl: z.url().default('https://api.open-meteo.com').describe('Forecast API base URL'),
+  geocodingBaseUrl: z
+    .url()
+    .default('https://geocoding-api.open-meteo.com')
+    .describe('Geocoding API base URL'),
+  units: z.enum(['celsius', 'fahrenheit']).default('celsius'),
+  timeoutMs: z.number().int().min(100).max(30_000).default(4000),
+});
+
+export type OpenMeteoSettings = z.output<typeof openMeteoSettings>;
 
 export interface CurrentWeather {
   location: string;
@@ -45,7 +49,7 @@ async function getJson(url: URL, signal: AbortSignal, what: string): Promise<unk
 }
 
 /** Current weather for a place name: Open-Meteo geocoding, then its forecast API. Free, no key. */
-export async function currentWeather(location: string, options: OpenMeteoOptions, signal: AbortSignal): Promise<CurrentWeather> {
+export async function currentWeather(location: string, options: OpenMeteoSettings, signal: AbortSignal): Promise<CurrentWeather> {
   const geoUrl = new URL('/v1/search', options.geocodingBaseUrl);
   geoUrl.search = new URLSearchParams({ name: location, count: '1', language: 'en', format: 'json' }).toString();
   const places = geocodingResponse.parse(await getJson(geoUrl, signal, 'geocoding')).results ?? [];
@@ -71,7 +75,7 @@ export async function currentWeather(location: string, options: OpenMeteoOptions
   };
 }
 
-export function createWeatherTool(options: OpenMeteoOptions): Tool {
+export function createWeatherTool(options: OpenMeteoSettings): Tool {
   return {
     name: 'get_weather',
     description: 'Get the current weather for a city or place name.',

@@ -1,10 +1,10 @@
 import { Resampler } from '../../audio/Resampler.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
-import type { Frame, FrameOf } from '../../core/frames.ts';
+import type { FrameOf } from '../../core/frames.ts';
+import { PreRollBuffer } from '../../services/stt/PreRollBuffer.ts';
+import { SttProcessor } from '../../services/stt/SttProcessor.ts';
+import { sharedService } from '../sharedServices.ts';
 import type { PocketsphinxRecognizer } from './PocketsphinxRecognizer.ts';
 import { RecognizerPool } from './RecognizerPool.ts';
-import { sharedService } from '../sharedServices.ts';
-import { PreRollBuffer } from '../../services/stt/PreRollBuffer.ts';
 
 const STT_RATE = 16000;
 
@@ -23,7 +23,7 @@ export function sharedRecognizerPool(): RecognizerPool {
  * hypotheses, and finalised on the VAD's end of speech — milliseconds after,
  * since the work was already done. Needs a VAD upstream.
  */
-export class PocketsphinxStt extends FrameProcessor {
+export class PocketsphinxStt extends SttProcessor {
   private recognizer: PocketsphinxRecognizer | undefined;
   private resampler: Resampler | undefined;
   private readonly preRoll = new PreRollBuffer(STT_RATE, 1500);
@@ -34,26 +34,18 @@ export class PocketsphinxStt extends FrameProcessor {
     id: string,
     private readonly pool: RecognizerPool = sharedRecognizerPool(),
   ) {
-    super(id);
+    super(id, {});
   }
 
   protected override async onStart(frame: FrameOf<'start'>): Promise<void> {
     this.recognizer = await this.pool.acquire();
     this.detach.push(
       this.recognizer.onPartial(({ text }) => {
-        if (this.listening && text) this.push(this.frame('transcript.interim', { text }));
+        if (this.listening) this.pushInterim(text);
       }),
       this.recognizer.onError((error) => this.pushError(error)),
     );
     if (frame.audioInSampleRate !== STT_RATE) this.resampler = await Resampler.create(frame.audioInSampleRate, STT_RATE);
-  }
-
-  protected override process(frame: Frame, direction: Direction): void | Promise<void> {
-    this.push(frame, direction);
-    if (direction !== 'downstream') return;
-    if (frame.type === 'audio.in') return this.hear(frame);
-    if (frame.type === 'user.speaking.started') return this.begin(frame.speechStartedAt ?? this.clock.now());
-    if (frame.type === 'user.speaking.stopped') return this.finish();
   }
 
   protected override onStop(): void {
@@ -67,7 +59,7 @@ export class PocketsphinxStt extends FrameProcessor {
     this.recognizer = undefined;
   }
 
-  private hear(frame: FrameOf<'audio.in'>): void | Promise<void> {
+  protected override hear(frame: FrameOf<'audio.in'>): void | Promise<void> {
     // Synchronous when no resampler has to be built: no promise per 20 ms of audio.
     if (frame.sampleRate === STT_RATE || this.resampler?.fromRate === frame.sampleRate) {
       this.feed(frame.sampleRate === STT_RATE ? frame.audio : this.resampler!.process(frame.audio));
@@ -81,9 +73,10 @@ export class PocketsphinxStt extends FrameProcessor {
     else this.preRoll.add(pcm, this.clock.now());
   }
 
-  private async begin(speechStartedAt: number): Promise<void> {
+  protected override async speechStarted(frame: FrameOf<'user.speaking.started'>): Promise<void> {
     const recognizer = this.recognizer;
     if (!recognizer) return;
+    const speechStartedAt = frame.speechStartedAt ?? this.clock.now();
     if (!recognizer.running) await recognizer.start(); // restart a decoder that died
     recognizer.beginUtterance();
     this.listening = true;
@@ -91,14 +84,13 @@ export class PocketsphinxStt extends FrameProcessor {
     this.preRoll.clear();
   }
 
-  private async finish(): Promise<void> {
+  protected override finalize(): Promise<void> | void {
     const recognizer = this.recognizer;
     if (!recognizer || !this.listening) return;
     this.listening = false;
     const stoppedAt = this.clock.now();
-    const { text } = await recognizer.endUtterance();
-    this.pushMetric('ttfb', this.clock.now() - stoppedAt);
-    if (text.trim()) this.push(this.frame('transcript.final', { text: text.trim() }));
+    const answer = recognizer.endUtterance().then(({ text }) => text);
+    return this.awaitFinal(answer, stoppedAt);
   }
 
   private async toSttRate(frame: FrameOf<'audio.in'>): Promise<Int16Array> {

@@ -1,51 +1,84 @@
 import type { RE2JS } from 're2js';
-import type { ConversationContext } from '../../core/ConversationContext.ts';
+import { z } from 'zod';
 import type { ChatMessage } from '../../core/frames.ts';
+import { LlmProcessor, llmSettings, type LlmDelta } from '../../services/llm/LlmProcessor.ts';
 import type { Tool } from '../../tools/Tool.ts';
-import { compileIntentPattern, INTENT_PATTERN_LIMITS } from './IntentPattern.ts';
-import { LlmProcessor, pickKnown, type LlmDelta, type LlmSettings } from '../../services/llm/LlmProcessor.ts';
+import { DEFAULT_INTENTS } from './defaultIntents.ts';
+import {
+  compileIntentPattern,
+  INTENT_PATTERN_LIMITS,
+  intentPatternIssues,
+} from './IntentPattern.ts';
 
-export interface RulesIntent {
-  name: string;
-  /** RE2 regular expressions (case-insensitive, linear-time) tried against the user's words; named groups become template values. */
-  patterns: string[];
-  /** Reply template: `{group}` from the pattern, `{persona}`. */
-  reply?: string;
-  /** Call a tool instead of replying at once; argument values are templates. */
-  tool?: { name: string; arguments: Record<string, string> };
-  /** Reply after the tool answered: `{result.field}` reads the tool's JSON result. */
-  replyWithResult?: string;
-  /** Reply when the tool failed. */
-  replyOnError?: string;
-}
+/** A reply template is a spoken answer: a few sentences, not a document. */
+const MAX_TEMPLATE_CHARS = 2000;
+const template = z.string().max(MAX_TEMPLATE_CHARS);
 
-export interface RulesLlmSettings extends LlmSettings {
-  persona: string;
-  intents: RulesIntent[];
-  /** Said when no intent matches. */
-  fallback: string;
-}
+const rulesIntent = z.object({
+  name: z.string().min(1).max(64),
+  // RE2 regular expressions (case-insensitive, linear-time) tried against the user's words;
+  // named groups become template values.
+  patterns: z.array(z.string().min(1)).min(1),
+  // Reply template: `{group}` from the pattern, `{persona}`.
+  reply: template.optional(),
+  // Call a tool instead of replying at once; argument values are templates.
+  tool: z
+    .object({ name: z.string().min(1).max(64), arguments: z.record(z.string().max(64), template) })
+    .optional(),
+  // Reply after the tool answered: `{result.field}` reads the tool's JSON result.
+  replyWithResult: template.optional(),
+  // Reply when the tool failed.
+  replyOnError: template.optional(),
+});
+
+export type RulesIntent = z.output<typeof rulesIntent>;
+
+export const rulesLlmSettings = z.object({
+  persona: z.string().min(1).max(64).default('Parley').describe('Name the bot uses for itself'),
+  systemPrompt: llmSettings.shape.systemPrompt
+    .default('You are Parley, a friendly voice assistant. Keep answers short.')
+    .describe('Kept in the conversation for LLM nodes that replace this one'),
+  intents: z
+    .array(rulesIntent)
+    .max(INTENT_PATTERN_LIMITS.maxIntents)
+    // RE2 syntax, linear-time matching: a graph's pattern must not be able to stall the server
+    // (see IntentPattern.ts).
+    .superRefine((intents, ctx) => {
+      for (const { path, message } of intentPatternIssues(intents)) {
+        ctx.addIssue({ code: 'custom', path, message });
+      }
+    })
+    .default(DEFAULT_INTENTS)
+    .describe(
+      'Patterns are RE2 regular expressions, matched case-insensitively: ' +
+        'no lookahead, lookbehind or backreferences',
+    ),
+  // Said when no intent matches.
+  fallback: template.default(
+    'Sorry, I only know a few things. Ask me about the weather somewhere, or for a joke.',
+  ),
+  fallbackReply: llmSettings.shape.fallbackReply
+    .max(MAX_TEMPLATE_CHARS)
+    .default('Sorry, something went wrong on my side.'),
+  maxToolSteps: llmSettings.shape.maxToolSteps.default(3),
+});
+
+export type RulesLlmSettings = z.output<typeof rulesLlmSettings>;
 
 /**
  * A deterministic, rule-based responder: no language model. It stands in for
  * an LLM when none is configured and emits exactly the frames an LLM node
  * emits — text, tool calls, tool results — so the rest of the graph cannot tell.
  */
-export class RulesLlm extends LlmProcessor {
-  private rules: RulesLlmSettings;
+export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
+  protected override readonly settingsSchema = rulesLlmSettings;
   private readonly compiled = new Map<RulesIntent, RE2JS[]>();
   /** Tool calls in flight, by call id, with the values their reply needs. */
   private readonly pending = new Map<string, { intent: RulesIntent; values: Record<string, string> }>();
   private nextCallId = 1;
 
-  constructor(id: string, conversation: ConversationContext, settings: RulesLlmSettings) {
-    super(id, conversation, settings);
-    this.rules = settings;
-  }
-
-  protected override onSettings(settings: Record<string, unknown>): void {
-    super.onSettings(settings);
-    this.rules = { ...this.rules, ...pickKnown(settings, this.rules) };
+  protected override onSettings(update: Partial<RulesLlmSettings>): void {
+    super.onSettings(update);
     this.compiled.clear();
   }
 
@@ -58,7 +91,7 @@ export class RulesLlm extends LlmProcessor {
     const said = last?.role === 'user' ? last.content : '';
     const match = this.match(said);
     if (!match) {
-      yield* words(this.render(this.rules.fallback, {}));
+      yield* words(this.render(this.settings.fallback, {}));
       return;
     }
     const { intent, values } = match;
@@ -70,7 +103,7 @@ export class RulesLlm extends LlmProcessor {
       yield { type: 'tool_calls', calls: [{ id, name: intent.tool.name, arguments: JSON.stringify(args) }] };
       return;
     }
-    const reply = intent.reply ?? (intent.tool ? intent.replyOnError : undefined) ?? this.rules.fallback;
+    const reply = intent.reply ?? (intent.tool ? intent.replyOnError : undefined) ?? this.settings.fallback;
     yield* words(this.render(reply, values));
   }
 
@@ -89,15 +122,15 @@ export class RulesLlm extends LlmProcessor {
       }
       const failed = typeof result === 'object' && result !== null && 'error' in result;
       const template = failed ? pending.intent.replyOnError : pending.intent.replyWithResult;
-      replies.unshift(this.render(template ?? this.rules.fallback, { ...pending.values, ...flatten('result', result) }));
+      replies.unshift(this.render(template ?? this.settings.fallback, { ...pending.values, ...flatten('result', result) }));
     }
-    return replies.join(' ') || this.rules.fallback;
+    return replies.join(' ') || this.settings.fallback;
   }
 
   private match(text: string): { intent: RulesIntent; values: Record<string, string> } | undefined {
     // Cutting the text would make `$` match where it was cut; a turn this long gets the fallback instead.
     if (text.length > INTENT_PATTERN_LIMITS.maxMatchedChars) return undefined;
-    for (const intent of this.rules.intents) {
+    for (const intent of this.settings.intents) {
       for (const pattern of this.patternsOf(intent)) {
         // test() runs RE2's DFA, much faster than a match with groups; only a hit pays for exec().
         if (!pattern.test(text)) continue;
@@ -123,7 +156,7 @@ export class RulesLlm extends LlmProcessor {
   }
 
   private render(template: string, values: Record<string, string>): string {
-    const all: Record<string, string> = { persona: this.rules.persona, ...values };
+    const all: Record<string, string> = { persona: this.settings.persona, ...values };
     return template.replace(/\{([\w.]+)\}/g, (whole, key: string) => all[key] ?? whole);
   }
 }

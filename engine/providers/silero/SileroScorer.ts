@@ -1,7 +1,10 @@
 import { sharedSileroVad } from './SharedSileroVad.ts';
 import { SILERO_WINDOW_SAMPLES } from './SileroVadModel.ts';
 import type { SileroVadStream } from './SileroVadStream.ts';
-import type { SpeechScorer } from '../../processors/vad/VadProcessor.ts';
+import type { ScorerDefaults, SpeechScorer } from '../../processors/vad/VadProcessor.ts';
+
+/** Silero's node defaults: speech at a probability of 0.6, and nothing below −55 dBFS is speech. */
+export const SILERO_SCORER_DEFAULTS: ScorerDefaults = { confidence: 0.6, minVolume: -55 };
 
 /**
  * Silero VAD v5 (ONNX, CPU): a neural speech probability per 32 ms window.
@@ -10,6 +13,7 @@ import type { SpeechScorer } from '../../processors/vad/VadProcessor.ts';
  */
 export class SileroScorer implements SpeechScorer {
   readonly windowSamples = SILERO_WINDOW_SAMPLES;
+  readonly defaults = SILERO_SCORER_DEFAULTS;
   private stream: SileroVadStream | undefined;
 
   /** Loads the shared model (once per process); the VAD's onStart awaits it so no window is scored before. */

@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
 import type { ChatMessage, ChatToolCall, Frame } from '../../core/frames.ts';
+import type { SettingsSchema } from '../../core/settingsUpdate.ts';
 import type { ToolHost } from '../../graph/NodeRegistry.ts';
 import { runToolCalls } from '../../tools/runToolCalls.ts';
 import type { Tool } from '../../tools/Tool.ts';
+import type { RequestOptions } from '../retry/RequestOptions.ts';
+import { streamRequest } from '../retry/runRequest.ts';
 import { PreemptiveResponse } from './PreemptiveResponse.ts';
 
 export type LlmDelta =
@@ -11,13 +15,20 @@ export type LlmDelta =
   | { type: 'tool_calls'; calls: ChatToolCall[] }
   | { type: 'usage'; promptTokens: number; completionTokens: number };
 
-export interface LlmSettings {
-  systemPrompt: string;
-  /** Model round-trips with tool results before giving up on a turn. */
-  maxToolSteps: number;
-  /** Said when the model fails, so the user is never left in silence. */
-  fallbackReply: string;
-}
+/**
+ * The settings the base reads, with the bounds it relies on. Every LLM node's
+ * schema has these keys, each with its own default and text, e.g.
+ * `systemPrompt: llmSettings.shape.systemPrompt.default('…')`.
+ */
+export const llmSettings = z.object({
+  systemPrompt: z.string().max(20_000),
+  // Model round-trips with tool results before giving up on a turn.
+  maxToolSteps: z.number().int().min(0).max(10),
+  // Said when the model fails, so the user is never left in silence.
+  fallbackReply: z.string(),
+});
+
+export type LlmSettings = z.output<typeof llmSettings>;
 
 /**
  * What every LLM node shares: on `llm.context` it runs the model on the
@@ -26,9 +37,16 @@ export interface LlmSettings {
  * and calls the model again with the results, up to `maxToolSteps`. Emits the
  * same frames whatever the model: `llm.response.start`, `llm.text`…,
  * `llm.tool.call`, `llm.tool.result`, `llm.response.end`, and a `ttfb` metric.
- * Subclasses only implement `generate()`.
+ * A request that fails before its first word is retried as the provider's
+ * `requestOptions()` say, the same for every provider. Live settings are
+ * merged into `settings` once the subclass's `settingsSchema` accepted them.
+ * Subclasses implement `generate()`, one attempt at one model call.
  */
-export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
+export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
+  extends FrameProcessor
+  implements ToolHost
+{
+  protected override readonly settingsSchema: SettingsSchema = llmSettings;
   protected tools: Tool[] = [];
   /** A request started on `llm.context.preemptive`, waiting for its turn to be confirmed. */
   private preemptive: PreemptiveResponse | undefined;
@@ -36,7 +54,7 @@ export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
   constructor(
     id: string,
     protected readonly conversation: ConversationContext,
-    protected settings: LlmSettings,
+    protected settings: S,
   ) {
     super(id);
   }
@@ -45,8 +63,21 @@ export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
     this.tools = tools;
   }
 
-  /** Streams the model's answer to `messages`. Must stop promptly when `signal` aborts. */
-  protected abstract generate(messages: ChatMessage[], tools: readonly Tool[], signal: AbortSignal): AsyncIterable<LlmDelta>;
+  /** Streams the model's answer to `messages`, one attempt. Stops promptly when `signal` aborts. */
+  protected abstract generate(
+    messages: ChatMessage[],
+    tools: readonly Tool[],
+    signal: AbortSignal,
+  ): AsyncIterable<LlmDelta>;
+
+  /** How `generate()` is retried and timed; none by default (an in-process responder). */
+  protected requestOptions(): RequestOptions | undefined {
+    return undefined;
+  }
+
+  protected override onSettings(update: Partial<S>): void {
+    this.settings = { ...this.settings, ...update };
+  }
 
   protected override process(frame: Frame, direction: Direction): void | Promise<void> {
     if (direction === 'downstream') {
@@ -65,7 +96,8 @@ export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
   private preempt(messages: ChatMessage[]): void {
     this.dropPreemptive('superseded');
     const request = this.requestMessages(messages);
-    this.preemptive = new PreemptiveResponse(messages, (signal) => this.generate(request, this.tools, signal), this.signal, this.clock);
+    const start = (signal: AbortSignal) => this.request(request, signal);
+    this.preemptive = new PreemptiveResponse(messages, start, this.signal, this.clock);
   }
 
   /** The preemptive request if it answers `messages`; any other is cancelled. */
@@ -92,8 +124,14 @@ export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
     return this.settings.systemPrompt ? [{ role: 'system', content: this.settings.systemPrompt }, ...rest] : [...rest];
   }
 
-  protected override onSettings(settings: Record<string, unknown>): void {
-    this.settings = { ...this.settings, ...pickKnown(settings, this.settings) };
+  /** One model call: `generate()`, retried before its first output as `requestOptions()` say. */
+  private request(messages: ChatMessage[], signal: AbortSignal): AsyncIterable<LlmDelta> {
+    const tools = this.tools;
+    const options = this.requestOptions();
+    if (!options) return this.generate(messages, tools, signal);
+    const scope = { clock: this.clock, signal, logger: this.logger, node: this.id };
+    const attempt = (attemptSignal: AbortSignal) => this.generate(messages, tools, attemptSignal);
+    return streamRequest(attempt, (delta) => delta.type !== 'usage', options, scope);
   }
 
   /** Answers the conversation; the first model call is `preemptive`'s when one was started for this turn. */
@@ -106,7 +144,10 @@ export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
     try {
       for (let step = 0; ; step++) {
         const calls: ChatToolCall[] = [];
-        const stream = step === 0 && preemptive ? preemptive.deltas() : this.generate(this.conversation.withSystemPrompt(this.settings.systemPrompt), this.tools, signal);
+        const stream =
+          step === 0 && preemptive
+            ? preemptive.deltas()
+            : this.request(this.conversation.withSystemPrompt(this.settings.systemPrompt), signal);
         for await (const delta of stream) {
           if (signal.aborted) return;
           if (delta.type === 'usage') {
@@ -152,13 +193,4 @@ export abstract class LlmProcessor extends FrameProcessor implements ToolHost {
       this.push(this.frame('llm.tool.result', { callId: r.callId, name: r.name, result: r.content, isError: r.isError }));
     }
   }
-}
-
-/** Copies the keys of `settings` that `current` has, so unrelated keys are ignored. */
-export function pickKnown<T extends object>(settings: Record<string, unknown>, current: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(current) as Array<keyof T & string>) {
-    if (key in settings) out[key] = settings[key] as T[keyof T & string];
-  }
-  return out;
 }

@@ -7,9 +7,9 @@ export class FirstByteTimeoutError extends Error {
 /**
  * One attempt at a streaming request. Its signal follows the processor's
  * (an interrupt cancels the HTTP request) and also fires when nothing arrives
- * within `firstByteTimeoutMs`, so a server that accepts and never answers
- * cannot leave the user in silence. Always `close()` it: that releases the
- * connection when the caller stopped reading early.
+ * within `firstByteTimeoutMs` (when one is given), so a server that accepts
+ * and never answers cannot leave the user in silence. Always `close()` it:
+ * that releases the connection when the caller stopped reading early.
  */
 export class RequestAttempt {
   private readonly controller = new AbortController();
@@ -20,10 +20,11 @@ export class RequestAttempt {
   constructor(
     clock: Clock,
     private readonly parent: AbortSignal,
-    private readonly firstByteTimeoutMs: number,
+    private readonly firstByteTimeoutMs: number | undefined,
   ) {
     if (parent.aborted) this.controller.abort(parent.reason);
     else parent.addEventListener('abort', this.onParentAbort, { once: true });
+    if (firstByteTimeoutMs === undefined) return;
     this.timer = clock.setTimeout(() => {
       this.timedOutFlag = true;
       this.controller.abort(this.timeoutError());

@@ -1,4 +1,3 @@
-import { APIError, APIUserAbortError } from 'openai';
 import type { Clock } from '../../core/Clock.ts';
 
 /** How often and how patiently a request is retried before its first output. */
@@ -11,18 +10,21 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 2, baseDelayMs: 250, maxDelayMs: 2000 };
+/** One attempt, no retries: for engines whose failures do not pass with time. */
+export const NO_RETRIES: RetryPolicy = { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0 };
 
 /**
  * Whether trying again could help: rate limits, server errors, timeouts and
  * dropped connections yes; a bad request, a wrong key or our own abort no.
+ * Errors are read by shape, not class, so every SDK's errors classify alike:
+ * `status` (openai, Anthropic, fetch) or `statusCode` (Deepgram).
  */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof APIUserAbortError) return false;
-  if (error instanceof APIError && typeof error.status === 'number') {
-    return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
+  if (error instanceof Error && isOwnAbort(error)) return false;
+  const status = httpStatusOf(error);
+  if (status !== undefined) {
+    return status === 408 || status === 409 || status === 429 || status >= 500;
   }
-  if (error instanceof Error && error.name === 'AbortError') return false;
   // Connection errors, truncated streams, first-byte timeouts.
   return true;
 }
@@ -33,15 +35,6 @@ export function retryDelayMs(policy: RetryPolicy, attempt: number, error: unknow
   // Jitter keeps many sessions that hit the same 429 from retrying in lock-step.
   const jittered = exponential * (0.5 + Math.random() * 0.5);
   return Math.min(policy.maxDelayMs, Math.max(jittered, retryAfterMs(error) ?? 0));
-}
-
-function retryAfterMs(error: unknown): number | undefined {
-  if (!(error instanceof APIError) || !error.headers) return undefined;
-  const ms = Number(error.headers.get('retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const seconds = Number(error.headers.get('retry-after'));
-  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
-  return undefined;
 }
 
 /** Waits on the processor's clock (virtual in tests); rejects at once when `signal` aborts. */
@@ -65,6 +58,45 @@ export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<vo
 
 /** A description of a failure for logs: status and class, never headers or bodies. */
 export function describeFailure(error: unknown): { status?: number; kind: string } {
-  if (error instanceof APIError) return { status: error.status, kind: error.constructor.name };
-  return { kind: error instanceof Error ? error.name : typeof error };
+  if (!(error instanceof Error)) return { kind: typeof error };
+  // SDK error classes keep the name 'Error'; their class says more (RateLimitError).
+  const kind = error.name === 'Error' ? error.constructor.name : error.name;
+  const status = httpStatusOf(error);
+  return status === undefined ? { kind } : { status, kind };
+}
+
+/** Our own abort as the SDKs report it: a DOMException, or openai's `APIUserAbortError`. */
+function isOwnAbort(error: Error): boolean {
+  return error.name === 'AbortError' || error.constructor.name.endsWith('AbortError');
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  if (typeof status === 'number') return status;
+  return typeof statusCode === 'number' ? statusCode : undefined;
+}
+
+interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** An SDK error's response headers: `headers` (openai, Anthropic) or `rawResponse.headers`. */
+function headersOf(error: unknown): HeaderReader | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  type WithHeaders = { headers?: unknown; rawResponse?: { headers?: unknown } };
+  const { headers, rawResponse } = error as WithHeaders;
+  const candidate = headers ?? rawResponse?.headers;
+  const readable = typeof (candidate as HeaderReader | undefined)?.get === 'function';
+  return readable ? (candidate as HeaderReader) : undefined;
+}
+
+function retryAfterMs(error: unknown): number | undefined {
+  const headers = headersOf(error);
+  if (!headers) return undefined;
+  const ms = Number(headers.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const seconds = Number(headers.get('retry-after'));
+  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  return undefined;
 }

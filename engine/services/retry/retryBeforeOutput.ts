@@ -21,21 +21,45 @@ export interface RetryContext {
  * is false: once the user heard or saw something, a retry would repeat it.
  * Errors that leave are free of the secret. Returns undefined when interrupted.
  */
-export async function retryBeforeOutput<T>(attempt: () => Promise<T>, hasOutput: () => boolean, ctx: RetryContext): Promise<T | undefined> {
+export async function retryBeforeOutput<T>(
+  attempt: () => Promise<T>,
+  hasOutput: () => boolean,
+  ctx: RetryContext,
+): Promise<T | undefined> {
   for (let n = 0; ; n++) {
     try {
       return await attempt();
     } catch (error) {
-      if (ctx.signal.aborted) return undefined;
-      const safe = redactError(error, ctx.secret);
-      if (hasOutput() || n >= ctx.policy.maxRetries || !isRetryable(error)) throw safe;
-      const delayMs = Math.round(retryDelayMs(ctx.policy, n, error));
-      ctx.logger.warn({ ...ctx.describe, attempt: n + 1, delayMs, ...describeFailure(error), err: safe.message }, 'request failed before any output; retrying');
-      try {
-        await sleep(ctx.clock, delayMs, ctx.signal);
-      } catch {
-        return undefined;
-      }
+      if (!(await waitToRetry(error, n, hasOutput(), ctx))) return undefined;
     }
+  }
+}
+
+/**
+ * The decision after attempt `n` failed with `error`: throws the error, free
+ * of the secret, when no retry may follow (output went out, retries are used
+ * up, or the failure will not pass); otherwise waits out the backoff. Resolves
+ * false when interrupted, before or during the wait: there is nothing to report.
+ */
+export async function waitToRetry(
+  error: unknown,
+  n: number,
+  hadOutput: boolean,
+  ctx: RetryContext,
+): Promise<boolean> {
+  if (ctx.signal.aborted) return false;
+  const safe = redactError(error, ctx.secret);
+  if (hadOutput || n >= ctx.policy.maxRetries || !isRetryable(error)) throw safe;
+  const delayMs = Math.round(retryDelayMs(ctx.policy, n, error));
+  const failure = describeFailure(error);
+  ctx.logger.warn(
+    { ...ctx.describe, attempt: n + 1, delayMs, ...failure, err: safe.message },
+    'request failed before any output; retrying',
+  );
+  try {
+    await sleep(ctx.clock, delayMs, ctx.signal);
+    return true;
+  } catch {
+    return false;
   }
 }

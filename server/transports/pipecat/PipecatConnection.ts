@@ -1,6 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Frame } from '../../../engine/core/frames.ts';
-import type { Logger } from '../../../engine/core/Logger.ts';
+import type { Frame, Logger } from '#engine';
 import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { nestsDeeperThan } from '../../net/jsonDepth.ts';

@@ -1,4 +1,4 @@
-import type { Frame, Metric } from '../../../engine/core/frames.ts';
+import type { Frame, Metric } from '#engine';
 import { rtvi, rtviError, type RtviMessage } from './rtvi.ts';
 
 /**

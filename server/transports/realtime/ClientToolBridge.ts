@@ -1,4 +1,4 @@
-import type { Tool, ToolExecution } from '../../../engine/tools/Tool.ts';
+import type { Tool, ToolExecution } from '#engine';
 import type { RealtimeFunctionTool } from './realtimeSessionConfig.ts';
 
 interface Waiting {

@@ -1,6 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Frame } from '../../../engine/core/frames.ts';
-import type { Logger } from '../../../engine/core/Logger.ts';
+import type { Frame, Logger } from '#engine';
 import { SLOW_READER_EVENT } from '../../net/sendBounded.ts';
 import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';

@@ -1,6 +1,4 @@
-import { isToolEdge } from '../../../engine/graph/GraphDocument.ts';
-import { isToolHost, type ToolHost } from '../../../engine/graph/NodeRegistry.ts';
-import type { Tool } from '../../../engine/tools/Tool.ts';
+import { isToolEdge, isToolHost, type Tool, type ToolHost } from '#engine';
 import type { Session } from '../../sessions/Session.ts';
 import { excerpt, shapeForLog } from '../logExcerpt.ts';
 import type { RealtimeTurnDetection } from './realtimeSessionConfig.ts';
@@ -60,7 +58,7 @@ export class RealtimeGraphControls {
       type: this.user?.config.endOfTurn === 'smart' ? 'semantic_vad' : 'server_vad',
       ...(this.user?.config.endOfTurn === 'smart'
         ? { eagerness: 'auto' as const }
-        : { threshold: num(c.confidence), prefix_padding_ms: Math.round(num(c.prePaddingMs)), silence_duration_ms: Math.round(num(c.stopSecs) * 1000) }),
+        : { threshold: num(c.confidence), prefix_padding_ms: Math.round(num(c.prePaddingMs)), silence_duration_ms: Math.round(num(c.stopMs)) }),
       idle_timeout_ms: null,
       // A cascade graph always answers at the end of a turn and always lets speech interrupt the bot.
       create_response: true,
@@ -81,7 +79,9 @@ export class RealtimeGraphControls {
       const settings: Record<string, unknown> = {};
       if (typeof td.threshold === 'number') settings.confidence = td.threshold;
       if (typeof td.prefix_padding_ms === 'number') settings.prePaddingMs = td.prefix_padding_ms;
-      if (typeof td.silence_duration_ms === 'number') settings.stopSecs = td.silence_duration_ms / 1000;
+      if (typeof td.silence_duration_ms === 'number') {
+        settings.stopMs = Math.round(td.silence_duration_ms); // whole ms; a client may send a fraction
+      }
       for (const [key, value] of Object.entries(settings)) this.apply(this.vad, { [key]: value }); // one by one: a bad value spoils only itself
     }
     if (this.user && td.type) this.apply(this.user, { endOfTurn: td.type === 'semantic_vad' ? 'smart' : 'vad' });

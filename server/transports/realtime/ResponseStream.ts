@@ -1,4 +1,4 @@
-import type { ChatToolCall } from '../../../engine/core/frames.ts';
+import type { ChatToolCall } from '#engine';
 import type { RealtimeEventSender } from './RealtimeEventSender.ts';
 import type { RealtimeItem, RealtimeItems } from './RealtimeItems.ts';
 import type { RealtimeAudioFormat } from './realtimeSessionConfig.ts';

@@ -1,4 +1,4 @@
-import type { FrameOf } from '../../../engine/core/frames.ts';
+import type { FrameOf } from '#engine';
 import type { RealtimeEventSender } from './RealtimeEventSender.ts';
 import type { RealtimeItem, RealtimeItems } from './RealtimeItems.ts';
 

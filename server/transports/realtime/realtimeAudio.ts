@@ -1,4 +1,4 @@
-import { aLawDecode, aLawEncode, muLawDecode, muLawEncode } from '../../../engine/audio/g711.ts';
+import { aLawDecode, aLawEncode, muLawDecode, muLawEncode } from '#engine';
 import { decodePcm16 } from '../decodePcm16.ts';
 import type { RealtimeAudioFormat } from './realtimeSessionConfig.ts';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../engine/core/Logger.ts';
+import type { Logger } from '#engine';
 import { TokenBucket } from '../../net/TokenBucket.ts';
 import { excerpt } from '../logExcerpt.ts';
 

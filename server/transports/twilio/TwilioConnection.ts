@@ -1,7 +1,5 @@
 import type { WebSocket } from 'ws';
-import { muLawDecode } from '../../../engine/audio/g711.ts';
-import type { Frame } from '../../../engine/core/frames.ts';
-import type { Logger } from '../../../engine/core/Logger.ts';
+import { type Frame, type Logger, muLawDecode } from '#engine';
 import type { Session } from '../../sessions/Session.ts';
 import { SLOW_READER_EVENT } from '../../net/sendBounded.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { muLawEncode } from '../../../engine/audio/g711.ts';
+import { muLawEncode } from '#engine';
 import { sendBounded } from '../../net/sendBounded.ts';
 import type { TwilioOutboundMessage } from './twilioMessages.ts';
 

@@ -1,4 +1,4 @@
-import type { ConversationContext } from '../../../engine/core/ConversationContext.ts';
+import type { ConversationContext } from '#engine';
 
 /** The bot's reply that a barge-in cut: everything it was going to say, and what the caller heard of it. */
 export interface CutReply {

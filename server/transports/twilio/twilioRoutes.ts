@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
-import type { Logger } from '../../../engine/core/Logger.ts';
+import type { Logger } from '#engine';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { excerpt } from '../logExcerpt.ts';
 import { capGreeting } from './greeting.ts';

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { LiveMessage } from '../../../server/live/liveMessages.ts';
+import type { LiveMessage } from '../../../server/api/liveMessages.ts';
 
 /** Collects what /ws/live streams. */
 export class LiveSocket {

@@ -55,14 +55,24 @@ export class EchoEar extends FrameProcessor {
   }
 }
 
+const echoBotSettings = z.object({
+  prefix: z.string().default('echo'),
+  replyMs: z.number().min(0).max(60_000).default(1500),
+  sampleRate: z.number().int().min(8000).max(48000).default(16000),
+  crashOn: z.string().default(''),
+});
+type EchoBotSettings = z.output<typeof echoBotSettings>;
+
 /** Answers transcript.final / text.input with LLM text, a TTFB metric and `replyMs` of tone. */
 export class EchoBot extends FrameProcessor {
-  constructor(id: string, private settings: { prefix: string; replyMs: number; sampleRate: number; crashOn: string }) {
+  protected override readonly settingsSchema = echoBotSettings;
+
+  constructor(id: string, private settings: EchoBotSettings) {
     super(id);
   }
 
-  protected override onSettings(settings: Record<string, unknown>): void {
-    if (typeof settings.prefix === 'string') this.settings = { ...this.settings, prefix: settings.prefix };
+  protected override onSettings(update: Partial<EchoBotSettings>): void {
+    this.settings = { ...this.settings, ...update };
   }
 
   protected override process(frame: Frame, direction: Direction): void {
@@ -99,12 +109,7 @@ export const echoBotNodeTypes = [
   }),
   defineProcessorNode({
     type: 'test.echo-bot', category: 'llm', title: 'Echo bot', description: 'answers text with text and a tone',
-    config: z.object({
-      prefix: z.string().default('echo'),
-      replyMs: z.number().min(0).max(60_000).default(1500),
-      sampleRate: z.number().int().min(8000).max(48000).default(16000),
-      crashOn: z.string().default(''),
-    }),
+    config: echoBotSettings,
     consumes: ['transcript.final', 'text.input'], produces: ['llm.text', 'tts.text', 'audio.out', 'metrics', 'llm.response.start', 'llm.response.end', 'tts.start', 'tts.stop'],
     liveKeys: ['prefix'],
     create: (c, ctx) => new EchoBot(ctx.nodeId, c),

@@ -1,0 +1,66 @@
+/**
+ * `#engine/browser`: the browser-safe part of the engine, for the editor and any code that
+ * runs in a page. Graph documents, their migration from older formats and their validation,
+ * node type descriptions (what `/api/node-types` serves), the latency estimate, turn records
+ * and the endpoint URL rules: the editor checks a graph exactly as the server will, without
+ * a round trip.
+ *
+ * Nothing reachable from here may load a `node:` module or a Node-only package, directly or
+ * through its imports; test/engine/browserEntry.test.ts walks the import graph to keep it so.
+ * Programs running in Node import `#engine`, which re-exports all of this.
+ */
+
+// Graph documents
+export {
+  GRAPH_VERSION,
+  TOOLS_HANDLE,
+  graphDocumentSchema,
+  isToolEdge,
+  type GraphDocument,
+  type GraphEdge,
+  type GraphNode,
+} from './graph/GraphDocument.ts';
+/** Older saved formats upgraded on load: the editor shows a graph as the server will run it. */
+export { GraphVersionError, migrateGraph } from './graph/migrateGraph.ts';
+
+// Validation: the server validates with its registry, the editor with the catalogue it fetched.
+export {
+  TRANSPORT_INPUT,
+  TRANSPORT_OUTPUT,
+  outgoingFrameTypes,
+  validateGraph,
+  type ConfigIssue,
+  type GraphIssue,
+  type GraphIssueCode,
+  type GraphValidation,
+  type NodeCatalogue,
+} from './graph/validateGraph.ts';
+
+// Node types as described to clients
+export {
+  edgeFrameTypes,
+  type FrameTypeList,
+  type NodeCategory,
+  type NodeTypeInfo,
+} from './graph/NodeTypeInfo.ts';
+export type { NodeEndpoints } from './graph/NodeRegistry.ts';
+export type { AllowedEndpoint } from './graph/EndpointPolicy.ts';
+export { endpointCovers, parseEndpointUrl, type EndpointUrl } from './graph/EndpointUrl.ts';
+
+// Latency: the estimate before a call, the measured turns during one
+export { LATENCY_STAGES, type LatencyStage } from './graph/NodeLatency.ts';
+export {
+  estimateGraphLatency,
+  type EstimatedHop,
+  type LatencyEstimate,
+} from './graph/estimateGraphLatency.ts';
+export {
+  HOP_ORDER,
+  type HopName,
+  type ToolSpan,
+  type TurnHops,
+  type TurnRecord,
+} from './metrics/TurnRecord.ts';
+
+// What a hot reload did to each node (types only: the reloader itself runs on the server)
+export type { NodeChange, NodeOutcome } from './graph/HotReloader.ts';
