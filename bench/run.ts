@@ -12,7 +12,9 @@ const suites: Record<string, () => Promise<unknown>> = {
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in suites));
 if (unknown.length > 0) {
-  console.error(`unknown bench suite(s): ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
+  console.error(
+    `unknown bench suite(s): ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`,
+  );
   process.exit(2);
 }
 for (const name of wanted.length > 0 ? wanted : Object.keys(suites)) {

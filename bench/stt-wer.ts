@@ -112,9 +112,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const cmnPrior = process.argv.includes('--model-cmn') ? 'model' : undefined;
   for (const cold of [true, false]) {
     const { hypotheses, ...figures } = await measureSttWer({ mode, cold, cmnPrior });
-    console.log(JSON.stringify({ mode, decoder: cold ? 'cold' : 'warm', cmnPrior: cmnPrior ?? 'default', ...figures }, null, 2));
+    console.log(
+      JSON.stringify(
+        { mode, decoder: cold ? 'cold' : 'warm', cmnPrior: cmnPrior ?? 'default', ...figures },
+        null,
+        2,
+      ),
+    );
     if (process.argv.includes('--verbose')) {
-      for (const h of hypotheses) console.log(`  ${h.file.padEnd(26)} ${JSON.stringify(h.hypothesis)}`);
+      for (const h of hypotheses)
+        console.log(`  ${h.file.padEnd(26)} ${JSON.stringify(h.hypothesis)}`);
     }
   }
 }

@@ -10,7 +10,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runGraphOnWav } from './runGraphOnWav.ts';
 
-const program = new Command('parley').description('Parley voice-agent graphs from the command line');
+const program = new Command('parley').description(
+  'Parley voice-agent graphs from the command line',
+);
 
 program
   .command('run')
@@ -18,12 +20,29 @@ program
   .argument('<graph>', 'graph JSON file')
   .requiredOption('--in <wav>', 'input WAV (mono or stereo PCM16)')
   .option('--out <wav>', 'write the bot audio here')
-  .option('--set <node.key=value...>', 'override a node config value, e.g. --set weather.baseUrl=http://127.0.0.1:9000', collect, [])
+  .option(
+    '--set <node.key=value...>',
+    'override a node config value, e.g. --set weather.baseUrl=http://127.0.0.1:9000',
+    collect,
+    [],
+  )
   .option('--timeout <seconds>', 'give up waiting for the reply after this long', parseSeconds, 30)
-  .action(async (graph: string, options: { in: string; out?: string; set: string[]; timeout: number }) => {
-    const result = await runGraphOnWav({ graphPath: graph, inPath: options.in, outPath: options.out, overrides: options.set, timeoutMs: options.timeout * 1000, log: (line) => console.log(line) });
-    if (result.errors.length > 0) process.exitCode = 1;
-  });
+  .action(
+    async (
+      graph: string,
+      options: { in: string; out?: string; set: string[]; timeout: number },
+    ) => {
+      const result = await runGraphOnWav({
+        graphPath: graph,
+        inPath: options.in,
+        outPath: options.out,
+        overrides: options.set,
+        timeoutMs: options.timeout * 1000,
+        log: (line) => console.log(line),
+      });
+      if (result.errors.length > 0) process.exitCode = 1;
+    },
+  );
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -31,7 +50,8 @@ function collect(value: string, previous: string[]): string[] {
 
 function parseSeconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('must be a positive number of seconds');
   return n;
 }
 

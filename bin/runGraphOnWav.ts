@@ -42,12 +42,25 @@ export async function runGraphOnWav(options: RunOnWavOptions): Promise<RunOnWavR
   const wav = readWav(readFileSync(options.inPath), { mixToMono: true });
   let runner: GraphRunner;
   try {
-    runner = new GraphRunner(doc, { registry: createDefaultRegistry(), env: process.env, audioInSampleRate: wav.sampleRate });
+    runner = new GraphRunner(doc, {
+      registry: createDefaultRegistry(),
+      env: process.env,
+      audioInSampleRate: wav.sampleRate,
+    });
   } catch (error) {
-    if (error instanceof GraphValidationError) throw new Error(`${options.graphPath} is not a valid graph:\n  ${error.issues.map((i) => `${i.path}: ${i.message}`).join('\n  ')}`);
+    if (error instanceof GraphValidationError)
+      throw new Error(
+        `${options.graphPath} is not a valid graph:\n  ${error.issues.map((i) => `${i.path}: ${i.message}`).join('\n  ')}`,
+      );
     throw error;
   }
-  const result: RunOnWavResult = { userText: [], botText: [], turns: [], errors: [], audio: { samples: new Int16Array(0), sampleRate: 0 } };
+  const result: RunOnWavResult = {
+    userText: [],
+    botText: [],
+    turns: [],
+    errors: [],
+    audio: { samples: new Int16Array(0), sampleRate: 0 },
+  };
   const observer = new LatencyObserver();
   runner.observeHops(observer.observe);
   observer.onTurn((turn) => {
@@ -58,7 +71,8 @@ export async function runGraphOnWav(options: RunOnWavOptions): Promise<RunOnWavR
   let lastActivity = performance.now();
   runner.onOutput((frame: Frame) => {
     lastActivity = performance.now();
-    if (frame.type === 'audio.out') audioOut.push({ samples: frame.audio, sampleRate: frame.sampleRate });
+    if (frame.type === 'audio.out')
+      audioOut.push({ samples: frame.audio, sampleRate: frame.sampleRate });
     if (frame.type === 'tts.text') {
       result.botText.push(frame.text);
       log(`bot:  ${frame.text}`);
@@ -83,12 +97,21 @@ export async function runGraphOnWav(options: RunOnWavOptions): Promise<RunOnWavR
   const input = concat([wav.samples, trailingSilence]);
   const t0 = performance.now();
   for (let i = 0, n = 0; i < input.length; i += chunk, n++) {
-    runner.push(runner.createFrame('audio.in', { audio: input.slice(i, i + chunk), sampleRate: wav.sampleRate }));
+    runner.push(
+      runner.createFrame('audio.in', {
+        audio: input.slice(i, i + chunk),
+        sampleRate: wav.sampleRate,
+      }),
+    );
     const due = t0 + (n + 1) * CHUNK_MS;
     await sleep(Math.max(0, due - performance.now()));
   }
   const deadline = performance.now() + (options.timeoutMs ?? 30_000);
-  while (performance.now() < deadline && (runner.isBotSpeaking || performance.now() - lastActivity < 1500)) await sleep(50);
+  while (
+    performance.now() < deadline &&
+    (runner.isBotSpeaking || performance.now() - lastActivity < 1500)
+  )
+    await sleep(50);
   await runner.stop();
   observer.flush();
   await closeSharedServices();
@@ -96,8 +119,13 @@ export async function runGraphOnWav(options: RunOnWavOptions): Promise<RunOnWavR
   for (const text of result.userText) log(`user: ${text}`);
   result.audio = await joinAudio(audioOut);
   if (options.outPath) {
-    writeFileSync(options.outPath, writeWav(result.audio.samples, result.audio.sampleRate || 16000));
-    log(`wrote ${options.outPath} (${(result.audio.samples.length / (result.audio.sampleRate || 16000)).toFixed(2)} s)`);
+    writeFileSync(
+      options.outPath,
+      writeWav(result.audio.samples, result.audio.sampleRate || 16000),
+    );
+    log(
+      `wrote ${options.outPath} (${(result.audio.samples.length / (result.audio.sampleRate || 16000)).toFixed(2)} s)`,
+    );
   }
   return result;
 }
@@ -137,15 +165,22 @@ export function formatTurn(turn: TurnRecord): string {
     `out ${ms(h.firstAudioOutMs)}`,
     `| voice-to-voice ${ms(turn.voiceToVoiceMs)} ms`,
   ];
-  if (turn.tools.length) parts.push(`| tools ${turn.tools.map((t) => `${t.name} ${ms((t.endMs ?? NaN) - t.startMs)} ms${t.isError ? ' (error)' : ''}`).join(', ')}`);
+  if (turn.tools.length)
+    parts.push(
+      `| tools ${turn.tools.map((t) => `${t.name} ${ms((t.endMs ?? NaN) - t.startMs)} ms${t.isError ? ' (error)' : ''}`).join(', ')}`,
+    );
   if (turn.interrupted) parts.push('| interrupted');
   return parts.join(' ');
 }
 
-async function joinAudio(parts: Array<{ samples: Int16Array; sampleRate: number }>): Promise<{ samples: Int16Array; sampleRate: number }> {
+async function joinAudio(
+  parts: Array<{ samples: Int16Array; sampleRate: number }>,
+): Promise<{ samples: Int16Array; sampleRate: number }> {
   if (parts.length === 0) return { samples: new Int16Array(0), sampleRate: 0 };
   const rate = parts[0].sampleRate;
-  const same = await Promise.all(parts.map((p) => (p.sampleRate === rate ? p.samples : resample(p.samples, p.sampleRate, rate))));
+  const same = await Promise.all(
+    parts.map((p) => (p.sampleRate === rate ? p.samples : resample(p.samples, p.sampleRate, rate))),
+  );
   return { samples: concat(same), sampleRate: rate };
 }
 

@@ -10,32 +10,30 @@
  * Programs running in Node import `#engine`, which re-exports all of this.
  */
 
+export type { AllowedEndpoint } from './graph/EndpointPolicy.ts';
+export { type EndpointUrl, endpointCovers, parseEndpointUrl } from './graph/EndpointUrl.ts';
+export {
+  type EstimatedHop,
+  estimateGraphLatency,
+  type LatencyEstimate,
+} from './graph/estimateGraphLatency.ts';
 // Graph documents
 export {
   GRAPH_VERSION,
-  TOOLS_HANDLE,
-  graphDocumentSchema,
-  isToolEdge,
   type GraphDocument,
   type GraphEdge,
   type GraphNode,
+  graphDocumentSchema,
+  isToolEdge,
+  TOOLS_HANDLE,
 } from './graph/GraphDocument.ts';
+// What a hot reload did to each node (types only: the reloader itself runs on the server)
+export type { NodeChange, NodeOutcome } from './graph/HotReloader.ts';
 /** Older saved formats upgraded on load: the editor shows a graph as the server will run it. */
 export { GraphVersionError, migrateGraph } from './graph/migrateGraph.ts';
-
-// Validation: the server validates with its registry, the editor with the catalogue it fetched.
-export {
-  TRANSPORT_INPUT,
-  TRANSPORT_OUTPUT,
-  outgoingFrameTypes,
-  validateGraph,
-  type ConfigIssue,
-  type GraphIssue,
-  type GraphIssueCode,
-  type GraphValidation,
-  type NodeCatalogue,
-} from './graph/validateGraph.ts';
-
+// Latency: the estimate before a call, the measured turns during one
+export { LATENCY_STAGES, type LatencyStage } from './graph/NodeLatency.ts';
+export type { NodeEndpoints } from './graph/NodeRegistry.ts';
 // Node types as described to clients
 export {
   edgeFrameTypes,
@@ -43,17 +41,18 @@ export {
   type NodeCategory,
   type NodeTypeInfo,
 } from './graph/NodeTypeInfo.ts';
-export type { NodeEndpoints } from './graph/NodeRegistry.ts';
-export type { AllowedEndpoint } from './graph/EndpointPolicy.ts';
-export { endpointCovers, parseEndpointUrl, type EndpointUrl } from './graph/EndpointUrl.ts';
-
-// Latency: the estimate before a call, the measured turns during one
-export { LATENCY_STAGES, type LatencyStage } from './graph/NodeLatency.ts';
+// Validation: the server validates with its registry, the editor with the catalogue it fetched.
 export {
-  estimateGraphLatency,
-  type EstimatedHop,
-  type LatencyEstimate,
-} from './graph/estimateGraphLatency.ts';
+  type ConfigIssue,
+  type GraphIssue,
+  type GraphIssueCode,
+  type GraphValidation,
+  type NodeCatalogue,
+  outgoingFrameTypes,
+  TRANSPORT_INPUT,
+  TRANSPORT_OUTPUT,
+  validateGraph,
+} from './graph/validateGraph.ts';
 export {
   HOP_ORDER,
   type HopName,
@@ -61,6 +60,3 @@ export {
   type TurnHops,
   type TurnRecord,
 } from './metrics/TurnRecord.ts';
-
-// What a hot reload did to each node (types only: the reloader itself runs on the server)
-export type { NodeChange, NodeOutcome } from './graph/HotReloader.ts';

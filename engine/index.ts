@@ -7,124 +7,116 @@
  * processor alone. It loads Node-only packages (pino, ws, onnxruntime-node): code for a
  * browser imports `#engine/browser` instead.
  */
-export * from './browser.ts';
 
+export { aLawDecode, aLawEncode, muLawDecode, muLawEncode } from './audio/g711.ts';
+export { dbfs } from './audio/level.ts';
+// Audio
+export { Resampler, type ResamplerQuality, resample } from './audio/Resampler.ts';
+export { readWav, type WavAudio, WavFormatError, writeWav } from './audio/wav.ts';
+export { corpusWordErrorRate, wordErrorRate } from './audio/wer.ts';
+export * from './browser.ts';
+export { builtinNodeTypes, createDefaultRegistry } from './builtinNodes.ts';
+export * from './core/Clock.ts';
+export * from './core/ConversationContext.ts';
+export * from './core/FrameProcessor.ts';
 // Frames, processors, time
 export * from './core/frames.ts';
-export * from './core/FrameProcessor.ts';
-export * from './core/Clock.ts';
-export * from './core/VirtualClock.ts';
 export * from './core/Logger.ts';
-export * from './core/ConversationContext.ts';
 export { SettingsUpdateError } from './core/settingsUpdate.ts';
-
+export * from './core/VirtualClock.ts';
 // Graphs at run time
 export { GraphRunner, type GraphRunnerOptions, type NodeInstance } from './graph/GraphRunner.ts';
-export { pipeline, type PipelineOptions } from './graph/pipeline.ts';
+export { GraphValidationError } from './graph/GraphValidationError.ts';
+export { GRAPH_LIMITS } from './graph/graphBounds.ts';
 export {
+  type ApplyOptions,
   applyGraph,
   diffGraphs,
-  type ApplyOptions,
   type ReloadReport,
 } from './graph/HotReloader.ts';
-export { GRAPH_LIMITS } from './graph/graphBounds.ts';
-export { GraphValidationError } from './graph/GraphValidationError.ts';
 export {
   EndpointNotAllowedError,
   MissingCredentialError,
   NodeEnvironmentError,
 } from './graph/NodeEnvironmentError.ts';
-
 // Node types: the registry, how to define one, and the built-in ones
 export {
-  NodeRegistry,
   defineProcessorNode,
   defineToolNode,
   isToolHost,
   type NodeCreateContext,
   type NodeEnvironment,
+  NodeRegistry,
   type NodeType,
   type ProcessorNodeType,
   type SessionServices,
   type ToolHost,
   type ToolNodeType,
 } from './graph/NodeRegistry.ts';
-export { builtinNodeTypes, createDefaultRegistry } from './builtinNodes.ts';
-/** Shared local engines (recogniser pools, model workers) outlive sessions: close them on exit. */
-export { closeSharedServices } from './providers/sharedServices.ts';
-export type { Tool, ToolExecution } from './tools/Tool.ts';
-
-// Service family bases: what a new provider's processor extends
+export { type PipelineOptions, pipeline } from './graph/pipeline.ts';
+// Metrics
+export { LatencyObserver } from './metrics/LatencyObserver.ts';
+export { writeTurnJournal } from './metrics/TurnJournal.ts';
+export { AssistantTurnAggregator } from './processors/context/AssistantTurnAggregator.ts';
 export {
-  LlmProcessor,
-  llmSettings,
-  type LlmDelta,
-  type LlmSettings,
-} from './services/llm/LlmProcessor.ts';
-export {
-  TtsProcessor,
-  TTS_CONSUMES,
-  TTS_PRODUCES,
-  type EmitAudio,
-  type SynthesizedAudio,
-} from './services/tts/TtsProcessor.ts';
-export { SttProcessor, STT_CONSUMES, type FinalDetail } from './services/stt/SttProcessor.ts';
-export {
-  S2sProcessor,
-  s2sSettings,
-  type PlaybackPosition,
-  type S2sResponse,
-  type S2sSession,
-  type S2sSettings,
-} from './services/s2s/S2sProcessor.ts';
-export type { ToolCallResult } from './tools/runToolCalls.ts';
-/** Timeouts and retries of a provider request, as every base applies them. */
-export type { RequestOptions } from './services/retry/RequestOptions.ts';
-export { retrySettings, type RetrySettings } from './services/retry/retrySettings.ts';
-export { workerEntry, type WorkerEntry } from './services/workerEntry.ts';
-
-// Generic processors
-export { TransportInput } from './processors/transport/TransportInput.ts';
+  UserTurnAggregator,
+  type UserTurnSettings,
+} from './processors/context/UserTurnAggregator.ts';
+export { SentenceAggregator } from './processors/text/SentenceAggregator.ts';
 export {
   PacedAudioOutput,
   type PacedAudioOutputOptions,
   type PlaybackEvent,
 } from './processors/transport/PacedAudioOutput.ts';
-export {
-  VadProcessor,
-  type SpeechScorer,
-  type VadSettings,
-} from './processors/vad/VadProcessor.ts';
+// Generic processors
+export { TransportInput } from './processors/transport/TransportInput.ts';
 export { EnergyScorer } from './processors/vad/EnergyScorer.ts';
 export {
-  UserTurnAggregator,
-  type UserTurnSettings,
-} from './processors/context/UserTurnAggregator.ts';
-export { AssistantTurnAggregator } from './processors/context/AssistantTurnAggregator.ts';
-export { SentenceAggregator } from './processors/text/SentenceAggregator.ts';
-
-// Local providers, and the engines beneath them that benchmarks measure directly
-export { FliteTts, type FliteSettings } from './providers/flite/FliteTts.ts';
+  type SpeechScorer,
+  VadProcessor,
+  type VadSettings,
+} from './processors/vad/VadProcessor.ts';
 export { FliteSynth } from './providers/flite/FliteSynth.ts';
-export { SileroScorer } from './providers/silero/SileroScorer.ts';
-export { SILERO_WINDOW_SAMPLES, SileroVadModel } from './providers/silero/SileroVadModel.ts';
-export { PocketsphinxStt } from './providers/pocketsphinx/PocketsphinxStt.ts';
+// Local providers, and the engines beneath them that benchmarks measure directly
+export { type FliteSettings, FliteTts } from './providers/flite/FliteTts.ts';
 export {
-  PocketsphinxRecognizer,
   type PocketsphinxMode,
   type PocketsphinxOptions,
+  PocketsphinxRecognizer,
 } from './providers/pocketsphinx/PocketsphinxRecognizer.ts';
-
-// Metrics
-export { LatencyObserver } from './metrics/LatencyObserver.ts';
-export { writeTurnJournal } from './metrics/TurnJournal.ts';
-
-// Audio
-export { Resampler, resample, type ResamplerQuality } from './audio/Resampler.ts';
-export { aLawDecode, aLawEncode, muLawDecode, muLawEncode } from './audio/g711.ts';
-export { readWav, writeWav, WavFormatError, type WavAudio } from './audio/wav.ts';
-export { dbfs } from './audio/level.ts';
-export { corpusWordErrorRate, wordErrorRate } from './audio/wer.ts';
-
+export { PocketsphinxStt } from './providers/pocketsphinx/PocketsphinxStt.ts';
+/** Shared local engines (recogniser pools, model workers) outlive sessions: close them on exit. */
+export { closeSharedServices } from './providers/sharedServices.ts';
+export { SileroScorer } from './providers/silero/SileroScorer.ts';
+export { SILERO_WINDOW_SAMPLES, SileroVadModel } from './providers/silero/SileroVadModel.ts';
+// Service family bases: what a new provider's processor extends
+export {
+  type LlmDelta,
+  LlmProcessor,
+  type LlmSettings,
+  llmSettings,
+} from './services/llm/LlmProcessor.ts';
+/** Timeouts and retries of a provider request, as every base applies them. */
+export type { RequestOptions } from './services/retry/RequestOptions.ts';
+export { type RetrySettings, retrySettings } from './services/retry/retrySettings.ts';
+export {
+  type PlaybackPosition,
+  S2sProcessor,
+  type S2sResponse,
+  type S2sSession,
+  type S2sSettings,
+  s2sSettings,
+} from './services/s2s/S2sProcessor.ts';
+export { type FinalDetail, STT_CONSUMES, SttProcessor } from './services/stt/SttProcessor.ts';
+export {
+  type EmitAudio,
+  type SynthesizedAudio,
+  TTS_CONSUMES,
+  TTS_PRODUCES,
+  TtsProcessor,
+} from './services/tts/TtsProcessor.ts';
+export { type WorkerEntry, workerEntry } from './services/workerEntry.ts';
 // Testing a processor alone: feed frames in, read frames out, on a virtual clock
 export * from './testing/ProcessorHarness.ts';
+export type { ToolCallResult } from './tools/runToolCalls.ts';
+export type { Tool, ToolExecution } from './tools/Tool.ts';

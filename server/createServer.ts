@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { createLogger, type Logger, type NodeRegistry } from '#engine';
 import { editorAssets } from './http/editorAssets.ts';
 import { errorHandler } from './http/errorHandler.ts';
@@ -23,11 +23,15 @@ import { isHostAllowed, parseAllowedHosts } from './security/isHostAllowed.ts';
 import { isOriginAllowed, parseAllowedOrigins } from './security/isOriginAllowed.ts';
 import { TokenAuth } from './security/TokenAuth.ts';
 import { SessionManager } from './sessions/SessionManager.ts';
-import { isValidGraphName } from './store/graphName.ts';
 import { GraphStore } from './store/GraphStore.ts';
+import { isValidGraphName } from './store/graphName.ts';
 import { PipecatConnection } from './transports/pipecat/PipecatConnection.ts';
 import { RealtimeConnection } from './transports/realtime/RealtimeConnection.ts';
-import { isRealtimeUpgradeAuthorized, REALTIME_PATH, selectSubprotocol } from './transports/realtime/realtimeAuth.ts';
+import {
+  isRealtimeUpgradeAuthorized,
+  REALTIME_PATH,
+  selectSubprotocol,
+} from './transports/realtime/realtimeAuth.ts';
 import { StreamTickets } from './transports/twilio/StreamTickets.ts';
 import { DEFAULT_GREETING, TwilioConnection } from './transports/twilio/TwilioConnection.ts';
 import { TWILIO_STREAM_PATH, twilioRoutes } from './transports/twilio/twilioRoutes.ts';
@@ -79,10 +83,19 @@ export function createServer(options: ServerOptions): ParleyServer {
   const allowedHosts = parseAllowedHosts(env.ALLOWED_HOSTS, env.PUBLIC_URL);
   const limits = limitsFromEnv(env, options.limits);
   const admission = new ConnectionAdmission(limits);
-  const redact = createRedactor(options.registry, { ...env, PARLEY_TOKEN: options.token ?? env.PARLEY_TOKEN });
+  const redact = createRedactor(options.registry, {
+    ...env,
+    PARLEY_TOKEN: options.token ?? env.PARLEY_TOKEN,
+  });
 
   const store = new GraphStore(options.graphsDir, logger);
-  const sessions = new SessionManager({ registry: options.registry, env, store, logger, quietTimeoutMs: options.reloadQuietTimeoutMs });
+  const sessions = new SessionManager({
+    registry: options.registry,
+    env,
+    store,
+    logger,
+    quietTimeoutMs: options.reloadQuietTimeoutMs,
+  });
   const live = new LiveChannel({ sessions, redact, intervalMs: options.liveIntervalMs });
 
   const token = options.token ?? env.PARLEY_TOKEN;
@@ -93,11 +106,26 @@ export function createServer(options: ServerOptions): ParleyServer {
   app.disable('x-powered-by');
   app.use(browserRequestGuard(allowedHosts, allowedOrigins));
   // Before the token middleware: Twilio cannot send a bearer header; these routes check Twilio's signature or ?token= themselves.
-  app.use('/telephony/twilio', twilioRoutes({ twilioAuthToken: env.TWILIO_AUTH_TOKEN, parleyToken: token, publicUrl: env.PUBLIC_URL, defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot', tickets: twilioTickets, logger }));
+  app.use(
+    '/telephony/twilio',
+    twilioRoutes({
+      twilioAuthToken: env.TWILIO_AUTH_TOKEN,
+      parleyToken: token,
+      publicUrl: env.PUBLIC_URL,
+      defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot',
+      tickets: twilioTickets,
+      logger,
+    }),
+  );
   app.use(auth.middleware);
   app.use('/api', express.json({ limit: maxMessageBytes }), rejectDeepJsonBody());
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, sessions: sessions.size, connections: admission.openConnections, escapedErrors: options.escapedErrors?.count ?? 0 });
+    res.json({
+      ok: true,
+      sessions: sessions.size,
+      connections: admission.openConnections,
+      escapedErrors: options.escapedErrors?.count ?? 0,
+    });
   });
   app.use('/api/graphs', graphRoutes({ store, sessions, registry: options.registry }));
   app.use('/api/node-types', nodeTypeRoutes(options.registry, env));
@@ -105,7 +133,9 @@ export function createServer(options: ServerOptions): ParleyServer {
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API route' });
   });
-  const editor = editorAssets(options.editorDir ?? path.resolve(import.meta.dirname, '../editor/dist'));
+  const editor = editorAssets(
+    options.editorDir ?? path.resolve(import.meta.dirname, '../editor/dist'),
+  );
   if (editor) app.use(editor);
   app.use(errorHandler(logger));
 
@@ -113,14 +143,22 @@ export function createServer(options: ServerOptions): ParleyServer {
   // A client that trickles its headers or body (slowloris) holds a socket: bound both. Bodies are ≤ 1 MB.
   httpServer.headersTimeout = 15_000;
   httpServer.requestTimeout = 60_000;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * HARD_WS_LIMIT_FACTOR, handleProtocols: selectSubprotocol });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxMessageBytes * HARD_WS_LIMIT_FACTOR,
+    handleProtocols: selectSubprotocol,
+  });
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node drops its own error handler from an upgrading socket; a client that
     // resets it before `ws` takes over must not become an uncaught exception.
-    socket.on('error', (error) => logger.debug({ err: error, url: req.url }, 'upgrade socket error'));
+    socket.on('error', (error) =>
+      logger.debug({ err: error, url: req.url }, 'upgrade socket error'),
+    );
     const reject = (status: number, message: string) => {
-      socket.write(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
+      socket.write(
+        `HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`,
+      );
       socket.destroy();
     };
     let url: URL;
@@ -135,7 +173,10 @@ export function createServer(options: ServerOptions): ParleyServer {
       return;
     }
     if (!isOriginAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
-      logger.warn({ origin: String(req.headers.origin).slice(0, 100), path: url.pathname.slice(0, 100) }, 'websocket origin refused');
+      logger.warn(
+        { origin: String(req.headers.origin).slice(0, 100), path: url.pathname.slice(0, 100) },
+        'websocket origin refused',
+      );
       reject(403, 'Forbidden origin');
       return;
     }
@@ -147,7 +188,10 @@ export function createServer(options: ServerOptions): ParleyServer {
     const ip = req.socket.remoteAddress ?? 'unknown';
     const admitted = admission.admit(ip, route.callOpenedBy?.(ip));
     if (!admitted.ok) {
-      logger.warn({ surface: route.surface, ip, reason: admitted.reason }, 'websocket refused at its limit');
+      logger.warn(
+        { surface: route.surface, ip, reason: admitted.reason },
+        'websocket refused at its limit',
+      );
       reject(admitted.status, admitted.reason);
       return;
     }
@@ -173,7 +217,10 @@ export function createServer(options: ServerOptions): ParleyServer {
   const callOpenedBy = (ip: string) => (auth.enabled ? 'token' : `address ${ip}`);
 
   /** Which surface an upgrade is for, after its own auth check; or the HTTP answer that refuses it. */
-  function routeUpgrade(req: IncomingMessage, url: URL): UpgradeRoute | { status: number; message: string } {
+  function routeUpgrade(
+    req: IncomingMessage,
+    url: URL,
+  ): UpgradeRoute | { status: number; message: string } {
     if (url.pathname === TWILIO_STREAM_PATH) {
       // Twilio sends neither headers nor query strings we choose: the stream proves itself with the webhook's ticket in `start`.
       const requireTicket = Boolean(env.TWILIO_AUTH_TOKEN || token);
@@ -181,29 +228,64 @@ export function createServer(options: ServerOptions): ParleyServer {
         surface: 'twilio',
         // Calls arrive from Twilio's few addresses: they count against one key, not an address each.
         callOpenedBy: () => 'twilio',
-        accept: (ws) => new TwilioConnection(ws, { sessions, logger, tickets: twilioTickets, requireTicket, defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot', greeting: env.TWILIO_GREETING ?? DEFAULT_GREETING }),
+        accept: (ws) =>
+          new TwilioConnection(ws, {
+            sessions,
+            logger,
+            tickets: twilioTickets,
+            requireTicket,
+            defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot',
+            greeting: env.TWILIO_GREETING ?? DEFAULT_GREETING,
+          }),
       };
     }
     if (url.pathname === REALTIME_PATH) {
-      if (!isRealtimeUpgradeAuthorized(req, url, auth, token)) return { status: 401, message: 'Unauthorized' };
+      if (!isRealtimeUpgradeAuthorized(req, url, auth, token))
+        return { status: 401, message: 'Unauthorized' };
       const graphName = url.searchParams.get('graph') ?? undefined;
-      if (graphName !== undefined && !isValidGraphName(graphName)) return { status: 400, message: 'Invalid graph name' };
+      if (graphName !== undefined && !isValidGraphName(graphName))
+        return { status: 400, message: 'Invalid graph name' };
       const model = url.searchParams.get('model') ?? undefined;
       return {
         surface: 'realtime',
         callOpenedBy,
-        accept: (ws) => new RealtimeConnection(ws, { graphName, model, defaultGraph: env.DEFAULT_REALTIME_GRAPH ?? defaultGraph, sessions, store, logger, redact, maxMessageBytes }),
+        accept: (ws) =>
+          new RealtimeConnection(ws, {
+            graphName,
+            model,
+            defaultGraph: env.DEFAULT_REALTIME_GRAPH ?? defaultGraph,
+            sessions,
+            store,
+            logger,
+            redact,
+            maxMessageBytes,
+          }),
       };
     }
     if (!auth.checkUpgrade(req, url)) return { status: 401, message: 'Unauthorized' };
     if (url.pathname === '/ws/pipecat') {
       const graphName = url.searchParams.get('graph') ?? defaultGraph;
       if (!isValidGraphName(graphName)) return { status: 400, message: 'Invalid graph name' };
-      return { surface: 'pipecat', callOpenedBy, accept: (ws) => new PipecatConnection(ws, { graphName, sessions, logger, redact, maxMessageBytes, version: VERSION }) };
+      return {
+        surface: 'pipecat',
+        callOpenedBy,
+        accept: (ws) =>
+          new PipecatConnection(ws, {
+            graphName,
+            sessions,
+            logger,
+            redact,
+            maxMessageBytes,
+            version: VERSION,
+          }),
+      };
     }
     if (url.pathname === '/ws/live') {
       const sessionId = url.searchParams.get('session');
-      return { surface: 'live', accept: (ws) => (sessionId ? live.attachSession(ws, sessionId) : live.attachList(ws)) };
+      return {
+        surface: 'live',
+        accept: (ws) => (sessionId ? live.attachSession(ws, sessionId) : live.attachList(ws)),
+      };
     }
     return { status: 404, message: 'Not Found' };
   }
@@ -230,7 +312,10 @@ export function createServer(options: ServerOptions): ParleyServer {
       const address = httpServer.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${shownHost}:${address.port}`;
-      logger.info({ url, graphsDir: options.graphsDir, auth: auth.enabled }, 'parley server listening');
+      logger.info(
+        { url, graphsDir: options.graphsDir, auth: auth.enabled },
+        'parley server listening',
+      );
       return { url };
     },
     async close() {

@@ -20,8 +20,13 @@ export function writeResults(suite: string, figures: Figures): void {
   writeFileSync(path.join(dir, `${suite}.json`), `${JSON.stringify(record, null, 2)}\n`);
   const readme = path.join(benchDir, 'README.md');
   if (existsSync(readme) && readFileSync(readme, 'utf8').includes('| date | suite |')) {
-    const shown = Object.entries(figures).map(([k, v]) => `${k} ${format(v)}`).join(', ');
-    appendFileSync(readme, `| ${date.slice(0, 16).replace('T', ' ')} | ${suite} | ${shown} | ${machine().cores} × ${machine().cpu}, ${process.version} |\n`);
+    const shown = Object.entries(figures)
+      .map(([k, v]) => `${k} ${format(v)}`)
+      .join(', ');
+    appendFileSync(
+      readme,
+      `| ${date.slice(0, 16).replace('T', ' ')} | ${suite} | ${shown} | ${machine().cores} × ${machine().cpu}, ${process.version} |\n`,
+    );
   }
   console.log(`${suite}: ${JSON.stringify(figures)}`);
 }

@@ -9,15 +9,16 @@
 import { readFileSync } from 'node:fs';
 import { readWav, type TurnRecord } from '#engine';
 import { median, writeResults } from '../lib/results.ts';
-import { measureCapacity, runCapacityOnly } from './latency/measureCapacity.ts';
 import { withBenchRig } from './latency/benchRig.ts';
 import { converse } from './latency/conversation.ts';
 import { fakeCascadeGraph, fakeCloudEnv, offlineGraph, PREEMPTIVE } from './latency/graphs.ts';
+import { measureCapacity, runCapacityOnly } from './latency/measureCapacity.ts';
 import { measureSessionStartBurst, runSessionStartBurstOnly } from './latency/sessionStartBurst.ts';
 import { measureTurnEnd } from './latency/turnEnd.ts';
 
 const SPEECH = 'test/fixtures/speech';
-const wav = (name: string) => readWav(readFileSync(`${SPEECH}/${name}`), { mixToMono: true }).samples;
+const wav = (name: string) =>
+  readWav(readFileSync(`${SPEECH}/${name}`), { mixToMono: true }).samples;
 const log = (line: string) => console.log(line);
 
 /**
@@ -30,24 +31,35 @@ function engineOverheadMs(turn: TurnRecord, llm: string, tts: string): number | 
   const stt = turn.hops.sttFinalMs;
   const llmWait = turn.llmPreemptiveWaitMs ?? turn.ttfbMs[llm];
   const ttsTtfb = turn.ttfbMs[tts];
-  if (turn.voiceToVoiceMs === undefined || stt === undefined || llmWait === undefined || ttsTtfb === undefined) return undefined;
+  if (
+    turn.voiceToVoiceMs === undefined ||
+    stt === undefined ||
+    llmWait === undefined ||
+    ttsTtfb === undefined
+  )
+    return undefined;
   return turn.voiceToVoiceMs - stt - (turn.endOfTurnHoldMs ?? 0) - llmWait - ttsTtfb;
 }
 
 /** Where a fake-cascade turn's time went, as medians: printed so the figure can be read, not just believed. */
 function logBreakdown(turns: TurnRecord[], log: (line: string) => void): void {
-  const med = (values: Array<number | undefined>) => round(median(values.filter((v): v is number => v !== undefined)));
-  log(`    median breakdown: VAD stop ${med(turns.map((t) => t.hops.vadEndOfSpeechMs))}`
-    + ` + STT final ${med(turns.map((t) => sub(t.hops.sttFinalMs, t.hops.vadEndOfSpeechMs)))}`
-    + ` + LLM wait ${med(turns.map((t) => t.llmPreemptiveWaitMs ?? t.ttfbMs.llm))} (ttfb ${med(turns.map((t) => t.ttfbMs.llm))})`
-    + ` + TTS ttfb ${med(turns.map((t) => t.ttfbMs.tts))}`
-    + ` + engine ${med(turns.map((t) => engineOverheadMs(t, 'llm', 'tts')))}`
-    + `; preemptive requests used ${turns.filter((t) => t.llmPreemptiveWaitMs !== undefined).length}/${turns.length}`);
+  const med = (values: Array<number | undefined>) =>
+    round(median(values.filter((v): v is number => v !== undefined)));
+  log(
+    `    median breakdown: VAD stop ${med(turns.map((t) => t.hops.vadEndOfSpeechMs))}` +
+      ` + STT final ${med(turns.map((t) => sub(t.hops.sttFinalMs, t.hops.vadEndOfSpeechMs)))}` +
+      ` + LLM wait ${med(turns.map((t) => t.llmPreemptiveWaitMs ?? t.ttfbMs.llm))} (ttfb ${med(turns.map((t) => t.ttfbMs.llm))})` +
+      ` + TTS ttfb ${med(turns.map((t) => t.ttfbMs.tts))}` +
+      ` + engine ${med(turns.map((t) => engineOverheadMs(t, 'llm', 'tts')))}` +
+      `; preemptive requests used ${turns.filter((t) => t.llmPreemptiveWaitMs !== undefined).length}/${turns.length}`,
+  );
 }
 
-const sub = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+const sub = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? undefined : a - b;
 
-const answered = (turns: TurnRecord[]) => turns.filter((t) => t.voiceToVoiceMs !== undefined).slice(1); // the first turn warms caches
+const answered = (turns: TurnRecord[]) =>
+  turns.filter((t) => t.voiceToVoiceMs !== undefined).slice(1); // the first turn warms caches
 
 export async function runLatencyBench(): Promise<Record<string, number>> {
   if (process.env.LATENCY_ONLY === 'capacity') return runCapacityOnly(log);
@@ -55,11 +67,15 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
 
   log('  turn end (virtual clock, spoken fixtures)');
-  const turnEnd = await measureTurnEnd([
-    { name: 'vad', stopMs: 300, endOfTurn: 'vad', incompleteExtraMs: 600 },
-    { name: 'smart', stopMs: 300, endOfTurn: 'smart', incompleteExtraMs: 600 },
-    { name: 'smartStop200', stopMs: 200, endOfTurn: 'smart', incompleteExtraMs: 600 },
-  ], log, ['vad', 'smart']);
+  const turnEnd = await measureTurnEnd(
+    [
+      { name: 'vad', stopMs: 300, endOfTurn: 'vad', incompleteExtraMs: 600 },
+      { name: 'smart', stopMs: 300, endOfTurn: 'smart', incompleteExtraMs: 600 },
+      { name: 'smartStop200', stopMs: 200, endOfTurn: 'smart', incompleteExtraMs: 600 },
+    ],
+    log,
+    ['vad', 'smart'],
+  );
   figures.turnEndVadMs = turnEnd.medianMs.vad;
   figures.turnEndSmartMs = turnEnd.medianMs.smart;
   figures.turnEndSmartStop200Ms = turnEnd.medianMs.smartStop200;
@@ -76,27 +92,56 @@ export async function runLatencyBench(): Promise<Record<string, number>> {
     const offline = await converse(offlineGraph(weatherUrl), mic, utterances, 10);
     const offlineTurns = answered(offline.turns);
     figures.v2vOfflineMs = round(median(offlineTurns.map((t) => t.voiceToVoiceMs!)));
-    log(`    v2v ${offlineTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${offline.unanswered}; errors ${offline.errors.length}`);
+    log(
+      `    v2v ${offlineTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${offline.unanswered}; errors ${offline.errors.length}`,
+    );
 
-    log('  voice-to-voice, fake cloud LLM (200 ms) + TTS (100 ms), VAD stopMs 300, preemptive generation on (real time)');
-    const cascade = await converse(fakeCascadeGraph(cloud.urls, PREEMPTIVE), mic, utterances, 10, fakeCloudEnv(cloud.urls));
+    log(
+      '  voice-to-voice, fake cloud LLM (200 ms) + TTS (100 ms), VAD stopMs 300, preemptive generation on (real time)',
+    );
+    const cascade = await converse(
+      fakeCascadeGraph(cloud.urls, PREEMPTIVE),
+      mic,
+      utterances,
+      10,
+      fakeCloudEnv(cloud.urls),
+    );
     const cascadeTurns = answered(cascade.turns);
     figures.v2vFakeCascadeMs = round(median(cascadeTurns.map((t) => t.voiceToVoiceMs!)));
-    log(`    v2v ${cascadeTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${cascade.unanswered}; errors ${cascade.errors.length}`);
+    log(
+      `    v2v ${cascadeTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${cascade.unanswered}; errors ${cascade.errors.length}`,
+    );
     logBreakdown(cascadeTurns, log);
-    for (const t of cascadeTurns.slice(0, 2)) log(`    e.g. vad ${t.hops.vadEndOfSpeechMs} stt ${t.hops.sttFinalMs} turn ${t.userTurnEndMs} llm ${t.hops.llmFirstTokenMs} (ttfb ${t.ttfbMs.llm}, wait ${t.llmPreemptiveWaitMs}) tts ${t.hops.ttsFirstAudioMs} (ttfb ${t.ttfbMs.tts}) out ${t.hops.firstAudioOutMs}`);
+    for (const t of cascadeTurns.slice(0, 2))
+      log(
+        `    e.g. vad ${t.hops.vadEndOfSpeechMs} stt ${t.hops.sttFinalMs} turn ${t.userTurnEndMs} llm ${t.hops.llmFirstTokenMs} (ttfb ${t.ttfbMs.llm}, wait ${t.llmPreemptiveWaitMs}) tts ${t.hops.ttsFirstAudioMs} (ttfb ${t.ttfbMs.tts}) out ${t.hops.firstAudioOutMs}`,
+      );
 
     log('  voice-to-voice, the same without preemptive generation (the node defaults)');
-    const plain = await converse(fakeCascadeGraph(cloud.urls), mic, utterances, 10, fakeCloudEnv(cloud.urls));
+    const plain = await converse(
+      fakeCascadeGraph(cloud.urls),
+      mic,
+      utterances,
+      10,
+      fakeCloudEnv(cloud.urls),
+    );
     const plainTurns = answered(plain.turns);
     figures.v2vFakeCascadePlainMs = round(median(plainTurns.map((t) => t.voiceToVoiceMs!)));
-    log(`    v2v ${plainTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${plain.unanswered}; errors ${plain.errors.length}`);
+    log(
+      `    v2v ${plainTurns.map((t) => t.voiceToVoiceMs).join(', ')}; unanswered ${plain.unanswered}; errors ${plain.errors.length}`,
+    );
     logBreakdown(plainTurns, log);
 
-    const overheads = [...cascadeTurns, ...plainTurns].map((t) => engineOverheadMs(t, 'llm', 'tts')).filter((v): v is number => v !== undefined);
+    const overheads = [...cascadeTurns, ...plainTurns]
+      .map((t) => engineOverheadMs(t, 'llm', 'tts'))
+      .filter((v): v is number => v !== undefined);
     figures.engineOverheadMsPerTurn = round(median(overheads));
 
-    const interrupts = [...offline.interruptStopMs, ...cascade.interruptStopMs, ...plain.interruptStopMs];
+    const interrupts = [
+      ...offline.interruptStopMs,
+      ...cascade.interruptStopMs,
+      ...plain.interruptStopMs,
+    ];
     figures.interruptStopMs = round(median(interrupts));
     log(`    interrupt stop ${interrupts.map(round).join(', ')}`);
 

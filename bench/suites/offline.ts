@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import {
+  type FliteSettings,
   FliteSynth,
   FliteTts,
-  type FliteSettings,
   ProcessorHarness,
   readWav,
   SILERO_WINDOW_SAMPLES,
@@ -24,7 +24,9 @@ const SENTENCES = [
 ];
 
 /** Through the TTS processor, as a session uses it: tts.text in → first audio.out. */
-async function measureFlite(voice: FliteSettings['voice']): Promise<{ firstAudioMs: number; realTimeFactor: number }> {
+async function measureFlite(
+  voice: FliteSettings['voice'],
+): Promise<{ firstAudioMs: number; realTimeFactor: number }> {
   const synth = new FliteSynth({ workers: 2 });
   const h = new ProcessorHarness(new FliteTts('tts', { voice, rate: 1 }, synth));
   await h.start();
@@ -36,10 +38,18 @@ async function measureFlite(voice: FliteSettings['voice']): Promise<{ firstAudio
       const seen = h.emitted.length;
       const t0 = performance.now();
       h.processor.receive(h.frame('tts.text', { text }), 'downstream');
-      while (!h.emitted.slice(seen).some((e) => e.frame.type === 'audio.out')) await new Promise((r) => setImmediate(r));
+      while (!h.emitted.slice(seen).some((e) => e.frame.type === 'audio.out'))
+        await new Promise((r) => setImmediate(r));
       firsts.push(performance.now() - t0);
       await h.idle();
-      const audioMs = h.emitted.slice(seen).reduce((ms, e) => ms + (e.frame.type === 'audio.out' ? (e.frame.audio.length / e.frame.sampleRate) * 1000 : 0), 0);
+      const audioMs = h.emitted
+        .slice(seen)
+        .reduce(
+          (ms, e) =>
+            ms +
+            (e.frame.type === 'audio.out' ? (e.frame.audio.length / e.frame.sampleRate) * 1000 : 0),
+          0,
+        );
       factors.push((performance.now() - t0) / audioMs);
       // Sentences reach a TTS one by one as the LLM writes them, not back to back.
       await new Promise((r) => setTimeout(r, 150));
@@ -57,7 +67,11 @@ async function measureVad(): Promise<number> {
     model.reset();
     const t0 = performance.now();
     let windows = 0;
-    for (let i = 0; i + SILERO_WINDOW_SAMPLES <= wav.samples.length; i += SILERO_WINDOW_SAMPLES, windows++) {
+    for (
+      let i = 0;
+      i + SILERO_WINDOW_SAMPLES <= wav.samples.length;
+      i += SILERO_WINDOW_SAMPLES, windows++
+    ) {
       await model.probability(wav.samples.subarray(i, i + SILERO_WINDOW_SAMPLES));
     }
     per.push((performance.now() - t0) / windows);

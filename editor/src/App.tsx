@@ -1,23 +1,24 @@
 /** Layout: toolbar, palette | canvas + bottom dock | inspector. */
-import { useEffect } from 'react';
+
 import { ReactFlowProvider } from '@xyflow/react';
-import { Canvas } from './canvas/Canvas.tsx';
-import { Palette } from './panels/Palette.tsx';
-import { Toolbar } from './panels/Toolbar.tsx';
-import { ConfigPanel } from './panels/ConfigPanel.tsx';
-import { ProblemsPanel } from './panels/ProblemsPanel.tsx';
-import { LatencyPanel } from './panels/LatencyPanel.tsx';
-import { TalkPanel } from './panels/TalkPanel.tsx';
-import { VersionsPanel } from './panels/VersionsPanel.tsx';
-import { HelpOverlay } from './panels/HelpOverlay.tsx';
-import { Toasts } from './panels/Toasts.tsx';
-import { ConflictBanner } from './panels/ConflictBanner.tsx';
-import { useEditorCommands } from './actions/useEditorCommands.ts';
-import { useShortcuts } from './shortcuts/useShortcuts.ts';
+import { useEffect } from 'react';
 import { bootstrap } from './actions/graphActions.ts';
+import { useEditorCommands } from './actions/useEditorCommands.ts';
+import { Canvas } from './canvas/Canvas.tsx';
+import { ConfigPanel } from './panels/ConfigPanel.tsx';
+import { ConflictBanner } from './panels/ConflictBanner.tsx';
+import { HelpOverlay } from './panels/HelpOverlay.tsx';
+import { LatencyPanel } from './panels/LatencyPanel.tsx';
+import { Palette } from './panels/Palette.tsx';
+import { ProblemsPanel } from './panels/ProblemsPanel.tsx';
+import { TalkPanel } from './panels/TalkPanel.tsx';
+import { Toasts } from './panels/Toasts.tsx';
+import { Toolbar } from './panels/Toolbar.tsx';
+import { VersionsPanel } from './panels/VersionsPanel.tsx';
+import { useShortcuts } from './shortcuts/useShortcuts.ts';
 import { editorStore, useEditor } from './store/editorStore.ts';
-import { uiStore, useUi, type BottomTab, type RightTab } from './store/uiStore.ts';
 import { useLive } from './store/liveStore.ts';
+import { type BottomTab, type RightTab, uiStore, useUi } from './store/uiStore.ts';
 
 function useBeforeUnload() {
   useEffect(() => {
@@ -43,7 +44,13 @@ function RightSidebar({ onTalk }: { onTalk(): void }) {
     <aside className="sidebar-right" data-testid="sidebar-right">
       <nav className="tabs">
         {tabs.map(([id, label]) => (
-          <button key={id} type="button" className={tab === id ? 'active' : ''} onClick={() => uiStore.getState().set({ rightTab: id })} data-testid={`tab-${id}`}>
+          <button
+            key={id}
+            type="button"
+            className={tab === id ? 'active' : ''}
+            onClick={() => uiStore.getState().set({ rightTab: id })}
+            data-testid={`tab-${id}`}
+          >
             {label}
           </button>
         ))}
@@ -57,7 +64,13 @@ function RightSidebar({ onTalk }: { onTalk(): void }) {
   );
 }
 
-function BottomDock({ onGoToNode, onGoToEdge }: { onGoToNode(id: string): void; onGoToEdge(id: string): void }) {
+function BottomDock({
+  onGoToNode,
+  onGoToEdge,
+}: {
+  onGoToNode(id: string): void;
+  onGoToEdge(id: string): void;
+}) {
   const tab = useUi((s) => s.bottomTab);
   const open = useUi((s) => s.bottomOpen);
   const errors = useEditor((s) => s.errors.length);
@@ -75,7 +88,9 @@ function BottomDock({ onGoToNode, onGoToEdge }: { onGoToNode(id: string): void; 
             key={id}
             type="button"
             className={tab === id && open ? 'active' : ''}
-            onClick={() => uiStore.getState().set({ bottomTab: id, bottomOpen: !(open && tab === id) })}
+            onClick={() =>
+              uiStore.getState().set({ bottomTab: id, bottomOpen: !(open && tab === id) })
+            }
             data-testid={`tab-${id}`}
           >
             {label}
@@ -85,7 +100,11 @@ function BottomDock({ onGoToNode, onGoToEdge }: { onGoToNode(id: string): void; 
       </nav>
       {open && (
         <div className="dock-body">
-          {tab === 'problems' ? <ProblemsPanel onGoToNode={onGoToNode} onGoToEdge={onGoToEdge} /> : <LatencyPanel onSelectNode={onGoToNode} />}
+          {tab === 'problems' ? (
+            <ProblemsPanel onGoToNode={onGoToNode} onGoToEdge={onGoToEdge} />
+          ) : (
+            <LatencyPanel onSelectNode={onGoToNode} />
+          )}
         </div>
       )}
     </section>

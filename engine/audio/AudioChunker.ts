@@ -53,7 +53,9 @@ export class AudioChunker {
   flush(padWithSilence = false): Int16Array | null {
     if (this.filled === 0) return null;
     // reset() leaves old samples behind the fill mark, so padding must be explicit.
-    const out = padWithSilence ? this.pending.fill(0, this.filled) : this.pending.slice(0, this.filled);
+    const out = padWithSilence
+      ? this.pending.fill(0, this.filled)
+      : this.pending.slice(0, this.filled);
     this.pending = new Int16Array(this.frameSize);
     this.filled = 0;
     return out;

@@ -4,13 +4,18 @@
  * history between calls, so chunk boundaries are seamless.
  */
 import { createRequire } from 'node:module';
-import type { SRC } from '@alexanderolsen/libsamplerate-js/dist/src.js';
 import type { ConverterTypeValue } from '@alexanderolsen/libsamplerate-js/dist/converter-type.js';
+import type { SRC } from '@alexanderolsen/libsamplerate-js/dist/src.js';
 
 // The package is CommonJS whose named exports Node's ESM loader cannot detect.
 const require = createRequire(import.meta.url);
 const libsamplerate = require('@alexanderolsen/libsamplerate-js') as {
-  create(channels: number, fromRate: number, toRate: number, options?: { converterType: ConverterTypeValue }): Promise<SRC>;
+  create(
+    channels: number,
+    fromRate: number,
+    toRate: number,
+    options?: { converterType: ConverterTypeValue },
+  ): Promise<SRC>;
 };
 
 export type ResamplerQuality = 'best' | 'medium' | 'fastest' | 'linear';
@@ -45,7 +50,11 @@ export class Resampler {
    * Async only because the library's factory is; the WebAssembly instance is
    * built synchronously inside it (~10 ms, ~4 MB each). Equal rates need none.
    */
-  static async create(fromRate: number, toRate: number, options: ResamplerOptions = {}): Promise<Resampler> {
+  static async create(
+    fromRate: number,
+    toRate: number,
+    options: ResamplerOptions = {},
+  ): Promise<Resampler> {
     for (const rate of [fromRate, toRate]) {
       if (!Number.isInteger(rate) || rate < 1 || rate > 192000) {
         throw new RangeError(`sample rate must be an integer in 1…192000, got ${rate}`);
@@ -120,7 +129,7 @@ export class Resampler {
       for (let i = 0; i < piece.length; i++) {
         // Sinc ringing can overshoot full scale slightly; clip instead of wrapping.
         const s = Math.round(piece[i] * 32768);
-        out[offset++] = s > 32767 ? 32767 : s < -32768 ? -32768 : s;
+        out[offset++] = s > 32767 ? 32767 : Math.max(s, -32768);
       }
     }
     this.outputTotal += out.length;

@@ -67,16 +67,22 @@ export function readWav(buf: Uint8Array, options: ReadWavOptions = {}): WavAudio
   if (!fmt) throw new WavFormatError('WAV file has no fmt chunk');
   if (!data) throw new WavFormatError('WAV file has no data chunk');
   if (fmt.format !== WAVE_FORMAT_PCM) {
-    throw new WavFormatError(`unsupported WAV encoding 0x${fmt.format.toString(16)} (only PCM s16 is supported)`);
+    throw new WavFormatError(
+      `unsupported WAV encoding 0x${fmt.format.toString(16)} (only PCM s16 is supported)`,
+    );
   }
-  if (fmt.bits !== 16) throw new WavFormatError(`unsupported WAV bit depth ${fmt.bits} (only 16-bit PCM is supported)`);
+  if (fmt.bits !== 16)
+    throw new WavFormatError(
+      `unsupported WAV bit depth ${fmt.bits} (only 16-bit PCM is supported)`,
+    );
   if (fmt.channels < 1) throw new WavFormatError('WAV file declares 0 channels');
   if (fmt.sampleRate < 1) throw new WavFormatError('WAV file declares sample rate 0');
 
   const frameBytes = 2 * fmt.channels;
   const frames = Math.floor(data.length / frameBytes);
   const interleaved = new Int16Array(frames * fmt.channels);
-  for (let i = 0; i < interleaved.length; i++) interleaved[i] = view.getInt16(data.offset + 2 * i, true);
+  for (let i = 0; i < interleaved.length; i++)
+    interleaved[i] = view.getInt16(data.offset + 2 * i, true);
 
   if (!options.mixToMono || fmt.channels === 1) {
     return { samples: interleaved, sampleRate: fmt.sampleRate, channels: fmt.channels };

@@ -27,7 +27,10 @@ export function normalizeTranscript(text: string): string[] {
   let s = text.toLowerCase().replace(/[\u2018\u2019`]/g, "'");
   for (const [pattern, replacement] of CONTRACTIONS) s = s.replace(pattern, replacement);
   // Hyphens separate words ("twenty-one"); other punctuation just disappears.
-  s = s.replace(/-/g, ' ').replace(/[^\p{L}\p{N}'\s]/gu, '').replace(/'/g, '');
+  s = s
+    .replace(/-/g, ' ')
+    .replace(/[^\p{L}\p{N}'\s]/gu, '')
+    .replace(/'/g, '');
   return s.split(/\s+/).filter((w) => w.length > 0);
 }
 
@@ -66,7 +69,9 @@ export function wordErrorRate(reference: string, hypothesis: string): number {
 }
 
 /** Corpus WER: total errors over total reference words (not the mean of per-utterance WERs). */
-export function corpusWordErrorRate(pairs: ReadonlyArray<{ reference: string; hypothesis: string }>): number {
+export function corpusWordErrorRate(
+  pairs: ReadonlyArray<{ reference: string; hypothesis: string }>,
+): number {
   let errors = 0;
   let words = 0;
   for (const { reference, hypothesis } of pairs) {

@@ -61,7 +61,10 @@ export class ConversationContext {
     // Recounted on each add: messages can be edited in place (a reply cut at a barge-in), and the count is small.
     let chars = 0;
     for (const m of this.items) chars += sizeOf(m);
-    while ((chars > this.limits.maxChars || this.items.length > this.limits.maxMessages) && this.items.length > 1) {
+    while (
+      (chars > this.limits.maxChars || this.items.length > this.limits.maxMessages) &&
+      this.items.length > 1
+    ) {
       const oldest = this.items.findIndex((m) => m.role !== 'system');
       if (oldest < 0 || oldest === this.items.length - 1) return; // never forget the message just added
       let end = oldest + 1;
@@ -75,6 +78,7 @@ export class ConversationContext {
 
 function sizeOf(message: ChatMessage): number {
   let chars = message.content.length;
-  if (message.role === 'assistant') for (const call of message.toolCalls ?? []) chars += call.name.length + call.arguments.length;
+  if (message.role === 'assistant')
+    for (const call of message.toolCalls ?? []) chars += call.name.length + call.arguments.length;
   return chars;
 }

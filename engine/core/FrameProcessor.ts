@@ -1,7 +1,15 @@
-import { realClock, type Clock } from './Clock.ts';
-import { createFrame, dropsOnInterrupt, frameSpec, type Frame, type FrameOf, type FramePayloads, type FrameType } from './frames.ts';
+import { type Clock, realClock } from './Clock.ts';
 import { FrameQueue } from './FrameQueue.ts';
-import { silentLogger, type Logger } from './Logger.ts';
+import {
+  createFrame,
+  dropsOnInterrupt,
+  type Frame,
+  type FrameOf,
+  type FramePayloads,
+  type FrameType,
+  frameSpec,
+} from './frames.ts';
+import { type Logger, silentLogger } from './Logger.ts';
 import { parseSettingsUpdate, type SettingsSchema } from './settingsUpdate.ts';
 
 export type Direction = 'downstream' | 'upstream';
@@ -29,7 +37,11 @@ type ProcessResult = void | Promise<void>;
 const INTERRUPTED = new DOMException('interrupted', 'AbortError');
 
 function isPromise(value: unknown): value is Promise<void> {
-  return typeof value === 'object' && value !== null && typeof (value as Promise<void>).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Promise<void>).then === 'function'
+  );
 }
 
 /**
@@ -159,7 +171,11 @@ export abstract class FrameProcessor {
    * Push from background work (a socket callback, a stream reader) that was
    * started under `signal`: dropped if an interrupt happened since.
    */
-  protected pushIfCurrent(signal: AbortSignal, frame: Frame, direction: Direction = 'downstream'): void {
+  protected pushIfCurrent(
+    signal: AbortSignal,
+    frame: Frame,
+    direction: Direction = 'downstream',
+  ): void {
     if (signal.aborted && dropsOnInterrupt(frame)) return;
     this.push(frame, direction);
   }
@@ -175,7 +191,11 @@ export abstract class FrameProcessor {
     this.push(this.frame('error', { message, source: this.id, fatal }), 'upstream');
   }
 
-  protected pushMetric(name: string, value: number, detail?: Record<string, number | string>): void {
+  protected pushMetric(
+    name: string,
+    value: number,
+    detail?: Record<string, number | string>,
+  ): void {
     this.push(this.frame('metrics', { metrics: [{ name, source: this.id, value, detail }] }));
   }
 
@@ -270,7 +290,10 @@ export abstract class FrameProcessor {
   #parseSettings(update: Record<string, unknown>): Record<string, unknown> {
     if (this.settingsSchema) return parseSettingsUpdate(this.settingsSchema, update, this.id);
     const [key] = Object.keys(update);
-    if (key !== undefined) throw new Error(`settings update for node '${this.id}': '${key}' cannot change while it runs`);
+    if (key !== undefined)
+      throw new Error(
+        `settings update for node '${this.id}': '${key}' cannot change while it runs`,
+      );
     return update;
   }
 

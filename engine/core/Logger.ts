@@ -15,6 +15,9 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino({
     level,
     // Secrets never belong in logs; these are the places they could hide.
-    redact: { paths: ['apiKey', '*.apiKey', 'headers.authorization', '*.headers.authorization', 'token'], censor: '[redacted]' },
+    redact: {
+      paths: ['apiKey', '*.apiKey', 'headers.authorization', '*.headers.authorization', 'token'],
+      censor: '[redacted]',
+    },
   });
 }

@@ -111,46 +111,153 @@ export type Frame = { [K in FrameType]: FrameOf<K> }[FrameType];
 const specs = new Map<string, FrameSpec>();
 
 const BUILT_IN_FRAME_SPECS: Record<keyof BuiltInFramePayloads, FrameSpec> = {
-  start: { class: 'system', dropOnInterrupt: false, description: 'Pipeline starts; carries the audio rates of the transport' },
-  cancel: { class: 'system', dropOnInterrupt: false, description: 'Stop now: drop everything and release resources' },
-  interrupt: { class: 'system', dropOnInterrupt: false, description: 'The user barged in: abort the bot response in flight' },
-  'user.speaking.started': { class: 'system', dropOnInterrupt: false, description: 'VAD detected the start of user speech' },
-  'user.speaking.stopped': { class: 'system', dropOnInterrupt: false, description: 'VAD detected the end of user speech' },
-  'user.speaking.paused': { class: 'system', dropOnInterrupt: false, description: 'VAD heard a short silence: the turn may be ending' },
-  'bot.speaking.started': { class: 'system', dropOnInterrupt: false, description: 'First bot audio of a response left the output' },
-  'bot.speaking.stopped': { class: 'system', dropOnInterrupt: false, description: 'Bot audio output stopped' },
-  'output.pause': { class: 'system', dropOnInterrupt: false, description: 'Hold bot audio (queue kept) while user speech is judged' },
-  'output.resume': { class: 'system', dropOnInterrupt: false, description: 'Play the held bot audio on: the speech was no barge-in' },
-  error: { class: 'system', dropOnInterrupt: false, description: 'A processor failed; travels upstream' },
-  metrics: { class: 'system', dropOnInterrupt: false, description: 'Timing and usage measurements' },
+  start: {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'Pipeline starts; carries the audio rates of the transport',
+  },
+  cancel: {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'Stop now: drop everything and release resources',
+  },
+  interrupt: {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'The user barged in: abort the bot response in flight',
+  },
+  'user.speaking.started': {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'VAD detected the start of user speech',
+  },
+  'user.speaking.stopped': {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'VAD detected the end of user speech',
+  },
+  'user.speaking.paused': {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'VAD heard a short silence: the turn may be ending',
+  },
+  'bot.speaking.started': {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'First bot audio of a response left the output',
+  },
+  'bot.speaking.stopped': {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'Bot audio output stopped',
+  },
+  'output.pause': {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'Hold bot audio (queue kept) while user speech is judged',
+  },
+  'output.resume': {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'Play the held bot audio on: the speech was no barge-in',
+  },
+  error: {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'A processor failed; travels upstream',
+  },
+  metrics: {
+    class: 'system',
+    dropOnInterrupt: false,
+    description: 'Timing and usage measurements',
+  },
 
   end: { class: 'control', dropOnInterrupt: false, description: 'Drain what is queued, then stop' },
-  'llm.response.start': { class: 'control', dropOnInterrupt: true, description: 'An LLM response begins' },
-  'llm.response.end': { class: 'control', dropOnInterrupt: true, description: 'An LLM response is complete' },
-  'tts.start': { class: 'control', dropOnInterrupt: true, description: 'TTS audio for a response begins' },
-  'tts.stop': { class: 'control', dropOnInterrupt: true, description: 'TTS audio for a response ends' },
-  'settings.update': { class: 'control', dropOnInterrupt: false, description: 'Live configuration change for one node' },
+  'llm.response.start': {
+    class: 'control',
+    dropOnInterrupt: true,
+    description: 'An LLM response begins',
+  },
+  'llm.response.end': {
+    class: 'control',
+    dropOnInterrupt: true,
+    description: 'An LLM response is complete',
+  },
+  'tts.start': {
+    class: 'control',
+    dropOnInterrupt: true,
+    description: 'TTS audio for a response begins',
+  },
+  'tts.stop': {
+    class: 'control',
+    dropOnInterrupt: true,
+    description: 'TTS audio for a response ends',
+  },
+  'settings.update': {
+    class: 'control',
+    dropOnInterrupt: false,
+    description: 'Live configuration change for one node',
+  },
 
-  'audio.in': { class: 'data', dropOnInterrupt: false, description: 'Microphone audio (PCM s16 mono)' },
+  'audio.in': {
+    class: 'data',
+    dropOnInterrupt: false,
+    description: 'Microphone audio (PCM s16 mono)',
+  },
   'audio.out': { class: 'data', dropOnInterrupt: true, description: 'Bot audio (PCM s16 mono)' },
-  'transcript.interim': { class: 'data', dropOnInterrupt: false, description: 'Partial transcript of user speech' },
-  'transcript.final': { class: 'data', dropOnInterrupt: false, description: 'Final transcript of a user utterance' },
+  'transcript.interim': {
+    class: 'data',
+    dropOnInterrupt: false,
+    description: 'Partial transcript of user speech',
+  },
+  'transcript.final': {
+    class: 'data',
+    dropOnInterrupt: false,
+    description: 'Final transcript of a user utterance',
+  },
   'text.input': { class: 'data', dropOnInterrupt: false, description: 'Text typed by the user' },
-  'llm.context': { class: 'data', dropOnInterrupt: true, description: 'Run the LLM on this conversation' },
-  'llm.context.preemptive': { class: 'data', dropOnInterrupt: true, description: 'Start the LLM early on a turn not yet confirmed; output held back' },
-  'llm.context.discard': { class: 'data', dropOnInterrupt: true, description: 'Cancel the preemptive LLM request' },
+  'llm.context': {
+    class: 'data',
+    dropOnInterrupt: true,
+    description: 'Run the LLM on this conversation',
+  },
+  'llm.context.preemptive': {
+    class: 'data',
+    dropOnInterrupt: true,
+    description: 'Start the LLM early on a turn not yet confirmed; output held back',
+  },
+  'llm.context.discard': {
+    class: 'data',
+    dropOnInterrupt: true,
+    description: 'Cancel the preemptive LLM request',
+  },
   'llm.text': { class: 'data', dropOnInterrupt: true, description: 'A chunk of LLM output text' },
-  'llm.tool.call': { class: 'data', dropOnInterrupt: true, description: 'The LLM asked for tool calls' },
+  'llm.tool.call': {
+    class: 'data',
+    dropOnInterrupt: true,
+    description: 'The LLM asked for tool calls',
+  },
   'llm.tool.result': { class: 'data', dropOnInterrupt: true, description: 'A tool returned' },
-  'tts.text': { class: 'data', dropOnInterrupt: true, description: 'Text (usually a sentence) to speak' },
-  'bot.spoken': { class: 'data', dropOnInterrupt: false, description: 'Text whose audio has played (upstream)' },
+  'tts.text': {
+    class: 'data',
+    dropOnInterrupt: true,
+    description: 'Text (usually a sentence) to speak',
+  },
+  'bot.spoken': {
+    class: 'data',
+    dropOnInterrupt: false,
+    description: 'Text whose audio has played (upstream)',
+  },
 };
 for (const [type, spec] of Object.entries(BUILT_IN_FRAME_SPECS)) specs.set(type, spec);
 
 /** Declares a frame type added by a plugin. Re-registering a type with a different spec is an error. */
 export function registerFrameType(type: string, spec: FrameSpec): void {
   const existing = specs.get(type);
-  if (existing && (existing.class !== spec.class || existing.dropOnInterrupt !== spec.dropOnInterrupt)) {
+  if (
+    existing &&
+    (existing.class !== spec.class || existing.dropOnInterrupt !== spec.dropOnInterrupt)
+  ) {
     throw new Error(`frame type '${type}' is already registered with a different spec`);
   }
   specs.set(type, spec);
@@ -172,6 +279,10 @@ let nextFrameId = 1;
  * Creates a frame. `at` comes from the caller's clock so that tests on a
  * virtual clock see virtual times.
  */
-export function createFrame<T extends FrameType>(type: T, payload: FramePayloads[T], at: number): FrameOf<T> {
+export function createFrame<T extends FrameType>(
+  type: T,
+  payload: FramePayloads[T],
+  at: number,
+): FrameOf<T> {
   return { type, id: nextFrameId++, at, ...payload } as FrameOf<T>;
 }

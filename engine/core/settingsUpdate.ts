@@ -31,7 +31,11 @@ export function parseSettingsUpdate<S extends SettingsSchema>(
   const parsed: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(update)) {
     if (!Object.hasOwn(shape, key)) {
-      throw new SettingsUpdateError(nodeId, key, `is not one of its settings (${Object.keys(shape).join(', ')})`);
+      throw new SettingsUpdateError(
+        nodeId,
+        key,
+        `is not one of its settings (${Object.keys(shape).join(', ')})`,
+      );
     }
     const result = shape[key].safeParse(value);
     if (!result.success) {

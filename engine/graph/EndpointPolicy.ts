@@ -15,7 +15,7 @@
  * the node is built, before any client exists, so nothing is ever sent to a
  * refused host. See docs/endpoints.md.
  */
-import { endpointCovers, parseEndpointUrl, type EndpointUrl } from './EndpointUrl.ts';
+import { type EndpointUrl, endpointCovers, parseEndpointUrl } from './EndpointUrl.ts';
 import { EndpointNotAllowedError } from './NodeEnvironmentError.ts';
 
 const ALLOWED_ENDPOINTS_ENV = 'PARLEY_ALLOWED_ENDPOINTS';
@@ -67,20 +67,35 @@ const NAMED_ENTRY = /^([A-Za-z][A-Za-z0-9_-]{0,63})=(.*)$/;
 function readAllowList(text: string | undefined): { entries: Entry[]; ignored: string[] } {
   const entries: Entry[] = [];
   const ignored: string[] = [];
-  for (const raw of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     // `name=url`; a bare URL may itself contain '=' in its path, so only a valid name before it counts.
     const named = NAMED_ENTRY.exec(raw);
     const name = named?.[1];
     const parsed = parseEndpointUrl(named ? named[2] : raw);
     const label = `${ALLOWED_ENDPOINTS_ENV} entry ${name ? `${name}=` : ''}${parsed.ok ? parsed.url.href : parsed.shown}`;
     if (!parsed.ok) ignored.push(`${label}: ${parsed.reason}`);
-    else if (name && entries.some((e) => e.endpoint.name === name)) ignored.push(`${label}: the name ${name} is used twice`);
-    else entries.push({ endpoint: { ...(name ? { name } : {}), url: parsed.url.href, source: ALLOWED_ENDPOINTS_ENV }, url: parsed.url });
+    else if (name && entries.some((e) => e.endpoint.name === name))
+      ignored.push(`${label}: the name ${name} is used twice`);
+    else
+      entries.push({
+        endpoint: {
+          ...(name ? { name } : {}),
+          url: parsed.url.href,
+          source: ALLOWED_ENDPOINTS_ENV,
+        },
+        url: parsed.url,
+      });
   }
   return { entries, ignored };
 }
 
-function readPolicy(declaration: EndpointDeclaration, env: Record<string, string | undefined>): Policy {
+function readPolicy(
+  declaration: EndpointDeclaration,
+  env: Record<string, string | undefined>,
+): Policy {
   const entries: Entry[] = [];
   const ignored: string[] = [];
   let noDefault: string | undefined;
@@ -88,7 +103,11 @@ function readPolicy(declaration: EndpointDeclaration, env: Record<string, string
   const serverUrl = serverVariable ? env[serverVariable]?.trim() : undefined;
   if (serverVariable && serverUrl) {
     const parsed = parseEndpointUrl(serverUrl);
-    if (parsed.ok) entries.push({ endpoint: { url: parsed.url.href, source: serverVariable, isDefault: true }, url: parsed.url });
+    if (parsed.ok)
+      entries.push({
+        endpoint: { url: parsed.url.href, source: serverVariable, isDefault: true },
+        url: parsed.url,
+      });
     else {
       // The server meant another host: falling back to the provider's would send keys where it chose not to.
       noDefault = `${serverVariable} is set but unusable: ${parsed.reason}`;
@@ -97,16 +116,27 @@ function readPolicy(declaration: EndpointDeclaration, env: Record<string, string
   }
   declaration.defaults.forEach((text, i) => {
     const parsed = parseEndpointUrl(text);
-    if (!parsed.ok) throw new Error(`endpoint declaration: default ${text} is unusable: ${parsed.reason}`);
+    if (!parsed.ok)
+      throw new Error(`endpoint declaration: default ${text} is unusable: ${parsed.reason}`);
     const isDefault = i === 0 && !serverUrl;
-    entries.push({ endpoint: { url: parsed.url.href, source: 'provider', ...(isDefault ? { isDefault } : {}) }, url: parsed.url });
+    entries.push({
+      endpoint: { url: parsed.url.href, source: 'provider', ...(isDefault ? { isDefault } : {}) },
+      url: parsed.url,
+    });
   });
   const list = readAllowList(env[ALLOWED_ENDPOINTS_ENV]);
-  return { entries: [...entries, ...list.entries], ignored: [...ignored, ...list.ignored], noDefault };
+  return {
+    entries: [...entries, ...list.entries],
+    ignored: [...ignored, ...list.ignored],
+    noDefault,
+  };
 }
 
 /** The endpoints a node type's credentials may go to on this server (for the editor). */
-export function allowedEndpoints(declaration: EndpointDeclaration, env: Record<string, string | undefined>): AllowedEndpoints {
+export function allowedEndpoints(
+  declaration: EndpointDeclaration,
+  env: Record<string, string | undefined>,
+): AllowedEndpoints {
   const policy = readPolicy(declaration, env);
   return { endpoints: policy.entries.map((e) => e.endpoint), ignored: policy.ignored };
 }
@@ -126,28 +156,56 @@ export interface EndpointCheck {
  * normalised form, so the URL dialled is the URL checked). Throws
  * EndpointNotAllowedError, saying what is allowed and how to allow more.
  */
-export function resolveEndpoint(check: EndpointCheck, env: Record<string, string | undefined>): string {
+export function resolveEndpoint(
+  check: EndpointCheck,
+  env: Record<string, string | undefined>,
+): string {
   const policy = readPolicy(check.declaration, env);
   const key = check.declaration.configKey;
   const variable = check.variables.join(' and ');
   const refuse = (requested: string, what: string, advice = ''): never => {
-    const allowed = policy.entries.map((e) => (e.endpoint.name ? `${e.endpoint.name}=${e.endpoint.url}` : e.endpoint.url)).join(', ');
+    const allowed = policy.entries
+      .map((e) => (e.endpoint.name ? `${e.endpoint.name}=${e.endpoint.url}` : e.endpoint.url))
+      .join(', ');
     const ignored = policy.ignored.length > 0 ? ` (ignored: ${policy.ignored.join('; ')})` : '';
-    throw new EndpointNotAllowedError(check.nodeId, variable, key, requested, `node '${check.nodeId}': ${what}; allowed: ${allowed}${ignored}${advice}`);
+    throw new EndpointNotAllowedError(
+      check.nodeId,
+      variable,
+      key,
+      requested,
+      `node '${check.nodeId}': ${what}; allowed: ${allowed}${ignored}${advice}`,
+    );
   };
 
-  if (check.configured !== undefined && typeof check.configured !== 'string') return refuse('?', `${key} is not a string`);
+  if (check.configured !== undefined && typeof check.configured !== 'string')
+    return refuse('?', `${key} is not a string`);
   const configured = (check.configured ?? '').trim();
   if (configured === '') {
     const fallback = policy.entries.find((e) => e.endpoint.isDefault);
-    return fallback ? fallback.endpoint.url : refuse('', `${key} is empty and ${policy.noDefault ?? 'there is no default'}`);
+    return fallback
+      ? fallback.endpoint.url
+      : refuse('', `${key} is empty and ${policy.noDefault ?? 'there is no default'}`);
   }
   if (ENDPOINT_NAME.test(configured)) {
     const named = policy.entries.find((e) => e.endpoint.name === configured);
-    return named ? named.endpoint.url : refuse(configured, `${key} '${configured}' names no endpoint in ${ALLOWED_ENDPOINTS_ENV}`, ` — add ${configured}=<base URL> to ${ALLOWED_ENDPOINTS_ENV}`);
+    return named
+      ? named.endpoint.url
+      : refuse(
+          configured,
+          `${key} '${configured}' names no endpoint in ${ALLOWED_ENDPOINTS_ENV}`,
+          ` — add ${configured}=<base URL> to ${ALLOWED_ENDPOINTS_ENV}`,
+        );
   }
   const parsed = parseEndpointUrl(configured);
-  if (!parsed.ok) return refuse(parsed.shown, `${key} ${parsed.shown} is not an endpoint this server sends ${variable} to (${parsed.reason})`);
+  if (!parsed.ok)
+    return refuse(
+      parsed.shown,
+      `${key} ${parsed.shown} is not an endpoint this server sends ${variable} to (${parsed.reason})`,
+    );
   if (policy.entries.some((e) => endpointCovers(e.url, parsed.url))) return parsed.url.href;
-  return refuse(parsed.url.href, `${key} ${parsed.url.href} is not an endpoint this server sends ${variable} to`, ` — add it to ${ALLOWED_ENDPOINTS_ENV}`);
+  return refuse(
+    parsed.url.href,
+    `${key} ${parsed.url.href} is not an endpoint this server sends ${variable} to`,
+    ` — add it to ${ALLOWED_ENDPOINTS_ENV}`,
+  );
 }

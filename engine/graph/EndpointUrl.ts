@@ -8,7 +8,12 @@
  */
 
 /** ws(s) is the same connection as http(s) after the upgrade: a key allowed over one may use the other, never a downgrade to plain text. */
-const TRANSPORT_OF_SCHEME: Readonly<Record<string, 'http:' | 'https:'>> = { 'http:': 'http:', 'ws:': 'http:', 'https:': 'https:', 'wss:': 'https:' };
+const TRANSPORT_OF_SCHEME: Readonly<Record<string, 'http:' | 'https:'>> = {
+  'http:': 'http:',
+  'ws:': 'http:',
+  'https:': 'https:',
+  'wss:': 'https:',
+};
 
 const ENCODED_SEPARATOR = /%2e|%2f|%5c/i;
 
@@ -23,7 +28,9 @@ export interface EndpointUrl {
   href: string;
 }
 
-export type ParsedEndpoint = { ok: true; url: EndpointUrl } | { ok: false; reason: string; shown: string };
+export type ParsedEndpoint =
+  | { ok: true; url: EndpointUrl }
+  | { ok: false; reason: string; shown: string };
 
 /** Parses a base URL a key may be sent to; refuses anything that is not a plain http(s)/ws(s) origin plus path. */
 export function parseEndpointUrl(text: string): ParsedEndpoint {
@@ -35,19 +42,35 @@ export function parseEndpointUrl(text: string): ParsedEndpoint {
     return { ok: false, reason: 'not a URL', shown: trimmed };
   }
   const transport = TRANSPORT_OF_SCHEME[url.protocol];
-  if (!transport) return { ok: false, reason: `scheme ${url.protocol} is not http(s) or ws(s)`, shown: url.host ? `${url.protocol}//${url.host}` : url.protocol };
+  if (!transport)
+    return {
+      ok: false,
+      reason: `scheme ${url.protocol} is not http(s) or ws(s)`,
+      shown: url.host ? `${url.protocol}//${url.host}` : url.protocol,
+    };
   const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
   const href = `${url.protocol}//${url.host}${path.replace(/\/+$/, '')}`;
   // The user info is the classic disguise (`https://api.openai.com@evil.example` is evil.example); never echo it.
-  if (url.username || url.password) return { ok: false, reason: 'a URL with user info (user@host) is never allowed', shown: href };
-  if (url.search || url.hash) return { ok: false, reason: 'a base URL has no query or fragment', shown: href };
+  if (url.username || url.password)
+    return { ok: false, reason: 'a URL with user info (user@host) is never allowed', shown: href };
+  if (url.search || url.hash)
+    return { ok: false, reason: 'a base URL has no query or fragment', shown: href };
   if (!url.hostname) return { ok: false, reason: 'no host', shown: href };
   // The parser resolves `..` and `%2e%2e`, but not `..%2f`: a server that decodes before it routes would step out of the prefix.
-  if (ENCODED_SEPARATOR.test(url.pathname)) return { ok: false, reason: 'an encoded dot, slash or backslash in the path is never allowed', shown: href };
+  if (ENCODED_SEPARATOR.test(url.pathname))
+    return {
+      ok: false,
+      reason: 'an encoded dot, slash or backslash in the path is never allowed',
+      shown: href,
+    };
   return { ok: true, url: { transport, host: url.host, path, href } };
 }
 
 /** Whether `candidate` is at or below `allowed`: same transport, host and port, and a path inside allowed's. */
 export function endpointCovers(allowed: EndpointUrl, candidate: EndpointUrl): boolean {
-  return allowed.transport === candidate.transport && allowed.host === candidate.host && candidate.path.startsWith(allowed.path);
+  return (
+    allowed.transport === candidate.transport &&
+    allowed.host === candidate.host &&
+    candidate.path.startsWith(allowed.path)
+  );
 }

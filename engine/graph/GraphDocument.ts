@@ -17,7 +17,12 @@ export const TOOLS_HANDLE = 'tools';
 const idPattern = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 const graphNodeSchema = z.object({
-  id: z.string().regex(idPattern, 'must start with a letter and contain only letters, digits, "_", "-" or "." (max 64)'),
+  id: z
+    .string()
+    .regex(
+      idPattern,
+      'must start with a letter and contain only letters, digits, "_", "-" or "." (max 64)',
+    ),
   type: z.string().min(1, 'must name a node type'),
   config: z.record(z.string(), z.unknown()).default({}),
   position: z.object({ x: z.number(), y: z.number() }).optional(),

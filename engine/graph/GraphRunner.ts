@@ -1,13 +1,24 @@
-import { realClock, type Clock } from '../core/Clock.ts';
+import { type Clock, realClock } from '../core/Clock.ts';
 import { ConversationContext } from '../core/ConversationContext.ts';
-import { FrameProcessor, type Direction } from '../core/FrameProcessor.ts';
-import { createFrame, type Frame, type FrameOf, type FramePayloads, type FrameType } from '../core/frames.ts';
-import { silentLogger, type Logger } from '../core/Logger.ts';
-import { TransportInput } from '../processors/transport/TransportInput.ts';
+import type { Direction, FrameProcessor } from '../core/FrameProcessor.ts';
+import {
+  createFrame,
+  type Frame,
+  type FrameOf,
+  type FramePayloads,
+  type FrameType,
+} from '../core/frames.ts';
+import { type Logger, silentLogger } from '../core/Logger.ts';
+import type { TransportInput } from '../processors/transport/TransportInput.ts';
 import type { Tool } from '../tools/Tool.ts';
-import { isToolEdge, type GraphDocument, type GraphNode } from './GraphDocument.ts';
+import { type GraphDocument, type GraphNode, isToolEdge } from './GraphDocument.ts';
 import { GraphValidationError } from './GraphValidationError.ts';
-import { isToolHost, type NodeRegistry, type NodeType, type SessionServices } from './NodeRegistry.ts';
+import {
+  isToolHost,
+  type NodeRegistry,
+  type NodeType,
+  type SessionServices,
+} from './NodeRegistry.ts';
 import { RecentFrameIds } from './RecentFrameIds.ts';
 import { TRANSPORT_INPUT, TRANSPORT_OUTPUT, validateGraph } from './validateGraph.ts';
 
@@ -80,8 +91,16 @@ export class GraphRunner {
     const clock = options.clock ?? realClock;
     const logger = options.logger ?? silentLogger;
     const sessionId = options.sessionId ?? 'local';
-    this.session = { sessionId, clock, logger: logger.child({ session: sessionId }), conversation: new ConversationContext() };
-    this.rates = { in: options.audioInSampleRate ?? 16000, out: options.audioOutSampleRate ?? 24000 };
+    this.session = {
+      sessionId,
+      clock,
+      logger: logger.child({ session: sessionId }),
+      conversation: new ConversationContext(),
+    };
+    this.rates = {
+      in: options.audioInSampleRate ?? 16000,
+      out: options.audioOutSampleRate ?? 24000,
+    };
     this.doc = GraphRunner.validate(doc, this.registry);
     for (const node of this.doc.nodes) this.instances.set(node.id, this.instantiate(node));
     this.rewire();
@@ -136,7 +155,12 @@ export class GraphRunner {
   async start(): Promise<void> {
     if (this.started) throw new Error('graph already started');
     this.started = true;
-    this.inputNode.feed(this.createFrame('start', { audioInSampleRate: this.rates.in, audioOutSampleRate: this.rates.out }));
+    this.inputNode.feed(
+      this.createFrame('start', {
+        audioInSampleRate: this.rates.in,
+        audioOutSampleRate: this.rates.out,
+      }),
+    );
     await this.idle();
   }
 
@@ -172,7 +196,8 @@ export class GraphRunner {
     if (this.finished) return;
     this.inputNode.feed(this.createFrame('cancel', { reason }));
     // A processor cut off from the flow by a failure still has to release its resources.
-    for (const p of this.allProcessors()) if (!p.isStopped) p.receive(this.createFrame('cancel', { reason }), 'downstream');
+    for (const p of this.allProcessors())
+      if (!p.isStopped) p.receive(this.createFrame('cancel', { reason }), 'downstream');
     this.finish();
   }
 
@@ -206,7 +231,11 @@ export class GraphRunner {
    */
   instantiate(node: GraphNode): NodeInstance {
     const def = this.registry.get(node.type)!;
-    const ctx = { nodeId: node.id, ...this.registry.resolveEnvironment(node, this.env), session: this.session };
+    const ctx = {
+      nodeId: node.id,
+      ...this.registry.resolveEnvironment(node, this.env),
+      session: this.session,
+    };
     if (def.kind === 'tool') return { node, def, tool: def.create(node.config, ctx) };
     const processor = def.create(node.config, ctx);
     return { node, def, processor };
@@ -218,18 +247,23 @@ export class GraphRunner {
   }
 
   startFrame(): Frame {
-    return this.createFrame('start', { audioInSampleRate: this.rates.in, audioOutSampleRate: this.rates.out });
+    return this.createFrame('start', {
+      audioInSampleRate: this.rates.in,
+      audioOutSampleRate: this.rates.out,
+    });
   }
 
   private rewire(): void {
     const wiring = new Map<FrameProcessor, Wiring>();
-    for (const inst of this.instances.values()) if (inst.processor) wiring.set(inst.processor, { down: [], up: [] });
+    for (const inst of this.instances.values())
+      if (inst.processor) wiring.set(inst.processor, { down: [], up: [] });
     const toolsByHost = new Map<string, Tool[]>();
     for (const edge of this.doc.edges) {
       const source = this.instances.get(edge.source)!;
       const target = this.instances.get(edge.target)!;
       if (isToolEdge(edge)) {
-        if (source.tool) toolsByHost.set(edge.target, [...(toolsByHost.get(edge.target) ?? []), source.tool]);
+        if (source.tool)
+          toolsByHost.set(edge.target, [...(toolsByHost.get(edge.target) ?? []), source.tool]);
         continue;
       }
       wiring.get(source.processor!)!.down.push(target.processor!);
@@ -243,8 +277,13 @@ export class GraphRunner {
     for (const inst of this.instances.values()) {
       const processor = inst.processor;
       if (!processor) continue;
-      processor.attach({ clock: this.session.clock, logger: this.session.logger.child({ node: inst.node.id }), sink: this.route });
-      if (inst.def.kind === 'processor' && inst.def.acceptsTools && isToolHost(processor)) processor.setTools(toolsByHost.get(inst.node.id) ?? []);
+      processor.attach({
+        clock: this.session.clock,
+        logger: this.session.logger.child({ node: inst.node.id }),
+        sink: this.route,
+      });
+      if (inst.def.kind === 'processor' && inst.def.acceptsTools && isToolHost(processor))
+        processor.setTools(toolsByHost.get(inst.node.id) ?? []);
       if (inst.node.type === TRANSPORT_INPUT) this.inputNode = processor as TransportInput;
       if (inst.node.type === TRANSPORT_OUTPUT) this.outputNode = processor;
     }
@@ -263,13 +302,21 @@ export class GraphRunner {
       const tw = this.wiring.get(target)!;
       const dedupe = direction === 'downstream' ? tw.dedupeDown : tw.dedupeUp;
       if (dedupe && !dedupe.firstSighting(frame.id)) continue;
-      if (observe) this.notifyHop({ from: from.id, to: target.id, frame, direction, at: this.session.clock.now() });
+      if (observe)
+        this.notifyHop({
+          from: from.id,
+          to: target.id,
+          frame,
+          direction,
+          at: this.session.clock.now(),
+        });
       target.receive(frame, direction);
     }
   };
 
   private leave(frame: Frame, direction: Direction, from: FrameProcessor): void {
-    if (this.hopObservers.length > 0) this.notifyHop({ from: from.id, to: null, frame, direction, at: this.session.clock.now() });
+    if (this.hopObservers.length > 0)
+      this.notifyHop({ from: from.id, to: null, frame, direction, at: this.session.clock.now() });
     if (direction === 'downstream' && from === this.outputNode) {
       this.trackSpeaking(frame);
       for (const listener of this.outputListeners) listener(frame);

@@ -1,4 +1,4 @@
-import { type GraphDocument, type GraphEdge, type GraphNode } from './GraphDocument.ts';
+import type { GraphDocument, GraphEdge, GraphNode } from './GraphDocument.ts';
 import type { GraphRunner, NodeInstance } from './GraphRunner.ts';
 import type { NodeRegistry } from './NodeRegistry.ts';
 import { TRANSPORT_INPUT, TRANSPORT_OUTPUT } from './validateGraph.ts';
@@ -11,7 +11,15 @@ import { TRANSPORT_INPUT, TRANSPORT_OUTPUT } from './validateGraph.ts';
  * - `new-sessions-only`: not safe to apply to a running conversation;
  * - `failed`: could not be built (e.g. a missing credential); the old node keeps running.
  */
-export type NodeOutcome = 'unchanged' | 'updated-live' | 'replaced' | 'added' | 'removed' | 'rewired' | 'new-sessions-only' | 'failed';
+export type NodeOutcome =
+  | 'unchanged'
+  | 'updated-live'
+  | 'replaced'
+  | 'added'
+  | 'removed'
+  | 'rewired'
+  | 'new-sessions-only'
+  | 'failed';
 
 export interface NodeChange {
   nodeId: string;
@@ -39,7 +47,11 @@ function edgeKey(edge: GraphEdge): string {
 }
 
 /** Pure diff of two validated graphs by node id. Layout (position, ui) never counts. */
-export function diffGraphs(before: GraphDocument, after: GraphDocument, registry: NodeRegistry): NodeChange[] {
+export function diffGraphs(
+  before: GraphDocument,
+  after: GraphDocument,
+  registry: NodeRegistry,
+): NodeChange[] {
   const oldNodes = new Map(before.nodes.map((n) => [n.id, n]));
   const newNodes = new Map(after.nodes.map((n) => [n.id, n]));
   const oldEdges = new Set(before.edges.map(edgeKey));
@@ -61,12 +73,17 @@ export function diffGraphs(before: GraphDocument, after: GraphDocument, registry
       continue;
     }
     if (old.type !== node.type) {
-      changes.push({ nodeId: node.id, outcome: 'replaced', reason: `type changed from ${old.type} to ${node.type}` });
+      changes.push({
+        nodeId: node.id,
+        outcome: 'replaced',
+        reason: `type changed from ${old.type} to ${node.type}`,
+      });
       continue;
     }
     const keys = changedKeys(old.config, node.config);
     const live = new Set(registry.info(node.type)?.liveKeys ?? []);
-    if (keys.length > 0 && keys.every((k) => live.has(k))) changes.push({ nodeId: node.id, outcome: 'updated-live', keys });
+    if (keys.length > 0 && keys.every((k) => live.has(k)))
+      changes.push({ nodeId: node.id, outcome: 'updated-live', keys });
     else if (keys.length > 0) changes.push({ nodeId: node.id, outcome: 'replaced', keys });
     else if (touched.has(node.id)) changes.push({ nodeId: node.id, outcome: 'rewired' });
     else changes.push({ nodeId: node.id, outcome: 'unchanged' });
@@ -92,7 +109,11 @@ export interface ApplyOptions {
  * point; nodes/edges added or removed → rewired in place, unless a transport
  * node changes, which only new sessions can get.
  */
-export async function applyGraph(runner: GraphRunner, next: unknown, options: ApplyOptions = {}): Promise<ReloadReport> {
+export async function applyGraph(
+  runner: GraphRunner,
+  next: unknown,
+  options: ApplyOptions = {},
+): Promise<ReloadReport> {
   const before = runner.graph;
   const after = (runner.constructor as typeof GraphRunner).validate(next, runner.registry);
   const changes = diffGraphs(before, after, runner.registry);
@@ -101,14 +122,26 @@ export async function applyGraph(runner: GraphRunner, next: unknown, options: Ap
 
   for (const change of changes) {
     if (change.outcome !== 'updated-live') continue;
-    const settings = Object.fromEntries(change.keys!.map((k) => [k, newNodes.get(change.nodeId)!.config[k]]));
+    const settings = Object.fromEntries(
+      change.keys!.map((k) => [k, newNodes.get(change.nodeId)!.config[k]]),
+    );
     runner.processor(change.nodeId)?.updateSettings(settings);
     const inst = runner.nodes().get(change.nodeId);
     if (inst) inst.node = newNodes.get(change.nodeId)!;
   }
 
-  const heavy = changes.filter((c) => c.outcome === 'replaced' || c.outcome === 'added' || c.outcome === 'removed' || c.outcome === 'rewired');
-  const unsafe = heavy.some((c) => c.outcome !== 'rewired' && (isTransport(oldNodes.get(c.nodeId)) || isTransport(newNodes.get(c.nodeId))));
+  const heavy = changes.filter(
+    (c) =>
+      c.outcome === 'replaced' ||
+      c.outcome === 'added' ||
+      c.outcome === 'removed' ||
+      c.outcome === 'rewired',
+  );
+  const unsafe = heavy.some(
+    (c) =>
+      c.outcome !== 'rewired' &&
+      (isTransport(oldNodes.get(c.nodeId)) || isTransport(newNodes.get(c.nodeId))),
+  );
   if (unsafe) {
     for (const c of heavy) {
       c.outcome = 'new-sessions-only';
@@ -157,13 +190,21 @@ export async function applyGraph(runner: GraphRunner, next: unknown, options: Ap
   for (const old of retired) {
     if (!old.processor) continue;
     runner.isolate(old.processor);
-    old.processor.receive(runner.createFrame('cancel', { reason: 'replaced by hot reload' }), 'downstream');
+    old.processor.receive(
+      runner.createFrame('cancel', { reason: 'replaced by hot reload' }),
+      'downstream',
+    );
   }
   return { nodes: changes };
 }
 
 /** A node that failed to build keeps its old version; an added one that failed is left out. */
-function keepFailedNodes(after: GraphDocument, before: GraphDocument, changes: NodeChange[], instances: Map<string, NodeInstance>): GraphDocument {
+function keepFailedNodes(
+  after: GraphDocument,
+  before: GraphDocument,
+  changes: NodeChange[],
+  instances: Map<string, NodeInstance>,
+): GraphDocument {
   const failed = new Set(changes.filter((c) => c.outcome === 'failed').map((c) => c.nodeId));
   const oldById = new Map(before.nodes.map((n) => [n.id, n]));
   const nodes = after.nodes.flatMap((n) => {

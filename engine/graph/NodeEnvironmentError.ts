@@ -19,7 +19,11 @@ export class NodeEnvironmentError extends Error {
 
 export class MissingCredentialError extends NodeEnvironmentError {
   constructor(nodeId: string, variable: string) {
-    super(nodeId, variable, `node '${nodeId}' needs the environment variable ${variable}, which is not set on the server`);
+    super(
+      nodeId,
+      variable,
+      `node '${nodeId}' needs the environment variable ${variable}, which is not set on the server`,
+    );
     this.name = 'MissingCredentialError';
   }
 }

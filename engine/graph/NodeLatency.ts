@@ -15,7 +15,15 @@
  */
 export type LatencyStage = 'vad' | 'stt' | 'turn' | 'llm' | 'sentence' | 'tts' | 'output';
 
-export const LATENCY_STAGES: readonly LatencyStage[] = ['vad', 'stt', 'turn', 'llm', 'sentence', 'tts', 'output'];
+export const LATENCY_STAGES: readonly LatencyStage[] = [
+  'vad',
+  'stt',
+  'turn',
+  'llm',
+  'sentence',
+  'tts',
+  'output',
+];
 
 /**
  * Milliseconds read from a config number (durations in config are in ms),
@@ -72,7 +80,10 @@ function applies(term: LatencyTerm, config: Readonly<Record<string, unknown>>): 
 }
 
 /** The hops a node adds with this config (defaults already filled in). */
-export function resolveLatency(terms: LatencyDeclaration, config: Readonly<Record<string, unknown>>): ResolvedLatency[] {
+export function resolveLatency(
+  terms: LatencyDeclaration,
+  config: Readonly<Record<string, unknown>>,
+): ResolvedLatency[] {
   const out: ResolvedLatency[] = [];
   for (const term of terms) {
     if (!applies(term, config)) continue;

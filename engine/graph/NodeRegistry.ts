@@ -4,7 +4,12 @@ import type { ConversationContext } from '../core/ConversationContext.ts';
 import type { FrameProcessor } from '../core/FrameProcessor.ts';
 import type { Logger } from '../core/Logger.ts';
 import type { Tool } from '../tools/Tool.ts';
-import { allowedEndpoints, resolveEndpoint, type AllowedEndpoints, type EndpointDeclaration } from './EndpointPolicy.ts';
+import {
+  type AllowedEndpoints,
+  allowedEndpoints,
+  type EndpointDeclaration,
+  resolveEndpoint,
+} from './EndpointPolicy.ts';
 import { MissingCredentialError } from './NodeEnvironmentError.ts';
 import type { LatencyDeclaration } from './NodeLatency.ts';
 import type { FrameTypeList, NodeCategory, NodeTypeInfo } from './NodeTypeInfo.ts';
@@ -73,11 +78,15 @@ export interface ToolNodeType<S extends z.ZodObject = z.ZodObject> extends NodeT
 export type NodeType = ProcessorNodeType | ToolNodeType;
 
 /** Helpers that keep a node type's `config` and `create` typed together. */
-export function defineProcessorNode<S extends z.ZodObject>(def: Omit<ProcessorNodeType<S>, 'kind'>): ProcessorNodeType {
+export function defineProcessorNode<S extends z.ZodObject>(
+  def: Omit<ProcessorNodeType<S>, 'kind'>,
+): ProcessorNodeType {
   return { kind: 'processor', ...def } as unknown as ProcessorNodeType;
 }
 
-export function defineToolNode<S extends z.ZodObject>(def: Omit<ToolNodeType<S>, 'kind'>): ToolNodeType {
+export function defineToolNode<S extends z.ZodObject>(
+  def: Omit<ToolNodeType<S>, 'kind'>,
+): ToolNodeType {
   return { kind: 'tool', ...def } as unknown as ToolNodeType;
 }
 
@@ -90,7 +99,11 @@ export function isToolHost(value: unknown): value is ToolHost {
   return typeof (value as ToolHost | null)?.setTools === 'function';
 }
 
-export { EndpointNotAllowedError, MissingCredentialError, NodeEnvironmentError } from './NodeEnvironmentError.ts';
+export {
+  EndpointNotAllowedError,
+  MissingCredentialError,
+  NodeEnvironmentError,
+} from './NodeEnvironmentError.ts';
 
 /** A node as the registry needs it to resolve its environment. */
 export interface NodeRef {
@@ -111,10 +124,15 @@ export class NodeRegistry implements NodeCatalogue {
 
   register(def: NodeType): this {
     if (this.types.has(def.type)) throw new Error(`node type '${def.type}' is already registered`);
-    if (def.endpoint && !def.credentials?.length) throw new Error(`node type '${def.type}': an endpoint is declared for credentials, and it has none`);
+    if (def.endpoint && !def.credentials?.length)
+      throw new Error(
+        `node type '${def.type}': an endpoint is declared for credentials, and it has none`,
+      );
     // A live update reaches the running processor without a rebuild, so without the endpoint check.
     if (def.endpoint && (def.liveKeys ?? []).includes(def.endpoint.configKey)) {
-      throw new Error(`node type '${def.type}': '${def.endpoint.configKey}' chooses where credentials go, so it cannot be a live key`);
+      throw new Error(
+        `node type '${def.type}': '${def.endpoint.configKey}' chooses where credentials go, so it cannot be a live key`,
+      );
     }
     this.types.set(def.type, def);
     return this;
@@ -139,7 +157,10 @@ export class NodeRegistry implements NodeCatalogue {
         title: def.title,
         description: def.description,
         kind: def.kind,
-        configSchema: z.toJSONSchema(def.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+        configSchema: z.toJSONSchema(def.config, { io: 'input', unrepresentable: 'any' }) as Record<
+          string,
+          unknown
+        >,
         consumes: def.kind === 'processor' ? def.consumes : [],
         produces: def.kind === 'processor' ? def.produces : [],
         credentials: def.credentials ?? [],
@@ -152,12 +173,18 @@ export class NodeRegistry implements NodeCatalogue {
     return info;
   }
 
-  validateConfig(type: string, config: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; issues: ConfigIssue[] } {
+  validateConfig(
+    type: string,
+    config: unknown,
+  ): { ok: true; value: Record<string, unknown> } | { ok: false; issues: ConfigIssue[] } {
     const def = this.types.get(type);
     if (!def) return { ok: false, issues: [{ path: [], message: `unknown node type '${type}'` }] };
     const result = def.config.safeParse(config ?? {});
     if (result.success) return { ok: true, value: result.data as Record<string, unknown> };
-    return { ok: false, issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+    return {
+      ok: false,
+      issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })),
+    };
   }
 
   /**
@@ -170,14 +197,24 @@ export class NodeRegistry implements NodeCatalogue {
     const credentials = this.resolveCredentials(node.id, node.type, env);
     const declaration = this.types.get(node.type)?.endpoint;
     if (!declaration) return { credentials };
-    const endpoint = resolveEndpoint({ nodeId: node.id, variables: Object.keys(credentials), declaration, configured: node.config[declaration.configKey] }, env);
+    const endpoint = resolveEndpoint(
+      {
+        nodeId: node.id,
+        variables: Object.keys(credentials),
+        declaration,
+        configured: node.config[declaration.configKey],
+      },
+      env,
+    );
     return { credentials, endpoint };
   }
 
   /** The endpoints a type's credentials may go to under `env`; undefined for a type that declares none. */
   endpoints(type: string, env: Record<string, string | undefined>): NodeEndpoints | undefined {
     const declaration = this.types.get(type)?.endpoint;
-    return declaration && { configKey: declaration.configKey, ...allowedEndpoints(declaration, env) };
+    return (
+      declaration && { configKey: declaration.configKey, ...allowedEndpoints(declaration, env) }
+    );
   }
 
   /**
@@ -185,7 +222,11 @@ export class NodeRegistry implements NodeCatalogue {
    * when one is missing. Credentials only: before building a node, use
    * `resolveEnvironment`, which also checks where they would be sent.
    */
-  resolveCredentials(nodeId: string, type: string, env: Record<string, string | undefined>): Record<string, string> {
+  resolveCredentials(
+    nodeId: string,
+    type: string,
+    env: Record<string, string | undefined>,
+  ): Record<string, string> {
     const out: Record<string, string> = {};
     for (const variable of this.types.get(type)?.credentials ?? []) {
       const value = env[variable];

@@ -7,8 +7,8 @@
  * client's playback buffer are outside both. Browser-safe and pure: the editor
  * recomputes it on every edit.
  */
-import { isToolEdge, type GraphDocument } from './GraphDocument.ts';
-import { resolveLatency, type ResolvedLatency } from './NodeLatency.ts';
+import { type GraphDocument, isToolEdge } from './GraphDocument.ts';
+import { type ResolvedLatency, resolveLatency } from './NodeLatency.ts';
 import type { NodeTypeInfo } from './NodeTypeInfo.ts';
 import { TRANSPORT_INPUT, TRANSPORT_OUTPUT } from './validateGraph.ts';
 
@@ -38,10 +38,14 @@ type GraphShape = Pick<GraphDocument, 'nodes' | 'edges'>;
 type Hop = Omit<EstimatedHop, 'slowest'>;
 
 /** The config as the node will run it: the schema's defaults under what the graph sets. */
-function effectiveConfig(info: NodeTypeInfo, config: Record<string, unknown> | undefined): Record<string, unknown> {
+function effectiveConfig(
+  info: NodeTypeInfo,
+  config: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const properties = (info.configSchema.properties ?? {}) as Record<string, { default?: unknown }>;
   const defaults: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(properties)) if (schema && 'default' in schema) defaults[key] = schema.default;
+  for (const [key, schema] of Object.entries(properties))
+    if (schema && 'default' in schema) defaults[key] = schema.default;
   return { ...defaults, ...(config ?? {}) };
 }
 
@@ -52,7 +56,10 @@ interface Best {
   paths: number;
 }
 
-export function estimateGraphLatency(graph: GraphShape, nodeTypes: readonly NodeTypeInfo[]): LatencyEstimate {
+export function estimateGraphLatency(
+  graph: GraphShape,
+  nodeTypes: readonly NodeTypeInfo[],
+): LatencyEstimate {
   const infoByType = new Map(nodeTypes.map((t) => [t.type, t]));
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
 
@@ -66,7 +73,10 @@ export function estimateGraphLatency(graph: GraphShape, nodeTypes: readonly Node
       continue;
     }
     const resolved = resolveLatency(info.latency, effectiveConfig(info, node.config));
-    hopsOf.set(node.id, resolved.map((r) => ({ nodeId: node.id, nodeType: node.type, ...r })));
+    hopsOf.set(
+      node.id,
+      resolved.map((r) => ({ nodeId: node.id, nodeType: node.type, ...r })),
+    );
   }
   const weight = (id: string) => hopsOf.get(id)!.reduce((sum, h) => sum + h.ms, 0);
 
@@ -74,7 +84,9 @@ export function estimateGraphLatency(graph: GraphShape, nodeTypes: readonly Node
   const incoming = new Map<string, string[]>();
   for (const edge of graph.edges) {
     if (isToolEdge(edge) || !nodes.has(edge.source) || !nodes.has(edge.target)) continue;
-    (incoming.get(edge.target) ?? incoming.set(edge.target, []).get(edge.target)!).push(edge.source);
+    (incoming.get(edge.target) ?? incoming.set(edge.target, []).get(edge.target)!).push(
+      edge.source,
+    );
   }
 
   // Longest path into each node, by memoised search backwards. Validation rejects
@@ -108,7 +120,14 @@ export function estimateGraphLatency(graph: GraphShape, nodeTypes: readonly Node
 
   const inputs = graph.nodes.filter((n) => n.type === TRANSPORT_INPUT);
   const outputs = graph.nodes.filter((n) => n.type === TRANSPORT_OUTPUT);
-  const empty = (problem: string): LatencyEstimate => ({ totalMs: 0, hops: [], path: [], pathCount: 0, undeclared: [], problem });
+  const empty = (problem: string): LatencyEstimate => ({
+    totalMs: 0,
+    hops: [],
+    path: [],
+    pathCount: 0,
+    undeclared: [],
+    problem,
+  });
   if (inputs.length === 0) return empty('no transport.input node: nothing hears the user');
   if (outputs.length === 0) return empty('no transport.output node: nothing reaches the speaker');
 

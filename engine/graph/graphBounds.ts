@@ -44,35 +44,58 @@ interface Pending {
 export function findGraphBoundsProblem(document: unknown): GraphBoundsProblem | undefined {
   const counts = topLevelCounts(document);
   if (counts.nodes > GRAPH_LIMITS.maxNodes) {
-    return { code: 'too-large', path: ['nodes'], message: `graph has ${counts.nodes} nodes; the limit is ${GRAPH_LIMITS.maxNodes}` };
+    return {
+      code: 'too-large',
+      path: ['nodes'],
+      message: `graph has ${counts.nodes} nodes; the limit is ${GRAPH_LIMITS.maxNodes}`,
+    };
   }
   if (counts.edges > GRAPH_LIMITS.maxEdges) {
-    return { code: 'too-large', path: ['edges'], message: `graph has ${counts.edges} edges; the limit is ${GRAPH_LIMITS.maxEdges}` };
+    return {
+      code: 'too-large',
+      path: ['edges'],
+      message: `graph has ${counts.edges} edges; the limit is ${GRAPH_LIMITS.maxEdges}`,
+    };
   }
   const stack: Pending[] = [{ value: document, depth: 0, key: undefined, parent: undefined }];
   let values = 0;
   while (stack.length > 0) {
     const current = stack.pop()!;
     if (++values > GRAPH_LIMITS.maxValues) {
-      return { code: 'too-large', path: [], message: `graph document holds more than ${GRAPH_LIMITS.maxValues} JSON values` };
+      return {
+        code: 'too-large',
+        path: [],
+        message: `graph document holds more than ${GRAPH_LIMITS.maxValues} JSON values`,
+      };
     }
     const { value } = current;
     if (typeof value === 'string') {
-      if (value.length > GRAPH_LIMITS.maxStringChars) return tooLong(current, value.length, 'a string');
+      if (value.length > GRAPH_LIMITS.maxStringChars)
+        return tooLong(current, value.length, 'a string');
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
     const depth = current.depth + 1;
     if (depth > GRAPH_LIMITS.maxDepth) {
       const path = pathOf(current);
-      return { code: 'too-deep', path, message: `${describe(path)} nests deeper than ${GRAPH_LIMITS.maxDepth} levels, the limit for a graph document` };
+      return {
+        code: 'too-deep',
+        path,
+        message: `${describe(path)} nests deeper than ${GRAPH_LIMITS.maxDepth} levels, the limit for a graph document`,
+      };
     }
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth, key: i, parent: current });
+      for (let i = value.length - 1; i >= 0; i--)
+        stack.push({ value: value[i], depth, key: i, parent: current });
       continue;
     }
     for (const [key, child] of Object.entries(value)) {
-      if (key.length > GRAPH_LIMITS.maxStringChars) return tooLong({ value: child, depth, key: key.slice(0, 40), parent: current }, key.length, 'a key');
+      if (key.length > GRAPH_LIMITS.maxStringChars)
+        return tooLong(
+          { value: child, depth, key: key.slice(0, 40), parent: current },
+          key.length,
+          'a key',
+        );
       stack.push({ value: child, depth, key, parent: current });
     }
   }
@@ -80,13 +103,23 @@ export function findGraphBoundsProblem(document: unknown): GraphBoundsProblem | 
 }
 
 function topLevelCounts(document: unknown): { nodes: number; edges: number } {
-  const top = typeof document === 'object' && document !== null ? (document as { nodes?: unknown; edges?: unknown }) : {};
-  return { nodes: Array.isArray(top.nodes) ? top.nodes.length : 0, edges: Array.isArray(top.edges) ? top.edges.length : 0 };
+  const top =
+    typeof document === 'object' && document !== null
+      ? (document as { nodes?: unknown; edges?: unknown })
+      : {};
+  return {
+    nodes: Array.isArray(top.nodes) ? top.nodes.length : 0,
+    edges: Array.isArray(top.edges) ? top.edges.length : 0,
+  };
 }
 
 function tooLong(at: Pending, length: number, what: string): GraphBoundsProblem {
   const path = pathOf(at);
-  return { code: 'too-large', path, message: `${describe(path)}: ${what} of ${length} characters; the limit is ${GRAPH_LIMITS.maxStringChars}` };
+  return {
+    code: 'too-large',
+    path,
+    message: `${describe(path)}: ${what} of ${length} characters; the limit is ${GRAPH_LIMITS.maxStringChars}`,
+  };
 }
 
 function pathOf(at: Pending): Array<string | number> {
@@ -98,6 +131,10 @@ function pathOf(at: Pending): Array<string | number> {
 function describe(path: ReadonlyArray<string | number>): string {
   if (path.length === 0) return 'the document';
   // Deep paths are the problem being reported: name where they start, not all 32 levels.
-  const shown = path.slice(0, 6).map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('').replace(/^\./, '');
+  const shown = path
+    .slice(0, 6)
+    .map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`))
+    .join('')
+    .replace(/^\./, '');
   return path.length > 6 ? `${shown}…` : shown;
 }

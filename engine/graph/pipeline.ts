@@ -31,12 +31,14 @@ export interface PipelineOptions {
 export function pipeline(processors: FrameProcessor[], options: PipelineOptions = {}): GraphRunner {
   const chain = [...processors];
   if (!(chain[0] instanceof TransportInput)) chain.unshift(new TransportInput('input'));
-  if (!(chain[chain.length - 1] instanceof PacedAudioOutput)) chain.push(new PacedAudioOutput('output'));
+  if (!(chain[chain.length - 1] instanceof PacedAudioOutput))
+    chain.push(new PacedAudioOutput('output'));
 
   const registry = new NodeRegistry();
   const nodes: GraphDocument['nodes'] = [];
   chain.forEach((processor, i) => {
-    const base = i === 0 ? transportInputNode : i === chain.length - 1 ? transportOutputNode : undefined;
+    const base =
+      i === 0 ? transportInputNode : i === chain.length - 1 ? transportOutputNode : undefined;
     const type = base?.type ?? `inline.${i}`;
     registry.register(
       defineProcessorNode({
@@ -53,5 +55,8 @@ export function pipeline(processors: FrameProcessor[], options: PipelineOptions 
     nodes.push({ id: processor.id, type, config: {} });
   });
   const edges = chain.slice(1).map((p, i) => ({ id: `e${i}`, source: chain[i].id, target: p.id }));
-  return new GraphRunner({ version: GRAPH_VERSION, name: 'pipeline', nodes, edges }, { registry, ...options });
+  return new GraphRunner(
+    { version: GRAPH_VERSION, name: 'pipeline', nodes, edges },
+    { registry, ...options },
+  );
 }

@@ -3,7 +3,7 @@
  * the server validates with its registry, the editor with the catalogue it
  * fetched, and both get the same errors.
  */
-import { graphDocumentSchema, isToolEdge, type GraphDocument } from './GraphDocument.ts';
+import { type GraphDocument, graphDocumentSchema, isToolEdge } from './GraphDocument.ts';
 import { findGraphBoundsProblem } from './graphBounds.ts';
 import { GraphVersionError, migrateGraph } from './migrateGraph.ts';
 import type { NodeTypeInfo } from './NodeTypeInfo.ts';
@@ -48,7 +48,10 @@ export interface ConfigIssue {
 
 export interface NodeCatalogue {
   info(type: string): NodeTypeInfo | undefined;
-  validateConfig(type: string, config: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; issues: ConfigIssue[] };
+  validateConfig(
+    type: string,
+    config: unknown,
+  ): { ok: true; value: Record<string, unknown> } | { ok: false; issues: ConfigIssue[] };
 }
 
 export type GraphValidation =
@@ -72,7 +75,15 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; is
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, issue: { severity: 'error', code: 'invalid-json', path: '', message: `not valid JSON: ${detail}` } };
+    return {
+      ok: false,
+      issue: {
+        severity: 'error',
+        code: 'invalid-json',
+        path: '',
+        message: `not valid JSON: ${detail}`,
+      },
+    };
   }
 }
 
@@ -92,8 +103,17 @@ export function validateGraph(input: unknown, catalogue: NodeCatalogue): GraphVa
   const bounds = findGraphBoundsProblem(value);
   if (bounds) {
     const nodes = (value as { nodes?: unknown })?.nodes;
-    const nodeId = bounds.path[0] === 'nodes' && Array.isArray(nodes) ? nodeIdAt(nodes, bounds.path[1]) : undefined;
-    const issue: GraphIssue = { severity: 'error', code: bounds.code, path: formatPath(bounds.path), nodeId, message: nodeId ? `node '${nodeId}': ${bounds.message}` : bounds.message };
+    const nodeId =
+      bounds.path[0] === 'nodes' && Array.isArray(nodes)
+        ? nodeIdAt(nodes, bounds.path[1])
+        : undefined;
+    const issue: GraphIssue = {
+      severity: 'error',
+      code: bounds.code,
+      path: formatPath(bounds.path),
+      nodeId,
+      message: nodeId ? `node '${nodeId}': ${bounds.message}` : bounds.message,
+    };
     return { ok: false, errors: [issue], warnings: [] };
   }
   const migrated = migrateOrIssue(value);
@@ -104,17 +124,27 @@ export function validateGraph(input: unknown, catalogue: NodeCatalogue): GraphVa
     const nodes = (value as { nodes?: unknown })?.nodes;
     const errors = shape.error.issues.map((issue): GraphIssue => {
       const path = formatPath(issue.path);
-      const nodeId = issue.path[0] === 'nodes' && Array.isArray(nodes) ? nodeIdAt(nodes, issue.path[1]) : undefined;
+      const nodeId =
+        issue.path[0] === 'nodes' && Array.isArray(nodes)
+          ? nodeIdAt(nodes, issue.path[1])
+          : undefined;
       const code = issue.path[0] === 'version' ? 'unsupported-version' : 'invalid-shape';
       const where = nodeId ? `node '${nodeId}': ` : '';
-      return { severity: 'error', code, path, nodeId, message: `${where}${path || 'document'}: ${issue.message}` };
+      return {
+        severity: 'error',
+        code,
+        path,
+        nodeId,
+        message: `${where}${path || 'document'}: ${issue.message}`,
+      };
     });
     return { ok: false, errors, warnings: [] };
   }
   const graph = shape.data;
   const checker = new GraphChecker(graph, catalogue);
   checker.run();
-  if (checker.errors.length > 0) return { ok: false, errors: checker.errors, warnings: checker.warnings };
+  if (checker.errors.length > 0)
+    return { ok: false, errors: checker.errors, warnings: checker.warnings };
   return { ok: true, graph: checker.normalised(), warnings: checker.warnings };
 }
 
@@ -127,7 +157,10 @@ function migrateOrIssue(document: unknown): Migrated {
   } catch (error) {
     if (!(error instanceof GraphVersionError)) throw error;
     const { message } = error;
-    return { ok: false, issue: { severity: 'error', code: 'unsupported-version', path: 'version', message } };
+    return {
+      ok: false,
+      issue: { severity: 'error', code: 'unsupported-version', path: 'version', message },
+    };
   }
 }
 
@@ -161,7 +194,10 @@ class GraphChecker {
 
   /** The graph with each node's config filled with defaults. */
   normalised(): GraphDocument {
-    return { ...this.graph, nodes: this.graph.nodes.map((n) => ({ ...n, config: this.configs.get(n.id) ?? n.config })) };
+    return {
+      ...this.graph,
+      nodes: this.graph.nodes.map((n) => ({ ...n, config: this.configs.get(n.id) ?? n.config })),
+    };
   }
 
   private error(issue: Omit<GraphIssue, 'severity'>): void {
@@ -172,12 +208,22 @@ class GraphChecker {
     const seen = new Set<string>();
     this.graph.nodes.forEach((node, i) => {
       if (seen.has(node.id)) {
-        this.error({ code: 'duplicate-node-id', path: `nodes[${i}].id`, nodeId: node.id, message: `node id '${node.id}' is used more than once` });
+        this.error({
+          code: 'duplicate-node-id',
+          path: `nodes[${i}].id`,
+          nodeId: node.id,
+          message: `node id '${node.id}' is used more than once`,
+        });
       }
       seen.add(node.id);
       const info = this.catalogue.info(node.type);
       if (!info) {
-        this.error({ code: 'unknown-node-type', path: `nodes[${i}].type`, nodeId: node.id, message: `node '${node.id}': unknown node type '${node.type}'` });
+        this.error({
+          code: 'unknown-node-type',
+          path: `nodes[${i}].type`,
+          nodeId: node.id,
+          message: `node '${node.id}': unknown node type '${node.type}'`,
+        });
         return;
       }
       this.infos.set(node.id, info);
@@ -189,7 +235,12 @@ class GraphChecker {
       for (const issue of result.issues) {
         const path = formatPath(['nodes', i, 'config', ...issue.path]);
         const field = formatPath(['config', ...issue.path]);
-        this.error({ code: 'invalid-config', path, nodeId: node.id, message: `node '${node.id}': ${field}: ${issue.message}` });
+        this.error({
+          code: 'invalid-config',
+          path,
+          nodeId: node.id,
+          message: `node '${node.id}': ${field}: ${issue.message}`,
+        });
       }
     });
   }
@@ -200,23 +251,45 @@ class GraphChecker {
     const nodeIds = new Set(this.graph.nodes.map((n) => n.id));
     this.graph.edges.forEach((edge, i) => {
       const at = `edges[${i}]`;
-      if (ids.has(edge.id)) this.error({ code: 'duplicate-edge-id', path: `${at}.id`, edgeId: edge.id, message: `edge id '${edge.id}' is used more than once` });
+      if (ids.has(edge.id))
+        this.error({
+          code: 'duplicate-edge-id',
+          path: `${at}.id`,
+          edgeId: edge.id,
+          message: `edge id '${edge.id}' is used more than once`,
+        });
       ids.add(edge.id);
       let dangling = false;
       for (const end of ['source', 'target'] as const) {
         if (!nodeIds.has(edge[end])) {
           dangling = true;
-          this.error({ code: 'dangling-edge', path: `${at}.${end}`, edgeId: edge.id, message: `edge '${edge.id}': ${end} '${edge[end]}' is not a node of this graph` });
+          this.error({
+            code: 'dangling-edge',
+            path: `${at}.${end}`,
+            edgeId: edge.id,
+            message: `edge '${edge.id}': ${end} '${edge[end]}' is not a node of this graph`,
+          });
         }
       }
       if (dangling) return;
       if (edge.source === edge.target) {
-        this.error({ code: 'self-loop', path: at, edgeId: edge.id, nodeId: edge.source, message: `edge '${edge.id}' connects node '${edge.source}' to itself` });
+        this.error({
+          code: 'self-loop',
+          path: at,
+          edgeId: edge.id,
+          nodeId: edge.source,
+          message: `edge '${edge.id}' connects node '${edge.source}' to itself`,
+        });
         return;
       }
       const key = `${edge.source}|${edge.sourceHandle ?? ''}|${edge.target}|${edge.targetHandle ?? ''}`;
       if (links.has(key)) {
-        this.error({ code: 'duplicate-edge', path: at, edgeId: edge.id, message: `edge '${edge.id}' repeats an existing connection ${edge.source} → ${edge.target}` });
+        this.error({
+          code: 'duplicate-edge',
+          path: at,
+          edgeId: edge.id,
+          message: `edge '${edge.id}' repeats an existing connection ${edge.source} → ${edge.target}`,
+        });
       }
       links.add(key);
       this.checkEdgeTypes(edge, at);
@@ -230,16 +303,37 @@ class GraphChecker {
     if (!source || !target) return; // unknown type already reported
     if (isToolEdge(edge)) {
       if (source.kind !== 'tool') {
-        this.error({ code: 'invalid-tool-edge', path: `${at}.source`, edgeId: edge.id, nodeId: edge.source, message: `edge '${edge.id}': only tool nodes connect to a tools handle, '${edge.source}' is ${source.type}` });
+        this.error({
+          code: 'invalid-tool-edge',
+          path: `${at}.source`,
+          edgeId: edge.id,
+          nodeId: edge.source,
+          message: `edge '${edge.id}': only tool nodes connect to a tools handle, '${edge.source}' is ${source.type}`,
+        });
       }
       if (!target.acceptsTools) {
-        this.error({ code: 'invalid-tool-edge', path: `${at}.target`, edgeId: edge.id, nodeId: edge.target, message: `edge '${edge.id}': node '${edge.target}' (${target.type}) does not take tools` });
+        this.error({
+          code: 'invalid-tool-edge',
+          path: `${at}.target`,
+          edgeId: edge.id,
+          nodeId: edge.target,
+          message: `edge '${edge.id}': node '${edge.target}' (${target.type}) does not take tools`,
+        });
       }
       return;
     }
-    for (const [end, info] of [['source', source], ['target', target]] as const) {
+    for (const [end, info] of [
+      ['source', source],
+      ['target', target],
+    ] as const) {
       if (info.kind === 'tool') {
-        this.error({ code: 'tool-in-flow', path: `${at}.${end}`, edgeId: edge.id, nodeId: edge[end], message: `edge '${edge.id}': tool node '${edge[end]}' can only connect to an LLM's tools handle` });
+        this.error({
+          code: 'tool-in-flow',
+          path: `${at}.${end}`,
+          edgeId: edge.id,
+          nodeId: edge[end],
+          message: `edge '${edge.id}': tool node '${edge[end]}' can only connect to an LLM's tools handle`,
+        });
         return;
       }
     }
@@ -255,7 +349,10 @@ class GraphChecker {
       if (!target || !available || available.has('*')) return;
       if (target.consumes.includes('*') || target.consumes.some((t) => available.has(t))) return;
       this.error({
-        code: 'incompatible-edge', path: `edges[${i}]`, edgeId: edge.id, nodeId: edge.target,
+        code: 'incompatible-edge',
+        path: `edges[${i}]`,
+        edgeId: edge.id,
+        nodeId: edge.target,
         message: `edge '${edge.id}': '${edge.target}' (${target.type}) consumes none of what reaches it from '${edge.source}' [${[...available].join(', ')}]`,
       });
     });
@@ -265,7 +362,13 @@ class GraphChecker {
     const used = new Set(this.graph.edges.filter(isToolEdge).map((e) => e.source));
     this.graph.nodes.forEach((node, i) => {
       if (this.infos.get(node.id)?.kind === 'tool' && !used.has(node.id)) {
-        this.warnings.push({ severity: 'warning', code: 'unused-tool', path: `nodes[${i}]`, nodeId: node.id, message: `tool '${node.id}' is not connected to any LLM` });
+        this.warnings.push({
+          severity: 'warning',
+          code: 'unused-tool',
+          path: `nodes[${i}]`,
+          nodeId: node.id,
+          message: `tool '${node.id}' is not connected to any LLM`,
+        });
       }
     });
   }
@@ -274,11 +377,17 @@ class GraphChecker {
     const inputs = this.graph.nodes.filter((n) => n.type === TRANSPORT_INPUT);
     const outputs = this.graph.nodes.filter((n) => n.type === TRANSPORT_OUTPUT);
     if (inputs.length !== 1) {
-      const message = inputs.length === 0 ? `graph has no ${TRANSPORT_INPUT} node` : `graph has ${inputs.length} ${TRANSPORT_INPUT} nodes; exactly one is allowed`;
+      const message =
+        inputs.length === 0
+          ? `graph has no ${TRANSPORT_INPUT} node`
+          : `graph has ${inputs.length} ${TRANSPORT_INPUT} nodes; exactly one is allowed`;
       this.error({ code: 'missing-transport', path: 'nodes', nodeId: inputs[1]?.id, message });
     }
     if (outputs.length !== 1) {
-      const message = outputs.length === 0 ? `graph has no ${TRANSPORT_OUTPUT} node` : `graph has ${outputs.length} ${TRANSPORT_OUTPUT} nodes; exactly one is allowed`;
+      const message =
+        outputs.length === 0
+          ? `graph has no ${TRANSPORT_OUTPUT} node`
+          : `graph has ${outputs.length} ${TRANSPORT_OUTPUT} nodes; exactly one is allowed`;
       this.error({ code: 'missing-transport', path: 'nodes', nodeId: outputs[1]?.id, message });
     }
   }
@@ -306,7 +415,13 @@ class GraphChecker {
         const { e, i } = edges[top.next++];
         const s = state.get(e.target);
         if (s === 'visiting') {
-          this.error({ code: 'cycle', path: `edges[${i}]`, edgeId: e.id, nodeId: e.target, message: `edge '${e.id}' (${e.source} → ${e.target}) closes a cycle; frames would loop forever` });
+          this.error({
+            code: 'cycle',
+            path: `edges[${i}]`,
+            edgeId: e.id,
+            nodeId: e.target,
+            message: `edge '${e.id}' (${e.source} → ${e.target}) closes a cycle; frames would loop forever`,
+          });
           return;
         }
         if (!s) {
@@ -333,13 +448,20 @@ class GraphChecker {
     }
     this.graph.nodes.forEach((node, i) => {
       if (reached.has(node.id) || this.infos.get(node.id)?.kind === 'tool') return;
-      this.error({ code: 'unreachable', path: `nodes[${i}]`, nodeId: node.id, message: `node '${node.id}' receives no frames: no path from ${TRANSPORT_INPUT} '${input.id}' leads to it` });
+      this.error({
+        code: 'unreachable',
+        path: `nodes[${i}]`,
+        nodeId: node.id,
+        message: `node '${node.id}' receives no frames: no path from ${TRANSPORT_INPUT} '${input.id}' leads to it`,
+      });
     });
   }
 }
 
 /** Non-tool edges (with their index in the document) by source node. */
-function flowEdgesBySource(edges: GraphDocument['edges']): Map<string, Array<{ e: GraphDocument['edges'][number]; i: number }>> {
+function flowEdgesBySource(
+  edges: GraphDocument['edges'],
+): Map<string, Array<{ e: GraphDocument['edges'][number]; i: number }>> {
   const out = new Map<string, Array<{ e: GraphDocument['edges'][number]; i: number }>>();
   edges.forEach((e, i) => {
     if (isToolEdge(e)) return;
@@ -382,13 +504,16 @@ export function outgoingFrameTypes(
       }
       visiting.add(id);
       // defensive: a source still being visited closes a cycle and contributes nothing new
-      const waiting = (incoming.get(id) ?? []).filter((source) => !memo.has(source) && !visiting.has(source));
+      const waiting = (incoming.get(id) ?? []).filter(
+        (source) => !memo.has(source) && !visiting.has(source),
+      );
       if (waiting.length > 0) {
         stack.push(...waiting);
         continue;
       }
       const out = new Set<string>(produces(id));
-      for (const source of incoming.get(id) ?? []) for (const t of memo.get(source) ?? produces(source)) out.add(t);
+      for (const source of incoming.get(id) ?? [])
+        for (const t of memo.get(source) ?? produces(source)) out.add(t);
       memo.set(id, out);
       visiting.delete(id);
       stack.pop();

@@ -58,8 +58,17 @@ export class LatencyObserver {
         if (this.current && this.botSpeaking) this.playing = this.current;
         else if (this.current) this.emit(this.current);
         // The onset as heard: the VAD reaches back further than that for the recogniser.
-        const start = frame.speechStartedAt === undefined ? at : frame.speechStartedAt + (frame.paddingMs ?? 0);
-        this.current = { turn: ++this.turnCount, userSpeechStartAt: start, hops: {}, nodes: {}, ttfbMs: {}, tools: [], interrupted: false };
+        const start =
+          frame.speechStartedAt === undefined ? at : frame.speechStartedAt + (frame.paddingMs ?? 0);
+        this.current = {
+          turn: ++this.turnCount,
+          userSpeechStartAt: start,
+          hops: {},
+          nodes: {},
+          ttfbMs: {},
+          tools: [],
+          interrupted: false,
+        };
         return;
       }
       case 'user.speaking.stopped': {
@@ -73,11 +82,13 @@ export class LatencyObserver {
       }
       case 'transcript.final':
         this.hop('sttFinalMs', node, at, true);
-        if (this.current) this.current.userText = [this.current.userText, frame.text].filter(Boolean).join(' ');
+        if (this.current)
+          this.current.userText = [this.current.userText, frame.text].filter(Boolean).join(' ');
         return;
       case 'llm.context':
         this.held = undefined;
-        if (this.current && this.current.userTurnEndMs === undefined) this.current.userTurnEndMs = this.since(at);
+        if (this.current && this.current.userTurnEndMs === undefined)
+          this.current.userTurnEndMs = this.since(at);
         return;
       case 'llm.text':
         this.hop('llmFirstTokenMs', node, at);
@@ -89,10 +100,13 @@ export class LatencyObserver {
         this.hop('ttsFirstAudioMs', node, at);
         return;
       case 'llm.tool.call':
-        for (const call of frame.calls) this.current?.tools.push({ name: call.name, startMs: this.since(at) ?? 0 });
+        for (const call of frame.calls)
+          this.current?.tools.push({ name: call.name, startMs: this.since(at) ?? 0 });
         return;
       case 'llm.tool.result': {
-        const span = this.current?.tools.find((t) => t.name === frame.name && t.endMs === undefined);
+        const span = this.current?.tools.find(
+          (t) => t.name === frame.name && t.endMs === undefined,
+        );
         if (span) Object.assign(span, { endMs: this.since(at), isError: frame.isError });
         return;
       }
@@ -106,7 +120,8 @@ export class LatencyObserver {
         }
         return;
       case 'interrupt':
-        if (this.botSpeaking && this.playing) this.bargeInAt = this.current?.userSpeechStartAt ?? at;
+        if (this.botSpeaking && this.playing)
+          this.bargeInAt = this.current?.userSpeechStartAt ?? at;
         return;
     }
   }
@@ -125,7 +140,12 @@ export class LatencyObserver {
 
   /** Frames leaving the graph through the output: what the user actually hears. */
   private onLeave(frame: Frame, outputNode: string, at: number): void {
-    if (frame.type === 'audio.out' && this.current && this.current.hops.firstAudioOutMs === undefined && this.current.userSpeechEndAt !== undefined) {
+    if (
+      frame.type === 'audio.out' &&
+      this.current &&
+      this.current.hops.firstAudioOutMs === undefined &&
+      this.current.userSpeechEndAt !== undefined
+    ) {
       this.hop('firstAudioOutMs', outputNode, at);
       this.current.voiceToVoiceMs = this.current.hops.firstAudioOutMs;
     } else if (frame.type === 'bot.speaking.started') {
@@ -195,8 +215,17 @@ export class LatencyObserver {
 }
 
 const TRACKED = new Set([
-  'user.speaking.started', 'user.speaking.stopped', 'transcript.final', 'llm.context', 'llm.text', 'tts.text', 'audio.out',
-  'llm.tool.call', 'llm.tool.result', 'metrics', 'interrupt',
+  'user.speaking.started',
+  'user.speaking.stopped',
+  'transcript.final',
+  'llm.context',
+  'llm.text',
+  'tts.text',
+  'audio.out',
+  'llm.tool.call',
+  'llm.tool.result',
+  'metrics',
+  'interrupt',
 ]);
 
 function round(ms: number): number {

@@ -17,7 +17,12 @@ function toJsonLines(records: readonly TurnRecord[], extra: Record<string, strin
 }
 
 /** Appends `records` to `<dir>/<sessionId>.jsonl`, creating the directory. Nothing is written for a session with no turns. */
-export async function writeTurnJournal(dir: string, sessionId: string, records: readonly TurnRecord[], extra: Record<string, string> = {}): Promise<string | undefined> {
+export async function writeTurnJournal(
+  dir: string,
+  sessionId: string,
+  records: readonly TurnRecord[],
+  extra: Record<string, string> = {},
+): Promise<string | undefined> {
   if (records.length === 0) return undefined;
   await mkdir(dir, { recursive: true });
   const file = turnJournalPath(dir, sessionId);

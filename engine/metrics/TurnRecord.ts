@@ -20,7 +20,14 @@ export interface TurnHops {
 
 export type HopName = keyof TurnHops;
 
-export const HOP_ORDER: readonly HopName[] = ['vadEndOfSpeechMs', 'sttFinalMs', 'llmFirstTokenMs', 'firstSentenceMs', 'ttsFirstAudioMs', 'firstAudioOutMs'];
+export const HOP_ORDER: readonly HopName[] = [
+  'vadEndOfSpeechMs',
+  'sttFinalMs',
+  'llmFirstTokenMs',
+  'firstSentenceMs',
+  'ttsFirstAudioMs',
+  'firstAudioOutMs',
+];
 
 export interface ToolSpan {
   name: string;

@@ -5,7 +5,10 @@
 const closers = new Map<string, () => Promise<void>>();
 
 /** Returns the service called `name`, creating it on first use. */
-export function sharedService<T extends { close(): Promise<void> }>(name: string, create: () => T): T {
+export function sharedService<T extends { close(): Promise<void> }>(
+  name: string,
+  create: () => T,
+): T {
   const existing = services.get(name) as T | undefined;
   if (existing) return existing;
   const service = create();

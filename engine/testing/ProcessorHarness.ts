@@ -1,6 +1,12 @@
 import type { Direction, FrameProcessor } from '../core/FrameProcessor.ts';
-import { createFrame, type Frame, type FrameOf, type FramePayloads, type FrameType } from '../core/frames.ts';
-import { silentLogger, type Logger } from '../core/Logger.ts';
+import {
+  createFrame,
+  type Frame,
+  type FrameOf,
+  type FramePayloads,
+  type FrameType,
+} from '../core/frames.ts';
+import { type Logger, silentLogger } from '../core/Logger.ts';
 import { settleMicrotasks, VirtualClock } from '../core/VirtualClock.ts';
 
 export interface Emitted {
@@ -43,7 +49,10 @@ export class ProcessorHarness {
   }
 
   async start(): Promise<void> {
-    const rates = { audioInSampleRate: this.options.audioInSampleRate ?? 16000, audioOutSampleRate: this.options.audioOutSampleRate ?? 24000 };
+    const rates = {
+      audioInSampleRate: this.options.audioInSampleRate ?? 16000,
+      audioOutSampleRate: this.options.audioOutSampleRate ?? 24000,
+    };
     await this.send(this.frame('start', rates));
   }
 
@@ -79,11 +88,15 @@ export class ProcessorHarness {
 
   /** Types pushed downstream, in order, without lifecycle frames: handy for exact assertions. */
   downstreamTypes(): string[] {
-    return this.downstream().map((f) => f.type).filter((t) => t !== 'start');
+    return this.downstream()
+      .map((f) => f.type)
+      .filter((t) => t !== 'start');
   }
 
   private pick(direction: Direction, type?: string): Frame[] {
-    return this.emitted.filter((e) => e.direction === direction && (!type || e.frame.type === type)).map((e) => e.frame);
+    return this.emitted
+      .filter((e) => e.direction === direction && (!type || e.frame.type === type))
+      .map((e) => e.frame);
   }
 }
 
@@ -111,7 +124,11 @@ export interface RunResult {
  *
  *     const { downstream } = await runProcessor(new SentenceAggregator('s'), [textFrame('Hi. How')]);
  */
-export async function runProcessor(processor: FrameProcessor, framesIn: HarnessStep[], options: RunOptions = {}): Promise<RunResult> {
+export async function runProcessor(
+  processor: FrameProcessor,
+  framesIn: HarnessStep[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const harness = new ProcessorHarness(processor, options);
   if (options.start !== false) await harness.start();
   for (const step of framesIn) {
@@ -123,10 +140,19 @@ export async function runProcessor(processor: FrameProcessor, framesIn: HarnessS
   if (options.end) await harness.send(harness.frame('end', {}));
   await harness.idle();
   const withoutStart = (frames: Frame[]) => frames.filter((f) => f.type !== 'start');
-  return { downstream: withoutStart(harness.downstream()), upstream: harness.upstream(), emitted: harness.emitted, harness };
+  return {
+    downstream: withoutStart(harness.downstream()),
+    upstream: harness.upstream(),
+    emitted: harness.emitted,
+    harness,
+  };
 }
 
 /** A frame for test inputs (time 0 unless given). */
-export function testFrame<T extends FrameType>(type: T, payload: FramePayloads[T], at = 0): FrameOf<T> {
+export function testFrame<T extends FrameType>(
+  type: T,
+  payload: FramePayloads[T],
+  at = 0,
+): FrameOf<T> {
   return createFrame(type, payload, at);
 }

@@ -15,14 +15,32 @@ export interface ToolCallResult {
  * arguments that are not JSON, a throw, a timeout — becomes an error result the
  * model can read and talk about, never an exception: the conversation goes on.
  */
-export async function runToolCalls(calls: ChatToolCall[], tools: readonly Tool[], signal: AbortSignal, clock: Clock): Promise<ToolCallResult[]> {
+export async function runToolCalls(
+  calls: ChatToolCall[],
+  tools: readonly Tool[],
+  signal: AbortSignal,
+  clock: Clock,
+): Promise<ToolCallResult[]> {
   return Promise.all(calls.map((call) => runOne(call, tools, signal, clock)));
 }
 
-async function runOne(call: ChatToolCall, tools: readonly Tool[], signal: AbortSignal, clock: Clock): Promise<ToolCallResult> {
-  const fail = (message: string): ToolCallResult => ({ callId: call.id, name: call.name, content: JSON.stringify({ error: message }), isError: true });
+async function runOne(
+  call: ChatToolCall,
+  tools: readonly Tool[],
+  signal: AbortSignal,
+  clock: Clock,
+): Promise<ToolCallResult> {
+  const fail = (message: string): ToolCallResult => ({
+    callId: call.id,
+    name: call.name,
+    content: JSON.stringify({ error: message }),
+    isError: true,
+  });
   const tool = tools.find((t) => t.name === call.name);
-  if (!tool) return fail(`unknown tool '${call.name}'; available: ${tools.map((t) => t.name).join(', ') || 'none'}`);
+  if (!tool)
+    return fail(
+      `unknown tool '${call.name}'; available: ${tools.map((t) => t.name).join(', ') || 'none'}`,
+    );
   let args: unknown;
   try {
     args = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
@@ -40,9 +58,18 @@ async function runOne(call: ChatToolCall, tools: readonly Tool[], signal: AbortS
   try {
     const result = await Promise.race([
       tool.execute(args, { signal: controller.signal }),
-      new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })),
+      new Promise<never>((_, reject) =>
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+          once: true,
+        }),
+      ),
     ]);
-    return { callId: call.id, name: call.name, content: typeof result === 'string' ? result : JSON.stringify(result ?? null), isError: false };
+    return {
+      callId: call.id,
+      name: call.name,
+      content: typeof result === 'string' ? result : JSON.stringify(result ?? null),
+      isError: false,
+    };
   } catch (error) {
     if (signal.aborted) throw error; // interrupted: nobody is waiting for the answer
     if (timedOut) return fail(`'${call.name}' did not answer within ${tool.timeoutMs} ms`);

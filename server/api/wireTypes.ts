@@ -4,5 +4,6 @@
  * only: importing it adds nothing to a bundle, and the editor still talks to the server only
  * over HTTP and WebSocket.
  */
-export type * from './restTypes.ts';
+
 export type * from './liveMessages.ts';
+export type * from './restTypes.ts';

@@ -1,7 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '#engine';
 import type { ErrorBody } from '../api/restTypes.ts';
-import { GraphExistsError, GraphFileError, GraphNotFoundError, StaleRevisionError } from '../store/StoreErrors.ts';
+import {
+  GraphExistsError,
+  GraphFileError,
+  GraphNotFoundError,
+  StaleRevisionError,
+} from '../store/StoreErrors.ts';
 import { HttpError } from './HttpError.ts';
 
 interface BodyParserError {
@@ -44,7 +49,9 @@ export function errorHandler(logger: Logger) {
       return;
     }
     if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
-      res.status(parser.status).json({ error: error instanceof Error ? error.message : 'bad request' });
+      res
+        .status(parser.status)
+        .json({ error: error instanceof Error ? error.message : 'bad request' });
       return;
     }
     if (isStackOverflow(error)) {
@@ -54,7 +61,13 @@ export function errorHandler(logger: Logger) {
       res.status(400).json({ error: 'request is nested too deeply to handle' });
       return;
     }
-    logger.error({ err: error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500), path: req.path.slice(0, 200) }, 'request failed');
+    logger.error(
+      {
+        err: error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500),
+        path: req.path.slice(0, 200),
+      },
+      'request failed',
+    );
     res.status(500).json({ error: 'internal error' });
   };
 }

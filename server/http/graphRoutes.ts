@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { type GraphIssue, type NodeRegistry, validateGraph } from '#engine';
 import type {
@@ -10,8 +10,8 @@ import type {
   ValidationAnswer,
 } from '../api/restTypes.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
-import { isValidGraphName, isValidRevision } from '../store/graphName.ts';
 import type { GraphStore, StoredGraph } from '../store/GraphStore.ts';
+import { isValidGraphName, isValidRevision } from '../store/graphName.ts';
 import { HttpError } from './HttpError.ts';
 
 export interface GraphRoutesOptions {
@@ -27,7 +27,9 @@ const validateBody = z.object({ graph: z.unknown() });
 function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
   const result = schema.safeParse(req.body);
   if (!result.success) {
-    const detail = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    const detail = result.error.issues
+      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+      .join('; ');
     throw new HttpError(400, `invalid request body: ${detail}`);
   }
   return result.data;
@@ -35,7 +37,11 @@ function parseBody<T>(schema: z.ZodType<T>, req: Request): T {
 
 function nameParam(req: Request): string {
   const name = req.params.name;
-  if (!isValidGraphName(name)) throw new HttpError(400, 'invalid graph name: use 1–64 letters, digits, "-" or "_", starting with a letter or digit');
+  if (!isValidGraphName(name))
+    throw new HttpError(
+      400,
+      'invalid graph name: use 1–64 letters, digits, "-" or "_", starting with a letter or digit',
+    );
   return name;
 }
 
@@ -50,7 +56,11 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
 
   const checkGraph = (graph: unknown): void => {
     const result = validateGraph(graph, registry);
-    if (!result.ok) throw new HttpError(400, boundsIssue(result.errors)?.message ?? 'invalid graph', { errors: result.errors, warnings: result.warnings });
+    if (!result.ok)
+      throw new HttpError(400, boundsIssue(result.errors)?.message ?? 'invalid graph', {
+        errors: result.errors,
+        warnings: result.warnings,
+      });
   };
 
   const reloadLive = async (stored: StoredGraph): Promise<NonNullable<SaveResult['reload']>> => ({
@@ -71,7 +81,8 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
     const { graph } = parseBody(validateBody, req);
     const result = validateGraph(graph, registry);
     const tooBig = result.ok ? undefined : boundsIssue(result.errors);
-    if (tooBig) throw new HttpError(400, tooBig.message, { ok: false, errors: [tooBig], warnings: [] });
+    if (tooBig)
+      throw new HttpError(400, tooBig.message, { ok: false, errors: [tooBig], warnings: [] });
     res.json({
       ok: result.ok,
       errors: result.ok ? [] : result.errors,
@@ -81,7 +92,11 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
 
   router.post('/', async (req, res) => {
     const { name, graph } = parseBody(createBody, req);
-    if (!isValidGraphName(name)) throw new HttpError(400, 'invalid graph name: use 1–64 letters, digits, "-" or "_", starting with a letter or digit');
+    if (!isValidGraphName(name))
+      throw new HttpError(
+        400,
+        'invalid graph name: use 1–64 letters, digits, "-" or "_", starting with a letter or digit',
+      );
     checkGraph(graph);
     const stored = await store.create(name, graph);
     res.status(201).json({ name, revision: stored.revision } satisfies SaveResult);
@@ -120,7 +135,8 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
   router.get('/:name/versions', async (req, res) => {
     const name = nameParam(req);
     const versions = await store.versions(name);
-    if (versions.length === 0 && !(await store.get(name))) throw new HttpError(404, `graph '${name}' not found`);
+    if (versions.length === 0 && !(await store.get(name)))
+      throw new HttpError(404, `graph '${name}' not found`);
     res.json(versions satisfies GraphVersion[]);
   });
 

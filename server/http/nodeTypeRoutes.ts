@@ -7,7 +7,10 @@ import type { NodeTypeEntry } from '../api/restTypes.ts';
  * the server (never its value) and, for types that send a key to a
  * configurable URL, the endpoints this server allows (URLs are not secrets).
  */
-export function nodeTypeRoutes(registry: NodeRegistry, env: Record<string, string | undefined>): Router {
+export function nodeTypeRoutes(
+  registry: NodeRegistry,
+  env: Record<string, string | undefined>,
+): Router {
   const router = Router();
   router.get('/', (_req, res) => {
     res.json(
@@ -15,7 +18,9 @@ export function nodeTypeRoutes(registry: NodeRegistry, env: Record<string, strin
         const endpoints = registry.endpoints(info.type, env);
         return {
           ...info,
-          credentialsPresent: Object.fromEntries(info.credentials.map((variable) => [variable, Boolean(env[variable])])),
+          credentialsPresent: Object.fromEntries(
+            info.credentials.map((variable) => [variable, Boolean(env[variable])]),
+          ),
           ...(endpoints ? { endpoints } : {}),
         };
       }),

@@ -15,7 +15,12 @@ export const MAX_REQUEST_JSON_DEPTH = 64;
 export function rejectDeepJsonBody(maxDepth = MAX_REQUEST_JSON_DEPTH) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (nestsDeeperThan(req.body, maxDepth)) {
-      next(new HttpError(400, `request body nests deeper than ${maxDepth} levels of arrays and objects`));
+      next(
+        new HttpError(
+          400,
+          `request body nests deeper than ${maxDepth} levels of arrays and objects`,
+        ),
+      );
       return;
     }
     next();

@@ -22,10 +22,12 @@ export function sessionRoutes(sessions: SessionManager): Router {
   /** Continue the live conversation on another saved graph, through hot reload: `{ graph: NAME }`. */
   router.post('/:id/graph', async (req, res) => {
     const name = (req.body as { graph?: unknown } | undefined)?.graph;
-    if (typeof name !== 'string' || !isValidGraphName(name)) throw new HttpError(400, 'invalid request body: graph must be a saved graph name');
+    if (typeof name !== 'string' || !isValidGraphName(name))
+      throw new HttpError(400, 'invalid request body: graph must be a saved graph name');
     const result = await sessions.switchGraph(req.params.id, name);
     if (!result) throw new HttpError(404, 'session not found');
-    const refused = result.error !== undefined || result.nodes.some((n) => n.outcome === 'new-sessions-only');
+    const refused =
+      result.error !== undefined || result.nodes.some((n) => n.outcome === 'new-sessions-only');
     res.status(refused ? 409 : 200).json(result satisfies SwitchResult);
   });
   router.delete('/:id', (req, res) => {

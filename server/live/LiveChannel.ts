@@ -1,9 +1,9 @@
 import type { WebSocket } from 'ws';
+import type { LiveMessage } from '../api/liveMessages.ts';
 import { CloseCode } from '../net/closeCodes.ts';
 import { sendBounded } from '../net/sendBounded.ts';
 import type { Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
-import type { LiveMessage } from '../api/liveMessages.ts';
 import { SessionFeed } from './SessionFeed.ts';
 
 export interface LiveChannelOptions {
@@ -30,7 +30,13 @@ export class LiveChannel {
       this.options.sessions.on('ended', this.onEnded);
     }
     this.listWatchers.add(ws);
-    sendBounded(ws, JSON.stringify({ type: 'sessions', sessions: this.options.sessions.list() } satisfies LiveMessage));
+    sendBounded(
+      ws,
+      JSON.stringify({
+        type: 'sessions',
+        sessions: this.options.sessions.list(),
+      } satisfies LiveMessage),
+    );
     ws.once('close', () => {
       this.listWatchers.delete(ws);
       if (this.listWatchers.size > 0) return;
@@ -43,21 +49,31 @@ export class LiveChannel {
   attachSession(ws: WebSocket, sessionId: string): void {
     const session = this.options.sessions.get(sessionId);
     if (!session) {
-      sendBounded(ws, JSON.stringify({ type: 'error', error: `no live session '${sessionId.slice(0, 64)}'` } satisfies LiveMessage));
+      sendBounded(
+        ws,
+        JSON.stringify({
+          type: 'error',
+          error: `no live session '${sessionId.slice(0, 64)}'`,
+        } satisfies LiveMessage),
+      );
       ws.close(CloseCode.notFound, 'no such session');
       return;
     }
     let feed = this.feeds.get(sessionId);
     if (!feed) {
-      feed = new SessionFeed(session, this.options.redact, this.options.intervalMs ?? 250, () => this.feeds.delete(sessionId));
+      feed = new SessionFeed(session, this.options.redact, this.options.intervalMs ?? 250, () =>
+        this.feeds.delete(sessionId),
+      );
       this.feeds.set(sessionId, feed);
     }
     feed.add(ws);
   }
 
-  private readonly onStarted = (s: Session): void => this.broadcastList({ type: 'session.started', session: s.info });
+  private readonly onStarted = (s: Session): void =>
+    this.broadcastList({ type: 'session.started', session: s.info });
 
-  private readonly onEnded = (s: Session, reason: string): void => this.broadcastList({ type: 'session.ended', sessionId: s.id, reason });
+  private readonly onEnded = (s: Session, reason: string): void =>
+    this.broadcastList({ type: 'session.ended', sessionId: s.id, reason });
 
   private broadcastList(message: LiveMessage): void {
     const text = JSON.stringify(message);

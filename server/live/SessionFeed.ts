@@ -1,8 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { Frame, TurnRecord } from '#engine';
-import { sendBounded } from '../net/sendBounded.ts';
 import type { LiveMessage, NodeLiveStats } from '../api/liveMessages.ts';
 import type { ReloadResult } from '../api/restTypes.ts';
+import { sendBounded } from '../net/sendBounded.ts';
 import type { Session } from '../sessions/Session.ts';
 
 /** More errors than this per tick are counted, not streamed: a failing node must not flood the editor. */
@@ -42,7 +42,14 @@ export class SessionFeed {
 
   add(ws: WebSocket): void {
     this.watchers.add(ws);
-    sendBounded(ws, JSON.stringify({ type: 'hello', session: this.session.info, nodeIds: [...this.session.runner.nodes().keys()] } satisfies LiveMessage));
+    sendBounded(
+      ws,
+      JSON.stringify({
+        type: 'hello',
+        session: this.session.info,
+        nodeIds: [...this.session.runner.nodes().keys()],
+      } satisfies LiveMessage),
+    );
     ws.once('close', () => {
       this.watchers.delete(ws);
       if (this.watchers.size === 0) this.stop();
@@ -64,7 +71,15 @@ export class SessionFeed {
       };
     }
     const sessionId = this.session.id;
-    this.broadcast({ type: 'stats', sessionId, at: Date.now(), intervalMs: Math.round(now - this.lastAt), nodes, ttfbMs: { ...this.session.ttfbMs }, botSpeaking: this.session.runner.isBotSpeaking });
+    this.broadcast({
+      type: 'stats',
+      sessionId,
+      at: Date.now(),
+      intervalMs: Math.round(now - this.lastAt),
+      nodes,
+      ttfbMs: { ...this.session.ttfbMs },
+      botSpeaking: this.session.runner.isBotSpeaking,
+    });
     this.last = current;
     this.lastAt = now;
     this.errorsThisTick = 0;
@@ -72,11 +87,24 @@ export class SessionFeed {
 
   private readonly onFrame = (frame: Frame): void => {
     if (frame.type !== 'error' || this.errorsThisTick++ >= MAX_ERRORS_PER_TICK) return;
-    this.broadcast({ type: 'node.error', sessionId: this.session.id, nodeId: frame.source, message: this.redact(frame.message), fatal: frame.fatal, at: Date.now() });
+    this.broadcast({
+      type: 'node.error',
+      sessionId: this.session.id,
+      nodeId: frame.source,
+      message: this.redact(frame.message),
+      fatal: frame.fatal,
+      at: Date.now(),
+    });
   };
 
   private readonly onReload = (r: ReloadResult): void => {
-    this.broadcast({ type: 'reload', sessionId: this.session.id, revision: r.revision, nodes: r.nodes, error: r.error });
+    this.broadcast({
+      type: 'reload',
+      sessionId: this.session.id,
+      revision: r.revision,
+      nodes: r.nodes,
+      error: r.error,
+    });
   };
 
   private readonly onTurn = (record: TurnRecord): void => {
@@ -111,7 +139,8 @@ export class SessionFeed {
 
 function snapshot(session: Session): Map<string, NodeCounters> {
   const out = new Map<string, NodeCounters>();
-  for (const [id, inst] of session.runner.nodes()) if (inst.processor) out.set(id, inst.processor.stats);
+  for (const [id, inst] of session.runner.nodes())
+    if (inst.processor) out.set(id, inst.processor.stats);
   return out;
 }
 

@@ -1,7 +1,7 @@
 import type { ServerLimits } from './ServerLimits.ts';
 
 export type Admission =
-  | { ok: true; /** Call once when the connection closes. */ release: () => void }
+  | { ok: true /** Call once when the connection closes. */; release: () => void }
   | { ok: false; status: 429 | 503; reason: string };
 
 /**
@@ -14,7 +14,12 @@ export class ConnectionAdmission {
   private readonly perIp = new Map<string, number>();
   private readonly perToken = new Map<string, number>();
 
-  constructor(private readonly limits: Pick<ServerLimits, 'maxConnections' | 'maxConnectionsPerIp' | 'maxSessionsPerToken'>) {}
+  constructor(
+    private readonly limits: Pick<
+      ServerLimits,
+      'maxConnections' | 'maxConnectionsPerIp' | 'maxSessionsPerToken'
+    >,
+  ) {}
 
   get openConnections(): number {
     return this.total;
@@ -23,13 +28,28 @@ export class ConnectionAdmission {
   /** `sessionKey` is set for sockets that start a call (who opened it: a token, or an address). */
   admit(ip: string, sessionKey?: string): Admission {
     if (this.total >= this.limits.maxConnections) {
-      return { ok: false, status: 503, reason: `server is at its limit of ${this.limits.maxConnections} connections` };
+      return {
+        ok: false,
+        status: 503,
+        reason: `server is at its limit of ${this.limits.maxConnections} connections`,
+      };
     }
     if ((this.perIp.get(ip) ?? 0) >= this.limits.maxConnectionsPerIp) {
-      return { ok: false, status: 429, reason: `too many connections from this address (limit ${this.limits.maxConnectionsPerIp})` };
+      return {
+        ok: false,
+        status: 429,
+        reason: `too many connections from this address (limit ${this.limits.maxConnectionsPerIp})`,
+      };
     }
-    if (sessionKey !== undefined && (this.perToken.get(sessionKey) ?? 0) >= this.limits.maxSessionsPerToken) {
-      return { ok: false, status: 429, reason: `too many live sessions for this token (limit ${this.limits.maxSessionsPerToken})` };
+    if (
+      sessionKey !== undefined &&
+      (this.perToken.get(sessionKey) ?? 0) >= this.limits.maxSessionsPerToken
+    ) {
+      return {
+        ok: false,
+        status: 429,
+        reason: `too many live sessions for this token (limit ${this.limits.maxSessionsPerToken})`,
+      };
     }
     this.total++;
     increment(this.perIp, ip);

@@ -44,13 +44,17 @@ const FROM_ENV: ReadonlyArray<[variable: string, key: keyof ServerLimits, scale:
 ];
 
 /** Reads the limits from the environment; a value that is not a positive number is refused, naming the variable. */
-export function limitsFromEnv(env: Record<string, string | undefined>, overrides: Partial<ServerLimits> = {}): ServerLimits {
+export function limitsFromEnv(
+  env: Record<string, string | undefined>,
+  overrides: Partial<ServerLimits> = {},
+): ServerLimits {
   const limits: ServerLimits = { ...DEFAULT_LIMITS };
   for (const [variable, key, scale] of FROM_ENV) {
     const raw = env[variable];
     if (raw === undefined || raw.trim() === '') continue;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`${variable}=${JSON.stringify(raw.slice(0, 40))} is not a positive number`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`${variable}=${JSON.stringify(raw.slice(0, 40))} is not a positive number`);
     limits[key] = value * scale;
   }
   return { ...limits, ...overrides };

@@ -1,8 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from '#engine';
 import { CloseCode } from './closeCodes.ts';
-import { SLOW_READER_EVENT } from './sendBounded.ts';
 import type { ServerLimits } from './ServerLimits.ts';
+import { SLOW_READER_EVENT } from './sendBounded.ts';
 import { TokenBucket } from './TokenBucket.ts';
 
 export interface GuardOptions {
@@ -10,7 +10,10 @@ export interface GuardOptions {
   surface: string;
   ip: string;
   logger: Logger;
-  limits: Pick<ServerLimits, 'maxMessagesPerSec' | 'messageBurst' | 'maxSessionMs' | 'idleTimeoutMs'>;
+  limits: Pick<
+    ServerLimits,
+    'maxMessagesPerSec' | 'messageBurst' | 'maxSessionMs' | 'idleTimeoutMs'
+  >;
   /** Called once when the socket has closed, however it closed. */
   onClosed?: () => void;
 }
@@ -41,15 +44,27 @@ export function guardSocket(ws: WebSocket, options: GuardOptions): void {
   };
 
   ws.on('error', (error: Error & { code?: string }) => {
-    logProblem(logger, `socket error ${error.code ?? error.name}`, { ...where, err: error.message.slice(0, 200) });
+    logProblem(logger, `socket error ${error.code ?? error.name}`, {
+      ...where,
+      err: error.message.slice(0, 200),
+    });
   });
-  ws.on(SLOW_READER_EVENT, (backlogBytes: number) => logProblem(logger, 'slow reader dropped', { ...where, closeCode: CloseCode.slowReader, backlogBytes }));
+  ws.on(SLOW_READER_EVENT, (backlogBytes: number) =>
+    logProblem(logger, 'slow reader dropped', {
+      ...where,
+      closeCode: CloseCode.slowReader,
+      backlogBytes,
+    }),
+  );
 
   const bucket = new TokenBucket(limits.maxMessagesPerSec, limits.messageBurst);
   let lastHeardAt = performance.now();
   ws.on('message', () => {
     lastHeardAt = performance.now();
-    if (!bucket.take()) closeFor(CloseCode.rateLimited, 'message rate limit exceeded', { limitPerSec: limits.maxMessagesPerSec });
+    if (!bucket.take())
+      closeFor(CloseCode.rateLimited, 'message rate limit exceeded', {
+        limitPerSec: limits.maxMessagesPerSec,
+      });
   });
   ws.on('pong', () => {
     lastHeardAt = performance.now();
@@ -65,7 +80,13 @@ export function guardSocket(ws: WebSocket, options: GuardOptions): void {
       ws.terminate();
     } else if (quietMs >= checkEveryMs && ws.readyState === ws.OPEN) ws.ping();
   }, checkEveryMs);
-  const maxAge = setTimeout(() => closeFor(CloseCode.maxDuration, 'maximum session duration reached', { maxSessionMs: limits.maxSessionMs }), limits.maxSessionMs);
+  const maxAge = setTimeout(
+    () =>
+      closeFor(CloseCode.maxDuration, 'maximum session duration reached', {
+        maxSessionMs: limits.maxSessionMs,
+      }),
+    limits.maxSessionMs,
+  );
   idleCheck.unref();
   maxAge.unref();
 
@@ -79,5 +100,6 @@ export function guardSocket(ws: WebSocket, options: GuardOptions): void {
 function logProblem(logger: Logger, problem: string, detail: Record<string, unknown>): void {
   const count = (problemCounts.get(problem) ?? 0) + 1;
   problemCounts.set(problem, count);
-  if (count <= LOG_FIRST_PER_KIND || count % LOG_EVERY_NTH === 0) logger.warn({ problem, count, ...detail }, 'websocket closed');
+  if (count <= LOG_FIRST_PER_KIND || count % LOG_EVERY_NTH === 0)
+    logger.warn({ problem, count, ...detail }, 'websocket closed');
 }

@@ -19,7 +19,11 @@ export const SLOW_READER_EVENT = 'parley:slow-reader';
  * once, so nothing more is queued; `ws` destroys it if the client never
  * answers the close. Returns whether the message was sent.
  */
-export function sendBounded(ws: WebSocket, data: string | Uint8Array, maxBacklogBytes = MAX_SEND_BACKLOG_BYTES): boolean {
+export function sendBounded(
+  ws: WebSocket,
+  data: string | Uint8Array,
+  maxBacklogBytes = MAX_SEND_BACKLOG_BYTES,
+): boolean {
   if (ws.readyState !== ws.OPEN) return false;
   if (ws.bufferedAmount > maxBacklogBytes) {
     ws.emit(SLOW_READER_EVENT, ws.bufferedAmount);

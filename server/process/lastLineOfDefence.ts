@@ -18,11 +18,17 @@ export function installLastLineOfDefence(logger: Logger): EscapedErrors {
   const escaped = { count: 0 };
   process.on('uncaughtException', (error, origin) => {
     escaped.count++;
-    logger.error({ err: error, origin, escapedErrors: escaped.count }, 'BUG: an error escaped to the process; the server goes on');
+    logger.error(
+      { err: error, origin, escapedErrors: escaped.count },
+      'BUG: an error escaped to the process; the server goes on',
+    );
   });
   process.on('unhandledRejection', (reason) => {
     escaped.count++;
-    logger.error({ err: reason, escapedErrors: escaped.count }, 'BUG: a promise rejection escaped to the process; the server goes on');
+    logger.error(
+      { err: reason, escapedErrors: escaped.count },
+      'BUG: a promise rejection escaped to the process; the server goes on',
+    );
   });
   return escaped;
 }

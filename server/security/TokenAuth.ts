@@ -53,7 +53,11 @@ export class TokenAuth {
   /** For WebSocket upgrades: header, cookie or `?token=`. */
   checkUpgrade(req: IncomingMessage, url: URL): boolean {
     if (!this.expected) return true;
-    return this.matches(bearer(req.headers.authorization)) || this.matches(readCookie(req.headers.cookie, TOKEN_COOKIE)) || this.matches(url.searchParams.get('token') ?? undefined);
+    return (
+      this.matches(bearer(req.headers.authorization)) ||
+      this.matches(readCookie(req.headers.cookie, TOKEN_COOKIE)) ||
+      this.matches(url.searchParams.get('token') ?? undefined)
+    );
   }
 
   readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
@@ -61,7 +65,10 @@ export class TokenAuth {
       next();
       return;
     }
-    if (this.matches(bearer(req.headers.authorization)) || this.matches(readCookie(req.headers.cookie, TOKEN_COOKIE))) {
+    if (
+      this.matches(bearer(req.headers.authorization)) ||
+      this.matches(readCookie(req.headers.cookie, TOKEN_COOKIE))
+    ) {
       next();
       return;
     }
@@ -72,7 +79,10 @@ export class TokenAuth {
       res.redirect(302, localRedirectPath(req.path));
       return;
     }
-    res.status(401).json({ error: 'missing or wrong token: send Authorization: Bearer <PARLEY_TOKEN> or the parley_token cookie' });
+    res.status(401).json({
+      error:
+        'missing or wrong token: send Authorization: Bearer <PARLEY_TOKEN> or the parley_token cookie',
+    });
   };
 }
 

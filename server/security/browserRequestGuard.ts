@@ -13,10 +13,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *   without a CORS preflight (the server answers none). Body-less requests
  *   (restore, delete) carry no form a page could forge past the Origin check.
  */
-export function browserRequestGuard(allowedHosts: readonly string[], allowedOrigins: readonly string[]) {
+export function browserRequestGuard(
+  allowedHosts: readonly string[],
+  allowedOrigins: readonly string[],
+) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!isHostAllowed(req.headers.host, allowedHosts)) {
-      res.status(403).json({ error: `host '${String(req.headers.host).slice(0, 100)}' is not served here: add it to ALLOWED_HOSTS` });
+      res.status(403).json({
+        error: `host '${String(req.headers.host).slice(0, 100)}' is not served here: add it to ALLOWED_HOSTS`,
+      });
       return;
     }
     if (SAFE_METHODS.has(req.method)) {
@@ -24,11 +29,15 @@ export function browserRequestGuard(allowedHosts: readonly string[], allowedOrig
       return;
     }
     if (!isOriginAllowed(req.headers.origin, req.headers.host, allowedOrigins)) {
-      res.status(403).json({ error: `origin '${String(req.headers.origin).slice(0, 100)}' may not change anything here: add it to ALLOWED_ORIGINS` });
+      res.status(403).json({
+        error: `origin '${String(req.headers.origin).slice(0, 100)}' may not change anything here: add it to ALLOWED_ORIGINS`,
+      });
       return;
     }
     if (req.path.startsWith('/api/') && hasBody(req) && !req.is('application/json')) {
-      res.status(415).json({ error: `${req.method} ${req.path.slice(0, 100)} needs a JSON body (Content-Type: application/json)` });
+      res.status(415).json({
+        error: `${req.method} ${req.path.slice(0, 100)} needs a JSON body (Content-Type: application/json)`,
+      });
       return;
     }
     next();
@@ -36,5 +45,9 @@ export function browserRequestGuard(allowedHosts: readonly string[], allowedOrig
 }
 
 function hasBody(req: Request): boolean {
-  return req.headers['content-type'] !== undefined || req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  return (
+    req.headers['content-type'] !== undefined ||
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0
+  );
 }

@@ -6,7 +6,10 @@ import type { NodeRegistry } from '#engine';
  * a request's headers or URL; nothing sent to a client or the editor may
  * carry a key.
  */
-export function createRedactor(registry: NodeRegistry, env: Record<string, string | undefined>): (text: string) => string {
+export function createRedactor(
+  registry: NodeRegistry,
+  env: Record<string, string | undefined>,
+): (text: string) => string {
   const secrets = new Set<string>();
   for (const info of registry.list()) {
     for (const variable of info.credentials) {

@@ -17,14 +17,21 @@ export function isHostAllowed(hostHeader: string | undefined, allowed: readonly 
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
   for (const entry of allowed) {
     if (entry === '*' || entry === hostname) return true;
-    if (entry.startsWith('.') && (hostname === entry.slice(1) || hostname.endsWith(entry))) return true;
+    if (entry.startsWith('.') && (hostname === entry.slice(1) || hostname.endsWith(entry)))
+      return true;
   }
   return false;
 }
 
 /** Hostnames (lower case, no port) from ALLOWED_HOSTS and PUBLIC_URL. */
-export function parseAllowedHosts(allowedHosts: string | undefined, publicUrl: string | undefined): string[] {
-  const hosts = (allowedHosts ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+export function parseAllowedHosts(
+  allowedHosts: string | undefined,
+  publicUrl: string | undefined,
+): string[] {
+  const hosts = (allowedHosts ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (publicUrl) {
     try {
       hosts.push(new URL(publicUrl).hostname.toLowerCase());

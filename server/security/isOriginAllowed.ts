@@ -7,7 +7,11 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
  * Allowed: same origin as the Host header, any localhost origin, and the
  * origins listed in ALLOWED_ORIGINS (comma-separated, `*` for any).
  */
-export function isOriginAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+export function isOriginAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
   if (!origin) return true;
   if (allowed.includes('*') || allowed.includes(origin)) return true;
   let url: URL;
@@ -21,5 +25,8 @@ export function isOriginAllowed(origin: string | undefined, host: string | undef
 }
 
 export function parseAllowedOrigins(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -61,7 +61,10 @@ export class Session extends EventEmitter<SessionEvents> {
   private closed = false;
 
   /** Throws GraphValidationError or MissingCredentialError when the graph cannot run. */
-  constructor(graph: unknown, private readonly options: SessionOptions) {
+  constructor(
+    graph: unknown,
+    private readonly options: SessionOptions,
+  ) {
     super();
     this.id = options.id;
     this.graphName = options.graphName;
@@ -90,7 +93,13 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   get info(): SessionInfo {
-    return { id: this.id, graph: this.graphName, revision: this.revision, transport: this.transport, startedAt: this.startedAt };
+    return {
+      id: this.id,
+      graph: this.graphName,
+      revision: this.revision,
+      transport: this.transport,
+      startedAt: this.startedAt,
+    };
   }
 
   get isClosed(): boolean {
@@ -115,17 +124,31 @@ export class Session extends EventEmitter<SessionEvents> {
     const run = async (): Promise<ReloadResult> => {
       if (this.closed) return { sessionId: this.id, revision, nodes: [], error: 'session ended' };
       try {
-        const report = await applyGraph(this.runner, graph, { quietTimeoutMs: this.options.quietTimeoutMs });
+        const report = await applyGraph(this.runner, graph, {
+          quietTimeoutMs: this.options.quietTimeoutMs,
+        });
         this.revision = revision;
         return { sessionId: this.id, revision, nodes: report.nodes };
       } catch (error) {
-        return { sessionId: this.id, revision, nodes: [], error: error instanceof Error ? error.message : String(error) };
+        return {
+          sessionId: this.id,
+          revision,
+          nodes: [],
+          error: error instanceof Error ? error.message : String(error),
+        };
       }
     };
     const result = this.reloadChain.then(run, run);
     this.reloadChain = result;
     return result.then((r) => {
-      this.logger.info({ revision, error: r.error, changes: r.nodes.filter((n) => n.outcome !== 'unchanged').length }, 'session reloaded');
+      this.logger.info(
+        {
+          revision,
+          error: r.error,
+          changes: r.nodes.filter((n) => n.outcome !== 'unchanged').length,
+        },
+        'session reloaded',
+      );
       this.emit('reload', r);
       return r;
     });
@@ -140,18 +163,34 @@ export class Session extends EventEmitter<SessionEvents> {
   async switchGraph(graphName: string, graph: unknown, revision: string): Promise<ReloadResult> {
     // A node that cannot be built would leave a half-swapped graph: refuse before touching anything.
     try {
-      const doc = (this.runner.constructor as typeof GraphRunner).validate(graph, this.options.registry);
-      for (const node of doc.nodes) this.options.registry.resolveEnvironment(node, this.options.env);
+      const doc = (this.runner.constructor as typeof GraphRunner).validate(
+        graph,
+        this.options.registry,
+      );
+      for (const node of doc.nodes)
+        this.options.registry.resolveEnvironment(node, this.options.env);
     } catch (error) {
-      return { sessionId: this.id, revision: this.revision, nodes: [], error: error instanceof Error ? error.message : String(error) };
+      return {
+        sessionId: this.id,
+        revision: this.revision,
+        nodes: [],
+        error: error instanceof Error ? error.message : String(error),
+      };
     }
     const previousRevision = this.revision;
     const result = await this.reload(graph, revision);
-    const refused = result.error !== undefined || result.nodes.some((n) => n.outcome === 'new-sessions-only');
+    const refused =
+      result.error !== undefined || result.nodes.some((n) => n.outcome === 'new-sessions-only');
     if (refused) {
       // Nothing was applied: the session still runs its old graph and revision.
       this.revision = previousRevision;
-      return { ...result, error: result.error ?? result.nodes.find((n) => n.reason)?.reason ?? 'cannot be applied to a live session' };
+      return {
+        ...result,
+        error:
+          result.error ??
+          result.nodes.find((n) => n.reason)?.reason ??
+          'cannot be applied to a live session',
+      };
     }
     this.graphName = graphName;
     this.logger.info({ graph: graphName, revision }, 'session switched graph');
@@ -177,15 +216,24 @@ export class Session extends EventEmitter<SessionEvents> {
   private writeTurnLog(): void {
     const dir = this.options.turnLogDir;
     if (!dir) return;
-    writeTurnJournal(dir, this.id, this.latency.records, { session: this.id, graph: this.graphName }).then(
-      (file) => file && this.logger.info({ file, turns: this.latency.records.length }, 'turn log written'),
-      (error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'turn log could not be written'),
+    writeTurnJournal(dir, this.id, this.latency.records, {
+      session: this.id,
+      graph: this.graphName,
+    }).then(
+      (file) =>
+        file && this.logger.info({ file, turns: this.latency.records.length }, 'turn log written'),
+      (error: unknown) =>
+        this.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'turn log could not be written',
+        ),
     );
   }
 
   private onFrame(frame: Frame): void {
     if (frame.type === 'metrics') {
-      for (const m of frame.metrics) if (m.name === 'ttfb') this.ttfbMs[m.source] = Math.round(m.value * 10) / 10;
+      for (const m of frame.metrics)
+        if (m.name === 'ttfb') this.ttfbMs[m.source] = Math.round(m.value * 10) / 10;
     }
     this.emit('frame', frame);
   }

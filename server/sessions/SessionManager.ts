@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger, NodeRegistry } from '#engine';
+import type { ReloadResult, SessionInfo, SwitchResult } from '../api/restTypes.ts';
 import type { GraphStore } from '../store/GraphStore.ts';
 import { GraphNotFoundError } from '../store/StoreErrors.ts';
-import type { ReloadResult, SessionInfo, SwitchResult } from '../api/restTypes.ts';
 import { Session } from './Session.ts';
 
 export interface SessionManagerOptions {
@@ -41,7 +41,9 @@ export class SessionManager extends EventEmitter<ManagerEvents> {
    */
   async open(graphName: string, transport: string): Promise<Session> {
     const stored = await this.options.store.get(graphName).catch((error: unknown) => {
-      throw new Error(`its file cannot be read as JSON (${error instanceof Error ? error.message : String(error)})`);
+      throw new Error(
+        `its file cannot be read as JSON (${error instanceof Error ? error.message : String(error)})`,
+      );
     });
     if (!stored) throw new GraphNotFoundError(graphName);
     const session = new Session(stored.graph, {

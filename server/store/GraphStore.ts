@@ -1,19 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  GRAPH_LIMITS,
-  GraphVersionError,
-  type Logger,
-  migrateGraph,
-  silentLogger,
-} from '#engine';
+import { GRAPH_LIMITS, GraphVersionError, type Logger, migrateGraph, silentLogger } from '#engine';
 import { nestsDeeperThan } from '../net/jsonDepth.ts';
 import { isValidGraphName, isValidRevision } from './graphName.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
-import { GraphExistsError, GraphFileError, GraphNotFoundError, StaleRevisionError } from './StoreErrors.ts';
+import {
+  GraphExistsError,
+  GraphFileError,
+  GraphNotFoundError,
+  StaleRevisionError,
+} from './StoreErrors.ts';
 
 export interface StoredGraph {
   name: string;
@@ -69,9 +68,18 @@ function parseGraphFile(name: string, revision: string, text: string): unknown {
   try {
     graph = JSON.parse(text) as unknown;
   } catch (error) {
-    throw new GraphFileError(name, revision, `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new GraphFileError(
+      name,
+      revision,
+      `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (nestsDeeperThan(graph, GRAPH_LIMITS.maxDepth)) throw new GraphFileError(name, revision, `nests deeper than ${GRAPH_LIMITS.maxDepth} levels, the limit for a graph document`);
+  if (nestsDeeperThan(graph, GRAPH_LIMITS.maxDepth))
+    throw new GraphFileError(
+      name,
+      revision,
+      `nests deeper than ${GRAPH_LIMITS.maxDepth} levels, the limit for a graph document`,
+    );
   try {
     return migrateGraph(graph);
   } catch (error) {
@@ -123,12 +131,22 @@ export class GraphStore extends EventEmitter<StoreEvents> {
         const stored = await this.get(name);
         if (!stored) continue;
         const description = (stored.graph as { description?: unknown } | null)?.description;
-        out.push({ name, revision: stored.revision, description: typeof description === 'string' ? description : undefined, updatedAt: stored.updatedAt });
+        out.push({
+          name,
+          revision: stored.revision,
+          description: typeof description === 'string' ? description : undefined,
+          updatedAt: stored.updatedAt,
+        });
       } catch (error) {
         // One unreadable file must not hide the others.
         if (error instanceof GraphFileError) {
           const { mtime } = await stat(this.file(name));
-          out.push({ name, revision: error.revision, updatedAt: mtime.toISOString(), error: error.message });
+          out.push({
+            name,
+            revision: error.revision,
+            updatedAt: mtime.toISOString(),
+            error: error.message,
+          });
         } else {
           this.logger.warn({ graph: name, err: String(error) }, 'graph file unreadable');
         }
@@ -153,7 +171,15 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     }
     const { mtime } = await stat(file);
     const revision = revisionOf(text);
-    return { stored: { name, revision, graph: parseGraphFile(name, revision, text), updatedAt: mtime.toISOString() }, text };
+    return {
+      stored: {
+        name,
+        revision,
+        graph: parseGraphFile(name, revision, text),
+        updatedAt: mtime.toISOString(),
+      },
+      text,
+    };
   }
 
   create(name: string, graph: unknown): Promise<StoredGraph> {
@@ -211,11 +237,14 @@ export class GraphStore extends EventEmitter<StoreEvents> {
    * migrated, like any file.
    */
   restore(name: string, revision: string): Promise<StoredGraph> {
-    return this.mutex.run(name, async () => this.writeText(name, await this.versionText(name, revision)));
+    return this.mutex.run(name, async () =>
+      this.writeText(name, await this.versionText(name, revision)),
+    );
   }
 
   private async versionText(name: string, revision: string): Promise<string> {
-    if (!isValidRevision(revision)) throw new GraphNotFoundError(name, `revision '${revision}' of graph '${name}'`);
+    if (!isValidRevision(revision))
+      throw new GraphNotFoundError(name, `revision '${revision}' of graph '${name}'`);
     try {
       return await readFile(path.join(this.versionDir(name), `${revision}.json`), 'utf8');
     } catch {
@@ -234,12 +263,17 @@ export class GraphStore extends EventEmitter<StoreEvents> {
       if (!isValidGraphName(name)) return;
       // Editors save in several steps (truncate, write, rename): wait for quiet.
       clearTimeout(this.pending.get(name));
-      this.pending.set(name, setTimeout(() => {
-        this.pending.delete(name);
-        void this.mutex.run(name, () => this.pickUp(name));
-      }, WATCH_DEBOUNCE_MS));
+      this.pending.set(
+        name,
+        setTimeout(() => {
+          this.pending.delete(name);
+          void this.mutex.run(name, () => this.pickUp(name));
+        }, WATCH_DEBOUNCE_MS),
+      );
     });
-    this.watcher.on('error', (error) => this.logger.warn({ err: String(error) }, 'graph watcher failed'));
+    this.watcher.on('error', (error) =>
+      this.logger.warn({ err: String(error) }, 'graph watcher failed'),
+    );
   }
 
   close(): void {
@@ -254,7 +288,10 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     try {
       loaded = await this.load(name);
     } catch (error) {
-      this.logger.warn({ graph: name, err: String(error).slice(0, 300) }, 'graph edited on disk cannot be read; ignored');
+      this.logger.warn(
+        { graph: name, err: String(error).slice(0, 300) },
+        'graph edited on disk cannot be read; ignored',
+      );
       return;
     }
     if (!loaded) {
@@ -288,7 +325,12 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     return stored;
   }
 
-  private async recordVersion(name: string, revision: string, text: string, touch: boolean): Promise<void> {
+  private async recordVersion(
+    name: string,
+    revision: string,
+    text: string,
+    touch: boolean,
+  ): Promise<void> {
     const dir = this.versionDir(name);
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, `${revision}.json`);
@@ -304,7 +346,8 @@ export class GraphStore extends EventEmitter<StoreEvents> {
 
   private async prune(name: string): Promise<void> {
     const versions = await this.versions(name);
-    for (const old of versions.slice(MAX_VERSIONS)) await rm(path.join(this.versionDir(name), `${old.revision}.json`), { force: true });
+    for (const old of versions.slice(MAX_VERSIONS))
+      await rm(path.join(this.versionDir(name), `${old.revision}.json`), { force: true });
   }
 
   private async currentRevision(name: string): Promise<string | undefined> {

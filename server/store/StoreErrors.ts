@@ -4,13 +4,18 @@ export class StaleRevisionError extends Error {
     readonly graphName: string,
     readonly currentRevision: string,
   ) {
-    super(`graph '${graphName}' was changed since the revision you edited; current revision is ${currentRevision}`);
+    super(
+      `graph '${graphName}' was changed since the revision you edited; current revision is ${currentRevision}`,
+    );
     this.name = 'StaleRevisionError';
   }
 }
 
 export class GraphNotFoundError extends Error {
-  constructor(readonly graphName: string, what = `graph '${graphName}'`) {
+  constructor(
+    readonly graphName: string,
+    what = `graph '${graphName}'`,
+  ) {
     super(`${what} not found`);
     this.name = 'GraphNotFoundError';
   }

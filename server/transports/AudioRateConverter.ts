@@ -45,7 +45,12 @@ export class AudioRateConverter {
 
   /** Whether audio at `fromRate` can be converted now without going over the build budget. */
   accepts(fromRate: number): boolean {
-    return fromRate === this.targetRate || this.resamplers.has(fromRate) || this.reserved.has(fromRate) || this.budgetLeft();
+    return (
+      fromRate === this.targetRate ||
+      this.resamplers.has(fromRate) ||
+      this.reserved.has(fromRate) ||
+      this.budgetLeft()
+    );
   }
 
   /** `deliver` is called in order with converted audio; never after `reset()` for older chunks. */
@@ -69,7 +74,8 @@ export class AudioRateConverter {
         return;
       }
       // Evicted while it waited: it needs a build again, which the budget may no longer allow.
-      const resampler = this.use(fromRate) ?? (this.reserve(fromRate) ? await this.build(fromRate) : undefined);
+      const resampler =
+        this.use(fromRate) ?? (this.reserve(fromRate) ? await this.build(fromRate) : undefined);
       if (!resampler || epoch !== this.epoch) return; // over budget, destroyed, or a barge-in while it was being built
       emit(resampler.process(samples), deliver);
     });
@@ -122,7 +128,9 @@ export class AudioRateConverter {
   }
 
   private async build(fromRate: number): Promise<Resampler | undefined> {
-    const created = await Resampler.create(fromRate, this.targetRate).finally(() => this.reserved.delete(fromRate));
+    const created = await Resampler.create(fromRate, this.targetRate).finally(() =>
+      this.reserved.delete(fromRate),
+    );
     if (this.destroyed) {
       created.destroy();
       return undefined;

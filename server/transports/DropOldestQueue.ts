@@ -19,7 +19,10 @@ export class DropOldestQueue<T> {
     const size = this.sizeOf(item);
     this.items.push({ item, size });
     this.totalSize += size;
-    while (this.items.length > this.maxItems || (this.totalSize > this.maxSize && this.items.length > 0)) {
+    while (
+      this.items.length > this.maxItems ||
+      (this.totalSize > this.maxSize && this.items.length > 0)
+    ) {
       this.totalSize -= this.items.shift()!.size;
     }
   }

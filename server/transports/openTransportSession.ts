@@ -27,13 +27,18 @@ export interface OpenTransportSessionOptions {
  * session whose client left while the graph was starting, and close the
  * socket when the session ends. Resolves undefined when there is no session.
  */
-export async function openTransportSession(options: OpenTransportSessionOptions): Promise<Session | undefined> {
+export async function openTransportSession(
+  options: OpenTransportSessionOptions,
+): Promise<Session | undefined> {
   let session: Session;
   try {
     session = await options.sessions.open(options.graph, options.transport);
   } catch (error) {
     const problem = describeStartError(error, options.graph);
-    options.logger.warn({ graph: options.graph, transport: options.transport, err: problem.message }, 'session could not start');
+    options.logger.warn(
+      { graph: options.graph, transport: options.transport, err: problem.message },
+      'session could not start',
+    );
     options.onStartFailed(problem);
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Resampler, resample } from '../../engine/audio/Resampler.ts';
 import { rms } from '../../engine/audio/level.ts';
+import { Resampler, resample } from '../../engine/audio/Resampler.ts';
 import { sine, zeroCrossingFrequency } from './sine.ts';
 
 const AMPLITUDE = 16000;
@@ -46,11 +46,13 @@ describe('Resampler', () => {
     const streamed = concat(parts);
     expect(streamed.length).toBe(oneShot.length);
     let maxDiff = 0;
-    for (let i = 0; i < streamed.length; i++) maxDiff = Math.max(maxDiff, Math.abs(streamed[i] - oneShot[i]));
+    for (let i = 0; i < streamed.length; i++)
+      maxDiff = Math.max(maxDiff, Math.abs(streamed[i] - oneShot[i]));
     expect(maxDiff).toBeLessThanOrEqual(2);
     // A click is a jump far larger than the sine's own steepest step (2πf/fs · A ≈ 1843).
     let maxStep = 0;
-    for (let i = 1200; i < streamed.length - 1200; i++) maxStep = Math.max(maxStep, Math.abs(streamed[i] - streamed[i - 1]));
+    for (let i = 1200; i < streamed.length - 1200; i++)
+      maxStep = Math.max(maxStep, Math.abs(streamed[i] - streamed[i - 1]));
     expect(maxStep).toBeLessThan(((2 * Math.PI * 440) / 24000) * AMPLITUDE * 1.05);
   });
 

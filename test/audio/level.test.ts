@@ -15,7 +15,10 @@ describe('level', () => {
   it('dBFS: full-scale square is 0, full-scale sine about -3, halving is -6 dB', () => {
     expect(dbfs(new Int16Array(64).fill(-32768))).toBeCloseTo(0, 5);
     expect(dbfs(sine(1000, 16000, 1, 32767))).toBeCloseTo(-3.01, 1);
-    expect(dbfs(sine(1000, 16000, 1, 8000)) - dbfs(sine(1000, 16000, 1, 16000))).toBeCloseTo(-6.02, 1);
+    expect(dbfs(sine(1000, 16000, 1, 8000)) - dbfs(sine(1000, 16000, 1, 16000))).toBeCloseTo(
+      -6.02,
+      1,
+    );
   });
 
   it('clamps digital silence to a finite floor', () => {

@@ -1,7 +1,13 @@
 /** Test signal helpers shared by the audio suites. */
-export function sine(frequency: number, sampleRate: number, seconds: number, amplitude = 16000): Int16Array {
+export function sine(
+  frequency: number,
+  sampleRate: number,
+  seconds: number,
+  amplitude = 16000,
+): Int16Array {
   const out = new Int16Array(Math.round(sampleRate * seconds));
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
+  for (let i = 0; i < out.length; i++)
+    out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate));
   return out;
 }
 

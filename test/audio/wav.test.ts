@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readWav, WavFormatError, writeWav } from '../../engine/audio/wav.ts';
 
-function header(opts: { format?: number; channels?: number; rate?: number; bits?: number; extra?: Buffer; data: Buffer }): Buffer {
+function header(opts: {
+  format?: number;
+  channels?: number;
+  rate?: number;
+  bits?: number;
+  extra?: Buffer;
+  data: Buffer;
+}): Buffer {
   const { format = 1, channels = 1, rate = 16000, bits = 16, extra = Buffer.alloc(0), data } = opts;
   const fmt = Buffer.alloc(24);
   fmt.write('fmt ', 0, 'ascii');
@@ -41,7 +48,11 @@ describe('wav', () => {
   });
 
   it('skips unknown chunks (LIST, odd-sized padding) before data', () => {
-    const list = Buffer.concat([Buffer.from('LIST', 'ascii'), Buffer.from([3, 0, 0, 0]), Buffer.from([1, 2, 3, 0])]);
+    const list = Buffer.concat([
+      Buffer.from('LIST', 'ascii'),
+      Buffer.from([3, 0, 0, 0]),
+      Buffer.from([1, 2, 3, 0]),
+    ]);
     const data = Buffer.alloc(4);
     data.writeInt16LE(-2, 0);
     data.writeInt16LE(300, 2);
@@ -63,9 +74,15 @@ describe('wav', () => {
 
   it('explains what is wrong with unsupported input', () => {
     expect(() => readWav(Buffer.from('ID3\u0004 this is an mp3'))).toThrow(/not a WAV file/);
-    expect(() => readWav(header({ format: 3, bits: 32, data: Buffer.alloc(8) }))).toThrow(/encoding 0x3/);
+    expect(() => readWav(header({ format: 3, bits: 32, data: Buffer.alloc(8) }))).toThrow(
+      /encoding 0x3/,
+    );
     expect(() => readWav(header({ bits: 8, data: Buffer.alloc(8) }))).toThrow(/bit depth 8/);
-    expect(() => readWav(header({ format: 7, bits: 8, data: Buffer.alloc(8) }))).toThrow(WavFormatError);
-    expect(() => readWav(writeWav(new Int16Array(4), 16000).subarray(0, 36))).toThrow(/no data chunk/);
+    expect(() => readWav(header({ format: 7, bits: 8, data: Buffer.alloc(8) }))).toThrow(
+      WavFormatError,
+    );
+    expect(() => readWav(writeWav(new Int16Array(4), 16000).subarray(0, 36))).toThrow(
+      /no data chunk/,
+    );
   });
 });

@@ -1,11 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { corpusWordErrorRate, countWordErrors, normalizeTranscript, wordErrorRate } from '../../engine/audio/wer.ts';
+import {
+  corpusWordErrorRate,
+  countWordErrors,
+  normalizeTranscript,
+  wordErrorRate,
+} from '../../engine/audio/wer.ts';
 
 describe('normalizeTranscript', () => {
   it('lower-cases, strips punctuation and expands contractions', () => {
-    expect(normalizeTranscript("What's the weather in Tokyo?")).toEqual(['what', 'is', 'the', 'weather', 'in', 'tokyo']);
-    expect(normalizeTranscript('I don\u2019t know, I can\'t say!')).toEqual(['i', 'do', 'not', 'know', 'i', 'can', 'not', 'say']);
-    expect(normalizeTranscript("we'll see; they're here")).toEqual(['we', 'will', 'see', 'they', 'are', 'here']);
+    expect(normalizeTranscript("What's the weather in Tokyo?")).toEqual([
+      'what',
+      'is',
+      'the',
+      'weather',
+      'in',
+      'tokyo',
+    ]);
+    expect(normalizeTranscript("I don\u2019t know, I can't say!")).toEqual([
+      'i',
+      'do',
+      'not',
+      'know',
+      'i',
+      'can',
+      'not',
+      'say',
+    ]);
+    expect(normalizeTranscript("we'll see; they're here")).toEqual([
+      'we',
+      'will',
+      'see',
+      'they',
+      'are',
+      'here',
+    ]);
   });
 
   it('splits hyphenated words and keeps possessives as one word', () => {
@@ -24,9 +52,18 @@ describe('wordErrorRate', () => {
   });
 
   it('counts substitutions, deletions and insertions', () => {
-    expect(countWordErrors('tell me a joke', 'tell me the joke')).toEqual({ errors: 1, referenceWords: 4 });
-    expect(countWordErrors('tell me a joke', 'tell me joke')).toEqual({ errors: 1, referenceWords: 4 });
-    expect(countWordErrors('tell me a joke', 'tell me a funny joke now')).toEqual({ errors: 2, referenceWords: 4 });
+    expect(countWordErrors('tell me a joke', 'tell me the joke')).toEqual({
+      errors: 1,
+      referenceWords: 4,
+    });
+    expect(countWordErrors('tell me a joke', 'tell me joke')).toEqual({
+      errors: 1,
+      referenceWords: 4,
+    });
+    expect(countWordErrors('tell me a joke', 'tell me a funny joke now')).toEqual({
+      errors: 2,
+      referenceWords: 4,
+    });
     expect(wordErrorRate('stop', '')).toBe(1);
   });
 

@@ -23,16 +23,16 @@ import {
   CHROMIUM,
   connect,
   dropFromPalette,
+  type E2EServer,
   launchEditorBrowser,
   loopingWav,
   medianF0,
   rmsOf,
   SPEECH,
+  startE2EServer,
+  type TapEvent,
   tapPipecatSocket,
   until,
-  type E2EServer,
-  type TapEvent,
-  startE2EServer,
 } from './harness.ts';
 
 interface GraphDoc {
@@ -62,7 +62,9 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
       failed = true;
       const file = path.join(work, `${name}.png`);
       await page?.screenshot({ path: file }).catch(() => {});
-      console.error(`[e2e] ${name} failed — screenshot: ${file}\n[e2e] page errors:\n${pageErrors.join('\n') || '(none)'}`);
+      console.error(
+        `[e2e] ${name} failed — screenshot: ${file}\n[e2e] page errors:\n${pageErrors.join('\n') || '(none)'}`,
+      );
     });
   }
 
@@ -70,10 +72,17 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     work = await mkdtemp(path.join(tmpdir(), 'parley-e2e-'));
     // ~2 s question + silence: Chromium loops the file, so the agent is asked once every 11 s
     // and has time to answer before the next question barges in.
-    const wav = await loopingWav(path.join(SPEECH, 'weather-tokyo.wav'), 11, path.join(work, 'mic.wav'));
+    const wav = await loopingWav(
+      path.join(SPEECH, 'weather-tokyo.wav'),
+      11,
+      path.join(work, 'mic.wav'),
+    );
     editor = await buildEditor();
     server = await startE2EServer(editor.dir);
-    ({ context, page } = await launchEditorBrowser({ wav, profileDir: path.join(work, 'profile') }));
+    ({ context, page } = await launchEditorBrowser({
+      wav,
+      profileDir: path.join(work, 'profile'),
+    }));
     page.on('pageerror', (e) => pageErrors.push(`[pageerror] ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(`[console] ${m.text()}`));
     page.setDefaultTimeout(10_000);
@@ -90,7 +99,9 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
   const nodeCount = () => page.locator('.react-flow__node').count();
   const edgeCount = () => page.locator('.react-flow__edge').count();
 
-  it('(a) builds a pipeline by drag and drop in a new graph, saves it, and finds it intact after a reload', { timeout: 30_000 }, async () => {
+  it('(a) builds a pipeline by drag and drop in a new graph, saves it, and finds it intact after a reload', {
+    timeout: 30_000,
+  }, async () => {
     screenshotOnFailure('a-build');
     await page.goto(`${server.url}/`);
     await page.getByTestId('node-vad').waitFor();
@@ -101,10 +112,12 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     await expect.poll(() => page.getByTestId('graph-picker').inputValue()).toBe('built-agent');
     // Each click is checked: on a loaded machine the new graph can still be settling when the first one lands.
     const selectedCount = () => page.locator('.react-flow__node.selected').count();
-    await expect.poll(async () => {
-      await page.getByTestId('node-in').click();
-      return selectedCount();
-    }).toBe(1);
+    await expect
+      .poll(async () => {
+        await page.getByTestId('node-in').click();
+        return selectedCount();
+      })
+      .toBe(1);
     await page.getByTestId('node-out').click({ modifiers: ['Shift'] });
     await expect.poll(selectedCount).toBe(2);
     await page.keyboard.press('Delete');
@@ -141,19 +154,32 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     await page.getByTestId('field-persona').fill('Ada');
     expect(await page.getByTestId('problems-count').count()).toBe(0);
     await page.getByTestId('save-button').click();
-    await expect.poll(() => page.getByTestId('dirty-indicator').textContent()).toMatch(/^saved · [0-9a-f]{8}/);
+    await expect
+      .poll(() => page.getByTestId('dirty-indicator').textContent())
+      .toMatch(/^saved · [0-9a-f]{8}/);
 
     // What the server stored (the file on disk, through the API and directly).
     const expectedEdges = chain.slice(1).map((id, i) => `${chain[i]}→${id}`);
-    const stored = await server.api<{ revision: string; graph: GraphDoc }>('GET', '/api/graphs/built-agent');
+    const stored = await server.api<{ revision: string; graph: GraphDoc }>(
+      'GET',
+      '/api/graphs/built-agent',
+    );
     expect(stored.status).toBe(200);
     const check = (graph: GraphDoc) => {
-      expect(Object.fromEntries(graph.nodes.map((n) => [n.id, n.type]))).toEqual(Object.fromEntries(layout.map(([type, id]) => [id, type])));
-      expect(graph.edges.map((e) => `${e.source}→${e.target}`).sort()).toEqual([...expectedEdges].sort());
+      expect(Object.fromEntries(graph.nodes.map((n) => [n.id, n.type]))).toEqual(
+        Object.fromEntries(layout.map(([type, id]) => [id, type])),
+      );
+      expect(graph.edges.map((e) => `${e.source}→${e.target}`).sort()).toEqual(
+        [...expectedEdges].sort(),
+      );
       expect(graph.nodes.find((n) => n.id === 'llm')?.config).toEqual({ persona: 'Ada' });
     };
     check(stored.body.graph);
-    check(JSON.parse(await readFile(path.join(server.graphsDir, 'built-agent.json'), 'utf8')) as GraphDoc);
+    check(
+      JSON.parse(
+        await readFile(path.join(server.graphsDir, 'built-agent.json'), 'utf8'),
+      ) as GraphDoc,
+    );
 
     // Reload: the editor reopens the graph from the URL, intact.
     await page.reload();
@@ -164,17 +190,23 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     await page.getByTestId('node-llm').click();
     await page.getByTestId('tab-inspect').click();
     await expect.poll(() => page.getByTestId('field-persona').inputValue()).toBe('Ada');
-    expect(await page.getByTestId('dirty-indicator').textContent()).toBe(`saved · ${stored.body.revision.slice(0, 8)}`);
+    expect(await page.getByTestId('dirty-indicator').textContent()).toBe(
+      `saved · ${stored.body.revision.slice(0, 8)}`,
+    );
   });
 
   let session: SessionInfo;
 
-  it('(b) talks to the default agent: transcripts, bot audio and a filled latency waterfall', { timeout: 60_000 }, async () => {
+  it('(b) talks to the default agent: transcripts, bot audio and a filled latency waterfall', {
+    timeout: 60_000,
+  }, async () => {
     screenshotOnFailure('b-talk');
     await page.goto(`${server.url}/?graph=voice-agent`);
     await page.getByTestId('node-vad').waitFor();
     await page.getByTestId('talk-button').click();
-    await expect.poll(() => page.getByTestId('talk-status').textContent(), { timeout: 15_000 }).toContain('live view');
+    await expect
+      .poll(() => page.getByTestId('talk-status').textContent(), { timeout: 15_000 })
+      .toContain('live view');
     const sessions = (await server.api<SessionInfo[]>('GET', '/api/sessions')).body;
     expect(sessions).toHaveLength(1);
     session = sessions[0];
@@ -182,17 +214,31 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
 
     const userLine = page.locator('[data-testid="transcript-user"]:not(.interim) .text').first();
     const botLine = page.locator('[data-testid="transcript-bot"] .text').first();
-    await expect.poll(async () => (await userLine.count()) && (await userLine.textContent())?.trim(), { timeout: 25_000 }).toBeTruthy();
-    await expect.poll(async () => (await botLine.count()) && (await botLine.textContent())?.trim(), { timeout: 15_000 }).toBeTruthy();
+    await expect
+      .poll(async () => (await userLine.count()) && (await userLine.textContent())?.trim(), {
+        timeout: 25_000,
+      })
+      .toBeTruthy();
+    await expect
+      .poll(async () => (await botLine.count()) && (await botLine.textContent())?.trim(), {
+        timeout: 15_000,
+      })
+      .toBeTruthy();
 
     // Bot audio, as the browser received it on the Pipecat socket (decoded here): ≥ 1 s of real signal.
-    await until(() => tap.some((e) => e.kind === 'rtvi' && e.type === 'bot-stopped-speaking'), 20_000, 'the bot to finish a reply');
+    await until(
+      () => tap.some((e) => e.kind === 'rtvi' && e.type === 'bot-stopped-speaking'),
+      20_000,
+      'the bot to finish a reply',
+    );
     const audio = botAudio(tap);
     expect(audio.sampleRate).toBe(24000);
     expect(audio.samples.length / audio.sampleRate).toBeGreaterThan(1);
     expect(rmsOf(audio.samples)).toBeGreaterThan(300);
     // …and the output node's live line showed frames flowing while it played.
-    await expect.poll(() => page.getByTestId('node-status-out').textContent()).toMatch(/→[\d.]+\/s/);
+    await expect
+      .poll(() => page.getByTestId('node-status-out').textContent())
+      .toMatch(/→[\d.]+\/s/);
 
     // The latency panel: a turn row with numbers, and the waterfall of that turn.
     // (A turn can lack a voice-to-voice time — e.g. the first question, clipped while the call
@@ -202,7 +248,8 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
       async () => {
         for (const row of await page.locator('[data-testid^="turn-row-"]').all()) {
           const cells = await row.locator('td.num').allTextContents();
-          if (/^\d+$/.test(cells[0] ?? '') && cells.filter((c) => /^\d+$/.test(c)).length >= 4) return cells;
+          if (/^\d+$/.test(cells[0] ?? '') && cells.filter((c) => /^\d+$/.test(c)).length >= 4)
+            return cells;
         }
         return undefined;
       },
@@ -210,17 +257,24 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
       'a turn row with a voice-to-voice time and hop times',
     );
     expect(Number(answered[0])).toBeGreaterThan(0);
-    await expect.poll(() => page.getByTestId('waterfall-v2v').textContent()).toMatch(/voice-to-voice \d+ ms/);
-    expect(await page.locator('[data-testid="waterfall"] .waterfall-row').count()).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => page.getByTestId('waterfall-v2v').textContent())
+      .toMatch(/voice-to-voice \d+ ms/);
+    expect(
+      await page.locator('[data-testid="waterfall"] .waterfall-row').count(),
+    ).toBeGreaterThanOrEqual(3);
 
     const said = (await page.locator('[data-testid="transcript"]').textContent()) ?? '';
     console.log(`[e2e] transcript after the first reply: ${said.slice(0, 300)}`);
   });
 
-  it('(c) changes the TTS voice while talking, deploys, and the same session speaks with the new voice', { timeout: 50_000 }, async () => {
+  it('(c) changes the TTS voice while talking, deploys, and the same session speaks with the new voice', {
+    timeout: 50_000,
+  }, async () => {
     screenshotOnFailure('c-deploy');
     expect(session, 'needs the conversation of (b)').toBeDefined();
-    const before = (await server.api<{ revision: string }>('GET', '/api/graphs/voice-agent')).body.revision;
+    const before = (await server.api<{ revision: string }>('GET', '/api/graphs/voice-agent')).body
+      .revision;
     expect(session.revision).toBe(before);
 
     await page.getByTestId('tab-inspect').click();
@@ -228,16 +282,22 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     await page.getByTestId('field-voice').selectOption({ label: 'rms' });
     const deployClickedAt = Date.now();
     await page.getByTestId('deploy-button').click();
-    await expect.poll(() => page.getByTestId('outcome-tts').textContent(), { timeout: 10_000 }).toBe('updated live');
+    await expect
+      .poll(() => page.getByTestId('outcome-tts').textContent(), { timeout: 10_000 })
+      .toBe('updated live');
     // Unchanged nodes get no chip: only the TTS was touched.
     expect(await page.locator('[data-testid^="outcome-"]').count()).toBe(1);
     const deployedAt = Date.now();
 
     // The conversation was not restarted: same session id, now on the new revision (which the disk has).
-    const stored = (await server.api<{ revision: string; graph: GraphDoc }>('GET', '/api/graphs/voice-agent')).body;
+    const stored = (
+      await server.api<{ revision: string; graph: GraphDoc }>('GET', '/api/graphs/voice-agent')
+    ).body;
     expect(stored.revision).not.toBe(before);
     expect(stored.graph.nodes.find((n) => n.id === 'tts')?.config.voice).toBe('rms');
-    expect((await server.api<SessionInfo[]>('GET', '/api/sessions')).body).toEqual([expect.objectContaining({ id: session.id, revision: stored.revision })]);
+    expect((await server.api<SessionInfo[]>('GET', '/api/sessions')).body).toEqual([
+      expect.objectContaining({ id: session.id, revision: stored.revision }),
+    ]);
 
     // Proof the new voice is really what the user hears: the "updated live"
     // chip and the revision only say the settings frame was sent. Flite's
@@ -251,15 +311,29 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     // marker is the user starting to speak, not a final transcript: a final
     // can arrive late, after its turn has already been answered or dropped.
     const asked = await until(
-      () => tap.find((e) => e.kind === 'rtvi' && e.type === 'user-started-speaking' && e.at > deployedAt)?.at,
+      () =>
+        tap.find(
+          (e) => e.kind === 'rtvi' && e.type === 'user-started-speaking' && e.at > deployedAt,
+        )?.at,
       20_000,
       'a question asked after the deploy',
     );
-    const replyStart = await until(() => tap.find((e) => e.kind === 'rtvi' && e.type === 'bot-started-speaking' && e.at > asked)?.at, 20_000, 'the reply to it');
+    const replyStart = await until(
+      () =>
+        tap.find((e) => e.kind === 'rtvi' && e.type === 'bot-started-speaking' && e.at > asked)?.at,
+      20_000,
+      'the reply to it',
+    );
     const reply = await until(
       () => {
-        const end = tap.find((e) => e.kind === 'rtvi' && e.type === 'bot-stopped-speaking' && e.at > replyStart)?.at ?? Infinity;
-        const a = botAudio(tap.filter((e) => e.at < end), replyStart - 1);
+        const end =
+          tap.find(
+            (e) => e.kind === 'rtvi' && e.type === 'bot-stopped-speaking' && e.at > replyStart,
+          )?.at ?? Infinity;
+        const a = botAudio(
+          tap.filter((e) => e.at < end),
+          replyStart - 1,
+        );
         return (end < Infinity || a.samples.length > a.sampleRate * 1.5) && a;
       },
       15_000,
@@ -268,15 +342,23 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     const old = botAudio(tap.filter((e) => e.at < deployClickedAt));
     const pitchBefore = medianF0(old.samples, old.sampleRate);
     const pitchAfter = medianF0(reply.samples, reply.sampleRate);
-    console.log(`[e2e] median F0 before deploy ${pitchBefore.f0.toFixed(0)} Hz (${pitchBefore.voicedFrames} frames), after ${pitchAfter.f0.toFixed(0)} Hz (${pitchAfter.voicedFrames} frames)`);
+    console.log(
+      `[e2e] median F0 before deploy ${pitchBefore.f0.toFixed(0)} Hz (${pitchBefore.voicedFrames} frames), after ${pitchAfter.f0.toFixed(0)} Hz (${pitchAfter.voicedFrames} frames)`,
+    );
     expect(pitchBefore.voicedFrames).toBeGreaterThan(30);
     expect(pitchAfter.voicedFrames).toBeGreaterThan(30);
     expect(pitchBefore.f0).toBeGreaterThan(145);
     expect(pitchAfter.f0).toBeLessThan(135);
-    expect((await server.api<SessionInfo[]>('GET', '/api/sessions')).body.map((s) => s.id)).toEqual([session.id]);
+    expect((await server.api<SessionInfo[]>('GET', '/api/sessions')).body.map((s) => s.id)).toEqual(
+      [session.id],
+    );
 
     await page.getByTestId('tab-talk').click();
     await page.getByTestId('talk-stop').click();
-    await until(async () => (await server.api<SessionInfo[]>('GET', '/api/sessions')).body.length === 0, 5000, 'the session to end');
+    await until(
+      async () => (await server.api<SessionInfo[]>('GET', '/api/sessions')).body.length === 0,
+      5000,
+      'the session to end',
+    );
   });
 });

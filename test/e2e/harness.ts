@@ -11,9 +11,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { silentLogger } from '../../engine/core/Logger.ts';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
+import { silentLogger } from '../../engine/core/Logger.ts';
 import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { createServer, type ParleyServer } from '../../server/createServer.ts';
 import { decodePcm16 } from '../../server/transports/decodePcm16.ts';
@@ -36,15 +36,30 @@ const run = promisify(execFile);
 export async function buildEditor(): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const given = process.env.PARLEY_E2E_EDITOR_DIR;
   if (given) {
-    if (!existsSync(path.join(given, 'index.html'))) throw new Error(`PARLEY_E2E_EDITOR_DIR=${given} has no index.html`);
+    if (!existsSync(path.join(given, 'index.html')))
+      throw new Error(`PARLEY_E2E_EDITOR_DIR=${given} has no index.html`);
     return { dir: given, cleanup: async () => {} };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'parley-e2e-editor-'));
   const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
-  await run(process.execPath, [vite, 'build', '--config', 'editor/vite.config.ts', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: ROOT,
-    timeout: 60_000,
-  });
+  await run(
+    process.execPath,
+    [
+      vite,
+      'build',
+      '--config',
+      'editor/vite.config.ts',
+      '--outDir',
+      dir,
+      '--emptyOutDir',
+      '--logLevel',
+      'error',
+    ],
+    {
+      cwd: ROOT,
+      timeout: 60_000,
+    },
+  );
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -53,7 +68,11 @@ export interface E2EServer {
   graphsDir: string;
   server: ParleyServer;
   weather: FakeOpenMeteo;
-  api<T = unknown>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = unknown>(
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
@@ -70,7 +89,14 @@ export async function startE2EServer(editorDir: string): Promise<E2EServer> {
   tool.config = { ...tool.config, baseUrl: weatherUrl, geocodingBaseUrl: weatherUrl };
   await writeFile(path.join(graphsDir, 'voice-agent.json'), `${JSON.stringify(graph, null, 2)}\n`);
 
-  const server = createServer({ registry: createDefaultRegistry(), graphsDir, env: {}, logger: silentLogger, editorDir, reloadQuietTimeoutMs: 2000 });
+  const server = createServer({
+    registry: createDefaultRegistry(),
+    graphsDir,
+    env: {},
+    logger: silentLogger,
+    editorDir,
+    reloadQuietTimeoutMs: 2000,
+  });
   const { url } = await server.listen(0, '127.0.0.1');
   return {
     url,
@@ -102,7 +128,8 @@ export async function startE2EServer(editorDir: string): Promise<E2EServer> {
  */
 export async function loopingWav(source: string, periodSec: number, out: string): Promise<string> {
   const bytes = await readFile(source);
-  if (bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${source} is not a WAV file`);
+  if (bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE')
+    throw new Error(`${source} is not a WAV file`);
   let offset = 12;
   let fmt: Buffer | undefined;
   let data: Buffer | undefined;
@@ -141,7 +168,10 @@ export async function loopingWav(source: string, periodSec: number, out: string)
 }
 
 /** Headless Chromium with a fresh profile and `wav` as the microphone. */
-export async function launchEditorBrowser(options: { wav?: string; profileDir: string }): Promise<{ context: BrowserContext; page: Page }> {
+export async function launchEditorBrowser(options: {
+  wav?: string;
+  profileDir: string;
+}): Promise<{ context: BrowserContext; page: Page }> {
   const args = [
     '--no-sandbox',
     '--disable-gpu',
@@ -179,7 +209,12 @@ export async function tapPipecatSocket(page: Page): Promise<TapEvent[]> {
     const frame = decodePipecatFrame(new Uint8Array(Buffer.from(base64, 'base64')));
     const at = Date.now();
     if (frame.kind === 'audio') {
-      events.push({ at, kind: 'audio', samples: decodePcm16(frame.audio), sampleRate: frame.sampleRate });
+      events.push({
+        at,
+        kind: 'audio',
+        samples: decodePcm16(frame.audio),
+        sampleRate: frame.sampleRate,
+      });
     } else if (frame.kind === 'message') {
       const message = JSON.parse(frame.data) as { type?: string; data?: Record<string, unknown> };
       events.push({ at, kind: 'rtvi', type: String(message.type), data: message.data ?? {} });
@@ -201,7 +236,8 @@ export async function tapPipecatSocket(page: Page): Promise<TapEvent[]> {
             const buffer = data instanceof Blob ? await data.arrayBuffer() : (data as ArrayBuffer);
             const bytes = new Uint8Array(buffer);
             let binary = '';
-            for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+            for (let i = 0; i < bytes.length; i += 0x8000)
+              binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
             await tap(btoa(binary));
           });
         });
@@ -213,8 +249,13 @@ export async function tapPipecatSocket(page: Page): Promise<TapEvent[]> {
 }
 
 /** All bot audio in `events` (optionally only what arrived after `after`), concatenated. */
-export function botAudio(events: readonly TapEvent[], after = 0): { samples: Int16Array; sampleRate: number } {
-  const chunks = events.filter((e): e is Extract<TapEvent, { kind: 'audio' }> => e.kind === 'audio' && e.at > after);
+export function botAudio(
+  events: readonly TapEvent[],
+  after = 0,
+): { samples: Int16Array; sampleRate: number } {
+  const chunks = events.filter(
+    (e): e is Extract<TapEvent, { kind: 'audio' }> => e.kind === 'audio' && e.at > after,
+  );
   const samples = new Int16Array(chunks.reduce((n, c) => n + c.samples.length, 0));
   let offset = 0;
   for (const c of chunks) {
@@ -235,7 +276,10 @@ export function rmsOf(samples: Int16Array): number {
  * autocorrelation over 40 ms windows, 60–400 Hz). Flite's slt (female) sits
  * around 175 Hz, rms (male) around 100 Hz.
  */
-export function medianF0(samples: Int16Array, sampleRate: number): { f0: number; voicedFrames: number } {
+export function medianF0(
+  samples: Int16Array,
+  sampleRate: number,
+): { f0: number; voicedFrames: number } {
   const win = Math.round(sampleRate * 0.04);
   const hop = Math.round(sampleRate * 0.01);
   const minLag = Math.floor(sampleRate / 400);
@@ -277,17 +321,28 @@ async function center(locator: Locator): Promise<{ x: number; y: number }> {
 }
 
 /** Drags a palette item onto the canvas (HTML5 drag and drop) at (fx, fy), as fractions of the canvas size. */
-export async function dropFromPalette(page: Page, type: string, fx: number, fy: number): Promise<void> {
+export async function dropFromPalette(
+  page: Page,
+  type: string,
+  fx: number,
+  fy: number,
+): Promise<void> {
   const canvas = page.getByTestId('canvas');
   const box = await canvas.boundingBox();
   if (!box) throw new Error('canvas not visible');
-  await page.getByTestId(`palette-${type}`).dragTo(canvas, { targetPosition: { x: box.width * fx, y: box.height * fy } });
+  await page
+    .getByTestId(`palette-${type}`)
+    .dragTo(canvas, { targetPosition: { x: box.width * fx, y: box.height * fy } });
 }
 
 /** Drags from the source node's output handle to the target node's input handle, as a user does. */
 export async function connect(page: Page, source: string, target: string): Promise<void> {
-  const from = await center(page.locator(`[data-testid="node-${source}"] .react-flow__handle.source`));
-  const to = await center(page.locator(`[data-testid="node-${target}"] .react-flow__handle.target:not(.tools-handle)`));
+  const from = await center(
+    page.locator(`[data-testid="node-${source}"] .react-flow__handle.source`),
+  );
+  const to = await center(
+    page.locator(`[data-testid="node-${target}"] .react-flow__handle.target:not(.tools-handle)`),
+  );
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2 + 20, { steps: 4 });
@@ -296,12 +351,17 @@ export async function connect(page: Page, source: string, target: string): Promi
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or throws after `timeoutMs`. */
-export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

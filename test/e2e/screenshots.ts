@@ -9,7 +9,17 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildEditor, connect, dropFromPalette, launchEditorBrowser, loopingWav, ROOT, SPEECH, startE2EServer, until } from './harness.ts';
+import {
+  buildEditor,
+  connect,
+  dropFromPalette,
+  launchEditorBrowser,
+  loopingWav,
+  ROOT,
+  SPEECH,
+  startE2EServer,
+  until,
+} from './harness.ts';
 
 const DOCS = path.join(ROOT, 'docs');
 
@@ -24,10 +34,17 @@ async function shot(page: Page, name: string): Promise<void> {
 async function main(): Promise<void> {
   await mkdir(DOCS, { recursive: true });
   const work = await mkdtemp(path.join(tmpdir(), 'parley-shots-'));
-  const wav = await loopingWav(path.join(SPEECH, process.env.WAV ?? 'weather-tokyo.wav'), 12, path.join(work, 'mic.wav'));
+  const wav = await loopingWav(
+    path.join(SPEECH, process.env.WAV ?? 'weather-tokyo.wav'),
+    12,
+    path.join(work, 'mic.wav'),
+  );
   const editor = await buildEditor();
   const server = await startE2EServer(editor.dir);
-  const { context, page } = await launchEditorBrowser({ wav, profileDir: path.join(work, 'profile') });
+  const { context, page } = await launchEditorBrowser({
+    wav,
+    profileDir: path.join(work, 'profile'),
+  });
   page.setDefaultTimeout(15_000);
   try {
     // 1. A new graph: the starter input → output.
@@ -57,9 +74,17 @@ async function main(): Promise<void> {
       await dropFromPalette(page, type, fx, fy);
       await page.getByTestId(`node-${id}`).waitFor();
     }
-    for (const [a, b] of [['in', 'vad'], ['vad', 'stt'], ['stt', 'user'], ['user', 'llm']]) await connect(page, a, b);
+    for (const [a, b] of [
+      ['in', 'vad'],
+      ['vad', 'stt'],
+      ['stt', 'user'],
+      ['user', 'llm'],
+    ])
+      await connect(page, a, b);
     // The tool goes into the LLM's tools handle (bottom).
-    const from = await page.locator('[data-testid="node-weather"] .react-flow__handle.source').boundingBox();
+    const from = await page
+      .locator('[data-testid="node-weather"] .react-flow__handle.source')
+      .boundingBox();
     const to = await page.locator('[data-testid="node-llm"] .tools-handle').boundingBox();
     if (from && to) {
       await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
@@ -90,7 +115,11 @@ async function main(): Promise<void> {
       60_000,
       'an answered turn',
     );
-    await until(async () => (await page.getByTestId('transcript-bot').count()) > 0, 10_000, 'a bot line');
+    await until(
+      async () => (await page.getByTestId('transcript-bot').count()) > 0,
+      10_000,
+      'a bot line',
+    );
     await page.getByTestId('tab-talk').click();
     await shot(page, 'editor-talking.png');
     await page.getByTestId('talk-stop').click();

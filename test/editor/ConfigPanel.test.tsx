@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigPanel } from '../../editor/src/panels/ConfigPanel.tsx';
 import { editorStore } from '../../editor/src/store/editorStore.ts';
 import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
@@ -8,7 +9,10 @@ import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
 beforeEach(() => {
   editorStore.getState().setCatalogue(loadCatalogue());
   const doc = voiceAgent();
-  doc.nodes.push({ id: 'gpt', type: 'llm.openai', config: {} }, { id: 'dg', type: 'tts.deepgram', config: {} });
+  doc.nodes.push(
+    { id: 'gpt', type: 'llm.openai', config: {} },
+    { id: 'dg', type: 'tts.deepgram', config: {} },
+  );
   editorStore.getState().loadGraph(doc, { name: 'voice-agent', revision: 'r1' });
 });
 afterEach(cleanup);
@@ -35,7 +39,9 @@ describe('ConfigPanel', () => {
     act(() => editorStore.getState().selectNode('gpt'));
     expect(screen.getByTestId('credential-OPENAI_API_KEY').textContent).toContain('set on server');
     act(() => editorStore.getState().selectNode('dg'));
-    expect(screen.getByTestId('credential-DEEPGRAM_API_KEY').textContent).toContain('missing: DEEPGRAM_API_KEY');
+    expect(screen.getByTestId('credential-DEEPGRAM_API_KEY').textContent).toContain(
+      'missing: DEEPGRAM_API_KEY',
+    );
   });
 
   it('lists the endpoints the server sends the key to under the base URL, and flags one it would refuse', () => {
@@ -49,9 +55,13 @@ describe('ConfigPanel', () => {
     const config = () => editorStore.getState().nodes.find((n) => n.id === 'gpt')!.data.config;
     fireEvent.click(screen.getByTestId('endpoint-local'));
     expect(config().baseUrl).toBe('local');
-    fireEvent.change(screen.getByTestId('field-baseUrl'), { target: { value: 'https://api.openai.com.evil.example/v1' } });
+    fireEvent.change(screen.getByTestId('field-baseUrl'), {
+      target: { value: 'https://api.openai.com.evil.example/v1' },
+    });
     expect(screen.getByTestId('endpoint-refused').textContent).toContain('OPENAI_API_KEY');
-    fireEvent.change(screen.getByTestId('field-baseUrl'), { target: { value: 'http://127.0.0.1:11434/v1/' } });
+    fireEvent.change(screen.getByTestId('field-baseUrl'), {
+      target: { value: 'http://127.0.0.1:11434/v1/' },
+    });
     expect(screen.queryByTestId('endpoint-refused')).toBeNull();
     fireEvent.click(screen.getByTestId('endpoint-https://api.openai.com/v1'));
     expect(config().baseUrl).toBeUndefined(); // the default: the key leaves the document

@@ -23,14 +23,21 @@ describe('editor store', () => {
 
   it('colours edges by the frames they carry', () => {
     const edge = s().edges.find((e) => e.id === 'user-llm')!;
-    expect(edge.data?.types).toEqual(['llm.context', 'llm.context.preemptive', 'llm.context.discard']);
+    expect(edge.data?.types).toEqual([
+      'llm.context',
+      'llm.context.preemptive',
+      'llm.context.discard',
+    ]);
     expect(s().edges.find((e) => e.id === 'weather-llm')!.data?.types).toEqual([]);
   });
 
   it('undoes and redoes a config edit, and validates as you type', () => {
     s().updateConfig('vad', 'stopMs', 9000);
     expect(s().dirty).toBe(true);
-    expect(s().issuesByNode.vad?.[0]).toMatchObject({ code: 'invalid-config', path: 'nodes[1].config.stopMs' });
+    expect(s().issuesByNode.vad?.[0]).toMatchObject({
+      code: 'invalid-config',
+      path: 'nodes[1].config.stopMs',
+    });
     s().undo();
     expect(node('vad')!.data.config.stopMs).toBe(300);
     expect(s().errors).toEqual([]);
@@ -73,9 +80,19 @@ describe('editor store', () => {
     s().selectNode('sentences');
     s().deleteSelection();
     expect(s().edges.some((e) => e.target === 'sentences' || e.source === 'sentences')).toBe(false);
-    const bad = s().connect({ source: 'assistant', target: 'tts', sourceHandle: 'out', targetHandle: 'in' });
+    const bad = s().connect({
+      source: 'assistant',
+      target: 'tts',
+      sourceHandle: 'out',
+      targetHandle: 'in',
+    });
     expect(bad.ok).toBe(true); // llm.response.end reaches the TTS through the assistant
-    const refused = s().connect({ source: 'vad', target: 'user', sourceHandle: 'out', targetHandle: 'tools' });
+    const refused = s().connect({
+      source: 'vad',
+      target: 'user',
+      sourceHandle: 'out',
+      targetHandle: 'tools',
+    });
     expect(refused.ok).toBe(false);
     s().undo();
     s().undo();
@@ -107,7 +124,11 @@ describe('editor store', () => {
     expect(node('stt2')).toBeDefined();
     expect(node('vad2')!.position).toEqual({ x: 260, y: 160 });
     expect(s().edges.filter((e) => e.source === 'vad2')).toMatchObject([{ target: 'stt2' }]);
-    expect(s().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['vad2', 'stt2']);
+    expect(
+      s()
+        .nodes.filter((n) => n.selected)
+        .map((n) => n.id),
+    ).toEqual(['vad2', 'stt2']);
     s().undo();
     expect(node('vad2')).toBeUndefined();
   });
@@ -120,9 +141,15 @@ describe('editor store', () => {
   });
 
   it('records a drag as one step, at its start', () => {
-    s().onNodesChange([{ type: 'position', id: 'vad', position: { x: 230, y: 120 }, dragging: true }]);
-    s().onNodesChange([{ type: 'position', id: 'vad', position: { x: 260, y: 130 }, dragging: true }]);
-    s().onNodesChange([{ type: 'position', id: 'vad', position: { x: 300, y: 140 }, dragging: false }]);
+    s().onNodesChange([
+      { type: 'position', id: 'vad', position: { x: 230, y: 120 }, dragging: true },
+    ]);
+    s().onNodesChange([
+      { type: 'position', id: 'vad', position: { x: 260, y: 130 }, dragging: true },
+    ]);
+    s().onNodesChange([
+      { type: 'position', id: 'vad', position: { x: 300, y: 140 }, dragging: false },
+    ]);
     expect(s().dirty).toBe(true);
     s().undo();
     expect(node('vad')!.position).toEqual({ x: 220, y: 120 });
@@ -133,7 +160,10 @@ describe('editor store', () => {
     expect(s().renameNode('tts', '9bad')).toMatch(/letter/);
     expect(s().renameNode('tts', 'vad')).toMatch(/already/);
     expect(s().renameNode('tts', 'speech')).toBeNull();
-    expect(s().edges.find((e) => e.id === 'tts-out')).toMatchObject({ source: 'speech', target: 'out' });
+    expect(s().edges.find((e) => e.id === 'tts-out')).toMatchObject({
+      source: 'speech',
+      target: 'out',
+    });
     expect(s().errors).toEqual([]);
   });
 

@@ -1,8 +1,15 @@
 // @vitest-environment jsdom
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { act, cleanup, render } from '@testing-library/react';
+import {
+  applyNodeChanges,
+  type Node,
+  type NodeChange,
+  ReactFlow,
+  ReactFlowProvider,
+} from '@xyflow/react';
 import { useState } from 'react';
-import { ReactFlow, ReactFlowProvider, applyNodeChanges, type Node, type NodeChange } from '@xyflow/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useFitViewOnLoad } from '../../editor/src/canvas/useFitViewOnLoad.ts';
 import { installFlowPolyfills } from './jsdomFlow.ts';
 
@@ -27,7 +34,11 @@ class ControlledResizeObserver {
     this.elements.clear();
   }
   report() {
-    if (this.elements.size) this.callback([...this.elements].map((target) => ({ target }) as ResizeObserverEntry), this as unknown as ResizeObserver);
+    if (this.elements.size)
+      this.callback(
+        [...this.elements].map((target) => ({ target }) as ResizeObserverEntry),
+        this as unknown as ResizeObserver,
+      );
   }
 }
 const measureAll = () => act(() => observers.forEach((o) => o.report()));
@@ -36,7 +47,10 @@ const realResizeObserver = globalThis.ResizeObserver;
 beforeAll(() => {
   globalThis.ResizeObserver = ControlledResizeObserver as unknown as typeof ResizeObserver;
   installFlowPolyfills();
-  for (const [key, px] of [['offsetWidth', 180], ['offsetHeight', 60]] as const) {
+  for (const [key, px] of [
+    ['offsetWidth', 180],
+    ['offsetHeight', 60],
+  ] as const) {
     Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => px });
   }
 });
@@ -45,14 +59,16 @@ afterAll(() => {
 });
 afterEach(cleanup);
 
-const graph = (...ids: string[]): Node[] => ids.map((id, i) => ({ id, position: { x: i * 250, y: 0 }, data: { label: id } }));
+const graph = (...ids: string[]): Node[] =>
+  ids.map((id, i) => ({ id, position: { x: i * 250, y: 0 }, data: { label: id } }));
 
 /** The canvas's arrangement in miniature: a store-like state with a load counter, React Flow, the hook. */
 let loadGraph: (nodes: Node[]) => void = () => {};
 function Canvas({ fit }: { fit: () => void }) {
   const [state, setState] = useState({ loadCount: 1, nodes: graph('in', 'vad', 'out') });
   loadGraph = (nodes) => setState((s) => ({ loadCount: s.loadCount + 1, nodes }));
-  const onNodesChange = (changes: NodeChange[]) => setState((s) => ({ ...s, nodes: applyNodeChanges(changes, s.nodes) }));
+  const onNodesChange = (changes: NodeChange[]) =>
+    setState((s) => ({ ...s, nodes: applyNodeChanges(changes, s.nodes) }));
   useFitViewOnLoad(state.loadCount, state.nodes, fit);
   return (
     <div style={{ width: 1000, height: 600 }}>

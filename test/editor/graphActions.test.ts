@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 /** Save/Deploy against a scripted fetch: revisions, 409 conflicts, per-node reload outcomes. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resolveConflict, saveGraph, importGraph } from '../../editor/src/actions/graphActions.ts';
+import { importGraph, resolveConflict, saveGraph } from '../../editor/src/actions/graphActions.ts';
 import { changedNodes } from '../../editor/src/graph/changedNodes.ts';
 import { editorStore } from '../../editor/src/store/editorStore.ts';
 import { liveStore } from '../../editor/src/store/liveStore.ts';
@@ -16,31 +16,67 @@ beforeEach(() => {
   replies = [];
   requests = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-    requests.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined });
+    requests.push({
+      method: init.method ?? 'GET',
+      url,
+      body: init.body ? JSON.parse(String(init.body)) : undefined,
+    });
     const reply = replies.shift() ?? { status: 200, body: [] };
-    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), { status: reply.status });
+    return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
+      status: reply.status,
+    });
   });
   editorStore.getState().setCatalogue(loadCatalogue());
   editorStore.getState().loadGraph(voiceAgent(), { name: 'voice-agent', revision: 'r1' });
   liveStore.getState().clearOutcomes();
-  uiStore.getState().set({ conflict: null, busy: null, graphs: [{ name: 'voice-agent', revision: 'r1', updatedAt: '2026-01-01T00:00:00.000Z' }] });
+  uiStore.getState().set({
+    conflict: null,
+    busy: null,
+    graphs: [{ name: 'voice-agent', revision: 'r1', updatedAt: '2026-01-01T00:00:00.000Z' }],
+  });
 });
 afterEach(() => vi.unstubAllGlobals());
 
 describe('save and deploy', () => {
   it('PUTs with the revision it started from and shows what each live node did', async () => {
     editorStore.getState().updateConfig('tts', 'voice', 'rms');
-    replies.push({ status: 200, body: { name: 'voice-agent', revision: 'r2', reload: { sessions: [{ sessionId: 's1', nodes: [{ nodeId: 'tts', outcome: 'updated-live', keys: ['voice'] }, { nodeId: 'vad', outcome: 'unchanged' }] }] } } });
+    replies.push({
+      status: 200,
+      body: {
+        name: 'voice-agent',
+        revision: 'r2',
+        reload: {
+          sessions: [
+            {
+              sessionId: 's1',
+              nodes: [
+                { nodeId: 'tts', outcome: 'updated-live', keys: ['voice'] },
+                { nodeId: 'vad', outcome: 'unchanged' },
+              ],
+            },
+          ],
+        },
+      },
+    });
     expect(await saveGraph({ deploy: true })).toBe(true);
-    expect(requests[0]).toMatchObject({ method: 'PUT', url: '/api/graphs/voice-agent', body: { revision: 'r1', graph: { name: 'voice-agent' } } });
+    expect(requests[0]).toMatchObject({
+      method: 'PUT',
+      url: '/api/graphs/voice-agent',
+      body: { revision: 'r1', graph: { name: 'voice-agent' } },
+    });
     expect(editorStore.getState().target.revision).toBe('r2');
     expect(editorStore.getState().dirty).toBe(false);
-    expect(liveStore.getState().outcomes).toEqual({ tts: { nodeId: 'tts', outcome: 'updated-live', keys: ['voice'] } });
+    expect(liveStore.getState().outcomes).toEqual({
+      tts: { nodeId: 'tts', outcome: 'updated-live', keys: ['voice'] },
+    });
   });
 
   it('marks changed nodes "new sessions only" when no session is live', async () => {
     editorStore.getState().updateConfig('llm', 'persona', 'Ada');
-    replies.push({ status: 200, body: { name: 'voice-agent', revision: 'r2', reload: { sessions: [] } } });
+    replies.push({
+      status: 200,
+      body: { name: 'voice-agent', revision: 'r2', reload: { sessions: [] } },
+    });
     await saveGraph({ deploy: true });
     expect(Object.keys(liveStore.getState().outcomes)).toEqual(['llm']);
     expect(liveStore.getState().outcomes.llm.outcome).toBe('new-sessions-only');
@@ -50,9 +86,15 @@ describe('save and deploy', () => {
     editorStore.getState().updateConfig('tts', 'voice', 'awb');
     replies.push({ status: 409, body: { error: 'revision mismatch', currentRevision: 'r9' } });
     expect(await saveGraph()).toBe(false);
-    expect(uiStore.getState().conflict).toEqual({ currentRevision: 'r9', message: 'revision mismatch' });
+    expect(uiStore.getState().conflict).toEqual({
+      currentRevision: 'r9',
+      message: 'revision mismatch',
+    });
     expect(editorStore.getState().dirty).toBe(true);
-    replies.push({ status: 200, body: { name: 'voice-agent', revision: 'r10', reload: { sessions: [] } } });
+    replies.push({
+      status: 200,
+      body: { name: 'voice-agent', revision: 'r10', reload: { sessions: [] } },
+    });
     await resolveConflict('overwrite');
     expect(requests.at(-2)).toMatchObject({ method: 'PUT', body: { revision: 'r9' } });
     expect(uiStore.getState().conflict).toBeNull();
@@ -70,7 +112,11 @@ describe('save and deploy', () => {
     expect(editorStore.getState().dirty).toBe(true);
     replies.push({ status: 201, body: { name: 'copy-of-agent', revision: 'c1' } });
     await saveGraph();
-    expect(requests[0]).toMatchObject({ method: 'POST', url: '/api/graphs', body: { name: 'copy-of-agent' } });
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/api/graphs',
+      body: { name: 'copy-of-agent' },
+    });
     expect(editorStore.getState().target).toEqual({ name: 'copy-of-agent', revision: 'c1' });
   });
 

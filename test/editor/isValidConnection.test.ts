@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { checkConnection, isValidConnection, type ConnectionContext } from '../../editor/src/graph/isValidConnection.ts';
+import {
+  type ConnectionContext,
+  checkConnection,
+  isValidConnection,
+} from '../../editor/src/graph/isValidConnection.ts';
 import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
 
 const catalogue = loadCatalogue();
 
-function context(nodes: Array<[string, string]>, edges: Array<[string, string, string?]>): ConnectionContext {
+function context(
+  nodes: Array<[string, string]>,
+  edges: Array<[string, string, string?]>,
+): ConnectionContext {
   return {
     nodes: nodes.map(([id, type]) => ({ id, type })),
-    edges: edges.map(([source, target, targetHandle]) => ({ source, target, targetHandle: targetHandle ?? null })),
+    edges: edges.map(([source, target, targetHandle]) => ({
+      source,
+      target,
+      targetHandle: targetHandle ?? null,
+    })),
     catalogue,
   };
 }
@@ -34,7 +45,10 @@ const chain = context(
 describe('checkConnection', () => {
   it('accepts a wire whose target consumes what reaches the source, and says what it carries', () => {
     const verdict = checkConnection({ source: 'user', target: 'llm' }, chain);
-    expect(verdict).toEqual({ ok: true, types: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'] });
+    expect(verdict).toEqual({
+      ok: true,
+      types: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
+    });
   });
 
   it('counts frames passed through upstream nodes, not only what the source produces', () => {
@@ -74,16 +88,26 @@ describe('checkConnection', () => {
   });
 
   it('lets tool nodes connect only to the tools handle of a node that accepts tools', () => {
-    expect(checkConnection({ source: 'weather', target: 'llm', targetHandle: 'tools' }, chain)).toEqual({ ok: true, types: [] });
-    const intoFlow = checkConnection({ source: 'weather', target: 'llm', targetHandle: null }, chain);
+    expect(
+      checkConnection({ source: 'weather', target: 'llm', targetHandle: 'tools' }, chain),
+    ).toEqual({ ok: true, types: [] });
+    const intoFlow = checkConnection(
+      { source: 'weather', target: 'llm', targetHandle: null },
+      chain,
+    );
     expect(intoFlow.ok).toBe(false);
     if (!intoFlow.ok) expect(intoFlow.reason).toMatch(/tools handle/);
-    expect(checkConnection({ source: 'weather', target: 'tts', targetHandle: 'tools' }, chain).ok).toBe(false);
+    expect(
+      checkConnection({ source: 'weather', target: 'tts', targetHandle: 'tools' }, chain).ok,
+    ).toBe(false);
     expect(checkConnection({ source: 'weather', target: 'tts' }, chain).ok).toBe(false);
   });
 
   it('refuses non-tool nodes on a tools handle and frames into a tool', () => {
-    const intoTools = checkConnection({ source: 'user', target: 'llm', targetHandle: 'tools' }, chain);
+    const intoTools = checkConnection(
+      { source: 'user', target: 'llm', targetHandle: 'tools' },
+      chain,
+    );
     expect(intoTools.ok).toBe(false);
     if (!intoTools.ok) expect(intoTools.reason).toMatch(/only tool nodes/);
     expect(checkConnection({ source: 'user', target: 'weather' }, chain).ok).toBe(false);

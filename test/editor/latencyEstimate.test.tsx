@@ -1,14 +1,15 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
-import type { LatencyEstimate as Estimate } from '../../engine/graph/estimateGraphLatency.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigPanel } from '../../editor/src/panels/ConfigPanel.tsx';
 import { LatencyEstimate } from '../../editor/src/panels/LatencyEstimate.tsx';
 import { LatencyPanel } from '../../editor/src/panels/LatencyPanel.tsx';
 import { editorStore } from '../../editor/src/store/editorStore.ts';
 import { liveStore } from '../../editor/src/store/liveStore.ts';
 import { measuredStages } from '../../editor/src/talk/measuredStages.ts';
+import type { LatencyEstimate as Estimate } from '../../engine/graph/estimateGraphLatency.ts';
+import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
 import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
 
 beforeEach(() => {
@@ -19,7 +20,23 @@ beforeEach(() => {
 afterEach(cleanup);
 
 function turn(n: number, hops: TurnRecord['hops'], extra: Partial<TurnRecord> = {}): TurnRecord {
-  return { turn: n, hops, nodes: { vadEndOfSpeechMs: 'vad', sttFinalMs: 'stt', llmFirstTokenMs: 'llm', firstSentenceMs: 'sentences', ttsFirstAudioMs: 'tts', firstAudioOutMs: 'out' }, ttfbMs: {}, tools: [], interrupted: false, voiceToVoiceMs: hops.firstAudioOutMs, ...extra };
+  return {
+    turn: n,
+    hops,
+    nodes: {
+      vadEndOfSpeechMs: 'vad',
+      sttFinalMs: 'stt',
+      llmFirstTokenMs: 'llm',
+      firstSentenceMs: 'sentences',
+      ttsFirstAudioMs: 'tts',
+      firstAudioOutMs: 'out',
+    },
+    ttfbMs: {},
+    tools: [],
+    interrupted: false,
+    voiceToVoiceMs: hops.firstAudioOutMs,
+    ...extra,
+  };
 }
 
 const total = () => screen.getByTestId('estimate-total').textContent;
@@ -37,7 +54,9 @@ describe('latency estimate in the latency panel', () => {
     expect(within(screen.getByTestId('estimate-tts-tts')).getByText('typical')).toBeTruthy();
     expect(screen.getByTestId('estimate-tts-tts').className).not.toContain('slowest');
     // Hovering a hop says where its figure comes from.
-    expect(screen.getByTestId('estimate-stt-stt').getAttribute('title')).toMatch(/bench offline: sttFinalDelayMs/);
+    expect(screen.getByTestId('estimate-stt-stt').getAttribute('title')).toMatch(
+      /bench offline: sttFinalDelayMs/,
+    );
     expect(screen.queryByTestId('turns-table')).toBeNull();
   });
 
@@ -65,10 +84,18 @@ describe('latency estimate in the latency panel', () => {
   it('follows the graph: swapping the TTS node type changes the hop', () => {
     render(<LatencyPanel onSelectNode={() => {}} />);
     act(() => {
-      const nodes = editorStore.getState().nodes.map((n) => (n.id === 'tts' ? { ...n, data: { ...n.data, type: 'tts.deepgram', config: {} } } : n));
-      editorStore.getState().onNodesChange(nodes.map((item) => ({ type: 'replace' as const, id: item.id, item })));
+      const nodes = editorStore
+        .getState()
+        .nodes.map((n) =>
+          n.id === 'tts' ? { ...n, data: { ...n.data, type: 'tts.deepgram', config: {} } } : n,
+        );
+      editorStore
+        .getState()
+        .onNodesChange(nodes.map((item) => ({ type: 'replace' as const, id: item.id, item })));
     });
-    expect(screen.getByTestId('estimate-tts-tts').getAttribute('title')).toMatch(/Deepgram publishes/);
+    expect(screen.getByTestId('estimate-tts-tts').getAttribute('title')).toMatch(
+      /Deepgram publishes/,
+    );
     expect(total()).toContain(`${320 + 10 + 1 + 200} ms`);
   });
 
@@ -88,9 +115,42 @@ describe('latency estimate in the latency panel', () => {
   it('puts measured medians beside the estimate once turns exist, next to the waterfall', () => {
     render(<LatencyPanel onSelectNode={() => {}} />);
     act(() => {
-      liveStore.getState().applyMessage({ type: 'turn', sessionId: 's1', record: turn(1, { vadEndOfSpeechMs: 330, sttFinalMs: 340, llmFirstTokenMs: 341, firstSentenceMs: 342, ttsFirstAudioMs: 470, firstAudioOutMs: 471 }) });
-      liveStore.getState().applyMessage({ type: 'turn', sessionId: 's1', record: turn(2, { vadEndOfSpeechMs: 320, sttFinalMs: 332, llmFirstTokenMs: 333, firstSentenceMs: 334, ttsFirstAudioMs: 500, firstAudioOutMs: 500 }) });
-      liveStore.getState().applyMessage({ type: 'turn', sessionId: 's1', record: turn(3, { vadEndOfSpeechMs: 340, sttFinalMs: 350, llmFirstTokenMs: 352, firstSentenceMs: 353, ttsFirstAudioMs: 500, firstAudioOutMs: 501 }) });
+      liveStore.getState().applyMessage({
+        type: 'turn',
+        sessionId: 's1',
+        record: turn(1, {
+          vadEndOfSpeechMs: 330,
+          sttFinalMs: 340,
+          llmFirstTokenMs: 341,
+          firstSentenceMs: 342,
+          ttsFirstAudioMs: 470,
+          firstAudioOutMs: 471,
+        }),
+      });
+      liveStore.getState().applyMessage({
+        type: 'turn',
+        sessionId: 's1',
+        record: turn(2, {
+          vadEndOfSpeechMs: 320,
+          sttFinalMs: 332,
+          llmFirstTokenMs: 333,
+          firstSentenceMs: 334,
+          ttsFirstAudioMs: 500,
+          firstAudioOutMs: 500,
+        }),
+      });
+      liveStore.getState().applyMessage({
+        type: 'turn',
+        sessionId: 's1',
+        record: turn(3, {
+          vadEndOfSpeechMs: 340,
+          sttFinalMs: 350,
+          llmFirstTokenMs: 352,
+          firstSentenceMs: 353,
+          ttsFirstAudioMs: 500,
+          firstAudioOutMs: 501,
+        }),
+      });
     });
     expect(screen.getByTestId('waterfall')).toBeTruthy();
     expect(screen.getByTestId('turns-table')).toBeTruthy();
@@ -105,24 +165,61 @@ describe('latency estimate in the latency panel', () => {
     const estimate: Estimate = {
       totalMs: 330,
       hops: [
-        { nodeId: 'vad', nodeType: 'vad.silero', stage: 'vad', label: 'VAD stop delay', ms: 320, basis: 'config', source: 'config.stopMs', slowest: true },
-        { nodeId: 'stt', nodeType: 'stt.pocketsphinx', stage: 'stt', label: 'STT final', ms: 10, basis: 'typical', source: 'bench', slowest: false },
+        {
+          nodeId: 'vad',
+          nodeType: 'vad.silero',
+          stage: 'vad',
+          label: 'VAD stop delay',
+          ms: 320,
+          basis: 'config',
+          source: 'config.stopMs',
+          slowest: true,
+        },
+        {
+          nodeId: 'stt',
+          nodeType: 'stt.pocketsphinx',
+          stage: 'stt',
+          label: 'STT final',
+          ms: 10,
+          basis: 'typical',
+          source: 'bench',
+          slowest: false,
+        },
       ],
       path: ['in', 'vad', 'stt', 'filter', 'out'],
       pathCount: 2,
       undeclared: ['filter'],
     };
     render(<LatencyEstimate estimate={estimate} onSelectNode={() => {}} />);
-    expect(screen.getByTestId('estimate-undeclared').textContent).toMatch(/filter: counted as 0 ms/);
+    expect(screen.getByTestId('estimate-undeclared').textContent).toMatch(
+      /filter: counted as 0 ms/,
+    );
     expect(screen.getByText(/Slowest of 2 paths/)).toBeTruthy();
   });
 });
 
 describe('measuredStages', () => {
   it('takes the end-of-turn hold out of the LLM segment, as the estimate lists it apart', () => {
-    const held = turn(1, { vadEndOfSpeechMs: 320, sttFinalMs: 330, llmFirstTokenMs: 1330, ttsFirstAudioMs: 1500, firstAudioOutMs: 1500 }, { endOfTurnHoldMs: 600 });
+    const held = turn(
+      1,
+      {
+        vadEndOfSpeechMs: 320,
+        sttFinalMs: 330,
+        llmFirstTokenMs: 1330,
+        ttsFirstAudioMs: 1500,
+        firstAudioOutMs: 1500,
+      },
+      { endOfTurnHoldMs: 600 },
+    );
     const measured = measuredStages([held]);
-    expect(measured.stages).toEqual({ vad: 320, stt: 10, turn: 600, llm: 400, tts: 170, output: 0 });
+    expect(measured.stages).toEqual({
+      vad: 320,
+      stt: 10,
+      turn: 600,
+      llm: 400,
+      tts: 170,
+      output: 0,
+    });
     expect(measured.voiceToVoiceMs).toBe(1500);
     expect(measuredStages([])).toEqual({ stages: {}, turns: 0 });
   });

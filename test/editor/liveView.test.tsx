@@ -1,15 +1,16 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TurnRecord } from '#engine/browser';
-import { Waterfall } from '../../editor/src/panels/Waterfall.tsx';
-import { TurnsTable } from '../../editor/src/panels/TurnsTable.tsx';
 import { TalkPanel } from '../../editor/src/panels/TalkPanel.tsx';
-import { waterfallSegments } from '../../editor/src/talk/waterfall.ts';
-import { percentile } from '../../editor/src/talk/percentile.ts';
+import { TurnsTable } from '../../editor/src/panels/TurnsTable.tsx';
+import { Waterfall } from '../../editor/src/panels/Waterfall.tsx';
 import { createLiveStore } from '../../editor/src/store/liveStore.ts';
-import { parseLiveMessage } from '../../editor/src/talk/parseLiveMessage.ts';
 import { talkStore } from '../../editor/src/store/talkStore.ts';
+import { parseLiveMessage } from '../../editor/src/talk/parseLiveMessage.ts';
+import { percentile } from '../../editor/src/talk/percentile.ts';
+import { waterfallSegments } from '../../editor/src/talk/waterfall.ts';
 
 afterEach(cleanup);
 
@@ -17,7 +18,14 @@ function turn(n: number, hops: TurnRecord['hops'], extra: Partial<TurnRecord> = 
   return {
     turn: n,
     hops,
-    nodes: { vadEndOfSpeechMs: 'vad', sttFinalMs: 'stt', llmFirstTokenMs: 'llm', firstSentenceMs: 'sentences', ttsFirstAudioMs: 'tts', firstAudioOutMs: 'out' },
+    nodes: {
+      vadEndOfSpeechMs: 'vad',
+      sttFinalMs: 'stt',
+      llmFirstTokenMs: 'llm',
+      firstSentenceMs: 'sentences',
+      ttsFirstAudioMs: 'tts',
+      firstAudioOutMs: 'out',
+    },
     ttfbMs: {},
     tools: [],
     interrupted: false,
@@ -26,7 +34,18 @@ function turn(n: number, hops: TurnRecord['hops'], extra: Partial<TurnRecord> = 
   };
 }
 
-const t1 = turn(1, { vadEndOfSpeechMs: 300, sttFinalMs: 320, llmFirstTokenMs: 900, firstSentenceMs: 950, ttsFirstAudioMs: 1100, firstAudioOutMs: 1120 }, { userText: 'weather in Paris' });
+const t1 = turn(
+  1,
+  {
+    vadEndOfSpeechMs: 300,
+    sttFinalMs: 320,
+    llmFirstTokenMs: 900,
+    firstSentenceMs: 950,
+    ttsFirstAudioMs: 1100,
+    firstAudioOutMs: 1120,
+  },
+  { userText: 'weather in Paris' },
+);
 
 describe('waterfall', () => {
   it('turns cumulative hop times into segments and marks the slowest', () => {

@@ -1,15 +1,16 @@
 // @vitest-environment jsdom
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { ReactFlowProvider } from '@xyflow/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useEditorCommands } from '../../editor/src/actions/useEditorCommands.ts';
-import { useShortcuts } from '../../editor/src/shortcuts/useShortcuts.ts';
+import { Toolbar } from '../../editor/src/panels/Toolbar.tsx';
 import { matchShortcut } from '../../editor/src/shortcuts/matchShortcut.ts';
+import { useShortcuts } from '../../editor/src/shortcuts/useShortcuts.ts';
 import { editorStore } from '../../editor/src/store/editorStore.ts';
 import { uiStore } from '../../editor/src/store/uiStore.ts';
-import { Toolbar } from '../../editor/src/panels/Toolbar.tsx';
-import { installFlowPolyfills } from './jsdomFlow.ts';
 import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
+import { installFlowPolyfills } from './jsdomFlow.ts';
 
 function Harness() {
   useShortcuts(useEditorCommands());
@@ -26,7 +27,10 @@ beforeAll(installFlowPolyfills);
 beforeEach(() => {
   editorStore.getState().setCatalogue(loadCatalogue());
   editorStore.getState().loadGraph(voiceAgent(), { name: 'voice-agent', revision: 'r1' });
-  uiStore.getState().set({ helpOpen: false, graphs: [{ name: 'voice-agent', revision: 'r1', updatedAt: '2026-01-01T00:00:00.000Z' }] });
+  uiStore.getState().set({
+    helpOpen: false,
+    graphs: [{ name: 'voice-agent', revision: 'r1', updatedAt: '2026-01-01T00:00:00.000Z' }],
+  });
   render(
     <ReactFlowProvider>
       <Harness />
@@ -38,8 +42,18 @@ afterEach(cleanup);
 const voice = () => editorStore.getState().nodes.find((n) => n.id === 'tts')?.data.config.voice;
 
 describe('matchShortcut', () => {
-  const key = (k: string, mods: Partial<{ metaKey: boolean; ctrlKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) =>
-    matchShortcut({ key: k, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false, ...mods });
+  const key = (
+    k: string,
+    mods: Partial<{ metaKey: boolean; ctrlKey: boolean; shiftKey: boolean; altKey: boolean }> = {},
+  ) =>
+    matchShortcut({
+      key: k,
+      metaKey: false,
+      ctrlKey: false,
+      shiftKey: false,
+      altKey: false,
+      ...mods,
+    });
   it('maps mac and pc chords', () => {
     expect(key('z', { metaKey: true })).toBe('undo');
     expect(key('Z', { metaKey: true, shiftKey: true })).toBe('redo');
@@ -83,7 +97,9 @@ describe('undo/redo and shortcuts', () => {
     fireEvent.keyDown(window, { key: 'Delete' });
     expect(editorStore.getState().nodes.some((n) => n.id === 'llm')).toBe(false);
     fireEvent.keyDown(window, { key: 'z', metaKey: true });
-    expect(editorStore.getState().edges.filter((e) => e.target === 'llm' || e.source === 'llm')).toHaveLength(3);
+    expect(
+      editorStore.getState().edges.filter((e) => e.target === 'llm' || e.source === 'llm'),
+    ).toHaveLength(3);
   });
 
   it('⌘D duplicates and ? opens the help', () => {

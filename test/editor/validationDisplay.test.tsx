@@ -1,13 +1,14 @@
 // @vitest-environment jsdom
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { ReactFlowProvider } from '@xyflow/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Canvas } from '../../editor/src/canvas/Canvas.tsx';
 import { ProblemsPanel } from '../../editor/src/panels/ProblemsPanel.tsx';
 import { editorStore } from '../../editor/src/store/editorStore.ts';
 import { liveStore } from '../../editor/src/store/liveStore.ts';
-import { installFlowPolyfills } from './jsdomFlow.ts';
 import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
+import { installFlowPolyfills } from './jsdomFlow.ts';
 
 beforeAll(installFlowPolyfills);
 beforeEach(() => {
@@ -58,9 +59,24 @@ describe('validation on the canvas', () => {
   it('shows live numbers and deploy outcomes on the node without touching the editor store', () => {
     renderCanvas();
     const before = editorStore.getState().nodes;
-    act(() => liveStore.getState().applyMessage({ type: 'stats', sessionId: 's1', at: 0, intervalMs: 250, nodes: { tts: { framesInPerSec: 3, framesOutPerSec: 50, queueDepth: 0, errors: 0 } }, ttfbMs: { tts: 123.4 }, botSpeaking: false }));
+    act(() =>
+      liveStore.getState().applyMessage({
+        type: 'stats',
+        sessionId: 's1',
+        at: 0,
+        intervalMs: 250,
+        nodes: { tts: { framesInPerSec: 3, framesOutPerSec: 50, queueDepth: 0, errors: 0 } },
+        ttfbMs: { tts: 123.4 },
+        botSpeaking: false,
+      }),
+    );
     expect(screen.getByTestId('node-status-tts').textContent).toMatch(/TTFB 123 ms/);
-    act(() => liveStore.getState().setOutcomes([{ nodeId: 'tts', outcome: 'updated-live', keys: ['voice'] }, { nodeId: 'llm', outcome: 'new-sessions-only' }]));
+    act(() =>
+      liveStore.getState().setOutcomes([
+        { nodeId: 'tts', outcome: 'updated-live', keys: ['voice'] },
+        { nodeId: 'llm', outcome: 'new-sessions-only' },
+      ]),
+    );
     expect(screen.getByTestId('outcome-tts').textContent).toBe('updated live');
     expect(screen.getByTestId('outcome-llm').textContent).toBe('new sessions only');
     expect(editorStore.getState().nodes).toBe(before);

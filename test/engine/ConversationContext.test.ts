@@ -14,7 +14,14 @@ describe('ConversationContext limits', () => {
   it('forgets a tool call together with its results, so the history stays valid for an LLM', () => {
     const c = new ConversationContext({ maxChars: 10_000, maxMessages: 4 });
     c.add({ role: 'user', content: 'weather?' });
-    c.add({ role: 'assistant', content: '', toolCalls: [{ id: 'a', name: 'weather', arguments: '{}' }, { id: 'b', name: 'time', arguments: '{}' }] });
+    c.add({
+      role: 'assistant',
+      content: '',
+      toolCalls: [
+        { id: 'a', name: 'weather', arguments: '{}' },
+        { id: 'b', name: 'time', arguments: '{}' },
+      ],
+    });
     c.add({ role: 'tool', toolCallId: 'a', content: 'sunny' });
     c.add({ role: 'tool', toolCallId: 'b', content: 'noon' });
     c.add({ role: 'assistant', content: 'Sunny at noon.' });

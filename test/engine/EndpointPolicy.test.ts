@@ -1,15 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { allowedEndpoints, resolveEndpoint, type EndpointDeclaration } from '../../engine/graph/EndpointPolicy.ts';
+import {
+  allowedEndpoints,
+  type EndpointDeclaration,
+  resolveEndpoint,
+} from '../../engine/graph/EndpointPolicy.ts';
 import { endpointCovers, parseEndpointUrl } from '../../engine/graph/EndpointUrl.ts';
 import { EndpointNotAllowedError } from '../../engine/graph/NodeEnvironmentError.ts';
 
-const openai: EndpointDeclaration = { configKey: 'baseUrl', defaults: ['https://api.openai.com/v1'], serverBaseUrlEnv: 'OPENAI_BASE_URL' };
-const deepgram: EndpointDeclaration = { configKey: 'baseUrl', defaults: ['wss://api.deepgram.com'], serverBaseUrlEnv: 'DEEPGRAM_BASE_URL' };
+const openai: EndpointDeclaration = {
+  configKey: 'baseUrl',
+  defaults: ['https://api.openai.com/v1'],
+  serverBaseUrlEnv: 'OPENAI_BASE_URL',
+};
+const deepgram: EndpointDeclaration = {
+  configKey: 'baseUrl',
+  defaults: ['wss://api.deepgram.com'],
+  serverBaseUrlEnv: 'DEEPGRAM_BASE_URL',
+};
 
-const resolve = (configured: unknown, env: Record<string, string | undefined> = {}, declaration = openai) =>
+const resolve = (
+  configured: unknown,
+  env: Record<string, string | undefined> = {},
+  declaration = openai,
+) =>
   resolveEndpoint({ nodeId: 'llm', variables: ['OPENAI_API_KEY'], declaration, configured }, env);
 
-const refusal = (configured: unknown, env: Record<string, string | undefined> = {}, declaration = openai): EndpointNotAllowedError => {
+const refusal = (
+  configured: unknown,
+  env: Record<string, string | undefined> = {},
+  declaration = openai,
+): EndpointNotAllowedError => {
   try {
     resolve(configured, env, declaration);
   } catch (error) {
@@ -36,9 +56,15 @@ describe('endpoint URLs', () => {
   });
 
   it('refuses other hosts, ports, look-alikes and downgrades', () => {
-    expect(covers('https://api.openai.com/v1', 'https://api.openai.com.evil.example/v1')).toBe(false);
-    expect(covers('https://api.openai.com/v1', 'https://api.openai.com%2eevil.example/v1')).toBe(false);
-    expect(covers('https://api.openai.com/v1', 'https://evil.example/api.openai.com/v1')).toBe(false);
+    expect(covers('https://api.openai.com/v1', 'https://api.openai.com.evil.example/v1')).toBe(
+      false,
+    );
+    expect(covers('https://api.openai.com/v1', 'https://api.openai.com%2eevil.example/v1')).toBe(
+      false,
+    );
+    expect(covers('https://api.openai.com/v1', 'https://evil.example/api.openai.com/v1')).toBe(
+      false,
+    );
     expect(covers('https://api.openai.com/v1', 'https://api.openai.com:8443/v1')).toBe(false);
     expect(covers('https://api.openai.com/v1', 'http://api.openai.com/v1')).toBe(false);
     expect(covers('https://api.openai.com/v1', 'ws://api.openai.com/v1')).toBe(false);
@@ -48,7 +74,9 @@ describe('endpoint URLs', () => {
   it('compares paths by segment, after resolving dot segments', () => {
     expect(covers('https://gw.example/openai', 'https://gw.example/openai-evil')).toBe(false);
     expect(covers('https://gw.example/openai', 'https://gw.example/openai/../admin')).toBe(false);
-    expect(covers('https://gw.example/openai', 'https://gw.example/openai/%2e%2e/admin')).toBe(false);
+    expect(covers('https://gw.example/openai', 'https://gw.example/openai/%2e%2e/admin')).toBe(
+      false,
+    );
     expect(covers('https://gw.example/openai/v1', 'https://gw.example/openai')).toBe(false);
   });
 
@@ -81,15 +109,24 @@ describe('the endpoint policy', () => {
     expect(resolve('')).toBe('https://api.openai.com/v1');
     expect(resolve(undefined)).toBe('https://api.openai.com/v1');
     expect(resolve('https://api.openai.com/v1/')).toBe('https://api.openai.com/v1');
-    expect(resolve('', { OPENAI_BASE_URL: 'http://localhost:11434/v1/' })).toBe('http://localhost:11434/v1');
-    expect(resolve('http://localhost:11434/v1', { OPENAI_BASE_URL: 'http://localhost:11434/v1' })).toBe('http://localhost:11434/v1');
+    expect(resolve('', { OPENAI_BASE_URL: 'http://localhost:11434/v1/' })).toBe(
+      'http://localhost:11434/v1',
+    );
+    expect(
+      resolve('http://localhost:11434/v1', { OPENAI_BASE_URL: 'http://localhost:11434/v1' }),
+    ).toBe('http://localhost:11434/v1');
     expect(resolve('', {}, deepgram)).toBe('wss://api.deepgram.com');
     expect(resolve('https://api.deepgram.com', {}, deepgram)).toBe('https://api.deepgram.com');
-    expect(resolve('', { DEEPGRAM_BASE_URL: 'http://dg.internal:8080' }, deepgram)).toBe('http://dg.internal:8080');
+    expect(resolve('', { DEEPGRAM_BASE_URL: 'http://dg.internal:8080' }, deepgram)).toBe(
+      'http://dg.internal:8080',
+    );
   });
 
   it('allows PARLEY_ALLOWED_ENDPOINTS entries, by URL and by name', () => {
-    const env = { PARLEY_ALLOWED_ENDPOINTS: ' groq=https://api.groq.com/openai/v1 , local=http://127.0.0.1:11434/v1,https://gw.example/openai' };
+    const env = {
+      PARLEY_ALLOWED_ENDPOINTS:
+        ' groq=https://api.groq.com/openai/v1 , local=http://127.0.0.1:11434/v1,https://gw.example/openai',
+    };
     expect(resolve('groq', env)).toBe('https://api.groq.com/openai/v1');
     expect(resolve('local', env)).toBe('http://127.0.0.1:11434/v1');
     expect(resolve('https://api.groq.com/openai/v1', env)).toBe('https://api.groq.com/openai/v1');
@@ -102,7 +139,12 @@ describe('the endpoint policy', () => {
     expect(error.message).toBe(
       "node 'llm': baseUrl http://127.0.0.1:9 is not an endpoint this server sends OPENAI_API_KEY to; allowed: https://api.openai.com/v1 — add it to PARLEY_ALLOWED_ENDPOINTS",
     );
-    expect(error).toMatchObject({ nodeId: 'llm', variable: 'OPENAI_API_KEY', configKey: 'baseUrl', requested: 'http://127.0.0.1:9' });
+    expect(error).toMatchObject({
+      nodeId: 'llm',
+      variable: 'OPENAI_API_KEY',
+      configKey: 'baseUrl',
+      requested: 'http://127.0.0.1:9',
+    });
   });
 
   it('refuses look-alikes, user info, other schemes and path escapes', () => {
@@ -120,8 +162,12 @@ describe('the endpoint policy', () => {
     ]) {
       expect(() => resolve(text, env), text).toThrow(EndpointNotAllowedError);
     }
-    expect(refusal('https://api.openai.com@evil.example/v1').message).toMatch(/^node 'llm': baseUrl https:\/\/evil\.example\/v1 is not an endpoint .*\(a URL with user info/);
-    expect(refusal('https://api.openai.com@evil.example/v1').message).not.toContain('api.openai.com@');
+    expect(refusal('https://api.openai.com@evil.example/v1').message).toMatch(
+      /^node 'llm': baseUrl https:\/\/evil\.example\/v1 is not an endpoint .*\(a URL with user info/,
+    );
+    expect(refusal('https://api.openai.com@evil.example/v1').message).not.toContain(
+      'api.openai.com@',
+    );
   });
 
   it('refuses a name the server does not list, saying how to add it', () => {
@@ -131,21 +177,35 @@ describe('the endpoint policy', () => {
   });
 
   it('ignores unusable list entries, and says so', () => {
-    const env = { PARLEY_ALLOWED_ENDPOINTS: 'https://u:p@evil.example,ftp://x.example,a=https://a.example,a=https://b.example' };
+    const env = {
+      PARLEY_ALLOWED_ENDPOINTS:
+        'https://u:p@evil.example,ftp://x.example,a=https://a.example,a=https://b.example',
+    };
     const { endpoints, ignored } = allowedEndpoints(openai, env);
     expect(endpoints.map((e) => e.url)).toEqual(['https://api.openai.com/v1', 'https://a.example']);
     expect(ignored).toHaveLength(3);
     expect(ignored.join(' ')).not.toContain('u:p');
-    expect(refusal('https://b.example', env).message).toContain('ignored: PARLEY_ALLOWED_ENDPOINTS entry');
+    expect(refusal('https://b.example', env).message).toContain(
+      'ignored: PARLEY_ALLOWED_ENDPOINTS entry',
+    );
   });
 
   it('does not fall back to the provider when the server’s base URL variable is unusable', () => {
-    expect(refusal('', { OPENAI_BASE_URL: 'ftp://proxy.example' }).message).toMatch(/baseUrl is empty and OPENAI_BASE_URL is set but unusable/);
-    expect(resolve('https://api.openai.com/v1', { OPENAI_BASE_URL: 'ftp://proxy.example' })).toBe('https://api.openai.com/v1');
+    expect(refusal('', { OPENAI_BASE_URL: 'ftp://proxy.example' }).message).toMatch(
+      /baseUrl is empty and OPENAI_BASE_URL is set but unusable/,
+    );
+    expect(resolve('https://api.openai.com/v1', { OPENAI_BASE_URL: 'ftp://proxy.example' })).toBe(
+      'https://api.openai.com/v1',
+    );
   });
 
   it('lists what is allowed for the editor, with the default marked', () => {
-    expect(allowedEndpoints(openai, { OPENAI_BASE_URL: 'http://localhost:11434/v1', PARLEY_ALLOWED_ENDPOINTS: 'groq=https://api.groq.com/openai/v1' })).toEqual({
+    expect(
+      allowedEndpoints(openai, {
+        OPENAI_BASE_URL: 'http://localhost:11434/v1',
+        PARLEY_ALLOWED_ENDPOINTS: 'groq=https://api.groq.com/openai/v1',
+      }),
+    ).toEqual({
       endpoints: [
         { url: 'http://localhost:11434/v1', source: 'OPENAI_BASE_URL', isDefault: true },
         { url: 'https://api.openai.com/v1', source: 'provider' },

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FrameProcessor, type Direction } from '../../engine/core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../engine/core/FrameProcessor.ts';
 import type { Frame } from '../../engine/core/frames.ts';
-import { ProcessorHarness, runProcessor, testFrame } from '../../engine/testing/ProcessorHarness.ts';
+import {
+  ProcessorHarness,
+  runProcessor,
+  testFrame,
+} from '../../engine/testing/ProcessorHarness.ts';
 import { PassThrough, SlowEcho, Upper } from '../helpers/testProcessors.ts';
 
 const text = (t: string) => testFrame('llm.text', { text: t });
@@ -63,7 +67,14 @@ describe('FrameProcessor', () => {
         if (frame.type !== 'llm.text') return this.push(frame, direction);
         await new Promise<void>((resolve) => (this.release = resolve)); // ignores its signal
         this.push(this.frame('llm.text', { text: 'stale' }));
-        this.push(this.frame('error', { message: 'upstream info still allowed', source: this.id, fatal: false }), 'upstream');
+        this.push(
+          this.frame('error', {
+            message: 'upstream info still allowed',
+            source: this.id,
+            fatal: false,
+          }),
+          'upstream',
+        );
       }
     }
     const p = new Stubborn('s');
@@ -85,12 +96,19 @@ describe('FrameProcessor', () => {
     class Flaky extends FrameProcessor {
       protected override process(frame: Frame, direction: Direction): void | Promise<void> {
         if (frame.type === 'llm.text' && frame.text === 'throw') throw new Error('sync boom');
-        if (frame.type === 'llm.text' && frame.text === 'reject') return Promise.reject(new Error('async boom'));
+        if (frame.type === 'llm.text' && frame.text === 'reject')
+          return Promise.reject(new Error('async boom'));
         this.push(frame, direction);
       }
     }
-    const { downstream, upstream } = await runProcessor(new Flaky('flaky'), [text('throw'), text('reject'), text('fine')]);
-    expect(upstream.map((f) => (f.type === 'error' ? `${f.source}:${f.message}` : f.type))).toEqual(['flaky:sync boom', 'flaky:async boom']);
+    const { downstream, upstream } = await runProcessor(new Flaky('flaky'), [
+      text('throw'),
+      text('reject'),
+      text('fine'),
+    ]);
+    expect(upstream.map((f) => (f.type === 'error' ? `${f.source}:${f.message}` : f.type))).toEqual(
+      ['flaky:sync boom', 'flaky:async boom'],
+    );
     expect(texts(downstream)).toEqual(['fine']);
   });
 
@@ -149,7 +167,10 @@ describe('FrameProcessor', () => {
 
   it('passes unknown frames through unchanged in both directions', async () => {
     const metrics = testFrame('metrics', { metrics: [] });
-    const { downstream, upstream } = await runProcessor(new PassThrough('p'), [testFrame('audio.in', { audio: new Int16Array(4), sampleRate: 16000 }), { frame: metrics, direction: 'upstream' }]);
+    const { downstream, upstream } = await runProcessor(new PassThrough('p'), [
+      testFrame('audio.in', { audio: new Int16Array(4), sampleRate: 16000 }),
+      { frame: metrics, direction: 'upstream' },
+    ]);
     expect(downstream.map((f) => f.type)).toEqual(['audio.in']);
     expect(upstream).toEqual([metrics]);
   });

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../engine/core/VirtualClock.ts';
 import type { Frame } from '../../engine/core/frames.ts';
+import { VirtualClock } from '../../engine/core/VirtualClock.ts';
 import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
 import { GraphValidationError } from '../../engine/graph/GraphValidationError.ts';
 import { MissingCredentialError } from '../../engine/graph/NodeRegistry.ts';
 import { pipeline } from '../../engine/graph/pipeline.ts';
-import { chainGraph, PassThrough, PromptEcho, testRegistry, Upper } from '../helpers/testProcessors.ts';
+import {
+  chainGraph,
+  PassThrough,
+  type PromptEcho,
+  testRegistry,
+  Upper,
+} from '../helpers/testProcessors.ts';
 
 const registry = testRegistry();
 
@@ -18,7 +24,13 @@ const texts = (frames: Frame[]) => frames.flatMap((f) => (f.type === 'llm.text' 
 
 describe('GraphRunner', () => {
   it('runs a chain built from JSON and stops it cleanly', async () => {
-    const runner = new GraphRunner(chainGraph([{ id: 'llm', type: 'test.llm', config: { prompt: 'ada' } }, { id: 'up', type: 'test.upper' }]), { registry });
+    const runner = new GraphRunner(
+      chainGraph([
+        { id: 'llm', type: 'test.llm', config: { prompt: 'ada' } },
+        { id: 'up', type: 'test.upper' },
+      ]),
+      { registry },
+    );
     const out = collect(runner);
     await runner.start();
     runner.push(runner.createFrame('text.input', { text: 'hello' }));
@@ -30,14 +42,21 @@ describe('GraphRunner', () => {
 
   it('fans out to every branch and delivers a frame arriving by two paths once', async () => {
     const doc = {
-      version: 1, name: 'diamond',
+      version: 1,
+      name: 'diamond',
       nodes: [
-        { id: 'in', type: 'transport.input' }, { id: 'a', type: 'test.pass' }, { id: 'b', type: 'test.pass' },
-        { id: 'join', type: 'test.pass' }, { id: 'out', type: 'transport.output' },
+        { id: 'in', type: 'transport.input' },
+        { id: 'a', type: 'test.pass' },
+        { id: 'b', type: 'test.pass' },
+        { id: 'join', type: 'test.pass' },
+        { id: 'out', type: 'transport.output' },
       ],
       edges: [
-        { id: '1', source: 'in', target: 'a' }, { id: '2', source: 'in', target: 'b' },
-        { id: '3', source: 'a', target: 'join' }, { id: '4', source: 'b', target: 'join' }, { id: '5', source: 'join', target: 'out' },
+        { id: '1', source: 'in', target: 'a' },
+        { id: '2', source: 'in', target: 'b' },
+        { id: '3', source: 'a', target: 'join' },
+        { id: '4', source: 'b', target: 'join' },
+        { id: '5', source: 'join', target: 'out' },
       ],
     };
     const runner = new GraphRunner(doc, { registry });
@@ -55,7 +74,12 @@ describe('GraphRunner', () => {
     const errors: Frame[] = [];
     runner.onUpstream((f) => errors.push(f));
     await runner.start();
-    runner.processor('up')!.receive(runner.createFrame('error', { message: 'tts down', source: 'tts', fatal: false }), 'upstream');
+    runner
+      .processor('up')!
+      .receive(
+        runner.createFrame('error', { message: 'tts down', source: 'tts', fatal: false }),
+        'upstream',
+      );
     runner.push(runner.createFrame('llm.text', { text: 'still alive' }));
     await runner.idle();
     expect(errors.map((f) => f.type)).toEqual(['error']);
@@ -64,7 +88,10 @@ describe('GraphRunner', () => {
 
   it('cancel releases every processor at once', async () => {
     const clock = new VirtualClock();
-    const runner = new GraphRunner(chainGraph([{ id: 'slow', type: 'test.slow', config: { delayMs: 1000 } }]), { registry, clock });
+    const runner = new GraphRunner(
+      chainGraph([{ id: 'slow', type: 'test.slow', config: { delayMs: 1000 } }]),
+      { registry, clock },
+    );
     await runner.start();
     runner.push(runner.createFrame('llm.text', { text: 'never' }));
     runner.cancel('hang-up');
@@ -78,7 +105,10 @@ describe('GraphRunner', () => {
     try {
       new GraphRunner(doc, { registry });
     } catch (error) {
-      expect((error as GraphValidationError).issues[0]).toMatchObject({ nodeId: 'slow', path: 'nodes[1].config.delayMs' });
+      expect((error as GraphValidationError).issues[0]).toMatchObject({
+        nodeId: 'slow',
+        path: 'nodes[1].config.delayMs',
+      });
     }
   });
 

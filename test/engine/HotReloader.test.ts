@@ -2,11 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../engine/core/frames.ts';
 import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
 import { applyGraph, type NodeChange } from '../../engine/graph/HotReloader.ts';
-import { chainGraph, PromptEcho, SlowEcho, testRegistry } from '../helpers/testProcessors.ts';
+import {
+  chainGraph,
+  type PromptEcho,
+  type SlowEcho,
+  testRegistry,
+} from '../helpers/testProcessors.ts';
 
 const registry = testRegistry();
-const base = () => chainGraph([{ id: 'llm', type: 'test.llm', config: { prompt: 'ada' } }, { id: 'slow', type: 'test.slow', config: { delayMs: 0 } }]);
-const outcome = (changes: NodeChange[], id: string) => changes.find((c) => c.nodeId === id)?.outcome;
+const base = () =>
+  chainGraph([
+    { id: 'llm', type: 'test.llm', config: { prompt: 'ada' } },
+    { id: 'slow', type: 'test.slow', config: { delayMs: 0 } },
+  ]);
+const outcome = (changes: NodeChange[], id: string) =>
+  changes.find((c) => c.nodeId === id)?.outcome;
 
 async function running() {
   const runner = new GraphRunner(base(), { registry });
@@ -40,7 +50,11 @@ describe('hot reload', () => {
     const next = base();
     next.nodes[1].config = { prompt: 'grace' };
     const report = await applyGraph(runner, next);
-    expect(report.nodes.find((c) => c.nodeId === 'llm')).toEqual({ nodeId: 'llm', outcome: 'updated-live', keys: ['prompt'] });
+    expect(report.nodes.find((c) => c.nodeId === 'llm')).toEqual({
+      nodeId: 'llm',
+      outcome: 'updated-live',
+      keys: ['prompt'],
+    });
     await say('hi');
     expect(runner.processor('llm')).toBe(llm);
     expect(texts(out)).toContain('echo:grace:hi');
@@ -59,7 +73,9 @@ describe('hot reload', () => {
     expect(oldSlow.stopCount).toBe(1);
     await say('after');
     expect(texts(out)).toContain('echo:ada:after');
-    expect(runner.session.conversation.messages).toEqual([{ role: 'user', content: 'remember me' }]);
+    expect(runner.session.conversation.messages).toEqual([
+      { role: 'user', content: 'remember me' },
+    ]);
   });
 
   it('adding a node rewires in place', async () => {
@@ -67,7 +83,10 @@ describe('hot reload', () => {
     const next = base();
     next.nodes.splice(3, 0, { id: 'up', type: 'test.upper', config: {} });
     next.edges = next.edges.filter((e) => e.source !== 'slow');
-    next.edges.push({ id: 'x1', source: 'slow', target: 'up' }, { id: 'x2', source: 'up', target: 'out' });
+    next.edges.push(
+      { id: 'x1', source: 'slow', target: 'up' },
+      { id: 'x2', source: 'up', target: 'out' },
+    );
     const report = await applyGraph(runner, next);
     expect(outcome(report.nodes, 'up')).toBe('added');
     expect(outcome(report.nodes, 'slow')).toBe('rewired');
@@ -81,7 +100,10 @@ describe('hot reload', () => {
     const slow = runner.processor('slow') as SlowEcho;
     const next = base();
     next.nodes = next.nodes.filter((n) => n.id !== 'slow');
-    next.edges = [{ id: 'a', source: 'in', target: 'llm' }, { id: 'b', source: 'llm', target: 'out' }];
+    next.edges = [
+      { id: 'a', source: 'in', target: 'llm' },
+      { id: 'b', source: 'llm', target: 'out' },
+    ];
     const report = await applyGraph(runner, next);
     expect(outcome(report.nodes, 'slow')).toBe('removed');
     expect(slow.stopCount).toBe(1);
@@ -111,7 +133,10 @@ describe('hot reload', () => {
     next.nodes[2].type = 'test.keyed';
     next.nodes[2].config = {};
     const report = await applyGraph(runner, next);
-    expect(report.nodes.find((c) => c.nodeId === 'slow')).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('TEST_API_KEY') });
+    expect(report.nodes.find((c) => c.nodeId === 'slow')).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('TEST_API_KEY'),
+    });
     await say('still');
     expect(texts(out)).toContain('echo:ada:still');
   });
@@ -120,7 +145,9 @@ describe('hot reload', () => {
     const { runner } = await running();
     const next = base();
     next.nodes[2].config = { delayMs: -1 };
-    await expect(applyGraph(runner, next)).rejects.toThrow(/nodes\[2\]\.config\.delayMs|config\.delayMs/);
+    await expect(applyGraph(runner, next)).rejects.toThrow(
+      /nodes\[2\]\.config\.delayMs|config\.delayMs/,
+    );
     expect((runner.processor('slow') as SlowEcho).stopCount).toBe(0);
   });
 });

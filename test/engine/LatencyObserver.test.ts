@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameProcessor, type Direction } from '../../engine/core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../engine/core/FrameProcessor.ts';
 import type { Frame } from '../../engine/core/frames.ts';
 import { VirtualClock } from '../../engine/core/VirtualClock.ts';
 import { pipeline } from '../../engine/graph/pipeline.ts';
@@ -10,7 +10,9 @@ import { SentenceAggregator } from '../../engine/processors/text/SentenceAggrega
 abstract class Delayed extends FrameProcessor {
   protected later(ms: number, fn: () => void): void {
     const signal = this.signal;
-    this.clock.setTimeout(() => { if (!signal.aborted) fn(); }, ms);
+    this.clock.setTimeout(() => {
+      if (!signal.aborted) fn();
+    }, ms);
   }
 }
 /** Hears 'hello' in any speech but a cough (under 200 ms). */
@@ -18,8 +20,13 @@ class FakeStt extends Delayed {
   private speechStartedAt = 0;
   protected override process(frame: Frame, direction: Direction): void {
     this.push(frame, direction);
-    if (frame.type === 'user.speaking.started') this.speechStartedAt = frame.speechStartedAt ?? this.clock.now();
-    if (frame.type !== 'user.speaking.stopped' || (frame.speechEndedAt ?? this.clock.now()) - this.speechStartedAt < 200) return;
+    if (frame.type === 'user.speaking.started')
+      this.speechStartedAt = frame.speechStartedAt ?? this.clock.now();
+    if (
+      frame.type !== 'user.speaking.stopped' ||
+      (frame.speechEndedAt ?? this.clock.now()) - this.speechStartedAt < 200
+    )
+      return;
     this.later(15, () => this.push(this.frame('transcript.final', { text: 'hello' })));
   }
 }
@@ -38,13 +45,24 @@ class FakeLlm extends Delayed {
 class FakeTts extends Delayed {
   protected override process(frame: Frame, direction: Direction): void {
     this.push(frame, direction);
-    if (frame.type === 'tts.text') this.later(100, () => this.push(this.frame('audio.out', { audio: new Int16Array(24 * 1000), sampleRate: 24000 })));
+    if (frame.type === 'tts.text')
+      this.later(100, () =>
+        this.push(this.frame('audio.out', { audio: new Int16Array(24 * 1000), sampleRate: 24000 })),
+      );
   }
 }
 
 async function conversation() {
   const clock = new VirtualClock(1000);
-  const runner = pipeline([new FakeStt('stt'), new FakeLlm('llm'), new SentenceAggregator('sentences'), new FakeTts('tts')], { clock });
+  const runner = pipeline(
+    [
+      new FakeStt('stt'),
+      new FakeLlm('llm'),
+      new SentenceAggregator('sentences'),
+      new FakeTts('tts'),
+    ],
+    { clock },
+  );
   const observer = new LatencyObserver();
   runner.observeHops(observer.observe);
   await runner.start();
@@ -64,8 +82,20 @@ describe('LatencyObserver', () => {
     await clock.advance(5000);
     expect(observer.records).toHaveLength(1);
     const [turn] = observer.records;
-    expect(turn.hops).toEqual({ vadEndOfSpeechMs: 300, sttFinalMs: 315, llmFirstTokenMs: 515, firstSentenceMs: 515, ttsFirstAudioMs: 615, firstAudioOutMs: 615 });
-    expect(turn.nodes).toMatchObject({ sttFinalMs: 'stt', llmFirstTokenMs: 'llm', firstSentenceMs: 'sentences', ttsFirstAudioMs: 'tts' });
+    expect(turn.hops).toEqual({
+      vadEndOfSpeechMs: 300,
+      sttFinalMs: 315,
+      llmFirstTokenMs: 515,
+      firstSentenceMs: 515,
+      ttsFirstAudioMs: 615,
+      firstAudioOutMs: 615,
+    });
+    expect(turn.nodes).toMatchObject({
+      sttFinalMs: 'stt',
+      llmFirstTokenMs: 'llm',
+      firstSentenceMs: 'sentences',
+      ttsFirstAudioMs: 'tts',
+    });
     expect(turn.voiceToVoiceMs).toBe(615);
     expect(turn.interrupted).toBe(false);
     expect(turn.botSpeechEndMs).toBe(615 + 2000); // two one-second sentences
@@ -78,7 +108,12 @@ describe('LatencyObserver', () => {
     await clock.advance(1000); // bot is talking now
     const bargeInStart = clock.now();
     // The VAD heard the onset 64 ms ago and reaches 200 ms further back for the recogniser: that padding is not latency.
-    runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: bargeInStart - 64 - 200, paddingMs: 200 }));
+    runner.push(
+      runner.createFrame('user.speaking.started', {
+        speechStartedAt: bargeInStart - 64 - 200,
+        paddingMs: 200,
+      }),
+    );
     await clock.advance(10);
     runner.push(runner.createFrame('interrupt', { reason: 'barge-in' }));
     await clock.advance(500);
@@ -103,7 +138,12 @@ describe('LatencyObserver', () => {
       await clock.advance(5000);
       expect(observer.records).toHaveLength(1);
       const [turn] = observer.records;
-      expect(turn).toMatchObject({ turn: 1, interrupted: false, falseInterruptions: 1, falseInterruptionPauseMs: 150 });
+      expect(turn).toMatchObject({
+        turn: 1,
+        interrupted: false,
+        falseInterruptions: 1,
+        falseInterruptionPauseMs: 150,
+      });
       // The reply played to its end, later by the pause less the ≤ 60 ms the client held and played meanwhile.
       expect(turn.botSpeechEndMs).toBeGreaterThanOrEqual(615 + 2000 + 150 - 60);
       expect(turn.botSpeechEndMs).toBeLessThan(615 + 2000 + 150);
@@ -114,12 +154,16 @@ describe('LatencyObserver', () => {
       const { clock, runner, observer, userSays } = await conversation();
       await userSays(500, 300);
       await clock.advance(1000);
-      runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: clock.now() - 64 }));
+      runner.push(
+        runner.createFrame('user.speaking.started', { speechStartedAt: clock.now() - 64 }),
+      );
       runner.push(runner.createFrame('output.pause', { reason: 'user started speaking' }));
       await clock.advance(300); // minDurationMs met
       runner.push(runner.createFrame('interrupt', { reason: 'barge-in' }));
       await clock.advance(500);
-      runner.push(runner.createFrame('user.speaking.stopped', { speechEndedAt: clock.now() - 300 }));
+      runner.push(
+        runner.createFrame('user.speaking.stopped', { speechEndedAt: clock.now() - 300 }),
+      );
       await clock.advance(5000);
       const [first, second] = observer.records;
       expect(first.interrupted).toBe(true);

@@ -5,7 +5,12 @@ import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 const RATE = 24000;
 const audio = (ms: number) => new Int16Array((RATE * ms) / 1000).fill(1000);
 const sentMs = (h: ProcessorHarness) =>
-  h.downstream('audio.out').reduce((sum, f) => sum + (f.type === 'audio.out' ? (f.audio.length / f.sampleRate) * 1000 : 0), 0);
+  h
+    .downstream('audio.out')
+    .reduce(
+      (sum, f) => sum + (f.type === 'audio.out' ? (f.audio.length / f.sampleRate) * 1000 : 0),
+      0,
+    );
 
 describe('PacedAudioOutput', () => {
   it('releases audio in real time, never more than maxAheadMs ahead', async () => {
@@ -84,15 +89,22 @@ describe('PacedAudioOutput', () => {
 
 describe('PacedAudioOutput pause and resume (false interruptions)', () => {
   /** Every sample carries its own index (mod 2^15), so lost or repeated audio shows. */
-  const numbered = (ms: number) => Int16Array.from({ length: (RATE * ms) / 1000 }, (_, i) => i % 32768);
+  const numbered = (ms: number) =>
+    Int16Array.from({ length: (RATE * ms) / 1000 }, (_, i) => i % 32768);
   const played = (h: ProcessorHarness) => {
-    const parts = h.downstream('audio.out').map((f) => (f.type === 'audio.out' ? f.audio : new Int16Array()));
+    const parts = h
+      .downstream('audio.out')
+      .map((f) => (f.type === 'audio.out' ? f.audio : new Int16Array()));
     const all = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
     let offset = 0;
-    for (const p of parts) { all.set(p, offset); offset += p.length; }
+    for (const p of parts) {
+      all.set(p, offset);
+      offset += p.length;
+    }
     return all;
   };
-  const pause = (h: ProcessorHarness) => h.send(h.frame('output.pause', { reason: 'user started speaking' }));
+  const pause = (h: ProcessorHarness) =>
+    h.send(h.frame('output.pause', { reason: 'user started speaking' }));
   const resume = (h: ProcessorHarness) => h.send(h.frame('output.resume', { reason: 'a cough' }));
 
   it('holds the audio while paused, without announcing the end of bot speech', async () => {
@@ -120,7 +132,10 @@ describe('PacedAudioOutput pause and resume (false interruptions)', () => {
     const atPause = sentMs(h);
     await h.advance(2000);
     await resume(h);
-    expect(h.downstreamTypes().filter((t) => t.startsWith('output.'))).toEqual(['output.pause', 'output.resume']);
+    expect(h.downstreamTypes().filter((t) => t.startsWith('output.'))).toEqual([
+      'output.pause',
+      'output.resume',
+    ]);
     expect(sentMs(h) - atPause).toBe(60); // maxAheadMs + the chunk that crossed the line, as at a start
     await h.advance(100);
     expect(sentMs(h) - atPause).toBeLessThanOrEqual(160);
@@ -185,7 +200,8 @@ describe('PacedAudioOutput pause and resume (false interruptions)', () => {
       await pause(h);
       return h;
     }
-    const spoken = (h: ProcessorHarness) => h.upstream('bot.spoken').map((f) => (f.type === 'bot.spoken' ? [f.text, f.complete] : []));
+    const spoken = (h: ProcessorHarness) =>
+      h.upstream('bot.spoken').map((f) => (f.type === 'bot.spoken' ? [f.text, f.complete] : []));
 
     it('does not count the silence of a pause as played', async () => {
       const h = await pausedSentence();

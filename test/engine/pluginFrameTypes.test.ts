@@ -4,7 +4,7 @@
  * `registerFrameType()`. The frame then behaves by its spec like a built-in one.
  */
 import { describe, expect, it } from 'vitest';
-import { FrameProcessor, ProcessorHarness, registerFrameType, type Frame } from '#engine';
+import { type Frame, FrameProcessor, ProcessorHarness, registerFrameType } from '#engine';
 
 declare module '#engine' {
   interface FramePayloads {

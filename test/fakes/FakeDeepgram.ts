@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { tone } from './FakeOpenAI.ts';
 import { injectSocketFault, type SocketFault } from './socketFaults.ts';
 
@@ -72,12 +72,16 @@ export class FakeDeepgram {
       const url = new URL(req.url ?? '/', 'http://fake');
       if (options.apiKey !== undefined && req.headers.authorization !== `Token ${options.apiKey}`) {
         this.refused.push(url.pathname);
-        socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n{"err_code":"INVALID_AUTH","err_msg":"Invalid credentials."}');
+        socket.end(
+          'HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n{"err_code":"INVALID_AUTH","err_msg":"Invalid credentials."}',
+        );
         return;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        if (url.pathname === '/v1/listen') this.listen(ws, socket, url.searchParams, req.headers.authorization);
-        else if (url.pathname === '/v1/speak') this.speak(ws, socket, url.searchParams, req.headers.authorization);
+        if (url.pathname === '/v1/listen')
+          this.listen(ws, socket, url.searchParams, req.headers.authorization);
+        else if (url.pathname === '/v1/speak')
+          this.speak(ws, socket, url.searchParams, req.headers.authorization);
         else ws.close(1008, 'unknown path');
       });
     });
@@ -96,23 +100,44 @@ export class FakeDeepgram {
   }
 
   /** Sends a `Results` message on a listen session, shaped like Deepgram's. */
-  sendResults(session: ListenSession, transcript: string, flags: { isFinal?: boolean; speechFinal?: boolean; fromFinalize?: boolean } = {}): void {
-    const words = transcript.split(/\s+/).filter(Boolean).map((w, i) => ({ word: w.toLowerCase().replace(/[^\w']/g, ''), start: i * 0.3, end: i * 0.3 + 0.25, confidence: 0.98, punctuated_word: w }));
-    session.socket.send(JSON.stringify({
-      type: 'Results',
-      channel_index: [0, 1],
-      duration: 1.0,
-      start: 0.0,
-      is_final: flags.isFinal ?? false,
-      speech_final: flags.speechFinal ?? false,
-      channel: { alternatives: [{ transcript, confidence: 0.98, words }] },
-      metadata: { request_id: 'fake-request', model_info: { name: '2-general-nova', version: '2024-01-09.29447', arch: 'nova-3' }, model_uuid: 'fake-model' },
-      from_finalize: flags.fromFinalize ?? false,
-    }));
+  sendResults(
+    session: ListenSession,
+    transcript: string,
+    flags: { isFinal?: boolean; speechFinal?: boolean; fromFinalize?: boolean } = {},
+  ): void {
+    const words = transcript
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w, i) => ({
+        word: w.toLowerCase().replace(/[^\w']/g, ''),
+        start: i * 0.3,
+        end: i * 0.3 + 0.25,
+        confidence: 0.98,
+        punctuated_word: w,
+      }));
+    session.socket.send(
+      JSON.stringify({
+        type: 'Results',
+        channel_index: [0, 1],
+        duration: 1.0,
+        start: 0.0,
+        is_final: flags.isFinal ?? false,
+        speech_final: flags.speechFinal ?? false,
+        channel: { alternatives: [{ transcript, confidence: 0.98, words }] },
+        metadata: {
+          request_id: 'fake-request',
+          model_info: { name: '2-general-nova', version: '2024-01-09.29447', arch: 'nova-3' },
+          model_uuid: 'fake-model',
+        },
+        from_finalize: flags.fromFinalize ?? false,
+      }),
+    );
   }
 
   sendUtteranceEnd(session: ListenSession): void {
-    session.socket.send(JSON.stringify({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: 2.4 }));
+    session.socket.send(
+      JSON.stringify({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: 2.4 }),
+    );
   }
 
   sendSpeechStarted(session: ListenSession): void {
@@ -129,8 +154,22 @@ export class FakeDeepgram {
     injectSocketFault(session.raw, fault);
   }
 
-  private listen(ws: WebSocket, raw: Duplex, query: URLSearchParams, authorization: string | undefined): void {
-    const session: ListenSession = { socket: ws, raw, query, authorization, audioBytes: 0, audioMessages: 0, controls: [], closed: false };
+  private listen(
+    ws: WebSocket,
+    raw: Duplex,
+    query: URLSearchParams,
+    authorization: string | undefined,
+  ): void {
+    const session: ListenSession = {
+      socket: ws,
+      raw,
+      query,
+      authorization,
+      audioBytes: 0,
+      audioMessages: 0,
+      controls: [],
+      closed: false,
+    };
     this.listens.push(session);
     ws.on('close', () => (session.closed = true));
     ws.on('message', (data, isBinary) => {
@@ -142,19 +181,53 @@ export class FakeDeepgram {
       const message = JSON.parse(data.toString()) as { type: string };
       session.controls.push(message.type);
       if (message.type === 'Finalize') {
-        this.sendResults(session, this.options.finalizeTranscripts?.shift() ?? '', { isFinal: true, speechFinal: true, fromFinalize: true });
+        this.sendResults(session, this.options.finalizeTranscripts?.shift() ?? '', {
+          isFinal: true,
+          speechFinal: true,
+          fromFinalize: true,
+        });
       } else if (message.type === 'CloseStream') {
-        ws.send(JSON.stringify({ type: 'Metadata', transaction_key: 'deprecated', request_id: `req-${++this.requestCounter}`, sha256: '0'.repeat(64), created: new Date(0).toISOString(), duration: session.audioBytes / 32000, channels: 1 }));
+        ws.send(
+          JSON.stringify({
+            type: 'Metadata',
+            transaction_key: 'deprecated',
+            request_id: `req-${++this.requestCounter}`,
+            sha256: '0'.repeat(64),
+            created: new Date(0).toISOString(),
+            duration: session.audioBytes / 32000,
+            channels: 1,
+          }),
+        );
         ws.close(1000);
       }
     });
   }
 
-  private speak(ws: WebSocket, raw: Duplex, query: URLSearchParams, authorization: string | undefined): void {
-    const session: SpeakSession = { socket: ws, raw, query, authorization, messages: [], closed: false };
+  private speak(
+    ws: WebSocket,
+    raw: Duplex,
+    query: URLSearchParams,
+    authorization: string | undefined,
+  ): void {
+    const session: SpeakSession = {
+      socket: ws,
+      raw,
+      query,
+      authorization,
+      messages: [],
+      closed: false,
+    };
     this.speaks.push(session);
     ws.on('close', () => (session.closed = true));
-    ws.send(JSON.stringify({ type: 'Metadata', request_id: `req-${++this.requestCounter}`, model_name: query.get('model') ?? 'aura-2-thalia-en', model_version: '2025-01-01', model_uuid: 'fake-uuid' }));
+    ws.send(
+      JSON.stringify({
+        type: 'Metadata',
+        request_id: `req-${++this.requestCounter}`,
+        model_name: query.get('model') ?? 'aura-2-thalia-en',
+        model_version: '2025-01-01',
+        model_uuid: 'fake-uuid',
+      }),
+    );
     let pending = '';
     /** Bumped by Clear: audio of a flush that started before it stops. */
     let epoch = 0;
@@ -180,16 +253,21 @@ export class FakeDeepgram {
         let chunks = 0;
         for (let at = 0; at < bytes.length; at += size) {
           if (epoch !== myEpoch || ws.readyState !== ws.OPEN) return;
-          if (this.options.speakDropAfterChunks !== undefined && chunks === this.options.speakDropAfterChunks) {
+          if (
+            this.options.speakDropAfterChunks !== undefined &&
+            chunks === this.options.speakDropAfterChunks
+          ) {
             await new Promise((r) => setTimeout(r, 30));
             ws.terminate();
             return;
           }
           ws.send(bytes.subarray(at, at + size));
           chunks++;
-          if (this.options.speakChunkDelayMs) await new Promise((r) => setTimeout(r, this.options.speakChunkDelayMs));
+          if (this.options.speakChunkDelayMs)
+            await new Promise((r) => setTimeout(r, this.options.speakChunkDelayMs));
         }
-        if (epoch === myEpoch && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'Flushed', sequence_id: this.sequence++ }));
+        if (epoch === myEpoch && ws.readyState === ws.OPEN)
+          ws.send(JSON.stringify({ type: 'Flushed', sequence_id: this.sequence++ }));
       }
     });
   }

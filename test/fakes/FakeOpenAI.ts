@@ -111,7 +111,13 @@ export class FakeOpenAI {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const record: RecordedRequest = { method: req.method ?? '', path, authorization: req.headers.authorization, clientClosedEarly: false, completed: false };
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path,
+      authorization: req.headers.authorization,
+      clientClosedEarly: false,
+      completed: false,
+    };
     this.requests.push(record);
     res.on('close', () => {
       if (!res.writableFinished && !droppedByServer.has(res)) record.clientClosedEarly = true;
@@ -120,7 +126,12 @@ export class FakeOpenAI {
 
     const sentKey = /^Bearer (.*)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (this.options.apiKey !== undefined && sentKey !== this.options.apiKey) {
-      sendError(res, 401, `Incorrect API key provided: ${sentKey}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_api_key');
+      sendError(
+        res,
+        401,
+        `Incorrect API key provided: ${sentKey}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+        'invalid_api_key',
+      );
       return;
     }
     if (path === '/v1/chat/completions' && req.method === 'POST') {
@@ -138,51 +149,93 @@ export class FakeOpenAI {
     sendError(res, 404, `Unknown request URL: ${req.method} ${path}`, 'unknown_url');
   }
 
-  private async chatCompletion(request: Record<string, unknown>, script: ChatScript, res: http.ServerResponse): Promise<void> {
+  private async chatCompletion(
+    request: Record<string, unknown>,
+    script: ChatScript,
+    res: http.ServerResponse,
+  ): Promise<void> {
     if (script.hang) return;
     await delay(script.firstByteDelayMs);
     if (res.destroyed) return;
     if (script.status) {
       if (script.retryAfterMs) res.setHeader('retry-after-ms', String(script.retryAfterMs));
-      sendError(res, script.status, script.errorMessage ?? 'The server had an error while processing your request.', script.status === 429 ? 'rate_limit_exceeded' : 'server_error');
+      sendError(
+        res,
+        script.status,
+        script.errorMessage ?? 'The server had an error while processing your request.',
+        script.status === 429 ? 'rate_limit_exceeded' : 'server_error',
+      );
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
     res.flushHeaders();
     const id = `chatcmpl-fake${this.nextId++}`;
     const model = typeof request.model === 'string' ? request.model : 'gpt-4o-mini';
-    const includeUsage = (request.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    const includeUsage =
+      (request.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
     const chunk = (choices: unknown[], usage: unknown = null) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model, system_fingerprint: 'fp_fake', choices, ...(includeUsage ? { usage } : {}) })}\n\n`;
-    const delta = (d: Record<string, unknown>, finish: string | null = null) => chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
+    const delta = (d: Record<string, unknown>, finish: string | null = null) =>
+      chunk([{ index: 0, delta: d, logprobs: null, finish_reason: finish }]);
 
     const pieces: string[] = [delta({ role: 'assistant', content: '', refusal: null })];
-    const text = typeof script.text === 'string' ? (script.text.match(/\S+\s*/g) ?? []) : (script.text ?? []);
+    const text =
+      typeof script.text === 'string' ? (script.text.match(/\S+\s*/g) ?? []) : (script.text ?? []);
     for (const t of text) pieces.push(delta({ content: t }));
     (script.toolCalls ?? []).forEach((call, i) => {
       const index = script.toolCallsAllAtIndexZero ? 0 : i;
       const callId = call.id ?? `call_fake${this.nextId++}`;
-      pieces.push(delta({ ...(i === 0 && text.length === 0 ? { content: null } : {}), tool_calls: [{ index, id: callId, type: 'function', function: { name: call.name, arguments: '' } }] }));
+      pieces.push(
+        delta({
+          ...(i === 0 && text.length === 0 ? { content: null } : {}),
+          tool_calls: [
+            { index, id: callId, type: 'function', function: { name: call.name, arguments: '' } },
+          ],
+        }),
+      );
       // Arguments arrive in small fragments, as from the real API.
       for (let at = 0; at < call.arguments.length; at += 7) {
-        pieces.push(delta({ tool_calls: [{ index, function: { arguments: call.arguments.slice(at, at + 7) } }] }));
+        pieces.push(
+          delta({
+            tool_calls: [{ index, function: { arguments: call.arguments.slice(at, at + 7) } }],
+          }),
+        );
       }
     });
     const contentChunks = pieces.length;
     pieces.push(delta({}, script.toolCalls?.length ? 'tool_calls' : 'stop'));
     if (includeUsage) {
-      const u = script.usage ?? { promptTokens: 17, completionTokens: text.length + (script.toolCalls?.length ?? 0) * 5 };
-      pieces.push(chunk([], { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens }));
+      const u = script.usage ?? {
+        promptTokens: 17,
+        completionTokens: text.length + (script.toolCalls?.length ?? 0) * 5,
+      };
+      pieces.push(
+        chunk([], {
+          prompt_tokens: u.promptTokens,
+          completion_tokens: u.completionTokens,
+          total_tokens: u.promptTokens + u.completionTokens,
+        }),
+      );
     }
     pieces.push('data: [DONE]\n\n');
 
     for (let i = 0; i < pieces.length; i++) {
       if (res.destroyed) return;
-      if (script.dropAfterChunks !== undefined && i === Math.min(script.dropAfterChunks, contentChunks)) {
+      if (
+        script.dropAfterChunks !== undefined &&
+        i === Math.min(script.dropAfterChunks, contentChunks)
+      ) {
         await destroyByServer(res);
         return;
       }
-      if (script.endAfterChunks !== undefined && i === Math.min(script.endAfterChunks, contentChunks)) {
+      if (
+        script.endAfterChunks !== undefined &&
+        i === Math.min(script.endAfterChunks, contentChunks)
+      ) {
         res.end();
         return;
       }
@@ -197,12 +250,20 @@ export class FakeOpenAI {
     await delay(script.firstByteDelayMs);
     if (res.destroyed) return;
     if (script.status) {
-      sendError(res, script.status, 'The server had an error while processing your request.', 'server_error');
+      sendError(
+        res,
+        script.status,
+        'The server had an error while processing your request.',
+        'server_error',
+      );
       return;
     }
     const pcm = tone(script.durationMs ?? 300);
     const bytes = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' });
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'transfer-encoding': 'chunked',
+    });
     res.flushHeaders();
     const size = script.chunkBytes ?? 4801;
     let chunks = 0;
@@ -224,11 +285,21 @@ export class FakeOpenAI {
     await delay(script.delayMs);
     if (res.destroyed) return;
     if (script.status) {
-      sendError(res, script.status, 'The server had an error while processing your request.', 'server_error');
+      sendError(
+        res,
+        script.status,
+        'The server had an error while processing your request.',
+        'server_error',
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ text: script.text ?? 'hello there', usage: { type: 'duration', seconds: 1 } }));
+    res.end(
+      JSON.stringify({
+        text: script.text ?? 'hello there',
+        usage: { type: 'duration', seconds: 1 },
+      }),
+    );
   }
 }
 
@@ -244,7 +315,16 @@ async function destroyByServer(res: http.ServerResponse): Promise<void> {
 
 function sendError(res: http.ServerResponse, status: number, message: string, code: string): void {
   res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ error: { message, type: status === 429 ? 'requests' : 'invalid_request_error', param: null, code } }));
+  res.end(
+    JSON.stringify({
+      error: {
+        message,
+        type: status === 429 ? 'requests' : 'invalid_request_error',
+        param: null,
+        code,
+      },
+    }),
+  );
 }
 
 function delay(ms: number | undefined): Promise<void> {
@@ -259,10 +339,15 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 
 async function parseMultipart(body: Buffer, contentType: string): Promise<RecordedRequest['form']> {
   // undici's multipart parser, the same one fetch uses.
-  const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+  const form = await new Response(new Uint8Array(body), {
+    headers: { 'content-type': contentType },
+  }).formData();
   const out: NonNullable<RecordedRequest['form']> = {};
   for (const [key, value] of form.entries()) {
-    out[key] = typeof value === 'string' ? value : { name: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
+    out[key] =
+      typeof value === 'string'
+        ? value
+        : { name: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
   }
   return out;
 }
@@ -270,6 +355,7 @@ async function parseMultipart(body: Buffer, contentType: string): Promise<Record
 /** A 440 Hz tone at 24 kHz, little-endian like the real API's `pcm` format. */
 export function tone(durationMs: number, sampleRate = SPEECH_SAMPLE_RATE): Int16Array {
   const samples = new Int16Array(Math.round((durationMs / 1000) * sampleRate));
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / sampleRate));
+  for (let i = 0; i < samples.length; i++)
+    samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / sampleRate));
   return samples;
 }

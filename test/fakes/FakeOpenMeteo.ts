@@ -3,7 +3,17 @@ import type { AddressInfo } from 'node:net';
 
 export interface FakeOpenMeteoOptions {
   /** Places the geocoder knows, by lower-case name. */
-  places?: Record<string, { name: string; latitude: number; longitude: number; country: string; temperature: number; weatherCode: number }>;
+  places?: Record<
+    string,
+    {
+      name: string;
+      latitude: number;
+      longitude: number;
+      country: string;
+      temperature: number;
+      weatherCode: number;
+    }
+  >;
   /** Answer every request with this status instead. */
   failWith?: number;
   /** Delay before answering (ms). */
@@ -21,7 +31,14 @@ export class FakeOpenMeteo {
 
   constructor(private readonly options: FakeOpenMeteoOptions = {}) {}
 
-  static readonly TOKYO = { name: 'Tokyo', latitude: 35.6895, longitude: 139.69171, country: 'Japan', temperature: 18.4, weatherCode: 2 };
+  static readonly TOKYO = {
+    name: 'Tokyo',
+    latitude: 35.6895,
+    longitude: 139.69171,
+    country: 'Japan',
+    temperature: 18.4,
+    weatherCode: 2,
+  };
 
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -43,12 +60,26 @@ export class FakeOpenMeteo {
       const url = new URL(req.url ?? '/', 'http://fake');
       res.setHeader('content-type', 'application/json; charset=utf-8');
       if (this.options.failWith) {
-        res.writeHead(this.options.failWith).end(JSON.stringify({ error: true, reason: 'fake failure' }));
+        res
+          .writeHead(this.options.failWith)
+          .end(JSON.stringify({ error: true, reason: 'fake failure' }));
         return;
       }
       if (url.pathname === '/v1/search') {
         const place = this.places()[(url.searchParams.get('name') ?? '').toLowerCase()];
-        const results = place ? [{ id: 1, name: place.name, latitude: place.latitude, longitude: place.longitude, country: place.country, country_code: 'XX', timezone: 'UTC' }] : undefined;
+        const results = place
+          ? [
+              {
+                id: 1,
+                name: place.name,
+                latitude: place.latitude,
+                longitude: place.longitude,
+                country: place.country,
+                country_code: 'XX',
+                timezone: 'UTC',
+              },
+            ]
+          : undefined;
         res.end(JSON.stringify({ ...(results ? { results } : {}), generationtime_ms: 0.5 }));
         return;
       }
@@ -59,11 +90,29 @@ export class FakeOpenMeteo {
           res.writeHead(400).end(JSON.stringify({ error: true, reason: 'unknown coordinates' }));
           return;
         }
-        res.end(JSON.stringify({
-          latitude: place.latitude, longitude: place.longitude, generationtime_ms: 0.1, utc_offset_seconds: 0, timezone: 'GMT',
-          current_units: { time: 'iso8601', interval: 'seconds', temperature_2m: '°C', weather_code: 'wmo code', wind_speed_10m: 'km/h' },
-          current: { time: '2026-11-25T12:00', interval: 900, temperature_2m: place.temperature, weather_code: place.weatherCode, wind_speed_10m: 11.2 },
-        }));
+        res.end(
+          JSON.stringify({
+            latitude: place.latitude,
+            longitude: place.longitude,
+            generationtime_ms: 0.1,
+            utc_offset_seconds: 0,
+            timezone: 'GMT',
+            current_units: {
+              time: 'iso8601',
+              interval: 'seconds',
+              temperature_2m: '°C',
+              weather_code: 'wmo code',
+              wind_speed_10m: 'km/h',
+            },
+            current: {
+              time: '2026-11-25T12:00',
+              interval: 900,
+              temperature_2m: place.temperature,
+              weather_code: place.weatherCode,
+              wind_speed_10m: 11.2,
+            },
+          }),
+        );
         return;
       }
       res.writeHead(404).end(JSON.stringify({ error: true, reason: 'not found' }));

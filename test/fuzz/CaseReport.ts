@@ -40,7 +40,10 @@ export class CaseReport {
   record(record: CaseRecord): void {
     this.records.push(record);
     const { startedAt, endedAt, ...rest } = record;
-    appendFileSync(this.file, `${JSON.stringify({ surface: this.surface, seed: this.seed, ...rest, ms: Math.round(endedAt - startedAt) })}\n`);
+    appendFileSync(
+      this.file,
+      `${JSON.stringify({ surface: this.surface, seed: this.seed, ...rest, ms: Math.round(endedAt - startedAt) })}\n`,
+    );
   }
 
   casesBetween(from: number, to: number): CaseRecord[] {
@@ -48,9 +51,16 @@ export class CaseReport {
   }
 
   printSummary(): void {
-    const byKind = new Map<string, { cases: number; failed: number; outcomes: Map<string, number> }>();
+    const byKind = new Map<
+      string,
+      { cases: number; failed: number; outcomes: Map<string, number> }
+    >();
     for (const r of this.records) {
-      const entry = byKind.get(r.kind) ?? { cases: 0, failed: 0, outcomes: new Map<string, number>() };
+      const entry = byKind.get(r.kind) ?? {
+        cases: 0,
+        failed: 0,
+        outcomes: new Map<string, number>(),
+      };
       entry.cases++;
       if (r.problems.length > 0) entry.failed++;
       const shape = outcomeShape(r.outcome);
@@ -58,10 +68,14 @@ export class CaseReport {
       byKind.set(r.kind, entry);
     }
     const failed = this.records.filter((r) => r.problems.length > 0).length;
-    const lines = [`fuzz ${this.surface} (seed ${this.seed}): ${this.records.length} cases, ${failed} failed — details in ${this.file}`];
+    const lines = [
+      `fuzz ${this.surface} (seed ${this.seed}): ${this.records.length} cases, ${failed} failed — details in ${this.file}`,
+    ];
     for (const [kind, e] of byKind) {
       const outcomes = [...e.outcomes].map(([shape, n]) => `${n}× ${shape}`).join(', ');
-      lines.push(`  ${e.failed > 0 ? '✗' : '✓'} ${kind}: ${e.cases} case(s)${e.failed > 0 ? `, ${e.failed} FAILED` : ''} — ${outcomes}`);
+      lines.push(
+        `  ${e.failed > 0 ? '✗' : '✓'} ${kind}: ${e.cases} case(s)${e.failed > 0 ? `, ${e.failed} FAILED` : ''} — ${outcomes}`,
+      );
     }
     console.log(lines.join('\n'));
   }
@@ -69,5 +83,10 @@ export class CaseReport {
 
 /** An outcome without its specifics (quoted texts, numbers), so similar outcomes count together. */
 function outcomeShape(outcome: string): string {
-  return outcome.replace(/'[^']*'/g, '…').replace(/\(first: [^)]*\)/g, '').replace(/\d+ error repl(y|ies)/, 'error replies').replace(/\s+/g, ' ').trim();
+  return outcome
+    .replace(/'[^']*'/g, '…')
+    .replace(/\(first: [^)]*\)/g, '')
+    .replace(/\d+ error repl(y|ies)/, 'error replies')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

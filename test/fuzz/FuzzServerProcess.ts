@@ -5,7 +5,7 @@
  * that appeared while it ran; notices when the process exits; asks
  * /api/health with a deadline, so a frozen event loop shows as a timeout.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -23,7 +23,9 @@ export interface ServerExit {
   signal: NodeJS.Signals | null;
 }
 
-export type HealthAnswer = { status: number; body: unknown; ms: number } | { error: string; ms: number };
+export type HealthAnswer =
+  | { status: number; body: unknown; ms: number }
+  | { error: string; ms: number };
 
 export interface LogLine {
   /** Position among all stderr lines since start; compare with `logMark`. */
@@ -56,7 +58,10 @@ export class FuzzServerProcess {
   }
 
   static start(timeoutMs = 20_000): Promise<FuzzServerProcess> {
-    const child = spawn(TSX, [ENTRY], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(TSX, [ENTRY], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     return new Promise((resolve, reject) => {
       const early: string[] = [];
       const onEarlyStderr = (bytes: Buffer) => early.push(bytes.toString());
@@ -103,7 +108,10 @@ export class FuzzServerProcess {
   }
 
   tail(count = 40): string {
-    return this.lines.slice(-count).map((l) => l.text).join('\n');
+    return this.lines
+      .slice(-count)
+      .map((l) => l.text)
+      .join('\n');
   }
 
   /**
@@ -141,7 +149,10 @@ export class FuzzServerProcess {
       }
       return { status: res.status, body, ms: performance.now() - started };
     } catch (error) {
-      return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), ms: performance.now() - started };
+      return {
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        ms: performance.now() - started,
+      };
     }
   }
 
@@ -178,7 +189,8 @@ export class FuzzServerProcess {
     }
     const index = this.lineCount++;
     this.lines.push({ index, text, level: pinoLevel(text) });
-    if (this.lines.length > MAX_KEPT_LINES) this.lines.splice(0, this.lines.length - MAX_KEPT_LINES);
+    if (this.lines.length > MAX_KEPT_LINES)
+      this.lines.splice(0, this.lines.length - MAX_KEPT_LINES);
   }
 }
 

@@ -39,10 +39,14 @@ export class HealthySession {
 
   static async start(wsUrl: string): Promise<HealthySession> {
     const socket = await RawPipecatSocket.open(`${wsUrl}/ws/pipecat?graph=echo`);
-    const id = socket.rtvi('client-ready', { version: '2.1.0', about: { library: 'parley-fuzz-healthy-session' } });
+    const id = socket.rtvi('client-ready', {
+      version: '2.1.0',
+      about: { library: 'parley-fuzz-healthy-session' },
+    });
     const ready = await socket.waitFor((m) => m.type === 'bot-ready' && m.id === id, 10_000);
     const about = ready.data?.about as { session_id?: unknown } | undefined;
-    if (typeof about?.session_id !== 'string') throw new Error(`bot-ready carries no session id: ${JSON.stringify(ready.data)}`);
+    if (typeof about?.session_id !== 'string')
+      throw new Error(`bot-ready carries no session id: ${JSON.stringify(ready.data)}`);
     const session = new HealthySession(socket, about.session_id);
     session.loop = session.talk();
     return session;
@@ -75,9 +79,19 @@ export class HealthySession {
     const text = `healthy turn ${n}`;
     const from = s.messages.length;
     const audioFrom = s.audio.length;
-    const turn: HealthyTurn = { n, text, sentAt: performance.now(), endedAt: undefined, problems: [] };
+    const turn: HealthyTurn = {
+      n,
+      text,
+      sentAt: performance.now(),
+      endedAt: undefined,
+      problems: [],
+    };
     this.turns.push(turn);
-    const expectStep = async (what: string, match: (m: { type: string; data?: Record<string, unknown> }) => boolean, timeoutMs: number) => {
+    const expectStep = async (
+      what: string,
+      match: (m: { type: string; data?: Record<string, unknown> }) => boolean,
+      timeoutMs: number,
+    ) => {
       try {
         await s.waitFor(match, timeoutMs, from);
         return true;
@@ -89,14 +103,35 @@ export class HealthySession {
     const samples = () => s.audio.slice(audioFrom).reduce((sum, a) => sum + a.samples.length, 0);
 
     s.rtvi('send-text', { content: text });
-    await expectStep(`bot-llm-text 'echo: ${text}'`, (m) => m.type === 'bot-llm-text' && m.data?.text === `echo: ${text}`, FIRST_REPLY_TIMEOUT_MS);
-    await expectStep('bot-started-speaking', (m) => m.type === 'bot-started-speaking', FIRST_REPLY_TIMEOUT_MS);
-    if (await expectStep('bot-stopped-speaking', (m) => m.type === 'bot-stopped-speaking', TURN_TIMEOUT_MS)) {
+    await expectStep(
+      `bot-llm-text 'echo: ${text}'`,
+      (m) => m.type === 'bot-llm-text' && m.data?.text === `echo: ${text}`,
+      FIRST_REPLY_TIMEOUT_MS,
+    );
+    await expectStep(
+      'bot-started-speaking',
+      (m) => m.type === 'bot-started-speaking',
+      FIRST_REPLY_TIMEOUT_MS,
+    );
+    if (
+      await expectStep(
+        'bot-stopped-speaking',
+        (m) => m.type === 'bot-stopped-speaking',
+        TURN_TIMEOUT_MS,
+      )
+    ) {
       // The last audio chunk passes the edge resampler around the time bot-stopped-speaking is sent.
-      for (let waited = 0; waited < 1000 && samples() < MIN_SAMPLES; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      for (let waited = 0; waited < 1000 && samples() < MIN_SAMPLES; waited += 20)
+        await new Promise((r) => setTimeout(r, 20));
     }
-    if (samples() < MIN_SAMPLES) turn.problems.push(`reply audio cut short: ${samples()} samples at 24 kHz, expected ~${EXPECTED_SAMPLES}`);
-    for (const error of s.messages.slice(from).filter((m) => m.type === 'error' || m.type === 'error-response')) turn.problems.push(`${error.type}: ${JSON.stringify(error.data)}`);
+    if (samples() < MIN_SAMPLES)
+      turn.problems.push(
+        `reply audio cut short: ${samples()} samples at 24 kHz, expected ~${EXPECTED_SAMPLES}`,
+      );
+    for (const error of s.messages
+      .slice(from)
+      .filter((m) => m.type === 'error' || m.type === 'error-response'))
+      turn.problems.push(`${error.type}: ${JSON.stringify(error.data)}`);
     turn.endedAt = performance.now();
   }
 }

@@ -20,7 +20,10 @@ describe('fuzz case generation', () => {
         for (let seed = 0; seed < SEEDS; seed++) {
           const title = kind.make(Rng.forCase(seed, surface, 7)).title;
           expect(title.length, `${kind.name} seed ${seed}`).toBeGreaterThan(0);
-          expect(kind.make(Rng.forCase(seed, surface, 7)).title, `${kind.name} seed ${seed} replays`).toBe(title);
+          expect(
+            kind.make(Rng.forCase(seed, surface, 7)).title,
+            `${kind.name} seed ${seed} replays`,
+          ).toBe(title);
         }
       }
     });

@@ -7,14 +7,18 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { CaseKind } from './FuzzCase.ts';
-import { casesFor, fuzzSeed, type Surface } from './fuzzConfig.ts';
 import { FuzzRun } from './FuzzRun.ts';
+import { casesFor, fuzzSeed, type Surface } from './fuzzConfig.ts';
 import { Rng } from './Rng.ts';
 
 /** A case waits at most a few seconds per step; a frozen server makes it take longer, not forever. */
 const CASE_TIMEOUT_MS = 30_000;
 
-export function describeFuzzSurface(surface: Surface, testFile: string, kinds: readonly CaseKind[]): void {
+export function describeFuzzSurface(
+  surface: Surface,
+  testFile: string,
+  kinds: readonly CaseKind[],
+): void {
   const seed = fuzzSeed();
   const count = casesFor(surface, kinds.length);
   const relativeFile = path.relative(process.cwd(), testFile);
@@ -27,9 +31,15 @@ export function describeFuzzSurface(surface: Surface, testFile: string, kinds: r
     for (let index = 0; index < count; index++) {
       const kind = kinds[index % kinds.length];
       const spec = kind.make(Rng.forCase(seed, surface, index));
-      it(`#${index} ${kind.name}: ${spec.title}`, { timeout: CASE_TIMEOUT_MS }, () => run.runCase(index, kind.name, spec));
+      it(`#${index} ${kind.name}: ${spec.title}`, { timeout: CASE_TIMEOUT_MS }, () =>
+        run.runCase(index, kind.name, spec),
+      );
     }
 
-    it('the server survived, answered health checks with escapedErrors 0, and the healthy session finished every turn', { timeout: 30_000 }, () => run.assertSurvived());
+    it(
+      'the server survived, answered health checks with escapedErrors 0, and the healthy session finished every turn',
+      { timeout: 30_000 },
+      () => run.assertSurvived(),
+    );
   });
 }

@@ -8,7 +8,13 @@
 export type Surface = 'pipecat' | 'live' | 'twilio' | 'realtime' | 'rest';
 
 /** Each surface's share of FUZZ_CASES: the protocol-heavy transports get most. */
-const SHARE: Record<Surface, number> = { pipecat: 0.27, realtime: 0.22, twilio: 0.21, live: 0.12, rest: 0.18 };
+const SHARE: Record<Surface, number> = {
+  pipecat: 0.27,
+  realtime: 0.22,
+  twilio: 0.21,
+  live: 0.12,
+  rest: 0.18,
+};
 
 export const DEFAULT_TOTAL_CASES = 300;
 
@@ -26,7 +32,8 @@ export function totalCases(): number {
   const fromEnv = process.env.FUZZ_CASES;
   if (fromEnv === undefined || fromEnv.trim() === '') return DEFAULT_TOTAL_CASES;
   const total = Number(fromEnv);
-  if (!Number.isInteger(total) || total < 1) throw new Error(`FUZZ_CASES must be a positive integer, got '${fromEnv}'`);
+  if (!Number.isInteger(total) || total < 1)
+    throw new Error(`FUZZ_CASES must be a positive integer, got '${fromEnv}'`);
   return total;
 }
 

@@ -18,7 +18,10 @@ import { EVENT_LOOP_BLOCKED } from './eventLoopWatch.ts';
 import { LOG_SYNC } from './FuzzServerProcess.ts';
 
 // Synchronous writes: the log line of a fatal error must reach the parent before the process dies.
-const logger: Logger = pino({ level: process.env.FUZZ_SERVER_LOG_LEVEL ?? 'warn' }, pino.destination({ dest: 2, sync: true }));
+const logger: Logger = pino(
+  { level: process.env.FUZZ_SERVER_LOG_LEVEL ?? 'warn' },
+  pino.destination({ dest: 2, sync: true }),
+);
 
 /** Counts errors that escaped to the process instead of letting them kill it; undefined when the server has no such defence (yet). */
 async function installDefence(): Promise<{ readonly count: number } | undefined> {
@@ -26,7 +29,10 @@ async function installDefence(): Promise<{ readonly count: number } | undefined>
     const { installLastLineOfDefence } = await import('../../server/process/lastLineOfDefence.ts');
     return installLastLineOfDefence(logger);
   } catch (error) {
-    logger.warn({ err: String(error) }, 'fuzz server: no last line of defence to install; an escaped error will end the process');
+    logger.warn(
+      { err: String(error) },
+      'fuzz server: no last line of defence to install; an escaped error will end the process',
+    );
     return undefined;
   }
 }
@@ -40,7 +46,12 @@ await cp(FIXTURE_GRAPHS, graphsDir, { recursive: true });
 const options: ServerOptions & { escapedErrors?: { readonly count: number } } = {
   registry: echoRegistry(),
   graphsDir,
-  env: { DEFAULT_GRAPH: 'echo', DEFAULT_REALTIME_GRAPH: 'echo', TWILIO_DEFAULT_GRAPH: 'echo', TWILIO_GREETING: '' },
+  env: {
+    DEFAULT_GRAPH: 'echo',
+    DEFAULT_REALTIME_GRAPH: 'echo',
+    TWILIO_DEFAULT_GRAPH: 'echo',
+    TWILIO_GREETING: '',
+  },
   logger,
   editorDir: path.join(graphsDir, 'no-editor'),
   reloadQuietTimeoutMs: 500,
@@ -66,7 +77,11 @@ setInterval(() => {
   const now = performance.now();
   const lateMs = now - due;
   const cpu = process.cpuUsage(cpuAtLastTick);
-  if (lateMs > REPORT_LATE_MS) logger.warn({ blockedMs: Math.round(lateMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, EVENT_LOOP_BLOCKED);
+  if (lateMs > REPORT_LATE_MS)
+    logger.warn(
+      { blockedMs: Math.round(lateMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000) },
+      EVENT_LOOP_BLOCKED,
+    );
   due = now + TICK_MS;
   cpuAtLastTick = process.cpuUsage();
 }, TICK_MS).unref();
@@ -74,6 +89,7 @@ setInterval(() => {
 // `sync N` on stdin is echoed on stderr: once the parent reads the echo, it has every log line written before it.
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (text: string) => {
-  for (const [, n] of text.matchAll(/^sync (\d+)$/gm)) process.stderr.write(`${JSON.stringify({ [LOG_SYNC]: Number(n) })}\n`);
+  for (const [, n] of text.matchAll(/^sync (\d+)$/gm))
+    process.stderr.write(`${JSON.stringify({ [LOG_SYNC]: Number(n) })}\n`);
 });
 process.stdin.on('end', () => process.exit(0));

@@ -25,13 +25,26 @@ const TIMEOUT_MS = 5000;
 
 export async function runHttpCase(ctx: CaseContext, c: HttpCase): Promise<CaseResult> {
   const answer = await send(ctx.server.url, c);
-  if ('error' in answer) return { outcome: `no answer: ${answer.error}`, problems: [`no HTTP answer (${answer.error})`] };
+  if ('error' in answer)
+    return {
+      outcome: `no answer: ${answer.error}`,
+      problems: [`no HTTP answer (${answer.error})`],
+    };
   const outcome = `HTTP ${answer.status} ${describeBody(answer)}`;
   const problems: string[] = [];
-  if (answer.status >= 500) problems.push(`answered ${answer.status}: a server error for a client's mistake`);
-  else if (!c.expect.status(answer.status)) problems.push(`expected ${c.expect.describe}, got ${answer.status}`);
-  if (c.path.startsWith('/api') && answer.status >= 400 && answer.status < 500 && !hasJsonError(answer)) {
-    problems.push(`a ${answer.status} from /api without a JSON { error } body (content-type ${answer.contentType ?? 'none'})`);
+  if (answer.status >= 500)
+    problems.push(`answered ${answer.status}: a server error for a client's mistake`);
+  else if (!c.expect.status(answer.status))
+    problems.push(`expected ${c.expect.describe}, got ${answer.status}`);
+  if (
+    c.path.startsWith('/api') &&
+    answer.status >= 400 &&
+    answer.status < 500 &&
+    !hasJsonError(answer)
+  ) {
+    problems.push(
+      `a ${answer.status} from /api without a JSON { error } body (content-type ${answer.contentType ?? 'none'})`,
+    );
   }
   const wrong = c.check?.(answer);
   if (wrong) problems.push(wrong);
@@ -48,7 +61,9 @@ function describeBody(answer: { body: string; contentType: string | undefined })
       // not JSON after all: described below
     }
   }
-  return answer.body ? `(${answer.contentType?.split(';')[0] ?? 'no type'}, ${answer.body.length} chars)` : '(no body)';
+  return answer.body
+    ? `(${answer.contentType?.split(';')[0] ?? 'no type'}, ${answer.body.length} chars)`
+    : '(no body)';
 }
 
 function hasJsonError(answer: { body: string; contentType: string | undefined }): boolean {
@@ -60,22 +75,40 @@ function hasJsonError(answer: { body: string; contentType: string | undefined })
   }
 }
 
-function send(base: string, c: HttpCase): Promise<{ status: number; body: string; contentType: string | undefined } | { error: string }> {
+function send(
+  base: string,
+  c: HttpCase,
+): Promise<{ status: number; body: string; contentType: string | undefined } | { error: string }> {
   const url = new URL(base);
   return new Promise((resolve) => {
     const given = typeof c.body === 'function' ? c.body() : c.body;
     const body = given === undefined ? undefined : Buffer.from(given);
     const req = http.request(
-      { host: url.hostname, port: url.port, method: c.method, path: c.path, headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...c.headers }, timeout: TIMEOUT_MS },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: c.method,
+        path: c.path,
+        headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...c.headers },
+        timeout: TIMEOUT_MS,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), contentType: res.headers['content-type'] }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            contentType: res.headers['content-type'],
+          }),
+        );
         res.on('error', (error) => resolve({ error: error.message }));
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ error: error.code ?? error.message }),
+    );
     req.end(body);
   });
 }

@@ -1,10 +1,10 @@
 /** Runs a graph in real time on WAV files, for end-to-end tests. */
 import { readFileSync } from 'node:fs';
 import { readWav } from '../../engine/audio/wav.ts';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import type { Frame } from '../../engine/core/frames.ts';
 import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
-import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 
 export interface LiveSession {
   runner: GraphRunner;
@@ -44,12 +44,18 @@ export async function startLiveSession(graph: unknown): Promise<LiveSession> {
     const chunk = Math.round(sampleRate / 50);
     const t0 = performance.now();
     for (let i = 0, n = 0; i < samples.length; i += chunk, n++) {
-      runner.push(runner.createFrame('audio.in', { audio: samples.slice(i, i + chunk), sampleRate }));
+      runner.push(
+        runner.createFrame('audio.in', { audio: samples.slice(i, i + chunk), sampleRate }),
+      );
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + (n + 1) * 20 - performance.now())));
     }
   };
   const session: LiveSession = {
-    runner, observer, output, created, errors,
+    runner,
+    observer,
+    output,
+    created,
+    errors,
     async say(path, silenceMs = 800) {
       const wav = readWav(readFileSync(path), { mixToMono: true });
       await feed(wav.samples, wav.sampleRate);

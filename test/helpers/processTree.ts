@@ -9,7 +9,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
-      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number),
     );
   } catch {
     return []; // exited meanwhile, or no /proc
@@ -38,7 +41,8 @@ export interface PocketsphinxProcesses {
   zygotes: number[];
 }
 
-const isPocketsphinx = (pid: number): boolean => read(`/proc/${pid}/comm`)?.startsWith('pocketsphinx') ?? false;
+const isPocketsphinx = (pid: number): boolean =>
+  read(`/proc/${pid}/comm`)?.startsWith('pocketsphinx') ?? false;
 
 /**
  * Pocketsphinx helper processes below this one. A zygote's forks keep its

@@ -1,17 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import { realClock } from '../../engine/core/Clock.ts';
+import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { Frame } from '../../engine/core/frames.ts';
-import { RulesLlm } from '../../engine/providers/rules/RulesLlm.ts';
-import { sentenceEnd, SentenceAggregator } from '../../engine/processors/text/SentenceAggregator.ts';
-import { ProcessorHarness, runProcessor, testFrame } from '../../engine/testing/ProcessorHarness.ts';
-import { runToolCalls } from '../../engine/tools/runToolCalls.ts';
-import type { Tool } from '../../engine/tools/Tool.ts';
+import {
+  SentenceAggregator,
+  sentenceEnd,
+} from '../../engine/processors/text/SentenceAggregator.ts';
 import { createWeatherTool } from '../../engine/providers/openmeteo/OpenMeteoWeather.ts';
 import { DEFAULT_INTENTS } from '../../engine/providers/rules/defaultIntents.ts';
+import { RulesLlm } from '../../engine/providers/rules/RulesLlm.ts';
+import {
+  ProcessorHarness,
+  runProcessor,
+  testFrame,
+} from '../../engine/testing/ProcessorHarness.ts';
+import { runToolCalls } from '../../engine/tools/runToolCalls.ts';
+import type { Tool } from '../../engine/tools/Tool.ts';
 import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';
 
-const texts = (frames: Frame[], type: 'llm.text' | 'tts.text') => frames.flatMap((f) => (f.type === type ? [f.text] : []));
+const texts = (frames: Frame[], type: 'llm.text' | 'tts.text') =>
+  frames.flatMap((f) => (f.type === type ? [f.text] : []));
 
 describe('SentenceAggregator', () => {
   it('finds sentence ends but not abbreviations or decimals', () => {
@@ -23,13 +31,24 @@ describe('SentenceAggregator', () => {
   });
 
   it('emits each sentence as soon as it is complete and flushes the rest at the end', async () => {
-    const chunks = ['Hel', 'lo there. ', 'It is 3', '.5 degrees in Dr. Who', "'s town! And", ' more'];
+    const chunks = [
+      'Hel',
+      'lo there. ',
+      'It is 3',
+      '.5 degrees in Dr. Who',
+      "'s town! And",
+      ' more',
+    ];
     const { downstream } = await runProcessor(new SentenceAggregator('s'), [
       testFrame('llm.response.start', {}),
       ...chunks.map((text) => testFrame('llm.text', { text })),
       testFrame('llm.response.end', {}),
     ]);
-    expect(texts(downstream, 'tts.text')).toEqual(['Hello there.', "It is 3.5 degrees in Dr. Who's town!", 'And more']);
+    expect(texts(downstream, 'tts.text')).toEqual([
+      'Hello there.',
+      "It is 3.5 degrees in Dr. Who's town!",
+      'And more',
+    ]);
     expect(texts(downstream, 'llm.text')).toEqual(chunks);
     const order = downstream.map((f) => f.type);
     expect(order.indexOf('tts.text')).toBeLessThan(order.indexOf('llm.response.end'));
@@ -46,24 +65,55 @@ describe('SentenceAggregator', () => {
 });
 
 describe('runToolCalls', () => {
-  const tool = (name: string, execute: Tool['execute'], timeoutMs = 1000): Tool => ({ name, description: name, parameters: {}, timeoutMs, execute });
+  const tool = (name: string, execute: Tool['execute'], timeoutMs = 1000): Tool => ({
+    name,
+    description: name,
+    parameters: {},
+    timeoutMs,
+    execute,
+  });
 
   it('runs calls in parallel and reports every kind of failure to the model as an error result', async () => {
     const started: string[] = [];
     const tools = [
-      tool('ok', async (args) => { started.push('ok'); await new Promise((r) => setTimeout(r, 20)); return { echo: args }; }),
-      tool('slow', async () => { started.push('slow'); await new Promise((r) => setTimeout(r, 20)); return 'late'; }, 5),
-      tool('broken', async () => { throw new Error('database down'); }),
+      tool('ok', async (args) => {
+        started.push('ok');
+        await new Promise((r) => setTimeout(r, 20));
+        return { echo: args };
+      }),
+      tool(
+        'slow',
+        async () => {
+          started.push('slow');
+          await new Promise((r) => setTimeout(r, 20));
+          return 'late';
+        },
+        5,
+      ),
+      tool('broken', async () => {
+        throw new Error('database down');
+      }),
     ];
-    const results = await runToolCalls([
-      { id: '1', name: 'ok', arguments: '{"a":1}' },
-      { id: '2', name: 'slow', arguments: '{}' },
-      { id: '3', name: 'broken', arguments: '' },
-      { id: '4', name: 'missing', arguments: '{}' },
-      { id: '5', name: 'ok', arguments: '{nope' },
-    ], tools, new AbortController().signal, realClock);
+    const results = await runToolCalls(
+      [
+        { id: '1', name: 'ok', arguments: '{"a":1}' },
+        { id: '2', name: 'slow', arguments: '{}' },
+        { id: '3', name: 'broken', arguments: '' },
+        { id: '4', name: 'missing', arguments: '{}' },
+        { id: '5', name: 'ok', arguments: '{nope' },
+      ],
+      tools,
+      new AbortController().signal,
+      realClock,
+    );
     expect(started).toEqual(['ok', 'slow']);
-    expect(results.map((r) => [r.callId, r.isError])).toEqual([['1', false], ['2', true], ['3', true], ['4', true], ['5', true]]);
+    expect(results.map((r) => [r.callId, r.isError])).toEqual([
+      ['1', false],
+      ['2', true],
+      ['3', true],
+      ['4', true],
+      ['5', true],
+    ]);
     expect(JSON.parse(results[0].content)).toEqual({ echo: { a: 1 } });
     expect(results[1].content).toContain('did not answer within 5 ms');
     expect(results[2].content).toContain('database down');
@@ -74,10 +124,17 @@ describe('runToolCalls', () => {
   it('aborts a running tool when the user interrupts', async () => {
     let toolSignal: AbortSignal | undefined;
     const controller = new AbortController();
-    const pending = runToolCalls([{ id: '1', name: 't', arguments: '{}' }], [tool('t', (_args, { signal }) => {
-      toolSignal = signal;
-      return new Promise(() => {});
-    })], controller.signal, realClock);
+    const pending = runToolCalls(
+      [{ id: '1', name: 't', arguments: '{}' }],
+      [
+        tool('t', (_args, { signal }) => {
+          toolSignal = signal;
+          return new Promise(() => {});
+        }),
+      ],
+      controller.signal,
+      realClock,
+    );
     controller.abort();
     await expect(pending).rejects.toBeDefined();
     expect(toolSignal?.aborted).toBe(true);
@@ -93,9 +150,16 @@ describe('RulesLlm with the weather tool', () => {
     const url = await fake.start();
     const conversation = new ConversationContext();
     const llm = new RulesLlm('llm', conversation, {
-      persona: 'Parley', systemPrompt: 'be nice', intents: DEFAULT_INTENTS, fallback: 'Sorry?', fallbackReply: 'Oops.', maxToolSteps: 3,
+      persona: 'Parley',
+      systemPrompt: 'be nice',
+      intents: DEFAULT_INTENTS,
+      fallback: 'Sorry?',
+      fallbackReply: 'Oops.',
+      maxToolSteps: 3,
     });
-    llm.setTools([createWeatherTool({ baseUrl: url, geocodingBaseUrl: url, units: 'celsius', timeoutMs: 2000 })]);
+    llm.setTools([
+      createWeatherTool({ baseUrl: url, geocodingBaseUrl: url, units: 'celsius', timeoutMs: 2000 }),
+    ]);
     conversation.add({ role: 'user', content: words });
     const h = new ProcessorHarness(llm);
     await h.start();
@@ -106,17 +170,30 @@ describe('RulesLlm with the weather tool', () => {
 
   it('calls get_weather with the place from the words and speaks the result', async () => {
     const { h, conversation } = await ask("what's the weather in tokyo");
-    expect(h.downstreamTypes().filter((t) => t !== 'llm.text')).toEqual(['llm.response.start', 'metrics', 'llm.tool.call', 'llm.tool.result', 'llm.response.end']);
+    expect(h.downstreamTypes().filter((t) => t !== 'llm.text')).toEqual([
+      'llm.response.start',
+      'metrics',
+      'llm.tool.call',
+      'llm.tool.result',
+      'llm.response.end',
+    ]);
     const call = h.downstream('llm.tool.call')[0];
-    expect(call.type === 'llm.tool.call' && call.calls[0]).toMatchObject({ name: 'get_weather', arguments: '{"location":"Tokyo"}' });
-    expect(texts(h.downstream(), 'llm.text').join('')).toBe('Let me check the weather in Tokyo. In Tokyo it is 18 degrees Celsius, partly cloudy. ');
+    expect(call.type === 'llm.tool.call' && call.calls[0]).toMatchObject({
+      name: 'get_weather',
+      arguments: '{"location":"Tokyo"}',
+    });
+    expect(texts(h.downstream(), 'llm.text').join('')).toBe(
+      'Let me check the weather in Tokyo. In Tokyo it is 18 degrees Celsius, partly cloudy. ',
+    );
     expect(conversation.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
     expect(fake!.requests.map((r) => r.split('?')[0])).toEqual(['/v1/search', '/v1/forecast']);
   });
 
   it('says it could not reach the service when the weather API fails', async () => {
     const { h } = await ask('what is the weather in Tokyo?', { failWith: 503 });
-    expect(texts(h.downstream(), 'llm.text').join('')).toContain('Sorry, I could not reach the weather service');
+    expect(texts(h.downstream(), 'llm.text').join('')).toContain(
+      'Sorry, I could not reach the weather service',
+    );
     const result = h.downstream('llm.tool.result')[0];
     expect(result.type === 'llm.tool.result' && result.isError).toBe(true);
   });

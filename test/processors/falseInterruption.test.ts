@@ -1,24 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
-import { FrameProcessor, type Direction } from '../../engine/core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../engine/core/FrameProcessor.ts';
 import type { Frame } from '../../engine/core/frames.ts';
 import { VirtualClock } from '../../engine/core/VirtualClock.ts';
 import { pipeline } from '../../engine/graph/pipeline.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
 import { AssistantTurnAggregator } from '../../engine/processors/context/AssistantTurnAggregator.ts';
-import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processors/context/UserTurnAggregator.ts';
+import {
+  UserTurnAggregator,
+  type UserTurnSettings,
+} from '../../engine/processors/context/UserTurnAggregator.ts';
 import { SentenceAggregator } from '../../engine/processors/text/SentenceAggregator.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 
-const defaults: Partial<UserTurnSettings> = { interruption: 'minDuration', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000, falseInterruption: 'pause' };
+const defaults: Partial<UserTurnSettings> = {
+  interruption: 'minDuration',
+  minDurationMs: 300,
+  minWords: 2,
+  finalTimeoutMs: 1000,
+  falseInterruption: 'pause',
+};
 
 /** What the aggregator decided, without the frames it only passes on. */
 const decisions = (h: ProcessorHarness) =>
-  h.downstreamTypes().filter((t) => t === 'interrupt' || t === 'output.pause' || t === 'output.resume');
+  h
+    .downstreamTypes()
+    .filter((t) => t === 'interrupt' || t === 'output.pause' || t === 'output.resume');
 
 async function userTurns(settings: Partial<UserTurnSettings> = {}) {
   const conversation = new ConversationContext();
-  const h = new ProcessorHarness(new UserTurnAggregator('user', conversation, { ...defaults, ...settings }));
+  const h = new ProcessorHarness(
+    new UserTurnAggregator('user', conversation, { ...defaults, ...settings }),
+  );
   await h.start();
   await h.send(h.frame('bot.speaking.started', {}), 'upstream');
   return { h, conversation };
@@ -64,7 +77,11 @@ describe('UserTurnAggregator with falseInterruption: pause', () => {
   });
 
   it('resumes after falseInterruptionTimeoutMs of speech without words, yet still lets the words interrupt later', async () => {
-    const { h } = await userTurns({ interruption: 'minWords', minWords: 2, falseInterruptionTimeoutMs: 1500 });
+    const { h } = await userTurns({
+      interruption: 'minWords',
+      minWords: 2,
+      falseInterruptionTimeoutMs: 1500,
+    });
     await h.send(h.frame('user.speaking.started', {}));
     await h.advance(1499);
     expect(decisions(h)).toEqual(['output.pause']);
@@ -103,11 +120,15 @@ describe('UserTurnAggregator with falseInterruption: pause', () => {
 
 /** Answers every user turn with a fixed reply, streamed at once. */
 class ScriptedLlm extends FrameProcessor {
-  constructor(id: string, private readonly reply: string[]) {
+  constructor(
+    id: string,
+    private readonly reply: string[],
+  ) {
     super(id);
   }
   protected override process(frame: Frame, direction: Direction): void {
-    if (frame.type !== 'llm.context' || direction !== 'downstream') return this.push(frame, direction);
+    if (frame.type !== 'llm.context' || direction !== 'downstream')
+      return this.push(frame, direction);
     this.push(this.frame('llm.response.start', {}));
     for (const sentence of this.reply) this.push(this.frame('llm.text', { text: `${sentence} ` }));
     this.push(this.frame('llm.response.end', {}));
@@ -123,7 +144,9 @@ class OneSecondTts extends FrameProcessor {
       this.clock.setTimeout(() => {
         if (!signal.aborted) {
           this.push(frame);
-          this.push(this.frame('audio.out', { audio: new Int16Array(24000).fill(300), sampleRate: 24000 }));
+          this.push(
+            this.frame('audio.out', { audio: new Int16Array(24000).fill(300), sampleRate: 24000 }),
+          );
         }
         resolve();
       }, 100);
@@ -132,24 +155,33 @@ class OneSecondTts extends FrameProcessor {
 }
 
 describe('false interruption in a speaking pipeline', () => {
-  const reply = ['One two three four five six seven eight nine ten.', 'Eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.'];
+  const reply = [
+    'One two three four five six seven eight nine ten.',
+    'Eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.',
+  ];
 
   async function talkingBot(settings: Partial<UserTurnSettings>) {
     const clock = new VirtualClock(1000);
     const conversation = new ConversationContext();
-    const runner = pipeline([
-      new UserTurnAggregator('user', conversation, { ...defaults, ...settings }),
-      new ScriptedLlm('llm', reply),
-      new AssistantTurnAggregator('assistant', conversation),
-      new SentenceAggregator('sentences'),
-      new OneSecondTts('tts'),
-    ], { clock });
+    const runner = pipeline(
+      [
+        new UserTurnAggregator('user', conversation, { ...defaults, ...settings }),
+        new ScriptedLlm('llm', reply),
+        new AssistantTurnAggregator('assistant', conversation),
+        new SentenceAggregator('sentences'),
+        new OneSecondTts('tts'),
+      ],
+      { clock },
+    );
     const observer = new LatencyObserver();
     runner.observeHops(observer.observe);
     let audioOutMs = 0;
-    runner.onOutput((frame) => { if (frame.type === 'audio.out') audioOutMs += (frame.audio.length / frame.sampleRate) * 1000; });
+    runner.onOutput((frame) => {
+      if (frame.type === 'audio.out') audioOutMs += (frame.audio.length / frame.sampleRate) * 1000;
+    });
     await runner.start();
-    const startSpeaking = () => runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: clock.now() }));
+    const startSpeaking = () =>
+      runner.push(runner.createFrame('user.speaking.started', { speechStartedAt: clock.now() }));
     const stopSpeaking = async (text: string) => {
       if (text) runner.push(runner.createFrame('transcript.final', { text }));
       runner.push(runner.createFrame('user.speaking.stopped', { speechEndedAt: clock.now() }));
@@ -163,11 +195,21 @@ describe('false interruption in a speaking pipeline', () => {
     await say('tell me a story', 500);
     await clock.advance(100 + 600); // the bot is 600 ms into the first sentence
     expect(runner.isBotSpeaking).toBe(true);
-    return { clock, runner, conversation, observer, say, startSpeaking, stopSpeaking, audioOut: () => audioOutMs };
+    return {
+      clock,
+      runner,
+      conversation,
+      observer,
+      say,
+      startSpeaking,
+      stopSpeaking,
+      audioOut: () => audioOutMs,
+    };
   }
 
   it('a cough pauses the bot, which then plays the whole reply, and the context keeps it uncut', async () => {
-    const { clock, conversation, observer, startSpeaking, stopSpeaking, audioOut } = await talkingBot({});
+    const { clock, conversation, observer, startSpeaking, stopSpeaking, audioOut } =
+      await talkingBot({});
     const beforeCough = audioOut();
     startSpeaking();
     await clock.advance(150);
@@ -175,9 +217,16 @@ describe('false interruption in a speaking pipeline', () => {
     await stopSpeaking('');
     await clock.advance(5000);
     expect(audioOut()).toBe(2000);
-    expect(conversation.messages).toEqual([{ role: 'user', content: 'tell me a story' }, { role: 'assistant', content: reply.join(' ') }]);
+    expect(conversation.messages).toEqual([
+      { role: 'user', content: 'tell me a story' },
+      { role: 'assistant', content: reply.join(' ') },
+    ]);
     expect(observer.records).toHaveLength(1); // the cough is no turn of its own
-    expect(observer.records[0]).toMatchObject({ interrupted: false, falseInterruptions: 1, falseInterruptionPauseMs: 150 });
+    expect(observer.records[0]).toMatchObject({
+      interrupted: false,
+      falseInterruptions: 1,
+      falseInterruptionPauseMs: 150,
+    });
   });
 
   it('a real barge-in interrupts, and the context keeps what played before the bot went quiet', async () => {
@@ -186,7 +235,10 @@ describe('false interruption in a speaking pipeline', () => {
     expect(runner.isBotSpeaking).toBe(false);
     await clock.advance(5000);
     // 600 ms of the first second had played when it paused (+ ≤ 60 ms the client held): the 300 ms spent deciding are not counted.
-    expect(conversation.messages.slice(0, 2)).toEqual([{ role: 'user', content: 'tell me a story' }, { role: 'assistant', content: 'One two three four five six' }]);
+    expect(conversation.messages.slice(0, 2)).toEqual([
+      { role: 'user', content: 'tell me a story' },
+      { role: 'assistant', content: 'One two three four five six' },
+    ]);
     const [story, stop] = observer.records;
     expect(story.interrupted).toBe(true);
     expect(story.falseInterruptions).toBeUndefined();
@@ -194,7 +246,9 @@ describe('false interruption in a speaking pipeline', () => {
   });
 
   it('without pause the same cough is talked over (the default)', async () => {
-    const { clock, conversation, say, audioOut } = await talkingBot({ falseInterruption: 'ignore' });
+    const { clock, conversation, say, audioOut } = await talkingBot({
+      falseInterruption: 'ignore',
+    });
     const beforeCough = audioOut();
     await say('', 150);
     expect(audioOut()).toBeGreaterThan(beforeCough + 100);

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { ChatMessage, Frame, Metric } from '../../engine/core/frames.ts';
 import { VirtualClock } from '../../engine/core/VirtualClock.ts';
 import { pipeline } from '../../engine/graph/pipeline.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
-import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
-import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processors/context/UserTurnAggregator.ts';
-import { LlmProcessor, type LlmDelta } from '../../engine/services/llm/LlmProcessor.ts';
+import {
+  UserTurnAggregator,
+  type UserTurnSettings,
+} from '../../engine/processors/context/UserTurnAggregator.ts';
+import { type LlmDelta, LlmProcessor } from '../../engine/services/llm/LlmProcessor.ts';
 import { sleep } from '../../engine/services/retry/RetryPolicy.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
@@ -14,9 +17,16 @@ import type { Tool } from '../../engine/tools/Tool.ts';
 /** A model with a fixed 200 ms time to first token, on the harness clock; records every request. */
 class ScriptedLlm extends LlmProcessor {
   readonly requests: Array<{ messages: ChatMessage[]; signal: AbortSignal; at: number }> = [];
-  reply: LlmDelta[] = [{ type: 'text', text: 'Sure. ' }, { type: 'text', text: 'Here you go.' }];
+  reply: LlmDelta[] = [
+    { type: 'text', text: 'Sure. ' },
+    { type: 'text', text: 'Here you go.' },
+  ];
 
-  protected override async *generate(messages: ChatMessage[], _tools: readonly Tool[], signal: AbortSignal): AsyncIterable<LlmDelta> {
+  protected override async *generate(
+    messages: ChatMessage[],
+    _tools: readonly Tool[],
+    signal: AbortSignal,
+  ): AsyncIterable<LlmDelta> {
     this.requests.push({ messages, signal, at: this.clock.now() });
     await sleep(this.clock, 200, signal);
     yield* this.reply;
@@ -24,15 +34,23 @@ class ScriptedLlm extends LlmProcessor {
 }
 
 const user = (content: string): ChatMessage => ({ role: 'user', content });
-const metricsOf = (frames: Frame[]): Metric[] => frames.flatMap((f) => (f.type === 'metrics' ? f.metrics : []));
+const metricsOf = (frames: Frame[]): Metric[] =>
+  frames.flatMap((f) => (f.type === 'metrics' ? f.metrics : []));
 
 async function llmAlone() {
   const conversation = new ConversationContext();
-  const llm = new ScriptedLlm('llm', conversation, { systemPrompt: 'be brief', maxToolSteps: 2, fallbackReply: 'Oops.' });
+  const llm = new ScriptedLlm('llm', conversation, {
+    systemPrompt: 'be brief',
+    maxToolSteps: 2,
+    fallbackReply: 'Oops.',
+  });
   const h = new ProcessorHarness(llm);
   await h.start();
   /** The aggregator's two moves: ask early on the words so far, then confirm the turn. */
-  const preempt = (words: string) => h.send(h.frame('llm.context.preemptive', { messages: [...conversation.messages, user(words)] }));
+  const preempt = (words: string) =>
+    h.send(
+      h.frame('llm.context.preemptive', { messages: [...conversation.messages, user(words)] }),
+    );
   const confirm = async (words: string) => {
     conversation.add(user(words));
     await h.send(h.frame('llm.context', { messages: [...conversation.messages] }));
@@ -46,17 +64,28 @@ describe('LlmProcessor preemptive generation', () => {
     const { h, llm, preempt, confirm, firstTextAt } = await llmAlone();
     await preempt('tell me a joke');
     expect(llm.requests).toHaveLength(1);
-    expect(llm.requests[0].messages).toEqual([{ role: 'system', content: 'be brief' }, user('tell me a joke')]);
+    expect(llm.requests[0].messages).toEqual([
+      { role: 'system', content: 'be brief' },
+      user('tell me a joke'),
+    ]);
     await h.advance(150);
     expect(h.downstreamTypes()).toEqual([]); // nothing leaves before the turn is confirmed
     await confirm('Tell me a joke.'); // the final transcript, punctuated: the same words
     await h.advance(50);
     expect(llm.requests).toHaveLength(1);
     expect(firstTextAt()).toBe(200); // not 150 + 200
-    expect(h.downstreamTypes().filter((t) => t !== 'metrics')).toEqual(['llm.response.start', 'llm.text', 'llm.text', 'llm.response.end']);
+    expect(h.downstreamTypes().filter((t) => t !== 'metrics')).toEqual([
+      'llm.response.start',
+      'llm.text',
+      'llm.text',
+      'llm.response.end',
+    ]);
     const metrics = metricsOf(h.downstream());
     expect(metrics.find((m) => m.name === 'ttfb')?.value).toBe(200);
-    expect(metrics.find((m) => m.name === 'llmPreemptiveWaitMs')).toMatchObject({ value: 50, detail: { heldMs: 0 } });
+    expect(metrics.find((m) => m.name === 'llmPreemptiveWaitMs')).toMatchObject({
+      value: 50,
+      detail: { heldMs: 0 },
+    });
   });
 
   it('releases an answer that was ready before the turn was confirmed at once', async () => {
@@ -66,7 +95,10 @@ describe('LlmProcessor preemptive generation', () => {
     expect(h.downstream('llm.text')).toHaveLength(0);
     await confirm('tell me a joke');
     expect(firstTextAt()).toBe(300);
-    expect(metricsOf(h.downstream()).find((m) => m.name === 'llmPreemptiveWaitMs')).toMatchObject({ value: 0, detail: { heldMs: 100 } });
+    expect(metricsOf(h.downstream()).find((m) => m.name === 'llmPreemptiveWaitMs')).toMatchObject({
+      value: 0,
+      detail: { heldMs: 100 },
+    });
   });
 
   it('cancels the early request and asks again when the confirmed turn has other words', async () => {
@@ -97,8 +129,21 @@ describe('LlmProcessor preemptive generation', () => {
   it('never runs a tool before the turn is confirmed', async () => {
     const { h, llm, preempt, confirm } = await llmAlone();
     const ran: string[] = [];
-    llm.setTools([{ name: 'lights_off', description: 'turns the lights off', parameters: {}, timeoutMs: 1000, execute: async () => { ran.push('lights_off'); return 'ok'; } }]);
-    llm.reply = [{ type: 'tool_calls', calls: [{ id: 'c1', name: 'lights_off', arguments: '{}' }] }];
+    llm.setTools([
+      {
+        name: 'lights_off',
+        description: 'turns the lights off',
+        parameters: {},
+        timeoutMs: 1000,
+        execute: async () => {
+          ran.push('lights_off');
+          return 'ok';
+        },
+      },
+    ]);
+    llm.reply = [
+      { type: 'tool_calls', calls: [{ id: 'c1', name: 'lights_off', arguments: '{}' }] },
+    ];
     await preempt('turn off the lights');
     await h.advance(400);
     expect(ran).toEqual([]);
@@ -110,12 +155,20 @@ describe('LlmProcessor preemptive generation', () => {
   });
 });
 
-const defaults: Partial<UserTurnSettings> = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000, preemptiveGeneration: true };
+const defaults: Partial<UserTurnSettings> = {
+  interruption: 'immediate',
+  minDurationMs: 300,
+  minWords: 2,
+  finalTimeoutMs: 1000,
+  preemptiveGeneration: true,
+};
 
 async function userTurns(settings: Partial<UserTurnSettings> = {}) {
   const conversation = new ConversationContext();
   conversation.add({ role: 'assistant', content: 'Hello!' });
-  const h = new ProcessorHarness(new UserTurnAggregator('user', conversation, { ...defaults, ...settings }));
+  const h = new ProcessorHarness(
+    new UserTurnAggregator('user', conversation, { ...defaults, ...settings }),
+  );
   await h.start();
   return { h, conversation };
 }
@@ -127,10 +180,16 @@ describe('UserTurnAggregator preemptive generation', () => {
     await h.send(h.frame('transcript.interim', { text: 'tell me a joke' }));
     await h.send(h.frame('user.speaking.paused', {}));
     const [early] = h.downstream('llm.context.preemptive');
-    expect(early.type === 'llm.context.preemptive' && early.messages).toEqual([{ role: 'assistant', content: 'Hello!' }, user('tell me a joke')]);
+    expect(early.type === 'llm.context.preemptive' && early.messages).toEqual([
+      { role: 'assistant', content: 'Hello!' },
+      user('tell me a joke'),
+    ]);
     await h.send(h.frame('user.speaking.stopped', {}));
     await h.send(h.frame('transcript.final', { text: 'tell me a joke' }));
-    expect(h.downstreamTypes().filter((t) => t.startsWith('llm.'))).toEqual(['llm.context.preemptive', 'llm.context']);
+    expect(h.downstreamTypes().filter((t) => t.startsWith('llm.'))).toEqual([
+      'llm.context.preemptive',
+      'llm.context',
+    ]);
   });
 
   it('withdraws the early request when the user goes on with new words', async () => {
@@ -155,9 +214,15 @@ describe('UserTurnAggregator preemptive generation', () => {
     await h.send(h.frame('user.speaking.paused', {}));
     await h.advance(40);
     await h.send(h.frame('transcript.interim', { text: 'tell me a joke' }));
-    expect(h.downstreamTypes().filter((t) => t.startsWith('llm.'))).toEqual(['llm.context.preemptive', 'llm.context.discard', 'llm.context.preemptive']);
+    expect(h.downstreamTypes().filter((t) => t.startsWith('llm.'))).toEqual([
+      'llm.context.preemptive',
+      'llm.context.discard',
+      'llm.context.preemptive',
+    ]);
     const last = h.downstream('llm.context.preemptive')[1];
-    expect(last.type === 'llm.context.preemptive' && last.messages.at(-1)).toEqual(user('tell me a joke'));
+    expect(last.type === 'llm.context.preemptive' && last.messages.at(-1)).toEqual(
+      user('tell me a joke'),
+    );
   });
 
   it('does nothing when off (the default), for speech that is not a turn, or (smart) for an unfinished sentence', async () => {
@@ -197,7 +262,10 @@ describe('UserTurnAggregator preemptive generation', () => {
     const def = createDefaultRegistry().get('context.user')!;
     expect(def.config.parse({})).toMatchObject({ preemptiveGeneration: false });
     expect(def.liveKeys).toContain('preemptiveGeneration');
-    expect(createDefaultRegistry().get('vad.silero')!.config.parse({})).toMatchObject({ pauseMs: 100, stopMs: 300 });
+    expect(createDefaultRegistry().get('vad.silero')!.config.parse({})).toMatchObject({
+      pauseMs: 100,
+      stopMs: 300,
+    });
   });
 });
 
@@ -206,8 +274,15 @@ describe('preemptive generation end to end (virtual clock)', () => {
     const run = async (preemptiveGeneration: boolean) => {
       const clock = new VirtualClock(1000);
       const conversation = new ConversationContext();
-      const aggregator = new UserTurnAggregator('user', conversation, { ...defaults, preemptiveGeneration });
-      const llm = new ScriptedLlm('llm', conversation, { systemPrompt: '', maxToolSteps: 1, fallbackReply: 'Oops.' });
+      const aggregator = new UserTurnAggregator('user', conversation, {
+        ...defaults,
+        preemptiveGeneration,
+      });
+      const llm = new ScriptedLlm('llm', conversation, {
+        systemPrompt: '',
+        maxToolSteps: 1,
+        fallbackReply: 'Oops.',
+      });
       const runner = pipeline([aggregator, llm], { clock });
       const observer = new LatencyObserver();
       runner.observeHops(observer.observe);

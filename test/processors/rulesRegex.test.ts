@@ -4,16 +4,27 @@ import type { Frame } from '../../engine/core/frames.ts';
 import { validateGraph } from '../../engine/graph/validateGraph.ts';
 import { createDefaultRegistry } from '../../engine/index.ts';
 import { DEFAULT_INTENTS } from '../../engine/providers/rules/defaultIntents.ts';
-import { compileIntentPattern, INTENT_PATTERN_LIMITS } from '../../engine/providers/rules/IntentPattern.ts';
-import { RulesLlm, type RulesIntent } from '../../engine/providers/rules/RulesLlm.ts';
+import {
+  compileIntentPattern,
+  INTENT_PATTERN_LIMITS,
+} from '../../engine/providers/rules/IntentPattern.ts';
+import { type RulesIntent, RulesLlm } from '../../engine/providers/rules/RulesLlm.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 
-const spoken = (frames: Frame[]) => frames.flatMap((f) => (f.type === 'llm.text' ? [f.text] : [])).join('');
+const spoken = (frames: Frame[]) =>
+  frames.flatMap((f) => (f.type === 'llm.text' ? [f.text] : [])).join('');
 
 async function reply(intents: RulesIntent[], words: string, tools: Tool[] = []): Promise<string> {
   const conversation = new ConversationContext();
-  const llm = new RulesLlm('llm', conversation, { persona: 'Parley', systemPrompt: '', intents, fallback: 'No match.', fallbackReply: 'Oops.', maxToolSteps: 3 });
+  const llm = new RulesLlm('llm', conversation, {
+    persona: 'Parley',
+    systemPrompt: '',
+    intents,
+    fallback: 'No match.',
+    fallbackReply: 'Oops.',
+    maxToolSteps: 3,
+  });
   llm.setTools(tools);
   conversation.add({ role: 'user', content: words });
   const h = new ProcessorHarness(llm);
@@ -40,7 +51,9 @@ function rulesGraph(intents: unknown) {
 }
 
 describe('llm.rules patterns run on RE2 (linear time)', () => {
-  it('matches a catastrophic-backtracking pattern on a long input without stalling', { timeout: 10_000 }, async () => {
+  it('matches a catastrophic-backtracking pattern on a long input without stalling', {
+    timeout: 10_000,
+  }, async () => {
     // With backtracking, ^(a+)+$ on n × "a" + "!" takes ~2^n steps: 29 a's stalled a server 2.3 s; 10,000 would never end.
     const compiled = compileIntentPattern('^(a+)+$');
     if (!compiled.ok) throw new Error(compiled.problem);
@@ -64,21 +77,42 @@ describe('llm.rules patterns run on RE2 (linear time)', () => {
     expect(await reply(DEFAULT_INTENTS, 'HELLO there')).toContain('Hello! I am Parley');
     expect(await reply(DEFAULT_INTENTS, 'Tell me a JOKE')).toContain('Why do programmers');
     expect(await reply(DEFAULT_INTENTS, 'jokers are wild')).toBe('No match. ');
-    const named: RulesIntent[] = [{ name: 'city', patterns: ['weather (?:in|at) (?<location>[a-z][a-z .-]*?)[?.!]*$'], reply: 'In {location}.' }];
+    const named: RulesIntent[] = [
+      {
+        name: 'city',
+        patterns: ['weather (?:in|at) (?<location>[a-z][a-z .-]*?)[?.!]*$'],
+        reply: 'In {location}.',
+      },
+    ];
     expect(await reply(named, 'What is the WEATHER in new york?')).toBe('In New York. ');
   });
 
   it('answers a turn longer than maxMatchedChars with the fallback (cutting it would make $ match at the cut)', async () => {
     const intents: RulesIntent[] = [{ name: 'any', patterns: ['bingo'], reply: 'Found.' }];
-    expect(await reply(intents, `bingo ${'x'.repeat(INTENT_PATTERN_LIMITS.maxMatchedChars)}`)).toBe('No match. ');
+    expect(await reply(intents, `bingo ${'x'.repeat(INTENT_PATTERN_LIMITS.maxMatchedChars)}`)).toBe(
+      'No match. ',
+    );
     expect(await reply(intents, 'x bingo')).toBe('Found. ');
   });
 
   it('reads a tool result of any depth for its templates without overflowing the stack', async () => {
     // A client tool's output (Realtime function_call_output) is any text the client sends.
     const deep = `{"city":"Oslo","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-    const tool: Tool = { name: 'lookup', description: '', parameters: {}, timeoutMs: 1000, execute: () => Promise.resolve(deep) };
-    const intents: RulesIntent[] = [{ name: 'ask', patterns: ['look'], tool: { name: 'lookup', arguments: {} }, replyWithResult: 'It is {result.city}.' }];
+    const tool: Tool = {
+      name: 'lookup',
+      description: '',
+      parameters: {},
+      timeoutMs: 1000,
+      execute: () => Promise.resolve(deep),
+    };
+    const intents: RulesIntent[] = [
+      {
+        name: 'ask',
+        patterns: ['look'],
+        tool: { name: 'lookup', arguments: {} },
+        replyWithResult: 'It is {result.city}.',
+      },
+    ];
     expect(await reply(intents, 'look it up', [tool])).toBe('It is Oslo. ');
   });
 
@@ -97,28 +131,58 @@ describe('llm.rules patterns run on RE2 (linear time)', () => {
     // Inside a class or escaped, the same characters are literal and fine.
     expect(problem('[(?=]x')).toBeUndefined();
     expect(problem('\\(\\?=')).toBeUndefined();
-    expect(problem('x'.repeat(INTENT_PATTERN_LIMITS.maxPatternChars + 1))).toMatch(/characters; the limit is 500/);
+    expect(problem('x'.repeat(INTENT_PATTERN_LIMITS.maxPatternChars + 1))).toMatch(
+      /characters; the limit is 500/,
+    );
     expect(problem('[a-z]{1000}')).toMatch(/RE2 instructions; the limit is 1000/);
   });
 
   it('reports a bad pattern through validateGraph with the node and the JSON path', () => {
-    const result = validateGraph(rulesGraph([{ name: 'ok', patterns: ['hello'] }, { name: 'bad', patterns: ['fine', 'a(?=b)'], reply: 'x' }]), createDefaultRegistry());
+    const result = validateGraph(
+      rulesGraph([
+        { name: 'ok', patterns: ['hello'] },
+        { name: 'bad', patterns: ['fine', 'a(?=b)'], reply: 'x' },
+      ]),
+      createDefaultRegistry(),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual([
-      expect.objectContaining({ code: 'invalid-config', nodeId: 'brain', path: 'nodes[1].config.intents[1].patterns[1]', message: expect.stringMatching(/^node 'brain': config\.intents\[1\]\.patterns\[1\]: it uses a lookahead/) }),
+      expect.objectContaining({
+        code: 'invalid-config',
+        nodeId: 'brain',
+        path: 'nodes[1].config.intents[1].patterns[1]',
+        message: expect.stringMatching(
+          /^node 'brain': config\.intents\[1\]\.patterns\[1\]: it uses a lookahead/,
+        ),
+      }),
     ]);
   });
 
   it('caps the number of intents and patterns of a node', () => {
     const registry = createDefaultRegistry();
-    const tooManyPatterns = validateGraph(rulesGraph([{ name: 'many', patterns: Array.from({ length: 201 }, (_, i) => `word${i}`) }]), registry);
+    const tooManyPatterns = validateGraph(
+      rulesGraph([{ name: 'many', patterns: Array.from({ length: 201 }, (_, i) => `word${i}`) }]),
+      registry,
+    );
     expect(tooManyPatterns.ok).toBe(false);
-    expect(!tooManyPatterns.ok && tooManyPatterns.errors[0].message).toMatch(/config\.intents: 201 patterns in all; the limit is 200 per node/);
-    const tooManyIntents = validateGraph(rulesGraph(Array.from({ length: 101 }, (_, i) => ({ name: `i${i}`, patterns: ['x'] }))), registry);
+    expect(!tooManyPatterns.ok && tooManyPatterns.errors[0].message).toMatch(
+      /config\.intents: 201 patterns in all; the limit is 200 per node/,
+    );
+    const tooManyIntents = validateGraph(
+      rulesGraph(Array.from({ length: 101 }, (_, i) => ({ name: `i${i}`, patterns: ['x'] }))),
+      registry,
+    );
     expect(!tooManyIntents.ok && tooManyIntents.errors[0].path).toBe('nodes[1].config.intents');
-    const tooCostly = validateGraph(rulesGraph([{ name: 'long', patterns: Array.from({ length: 5 }, (_, i) => `${i}[a-z]{900}`) }]), registry);
-    expect(!tooCostly.ok && tooCostly.errors[0].message).toMatch(/RE2 instructions in all; the limit is 4000 per node/);
+    const tooCostly = validateGraph(
+      rulesGraph([
+        { name: 'long', patterns: Array.from({ length: 5 }, (_, i) => `${i}[a-z]{900}`) },
+      ]),
+      registry,
+    );
+    expect(!tooCostly.ok && tooCostly.errors[0].message).toMatch(
+      /RE2 instructions in all; the limit is 4000 per node/,
+    );
   });
 
   it('accepts every graph shipped in graphs/', async () => {

@@ -1,20 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
-import { FrameProcessor, type Direction } from '../../engine/core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../engine/core/FrameProcessor.ts';
 import type { Frame } from '../../engine/core/frames.ts';
 import { VirtualClock } from '../../engine/core/VirtualClock.ts';
 import { pipeline } from '../../engine/graph/pipeline.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
-import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { transcriptEndOfTurn } from '../../engine/processors/context/EndOfTurnAnalyzer.ts';
-import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processors/context/UserTurnAggregator.ts';
+import {
+  UserTurnAggregator,
+  type UserTurnSettings,
+} from '../../engine/processors/context/UserTurnAggregator.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 
-const defaults: Partial<UserTurnSettings> = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
+const defaults: Partial<UserTurnSettings> = {
+  interruption: 'immediate',
+  minDurationMs: 300,
+  minWords: 2,
+  finalTimeoutMs: 1000,
+};
 
 async function userTurns(settings: Partial<UserTurnSettings> = {}) {
   const conversation = new ConversationContext();
-  const h = new ProcessorHarness(new UserTurnAggregator('user', conversation, { ...defaults, ...settings }));
+  const h = new ProcessorHarness(
+    new UserTurnAggregator('user', conversation, { ...defaults, ...settings }),
+  );
   await h.start();
   /** The user says `text` and falls silent; the STT's final text arrives with the VAD's stop. */
   const say = async (text: string) => {
@@ -27,15 +37,35 @@ async function userTurns(settings: Partial<UserTurnSettings> = {}) {
 
 describe('transcriptEndOfTurn', () => {
   it.each([
-    'remind me to', 'turn off the lights and', 'I was thinking about the', 'so um', 'it is like', 'what about',
-    'call my mother because', 'set a timer for', 'well, you know', 'I want', 'first,', 'Book a table for two and…',
+    'remind me to',
+    'turn off the lights and',
+    'I was thinking about the',
+    'so um',
+    'it is like',
+    'what about',
+    'call my mother because',
+    'set a timer for',
+    'well, you know',
+    'I want',
+    'first,',
+    'Book a table for two and…',
   ])('"%s" is unfinished', (text) => {
     expect(transcriptEndOfTurn(text).complete).toBe(false);
   });
 
   it.each([
-    "what's the weather in Tokyo", 'thanks', 'thank you very much', 'Is it going to rain?', 'tell me a joke.', 'stop',
-    'turn the lights on', 'I think so', "what's the weather like", 'yes please', '', 'turn the volume up',
+    "what's the weather in Tokyo",
+    'thanks',
+    'thank you very much',
+    'Is it going to rain?',
+    'tell me a joke.',
+    'stop',
+    'turn the lights on',
+    'I think so',
+    "what's the weather like",
+    'yes please',
+    '',
+    'turn the volume up',
   ])('"%s" is complete', (text) => {
     expect(transcriptEndOfTurn(text).complete).toBe(true);
   });
@@ -63,7 +93,10 @@ describe('UserTurnAggregator end of turn', () => {
   });
 
   it('smart: an unfinished sentence waits incompleteExtraMs, then ends the turn', async () => {
-    const { h, conversation, say } = await userTurns({ endOfTurn: 'smart', incompleteExtraMs: 600 });
+    const { h, conversation, say } = await userTurns({
+      endOfTurn: 'smart',
+      incompleteExtraMs: 600,
+    });
     await say('remind me to');
     await h.advance(599);
     expect(h.downstream('llm.context')).toHaveLength(0);
@@ -72,20 +105,33 @@ describe('UserTurnAggregator end of turn', () => {
     expect(conversation.messages).toEqual([{ role: 'user', content: 'remind me to' }]);
     const metrics = h.downstream('metrics').flatMap((f) => (f.type === 'metrics' ? f.metrics : []));
     expect(metrics).toEqual([
-      expect.objectContaining({ name: 'endOfTurnHold', value: 600, detail: { reason: 'trailing "to"' } }),
-      expect.objectContaining({ name: 'endOfTurnHoldMs', value: 600, detail: { reason: 'trailing "to"' } }),
+      expect.objectContaining({
+        name: 'endOfTurnHold',
+        value: 600,
+        detail: { reason: 'trailing "to"' },
+      }),
+      expect.objectContaining({
+        name: 'endOfTurnHoldMs',
+        value: 600,
+        detail: { reason: 'trailing "to"' },
+      }),
     ]);
   });
 
   it('smart: speech during the wait continues the same turn, without an interrupt', async () => {
-    const { h, conversation, say } = await userTurns({ endOfTurn: 'smart', incompleteExtraMs: 600 });
+    const { h, conversation, say } = await userTurns({
+      endOfTurn: 'smart',
+      incompleteExtraMs: 600,
+    });
     await say('remind me to');
     const interruptsBefore = h.downstream('interrupt').length;
     await h.advance(400);
     await say('buy milk tomorrow');
     expect(h.downstream('interrupt')).toHaveLength(interruptsBefore);
     expect(h.downstream('llm.context')).toHaveLength(1);
-    expect(conversation.messages).toEqual([{ role: 'user', content: 'remind me to buy milk tomorrow' }]);
+    expect(conversation.messages).toEqual([
+      { role: 'user', content: 'remind me to buy milk tomorrow' },
+    ]);
     await h.advance(2000);
     expect(h.downstream('llm.context')).toHaveLength(1);
   });
@@ -100,7 +146,9 @@ describe('UserTurnAggregator end of turn', () => {
     // More words from the recogniser that finish the sentence end the hold early.
     await h.advance(100);
     await h.send(h.frame('transcript.final', { text: 'the music' }));
-    expect(conversation.messages).toEqual([{ role: 'user', content: 'turn off the lights and the music' }]);
+    expect(conversation.messages).toEqual([
+      { role: 'user', content: 'turn off the lights and the music' },
+    ]);
   });
 
   it('is live-updatable: switching to smart takes effect on the next turn, back to vad ends a held turn now', async () => {
@@ -142,7 +190,11 @@ class InstantBot extends FrameProcessor {
 describe('LatencyObserver with smart end of turn', () => {
   it('keeps a paused-and-resumed turn as one record, with the turn end and the hold', async () => {
     const clock = new VirtualClock(1000);
-    const user = new UserTurnAggregator('user', new ConversationContext(), { ...defaults, endOfTurn: 'smart', incompleteExtraMs: 600 });
+    const user = new UserTurnAggregator('user', new ConversationContext(), {
+      ...defaults,
+      endOfTurn: 'smart',
+      incompleteExtraMs: 600,
+    });
     const runner = pipeline([user, new InstantBot('bot')], { clock });
     const observer = new LatencyObserver();
     runner.observeHops(observer.observe);

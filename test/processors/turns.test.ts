@@ -1,15 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import { AssistantTurnAggregator } from '../../engine/processors/context/AssistantTurnAggregator.ts';
-import { UserTurnAggregator, type UserTurnSettings } from '../../engine/processors/context/UserTurnAggregator.ts';
+import {
+  UserTurnAggregator,
+  type UserTurnSettings,
+} from '../../engine/processors/context/UserTurnAggregator.ts';
 import { PacedAudioOutput } from '../../engine/processors/transport/PacedAudioOutput.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 
-const defaults: Partial<UserTurnSettings> = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
+const defaults: Partial<UserTurnSettings> = {
+  interruption: 'immediate',
+  minDurationMs: 300,
+  minWords: 2,
+  finalTimeoutMs: 1000,
+};
 
 async function userTurns(settings: Partial<UserTurnSettings> = {}) {
   const conversation = new ConversationContext();
-  const h = new ProcessorHarness(new UserTurnAggregator('user', conversation, { ...defaults, ...settings }));
+  const h = new ProcessorHarness(
+    new UserTurnAggregator('user', conversation, { ...defaults, ...settings }),
+  );
   await h.start();
   const botSpeaking = () => h.send(h.frame('bot.speaking.started', {}), 'upstream');
   return { h, conversation, botSpeaking };
@@ -50,7 +60,10 @@ describe('UserTurnAggregator', () => {
       await h.send(h.frame('user.speaking.started', {}));
       await h.send(h.frame('transcript.final', { text: 'thank you' }));
       await h.send(h.frame('user.speaking.stopped', {}));
-      expect(conversation.messages).toEqual([{ role: 'user', content: 'what is the weather' }, { role: 'user', content: 'thank you' }]);
+      expect(conversation.messages).toEqual([
+        { role: 'user', content: 'what is the weather' },
+        { role: 'user', content: 'thank you' },
+      ]);
     });
 
     it('joins the turn being spoken when the user has started again (a final carries no utterance id)', async () => {
@@ -84,7 +97,10 @@ describe('UserTurnAggregator', () => {
     });
 
     it('is dropped after speech that never qualified as a barge-in (a cough over the bot)', async () => {
-      const { h, conversation, botSpeaking } = await userTurns({ interruption: 'minDuration', minDurationMs: 300 });
+      const { h, conversation, botSpeaking } = await userTurns({
+        interruption: 'minDuration',
+        minDurationMs: 300,
+      });
       await botSpeaking();
       await h.send(h.frame('user.speaking.started', {}));
       await h.advance(100);
@@ -108,7 +124,10 @@ describe('UserTurnAggregator', () => {
   });
 
   it('minDuration: a cough shorter than the minimum does not stop the bot, and its words are dropped', async () => {
-    const { h, conversation, botSpeaking } = await userTurns({ interruption: 'minDuration', minDurationMs: 300 });
+    const { h, conversation, botSpeaking } = await userTurns({
+      interruption: 'minDuration',
+      minDurationMs: 300,
+    });
     await botSpeaking();
     await h.send(h.frame('user.speaking.started', {}));
     await h.advance(150);
@@ -120,7 +139,10 @@ describe('UserTurnAggregator', () => {
   });
 
   it('minDuration: speech that lasts interrupts at the minimum and becomes a turn', async () => {
-    const { h, conversation, botSpeaking } = await userTurns({ interruption: 'minDuration', minDurationMs: 300 });
+    const { h, conversation, botSpeaking } = await userTurns({
+      interruption: 'minDuration',
+      minDurationMs: 300,
+    });
     await botSpeaking();
     await h.send(h.frame('user.speaking.started', {}));
     await h.advance(299);
@@ -158,13 +180,22 @@ describe('AssistantTurnAggregator with the paced output', () => {
     const ha = new ProcessorHarness(assistant);
     const ho = new ProcessorHarness(output, { clock: ha.clock });
     // Wire output's upstream pushes back into the aggregator.
-    output.attach({ clock: ha.clock, logger: undefined as never, sink: (frame, direction) => { if (direction === 'upstream') assistant.receive(frame, 'upstream'); } });
+    output.attach({
+      clock: ha.clock,
+      logger: undefined as never,
+      sink: (frame, direction) => {
+        if (direction === 'upstream') assistant.receive(frame, 'upstream');
+      },
+    });
     await ha.start();
     await ho.start();
     const sentence = async (text: string, ms: number) => {
       await ha.send(ha.frame('llm.text', { text: `${text} ` }));
       output.receive(ha.frame('tts.text', { text }), 'downstream');
-      output.receive(ha.frame('audio.out', { audio: new Int16Array(24 * ms).fill(500), sampleRate: 24000 }), 'downstream');
+      output.receive(
+        ha.frame('audio.out', { audio: new Int16Array(24 * ms).fill(500), sampleRate: 24000 }),
+        'downstream',
+      );
       await ha.settle();
     };
     return { conversation, ha, output, sentence };
@@ -177,7 +208,9 @@ describe('AssistantTurnAggregator with the paced output', () => {
     await sentence('Four five six.', 600);
     await ha.send(ha.frame('llm.response.end', {}));
     await ha.advance(1300);
-    expect(conversation.messages).toEqual([{ role: 'assistant', content: 'One two three. Four five six.' }]);
+    expect(conversation.messages).toEqual([
+      { role: 'assistant', content: 'One two three. Four five six.' },
+    ]);
   });
 
   it('cuts the reply to what was actually played when the user barges in', async () => {
@@ -190,7 +223,9 @@ describe('AssistantTurnAggregator with the paced output', () => {
     const interrupt = ha.frame('interrupt', { reason: 'barge-in' });
     output.receive(interrupt, 'downstream');
     await ha.send(interrupt);
-    expect(conversation.messages).toEqual([{ role: 'assistant', content: 'The weather in Tokyo is mild. Expect light rain in' }]);
+    expect(conversation.messages).toEqual([
+      { role: 'assistant', content: 'The weather in Tokyo is mild. Expect light rain in' },
+    ]);
   });
 
   it('forgets a reply interrupted before any of it was heard', async () => {

@@ -1,19 +1,30 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../engine/core/frames.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
-import { DeepgramStt, type DeepgramSttSettings } from '../../engine/providers/deepgram/DeepgramStt.ts';
+import {
+  DeepgramStt,
+  type DeepgramSttSettings,
+} from '../../engine/providers/deepgram/DeepgramStt.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeDeepgram, type FakeDeepgramOptions } from '../fakes/FakeDeepgram.ts';
 import { captureLogger, framesAsText, TEST_KEY, waitFor } from './providerTestKit.ts';
 
 const SETTINGS: DeepgramSttSettings = {
-  model: 'nova-3', language: 'en-US', smartFormat: true, endpointingMs: 300, utteranceEndMs: 1000, keyterms: ['Parley'],
-  keepAliveMs: 4000, maxBufferedMs: 2000, reconnectDelayMs: 500,
+  model: 'nova-3',
+  language: 'en-US',
+  smartFormat: true,
+  endpointingMs: 300,
+  utteranceEndMs: 1000,
+  keyterms: ['Parley'],
+  keepAliveMs: 4000,
+  maxBufferedMs: 2000,
+  reconnectDelayMs: 500,
   sendChunkMs: 20, // every 20 ms chunk is its own message here; packets are tested on their own
   quietSendChunkMs: 20,
 };
 
-const texts = (frames: Frame[], type: 'transcript.final' | 'transcript.interim') => frames.flatMap((f) => (f.type === type ? [f.text] : []));
+const texts = (frames: Frame[], type: 'transcript.final' | 'transcript.interim') =>
+  frames.flatMap((f) => (f.type === type ? [f.text] : []));
 const audio = () => new Int16Array(320);
 
 describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
@@ -24,7 +35,12 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     await fake?.stop();
   });
 
-  async function setUp(options: FakeDeepgramOptions = {}, settings: Partial<DeepgramSttSettings> = {}, logger?: Logger, apiKey = TEST_KEY) {
+  async function setUp(
+    options: FakeDeepgramOptions = {},
+    settings: Partial<DeepgramSttSettings> = {},
+    logger?: Logger,
+    apiKey = TEST_KEY,
+  ) {
     fake = new FakeDeepgram({ apiKey: TEST_KEY, ...options });
     const baseUrl = await fake.start();
     const stt = new DeepgramStt('stt', { ...SETTINGS, ...settings }, { apiKey, baseUrl });
@@ -39,10 +55,20 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     const session = fake.listens[0];
     expect(session.authorization).toBe(`Token ${TEST_KEY}`);
     expect(Object.fromEntries(session.query)).toMatchObject({
-      model: 'nova-3', language: 'en-US', encoding: 'linear16', sample_rate: '16000', channels: '1',
-      interim_results: 'true', smart_format: 'true', endpointing: '300', utterance_end_ms: '1000', vad_events: 'true', keyterm: 'Parley',
+      model: 'nova-3',
+      language: 'en-US',
+      encoding: 'linear16',
+      sample_rate: '16000',
+      channels: '1',
+      interim_results: 'true',
+      smart_format: 'true',
+      endpointing: '300',
+      utterance_end_ms: '1000',
+      vad_events: 'true',
+      keyterm: 'Parley',
     });
-    for (let i = 0; i < 5; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
+    for (let i = 0; i < 5; i++)
+      await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
     await waitFor(undefined, () => session.audioBytes === 5 * 640);
     expect(h.downstream('audio.in')).toHaveLength(5); // passes on
   });
@@ -52,7 +78,8 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     await waitFor(undefined, () => stt.isOpen);
     const session = fake.listens[0];
     await h.send(h.frame('user.speaking.started', { speechStartedAt: 0, paddingMs: 0 }));
-    for (let i = 0; i < 5; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
+    for (let i = 0; i < 5; i++)
+      await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
     await waitFor(undefined, () => session.audioBytes === 3 * 640); // one 60 ms packet; 40 ms wait for the next
     expect(session.audioMessages).toBe(1);
     await h.send(h.frame('user.speaking.stopped', {}));
@@ -66,13 +93,15 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     const { h, stt } = await setUp({}, { sendChunkMs: 60, quietSendChunkMs: 200 });
     await waitFor(undefined, () => stt.isOpen);
     const session = fake.listens[0];
-    for (let i = 0; i < 12; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
+    for (let i = 0; i < 12; i++)
+      await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
     await waitFor(undefined, () => session.audioBytes === 10 * 640); // one 200 ms packet; 40 ms held
     expect(session.audioMessages).toBe(1);
     await h.send(h.frame('user.speaking.started', { speechStartedAt: 0, paddingMs: 0 }));
     await waitFor(undefined, () => session.audioBytes === 12 * 640); // the onset is not held back
     expect(session.audioMessages).toBe(2);
-    for (let i = 0; i < 3; i++) await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
+    for (let i = 0; i < 3; i++)
+      await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));
     await waitFor(undefined, () => session.audioBytes === 15 * 640); // speech: 60 ms packets
     expect(session.audioMessages).toBe(3);
   });
@@ -90,7 +119,11 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     await h.send(h.frame('user.speaking.stopped', {}));
     await waitFor(undefined, () => h.downstream('transcript.final').length === 2);
     expect(session.controls).toEqual(['Finalize']);
-    expect(texts(h.downstream(), 'transcript.interim')).toEqual(['what is', 'what is the weather', 'in']);
+    expect(texts(h.downstream(), 'transcript.interim')).toEqual([
+      'what is',
+      'what is the weather',
+      'in',
+    ]);
     expect(texts(h.downstream(), 'transcript.final')).toEqual(['What is the weather', 'in Tokyo?']);
     expect(h.downstream('metrics')).toHaveLength(1);
     fake.sendUtteranceEnd(session);
@@ -123,7 +156,9 @@ describe('DeepgramStt against the fake live API, through @deepgram/sdk', () => {
     await waitFor(undefined, () => h.upstream('error').length === 1);
     expect(texts(h.downstream(), 'transcript.final')).toEqual(['book a table for']);
     const error = h.upstream('error')[0];
-    expect(error.type === 'error' && error.message).toMatch(/Deepgram closed the stream \(code 1006\)/);
+    expect(error.type === 'error' && error.message).toMatch(
+      /Deepgram closed the stream \(code 1006\)/,
+    );
 
     // Audio during the back-off is held, then sent on the new stream.
     await h.send(h.frame('audio.in', { audio: audio(), sampleRate: 16000 }));

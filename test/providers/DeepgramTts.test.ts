@@ -1,14 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Frame } from '../../engine/core/frames.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
-import { DeepgramTts, type DeepgramTtsSettings } from '../../engine/providers/deepgram/DeepgramTts.ts';
+import {
+  DeepgramTts,
+  type DeepgramTtsSettings,
+} from '../../engine/providers/deepgram/DeepgramTts.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeDeepgram, type FakeDeepgramOptions } from '../fakes/FakeDeepgram.ts';
 import { tone } from '../fakes/FakeOpenAI.ts';
 import { captureLogger, drain, framesAsText, TEST_KEY, waitFor } from './providerTestKit.ts';
 
-const SETTINGS: DeepgramTtsSettings = { model: 'aura-2-thalia-en', sampleRate: 24000, firstByteTimeoutMs: 3000 };
-const samplesOf = (frames: Frame[]) => frames.flatMap((f) => (f.type === 'audio.out' ? [...f.audio] : []));
+const SETTINGS: DeepgramTtsSettings = {
+  model: 'aura-2-thalia-en',
+  sampleRate: 24000,
+  firstByteTimeoutMs: 3000,
+};
+const samplesOf = (frames: Frame[]) =>
+  frames.flatMap((f) => (f.type === 'audio.out' ? [...f.audio] : []));
 
 describe('DeepgramTts against the fake speak socket, through @deepgram/sdk', () => {
   let fake: FakeDeepgram;
@@ -18,10 +26,18 @@ describe('DeepgramTts against the fake speak socket, through @deepgram/sdk', () 
     await fake?.stop();
   });
 
-  async function setUp(options: FakeDeepgramOptions = {}, settings: Partial<DeepgramTtsSettings> = {}, logger?: Logger, apiKey = TEST_KEY) {
+  async function setUp(
+    options: FakeDeepgramOptions = {},
+    settings: Partial<DeepgramTtsSettings> = {},
+    logger?: Logger,
+    apiKey = TEST_KEY,
+  ) {
     fake = new FakeDeepgram({ apiKey: TEST_KEY, ...options });
     const baseUrl = await fake.start();
-    h = new ProcessorHarness(new DeepgramTts('tts', { ...SETTINGS, ...settings }, { apiKey, baseUrl }), { logger });
+    h = new ProcessorHarness(
+      new DeepgramTts('tts', { ...SETTINGS, ...settings }, { apiKey, baseUrl }),
+      { logger },
+    );
     await h.start();
     const say = (text: string) => h!.send(h!.frame('tts.text', { text }));
     return { h, say };
@@ -35,15 +51,34 @@ describe('DeepgramTts against the fake speak socket, through @deepgram/sdk', () 
     expect(fake.speaks).toHaveLength(1);
     const session = fake.speaks[0];
     expect(session.authorization).toBe(`Token ${TEST_KEY}`);
-    expect(Object.fromEntries(session.query)).toEqual({ model: 'aura-2-thalia-en', encoding: 'linear16', sample_rate: '24000' });
-    expect(session.messages).toEqual([{ type: 'Speak', text: 'Hello there.' }, { type: 'Flush' }, { type: 'Speak', text: 'Bye.' }, { type: 'Flush' }]);
+    expect(Object.fromEntries(session.query)).toEqual({
+      model: 'aura-2-thalia-en',
+      encoding: 'linear16',
+      sample_rate: '24000',
+    });
+    expect(session.messages).toEqual([
+      { type: 'Speak', text: 'Hello there.' },
+      { type: 'Flush' },
+      { type: 'Speak', text: 'Bye.' },
+      { type: 'Flush' },
+    ]);
     expect(samplesOf(h.downstream())).toEqual([...tone(120), ...tone(40)]);
     expect(h.downstream('audio.out').length).toBeGreaterThan(2);
-    expect(h.downstreamTypes().filter((t) => t !== 'audio.out')).toEqual(['tts.start', 'metrics', 'tts.text', 'metrics', 'tts.text']);
+    expect(h.downstreamTypes().filter((t) => t !== 'audio.out')).toEqual([
+      'tts.start',
+      'metrics',
+      'tts.text',
+      'metrics',
+      'tts.text',
+    ]);
   });
 
   it('sends Clear on interrupt, drops the audio still in flight, and the next sentence works', async () => {
-    const { h, say } = await setUp({ speakChunkBytes: 960, speakChunkDelayMs: 10, speakMsPerChar: 50 });
+    const { h, say } = await setUp({
+      speakChunkBytes: 960,
+      speakChunkDelayMs: 10,
+      speakMsPerChar: 50,
+    });
     await say('A long sentence to be cut short by the user.');
     await waitFor(h, () => h.downstream('audio.out').length >= 2);
     await h.send(h.frame('interrupt', { reason: 'barge-in' }));

@@ -5,8 +5,15 @@ import { OpenAILlm, type OpenAILlmSettings } from '../../engine/providers/openai
 import { ToolCallAssembler } from '../../engine/providers/openai/ToolCallAssembler.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
-import { FakeOpenAI, type ChatScript } from '../fakes/FakeOpenAI.ts';
-import { captureLogger, drain, framesAsText, TEST_KEY, textOf, waitFor } from './providerTestKit.ts';
+import { type ChatScript, FakeOpenAI } from '../fakes/FakeOpenAI.ts';
+import {
+  captureLogger,
+  drain,
+  framesAsText,
+  TEST_KEY,
+  textOf,
+  waitFor,
+} from './providerTestKit.ts';
 
 const SETTINGS: OpenAILlmSettings = {
   systemPrompt: 'You are terse.',
@@ -32,11 +39,24 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   let fake: FakeOpenAI;
   afterEach(async () => fake?.stop());
 
-  async function setUp(chat: ChatScript[], options: { settings?: Partial<OpenAILlmSettings>; tools?: Tool[]; logger?: Logger; apiKey?: string } = {}) {
+  async function setUp(
+    chat: ChatScript[],
+    options: {
+      settings?: Partial<OpenAILlmSettings>;
+      tools?: Tool[];
+      logger?: Logger;
+      apiKey?: string;
+    } = {},
+  ) {
     fake = new FakeOpenAI({ apiKey: TEST_KEY, chat });
     const baseUrl = await fake.start();
     const conversation = new ConversationContext();
-    const llm = new OpenAILlm('llm', conversation, { ...SETTINGS, ...options.settings }, { apiKey: options.apiKey ?? TEST_KEY, baseUrl });
+    const llm = new OpenAILlm(
+      'llm',
+      conversation,
+      { ...SETTINGS, ...options.settings },
+      { apiKey: options.apiKey ?? TEST_KEY, baseUrl },
+    );
     llm.setTools(options.tools ?? []);
     const h = new ProcessorHarness(llm, { logger: options.logger });
     await h.start();
@@ -48,7 +68,9 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   }
 
   it('streams text, reports time to first token and usage, and sends the conversation with the system prompt', async () => {
-    const { h, ask } = await setUp([{ text: 'Hello there. How can I help?', usage: { promptTokens: 12, completionTokens: 7 } }]);
+    const { h, ask } = await setUp([
+      { text: 'Hello there. How can I help?', usage: { promptTokens: 12, completionTokens: 7 } },
+    ]);
     await ask('hi');
     await drain(h);
     expect(textOf(h.downstream())).toBe('Hello there. How can I help?');
@@ -57,12 +79,21 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
     expect(types).toEqual(['llm.response.start', 'metrics', 'metrics', 'llm.response.end']);
     const metrics = h.downstream('metrics').flatMap((f) => (f.type === 'metrics' ? f.metrics : []));
     expect(metrics.map((m) => m.name)).toEqual(['ttfb', 'llm.usage']);
-    expect(metrics[1]).toMatchObject({ value: 19, detail: { promptTokens: 12, completionTokens: 7 } });
+    expect(metrics[1]).toMatchObject({
+      value: 19,
+      detail: { promptTokens: 12, completionTokens: 7 },
+    });
     const [request] = fake.requestsTo('/v1/chat/completions');
     expect(request.authorization).toBe(`Bearer ${TEST_KEY}`);
     expect(request.json).toMatchObject({
-      model: 'gpt-4o-mini', temperature: 0.5, stream: true, stream_options: { include_usage: true },
-      messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'hi' }],
+      model: 'gpt-4o-mini',
+      temperature: 0.5,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'hi' },
+      ],
     });
     expect(request.json).not.toHaveProperty('tools');
   });
@@ -70,13 +101,28 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   it('runs parallel tool calls, feeds the results back and calls the model again', async () => {
     const calls: string[] = [];
     const tools = [
-      tool('get_weather', (args) => { calls.push(`weather:${String(args.city)}`); return { temperature: 18, unit: 'celsius' }; }),
-      tool('get_time', (args) => { calls.push(`time:${String(args.city)}`); return '09:30'; }),
+      tool('get_weather', (args) => {
+        calls.push(`weather:${String(args.city)}`);
+        return { temperature: 18, unit: 'celsius' };
+      }),
+      tool('get_time', (args) => {
+        calls.push(`time:${String(args.city)}`);
+        return '09:30';
+      }),
     ];
-    const { h, ask, conversation } = await setUp([
-      { text: 'Let me check. ', toolCalls: [{ id: 'call_w', name: 'get_weather', arguments: '{"city":"Tokyo"}' }, { id: 'call_t', name: 'get_time', arguments: '{"city":"Tokyo"}' }] },
-      { text: 'It is 18 degrees and half past nine in Tokyo.' },
-    ], { tools });
+    const { h, ask, conversation } = await setUp(
+      [
+        {
+          text: 'Let me check. ',
+          toolCalls: [
+            { id: 'call_w', name: 'get_weather', arguments: '{"city":"Tokyo"}' },
+            { id: 'call_t', name: 'get_time', arguments: '{"city":"Tokyo"}' },
+          ],
+        },
+        { text: 'It is 18 degrees and half past nine in Tokyo.' },
+      ],
+      { tools },
+    );
     await ask('weather and time in Tokyo?');
     await drain(h);
 
@@ -87,20 +133,48 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
       { id: 'call_t', name: 'get_time', arguments: '{"city":"Tokyo"}' },
     ]);
     expect(h.downstream('llm.tool.result')).toHaveLength(2);
-    expect(textOf(h.downstream())).toBe('Let me check. It is 18 degrees and half past nine in Tokyo.');
+    expect(textOf(h.downstream())).toBe(
+      'Let me check. It is 18 degrees and half past nine in Tokyo.',
+    );
 
     const [first, second] = fake.requestsTo('/v1/chat/completions');
     expect(first.json?.tools).toEqual([
-      { type: 'function', function: { name: 'get_weather', description: 'the get_weather tool', parameters: tools[0].parameters } },
-      { type: 'function', function: { name: 'get_time', description: 'the get_time tool', parameters: tools[1].parameters } },
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'the get_weather tool',
+          parameters: tools[0].parameters,
+        },
+      },
+      {
+        type: 'function',
+        function: {
+          name: 'get_time',
+          description: 'the get_time tool',
+          parameters: tools[1].parameters,
+        },
+      },
     ]);
     expect(second.json?.messages).toEqual([
       { role: 'system', content: 'You are terse.' },
       { role: 'user', content: 'weather and time in Tokyo?' },
-      { role: 'assistant', content: null, tool_calls: [
-        { id: 'call_w', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Tokyo"}' } },
-        { id: 'call_t', type: 'function', function: { name: 'get_time', arguments: '{"city":"Tokyo"}' } },
-      ] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_w',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Tokyo"}' },
+          },
+          {
+            id: 'call_t',
+            type: 'function',
+            function: { name: 'get_time', arguments: '{"city":"Tokyo"}' },
+          },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_w', content: '{"temperature":18,"unit":"celsius"}' },
       { role: 'tool', tool_call_id: 'call_t', content: '09:30' },
     ]);
@@ -108,18 +182,33 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   });
 
   it('assembles parallel calls that a compatible server sends all at index 0', async () => {
-    const { h, ask } = await setUp([
-      { toolCallsAllAtIndexZero: true, toolCalls: [{ id: 'a', name: 'get_weather', arguments: '{"city":"Oslo"}' }, { id: 'b', name: 'get_weather', arguments: '{"city":"Rome"}' }] },
-      { text: 'Done.' },
-    ], { tools: [tool('get_weather', (args) => String(args.city))] });
+    const { h, ask } = await setUp(
+      [
+        {
+          toolCallsAllAtIndexZero: true,
+          toolCalls: [
+            { id: 'a', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+            { id: 'b', name: 'get_weather', arguments: '{"city":"Rome"}' },
+          ],
+        },
+        { text: 'Done.' },
+      ],
+      { tools: [tool('get_weather', (args) => String(args.city))] },
+    );
     await ask('Oslo and Rome?');
     await drain(h);
     const callFrame = h.downstream('llm.tool.call')[0];
-    expect(callFrame.type === 'llm.tool.call' && callFrame.calls.map((c) => c.arguments)).toEqual(['{"city":"Oslo"}', '{"city":"Rome"}']);
+    expect(callFrame.type === 'llm.tool.call' && callFrame.calls.map((c) => c.arguments)).toEqual([
+      '{"city":"Oslo"}',
+      '{"city":"Rome"}',
+    ]);
   });
 
   it('cancels the HTTP request when interrupted mid-stream, and nothing more of that answer comes out', async () => {
-    const { h, ask } = await setUp([{ text: 'one two three four five six seven eight nine ten eleven twelve', chunkDelayMs: 40 }, { text: 'Next answer.' }]);
+    const { h, ask } = await setUp([
+      { text: 'one two three four five six seven eight nine ten eleven twelve', chunkDelayMs: 40 },
+      { text: 'Next answer.' },
+    ]);
     await ask('count');
     await waitFor(h, () => h.downstream('llm.text').length >= 2);
     await h.send(h.frame('interrupt', { reason: 'user started speaking' }));
@@ -139,7 +228,10 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
 
   it('retries 429 and 500 before the first token, honouring backoff on the processor clock', async () => {
     const { logger, lines } = captureLogger();
-    const { h, ask } = await setUp([{ status: 429, retryAfterMs: 300 }, { status: 500 }, { text: 'Third time lucky.' }], { logger });
+    const { h, ask } = await setUp(
+      [{ status: 429, retryAfterMs: 300 }, { status: 500 }, { text: 'Third time lucky.' }],
+      { logger },
+    );
     await ask('hello');
     await waitFor(undefined, () => fake.requests.length === 1);
     await h.advance(200);
@@ -148,12 +240,19 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
     expect(fake.requests).toHaveLength(3);
     expect(textOf(h.downstream())).toBe('Third time lucky.');
     expect(h.upstream('error')).toHaveLength(0);
-    const retries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg?.toString().includes('retrying'));
+    const retries = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg?.toString().includes('retrying'));
     expect(retries.map((r) => r.status)).toEqual([429, 500]);
   });
 
   it('gives up after maxRetries: an error frame upstream, the fallback reply downstream, and the next turn works', async () => {
-    const { h, ask } = await setUp([{ status: 503 }, { status: 503 }, { status: 503 }, { text: 'Back again.' }]);
+    const { h, ask } = await setUp([
+      { status: 503 },
+      { status: 503 },
+      { status: 503 },
+      { text: 'Back again.' },
+    ]);
     await ask('hello');
     await drain(h);
     expect(fake.requests).toHaveLength(3);
@@ -166,7 +265,9 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   });
 
   it('does not retry a 400', async () => {
-    const { h, ask } = await setUp([{ status: 400, errorMessage: 'Invalid value for temperature' }]);
+    const { h, ask } = await setUp([
+      { status: 400, errorMessage: 'Invalid value for temperature' },
+    ]);
     await ask('hello');
     await drain(h);
     expect(fake.requests).toHaveLength(1);
@@ -175,7 +276,9 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   });
 
   it('abandons an attempt whose first byte never comes, closes it, and retries', async () => {
-    const { h, ask } = await setUp([{ hang: true }, { text: 'Sorry for the wait.' }], { settings: { firstTokenTimeoutMs: 1000 } });
+    const { h, ask } = await setUp([{ hang: true }, { text: 'Sorry for the wait.' }], {
+      settings: { firstTokenTimeoutMs: 1000 },
+    });
     await ask('hello');
     await drain(h, 200);
     expect(textOf(h.downstream())).toBe('Sorry for the wait.');
@@ -184,7 +287,9 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   });
 
   it('answers with the fallback when the first byte never comes on any attempt', async () => {
-    const { h, ask } = await setUp([{ hang: true }, { hang: true }], { settings: { firstTokenTimeoutMs: 500, maxRetries: 1 } });
+    const { h, ask } = await setUp([{ hang: true }, { hang: true }], {
+      settings: { firstTokenTimeoutMs: 500, maxRetries: 1 },
+    });
     await ask('hello');
     await drain(h, 200);
     const error = h.upstream('error')[0];
@@ -193,7 +298,10 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   });
 
   it('does not retry a stream that dropped after words went out: fallback instead of repeating them', async () => {
-    const { h, ask } = await setUp([{ text: 'The answer is that', dropAfterChunks: 3 }, { text: 'never asked' }]);
+    const { h, ask } = await setUp([
+      { text: 'The answer is that', dropAfterChunks: 3 },
+      { text: 'never asked' },
+    ]);
     await ask('hello');
     await drain(h);
     expect(fake.requests).toHaveLength(1);
@@ -206,7 +314,9 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
     await ask('hello');
     await drain(h);
     const error = h.upstream('error')[0];
-    expect(error.type === 'error' && error.message).toContain('ended before the answer was complete');
+    expect(error.type === 'error' && error.message).toContain(
+      'ended before the answer was complete',
+    );
   });
 
   it('retries a stream that dropped before any words', async () => {
@@ -219,11 +329,20 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   it('never lets the API key reach logs or frames, even when the server echoes it in an error', async () => {
     const { logger, lines } = captureLogger();
     const wrongKey = `${TEST_KEY}-wrong`;
-    const { h, ask } = await setUp([{ status: 500, errorMessage: `boom, your key was ${wrongKey}` }, { status: 500, errorMessage: `boom ${wrongKey}` }, { status: 500 }], { logger, apiKey: wrongKey });
+    const { h, ask } = await setUp(
+      [
+        { status: 500, errorMessage: `boom, your key was ${wrongKey}` },
+        { status: 500, errorMessage: `boom ${wrongKey}` },
+        { status: 500 },
+      ],
+      { logger, apiKey: wrongKey },
+    );
     await ask('hello'); // 401 from the fake: "Incorrect API key provided: <key>"
     await drain(h);
     const error = h.upstream('error')[0];
-    expect(error.type === 'error' && error.message).toContain('Incorrect API key provided: [redacted]');
+    expect(error.type === 'error' && error.message).toContain(
+      'Incorrect API key provided: [redacted]',
+    );
     const all = framesAsText(h.emitted.map((e) => e.frame)) + lines.join('\n');
     expect(lines.length).toBeGreaterThan(0);
     expect(all).not.toContain(TEST_KEY);
@@ -234,7 +353,14 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
     h.processor.updateSettings({ model: 'gpt-4.1', temperature: 0.1, systemPrompt: 'New prompt.' });
     await ask('hello');
     await drain(h);
-    expect(fake.requests[0].json).toMatchObject({ model: 'gpt-4.1', temperature: 0.1, messages: [{ role: 'system', content: 'New prompt.' }, { role: 'user', content: 'hello' }] });
+    expect(fake.requests[0].json).toMatchObject({
+      model: 'gpt-4.1',
+      temperature: 0.1,
+      messages: [
+        { role: 'system', content: 'New prompt.' },
+        { role: 'user', content: 'hello' },
+      ],
+    });
   });
 });
 
@@ -246,7 +372,10 @@ describe('ToolCallAssembler', () => {
     a.add({ index: 0, function: { arguments: '{"a":' } });
     a.add({ index: 0, function: { arguments: '1}' } });
     a.add({ index: 1, function: { arguments: ':2}' } });
-    expect(a.finish('p')).toEqual([{ id: 'x', name: 'f', arguments: '{"a":1}' }, { id: 'y', name: 'g', arguments: '{"b":2}' }]);
+    expect(a.finish('p')).toEqual([
+      { id: 'x', name: 'f', arguments: '{"a":1}' },
+      { id: 'y', name: 'g', arguments: '{"b":2}' },
+    ]);
   });
 
   it('invents ids for servers that send none', () => {
@@ -255,4 +384,3 @@ describe('ToolCallAssembler', () => {
     expect(a.finish('call_llm_1')).toEqual([{ id: 'call_llm_1_0', name: 'f', arguments: '{}' }]);
   });
 });
-

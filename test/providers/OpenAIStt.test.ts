@@ -8,8 +8,16 @@ import { FakeOpenAI, type TranscriptionScript } from '../fakes/FakeOpenAI.ts';
 import { captureLogger, drain, framesAsText, TEST_KEY } from './providerTestKit.ts';
 
 const SETTINGS: OpenAISttSettings = {
-  model: 'gpt-4o-mini-transcribe', language: 'en', prompt: 'Parley, Tokyo', preRollMs: 300, minSegmentMs: 200, maxSegmentMs: 30_000,
-  maxRetries: 2, retryDelayMs: 100, maxRetryDelayMs: 1000, requestTimeoutMs: 5000,
+  model: 'gpt-4o-mini-transcribe',
+  language: 'en',
+  prompt: 'Parley, Tokyo',
+  preRollMs: 300,
+  minSegmentMs: 200,
+  maxSegmentMs: 30_000,
+  maxRetries: 2,
+  retryDelayMs: 100,
+  maxRetryDelayMs: 1000,
+  requestTimeoutMs: 5000,
 };
 
 /** 20 ms of 16 kHz audio whose every sample is `value`, so a test can tell which chunks were sent. */
@@ -19,10 +27,20 @@ describe('OpenAIStt against the fake /audio/transcriptions, through the openai S
   let fake: FakeOpenAI;
   afterEach(async () => fake?.stop());
 
-  async function setUp(transcriptions: TranscriptionScript[], options: { settings?: Partial<OpenAISttSettings>; logger?: Logger; apiKey?: string } = {}) {
+  async function setUp(
+    transcriptions: TranscriptionScript[],
+    options: { settings?: Partial<OpenAISttSettings>; logger?: Logger; apiKey?: string } = {},
+  ) {
     fake = new FakeOpenAI({ apiKey: TEST_KEY, transcriptions });
     const baseUrl = await fake.start();
-    const h = new ProcessorHarness(new OpenAIStt('stt', { ...SETTINGS, ...options.settings }, { apiKey: options.apiKey ?? TEST_KEY, baseUrl }), { logger: options.logger });
+    const h = new ProcessorHarness(
+      new OpenAIStt(
+        'stt',
+        { ...SETTINGS, ...options.settings },
+        { apiKey: options.apiKey ?? TEST_KEY, baseUrl },
+      ),
+      { logger: options.logger },
+    );
     await h.start();
     let n = 0;
     /** Feeds `count` 20 ms chunks in real-time steps of virtual time; chunk k carries the value k (1-based, over the test). */
@@ -44,20 +62,34 @@ describe('OpenAIStt against the fake /audio/transcriptions, through the openai S
     await h.send(h.frame('user.speaking.stopped', { speechEndedAt: 600 }));
     await drain(h);
 
-    expect(h.downstream('transcript.final').map((f) => f.type === 'transcript.final' && f.text)).toEqual(['What is the weather in Tokyo?']);
+    expect(
+      h.downstream('transcript.final').map((f) => f.type === 'transcript.final' && f.text),
+    ).toEqual(['What is the weather in Tokyo?']);
     expect(h.downstream('audio.in')).toHaveLength(35); // audio passes on
     const metric = h.downstream('metrics')[0];
-    expect(metric.type === 'metrics' && metric.metrics[0]).toMatchObject({ name: 'ttfb', source: 'stt', detail: { audioMs: 390 } });
+    expect(metric.type === 'metrics' && metric.metrics[0]).toMatchObject({
+      name: 'ttfb',
+      source: 'stt',
+      detail: { audioMs: 390 },
+    });
 
     const [request] = fake.requestsTo('/v1/audio/transcriptions');
     const form = request.form!;
-    expect(form).toMatchObject({ model: 'gpt-4o-mini-transcribe', language: 'en', prompt: 'Parley, Tokyo', response_format: 'json' });
+    expect(form).toMatchObject({
+      model: 'gpt-4o-mini-transcribe',
+      language: 'en',
+      prompt: 'Parley, Tokyo',
+      response_format: 'json',
+    });
     const file = form.file as { name: string; type: string; bytes: Uint8Array };
     expect(file).toMatchObject({ name: 'speech.wav', type: 'audio/wav' });
     const wav = readWav(file.bytes);
     expect(wav.sampleRate).toBe(16000);
     // 310 ms falls in the middle of chunk 16 (300…320): its second half, then chunks 17…35.
-    const expected = [...new Int16Array(160).fill(16), ...Array.from({ length: 19 }, (_, i) => [...chunk(17 + i)]).flat()];
+    const expected = [
+      ...new Int16Array(160).fill(16),
+      ...Array.from({ length: 19 }, (_, i) => [...chunk(17 + i)]).flat(),
+    ];
     expect([...wav.samples]).toEqual(expected);
   });
 
@@ -75,33 +107,52 @@ describe('OpenAIStt against the fake /audio/transcriptions, through the openai S
     await h.send(h.frame('user.speaking.stopped', {}));
     await drain(h);
     expect(fake.requests).toHaveLength(2);
-    expect(h.downstream('transcript.final').map((f) => f.type === 'transcript.final' && f.text)).toEqual(['first', 'second']);
+    expect(
+      h.downstream('transcript.final').map((f) => f.type === 'transcript.final' && f.text),
+    ).toEqual(['first', 'second']);
   });
 
   it('cuts a monologue into maxSegmentMs pieces', async () => {
-    const { h, feed } = await setUp([{ text: 'part one' }, { text: 'part two' }], { settings: { maxSegmentMs: 400 } });
+    const { h, feed } = await setUp([{ text: 'part one' }, { text: 'part two' }], {
+      settings: { maxSegmentMs: 400 },
+    });
     await h.send(h.frame('user.speaking.started', {}));
     await feed(30);
     await h.send(h.frame('user.speaking.stopped', {}));
     await drain(h);
-    const lengths = fake.requests.map((r) => readWav((r.form!.file as { bytes: Uint8Array }).bytes).samples.length);
+    const lengths = fake.requests.map(
+      (r) => readWav((r.form!.file as { bytes: Uint8Array }).bytes).samples.length,
+    );
     expect(lengths).toEqual([6400, 3200]);
   });
 
   it('retries a 500; after persistent failure reports an error and the next utterance still works', async () => {
-    const { h, feed } = await setUp([{ status: 500 }, { text: 'recovered' }, { status: 503 }, { status: 503 }, { text: 'next one' }], { settings: { maxRetries: 1 } });
+    const { h, feed } = await setUp(
+      [
+        { status: 500 },
+        { text: 'recovered' },
+        { status: 503 },
+        { status: 503 },
+        { text: 'next one' },
+      ],
+      { settings: { maxRetries: 1 } },
+    );
     for (let i = 0; i < 3; i++) {
       await h.send(h.frame('user.speaking.started', {}));
       await feed(15);
       await h.send(h.frame('user.speaking.stopped', {}));
       await drain(h);
     }
-    expect(h.downstream('transcript.final').map((f) => f.type === 'transcript.final' && f.text)).toEqual(['recovered', 'next one']);
+    expect(
+      h.downstream('transcript.final').map((f) => f.type === 'transcript.final' && f.text),
+    ).toEqual(['recovered', 'next one']);
     expect(h.upstream('error')).toHaveLength(1);
   });
 
   it('abandons a request that never answers', async () => {
-    const { h, feed } = await setUp([{ hang: true }], { settings: { maxRetries: 0, requestTimeoutMs: 1000 } });
+    const { h, feed } = await setUp([{ hang: true }], {
+      settings: { maxRetries: 0, requestTimeoutMs: 1000 },
+    });
     await h.send(h.frame('user.speaking.started', {}));
     await feed(15);
     await h.send(h.frame('user.speaking.stopped', {}));

@@ -26,8 +26,14 @@ describe('OpenAITts live settings', () => {
     fake = new FakeOpenAI({ apiKey: TEST_KEY, speech: [] });
     const baseUrl = await fake.start();
     const settings: OpenAITtsSettings = {
-      model: 'gpt-4o-mini-tts', voice: 'coral', instructions: '', speed: 1,
-      maxRetries: 0, retryDelayMs: 100, maxRetryDelayMs: 1000, firstByteTimeoutMs: 3000,
+      model: 'gpt-4o-mini-tts',
+      voice: 'coral',
+      instructions: '',
+      speed: 1,
+      maxRetries: 0,
+      retryDelayMs: 100,
+      maxRetryDelayMs: 1000,
+      firstByteTimeoutMs: 3000,
     };
     const h = new ProcessorHarness(new OpenAITts('tts', settings, { apiKey: TEST_KEY, baseUrl }));
     await h.start();

@@ -9,9 +9,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { Frame } from '../../engine/core/frames.ts';
-import { OpenAIRealtime, type OpenAIRealtimeSettings } from '../../engine/providers/openai/OpenAIRealtime.ts';
-import { DeepgramStt, type DeepgramSttSettings } from '../../engine/providers/deepgram/DeepgramStt.ts';
+import {
+  DeepgramStt,
+  type DeepgramSttSettings,
+} from '../../engine/providers/deepgram/DeepgramStt.ts';
 import { DeepgramTts } from '../../engine/providers/deepgram/DeepgramTts.ts';
+import {
+  OpenAIRealtime,
+  type OpenAIRealtimeSettings,
+} from '../../engine/providers/openai/OpenAIRealtime.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeDeepgram } from '../fakes/FakeDeepgram.ts';
 import { FakeOpenAIRealtime } from '../fakes/FakeOpenAIRealtime.ts';
@@ -21,16 +27,33 @@ import { TEST_KEY, waitFor } from './providerTestKit.ts';
 const FAULTS: SocketFault[] = ['invalid-utf8', 'bad-opcode', 'oversized', 'reset'];
 
 const REALTIME: OpenAIRealtimeSettings = {
-  model: 'gpt-realtime', instructions: 'Be brief.', voice: 'marin', vadThreshold: 0.5, silenceDurationMs: 500, prefixPaddingMs: 300,
-  transcriptionModel: 'gpt-4o-mini-transcribe', reconnectDelayMs: 0,
+  model: 'gpt-realtime',
+  instructions: 'Be brief.',
+  voice: 'marin',
+  vadThreshold: 0.5,
+  silenceDurationMs: 500,
+  prefixPaddingMs: 300,
+  transcriptionModel: 'gpt-4o-mini-transcribe',
+  reconnectDelayMs: 0,
 };
 const STT: DeepgramSttSettings = {
-  model: 'nova-3', language: 'en-US', smartFormat: true, endpointingMs: 300, utteranceEndMs: 1000, keyterms: [],
-  keepAliveMs: 4000, maxBufferedMs: 2000, reconnectDelayMs: 0, sendChunkMs: 20, quietSendChunkMs: 20,
+  model: 'nova-3',
+  language: 'en-US',
+  smartFormat: true,
+  endpointingMs: 300,
+  utteranceEndMs: 1000,
+  keyterms: [],
+  keepAliveMs: 4000,
+  maxBufferedMs: 2000,
+  reconnectDelayMs: 0,
+  sendChunkMs: 20,
+  quietSendChunkMs: 20,
 };
 
-const errorText = (frames: Frame[]) => frames.map((f) => (f.type === 'error' ? f.message : '')).join('\n');
-const micChunk = (h: ProcessorHarness) => h.frame('audio.in', { audio: new Int16Array(320), sampleRate: 16000 });
+const errorText = (frames: Frame[]) =>
+  frames.map((f) => (f.type === 'error' ? f.message : '')).join('\n');
+const micChunk = (h: ProcessorHarness) =>
+  h.frame('audio.in', { audio: new Int16Array(320), sampleRate: 16000 });
 
 describe('provider sockets survive a provider that breaks the protocol', () => {
   let h: ProcessorHarness | undefined;
@@ -40,7 +63,12 @@ describe('provider sockets survive a provider that breaks the protocol', () => {
     const fake = new FakeOpenAIRealtime({ apiKey: TEST_KEY });
     stopFake = () => fake.stop();
     const baseUrl = await fake.start();
-    const s2s = new OpenAIRealtime('s2s', REALTIME, { apiKey: TEST_KEY, baseUrl }, new ConversationContext());
+    const s2s = new OpenAIRealtime(
+      's2s',
+      REALTIME,
+      { apiKey: TEST_KEY, baseUrl },
+      new ConversationContext(),
+    );
     const harness = new ProcessorHarness(s2s);
     await harness.start();
     await waitFor(undefined, () => s2s.isConnected && fake.sessions.length === 1);
@@ -58,10 +86,17 @@ describe('provider sockets survive a provider that breaks the protocol', () => {
     const session = fake.sessions[0];
 
     for (const text of ['null', '[]', '{"type":42}']) session.socket.send(text); // not events: ignored
-    session.socket.send(JSON.stringify({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'i1' }));
+    session.socket.send(
+      JSON.stringify({
+        type: 'conversation.item.input_audio_transcription.completed',
+        item_id: 'i1',
+      }),
+    );
     session.socket.send(JSON.stringify({ type: 'error', error: null }));
     await waitFor(undefined, () => h!.upstream('error').length === 2);
-    expect(errorText(h.upstream())).toMatch(/Realtime event conversation\.item\.input_audio_transcription\.completed could not be handled/);
+    expect(errorText(h.upstream())).toMatch(
+      /Realtime event conversation\.item\.input_audio_transcription\.completed could not be handled/,
+    );
     expect(errorText(h.upstream())).toMatch(/Realtime event error could not be handled/);
 
     fake.speechStarted(session);
@@ -110,17 +145,29 @@ describe('provider sockets survive a provider that breaks the protocol', () => {
       const fake = new FakeDeepgram({ apiKey: TEST_KEY, speakHang: true });
       stopFake = () => fake.stop();
       const baseUrl = await fake.start();
-      h = new ProcessorHarness(new DeepgramTts('tts', { model: 'aura-2-thalia-en', sampleRate: 24000, firstByteTimeoutMs: 30_000 }, { apiKey: TEST_KEY, baseUrl }));
+      h = new ProcessorHarness(
+        new DeepgramTts(
+          'tts',
+          { model: 'aura-2-thalia-en', sampleRate: 24000, firstByteTimeoutMs: 30_000 },
+          { apiKey: TEST_KEY, baseUrl },
+        ),
+      );
       await h.start();
       await h.send(h.frame('tts.text', { text: 'Never answered.' }));
-      await waitFor(undefined, () => fake.speaks[0]?.messages.some((m) => m.type === 'Flush') === true);
+      await waitFor(
+        undefined,
+        () => fake.speaks[0]?.messages.some((m) => m.type === 'Flush') === true,
+      );
 
       fake.fault(fake.speaks[0], fault);
       await waitFor(undefined, () => h!.upstream('error').length > 0);
       expect(errorText(h.upstream())).toMatch(/Deepgram TTS connection closed mid-sentence/);
 
       await h.send(h.frame('tts.text', { text: 'Again.' }));
-      await waitFor(undefined, () => fake.speaks.length === 2 && fake.speaks[1].messages.some((m) => m.type === 'Speak'));
+      await waitFor(
+        undefined,
+        () => fake.speaks.length === 2 && fake.speaks[1].messages.some((m) => m.type === 'Speak'),
+      );
     });
   }
 });

@@ -9,7 +9,11 @@ export const TEST_KEY = 'sk-test-SECRET-0123456789abcdef';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits (real time) until `condition` holds, letting the virtual clock run `stepMs` per poll so retries and timeouts fire. */
-export async function waitFor(h: ProcessorHarness | undefined, condition: () => boolean, { timeoutMs = 5000, stepMs = 0 } = {}): Promise<void> {
+export async function waitFor(
+  h: ProcessorHarness | undefined,
+  condition: () => boolean,
+  { timeoutMs = 5000, stepMs = 0 } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('waitFor: condition not met in time');
@@ -33,9 +37,12 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
   return { logger, lines };
 }
 
-export const textOf = (frames: Frame[]) => frames.flatMap((f) => (f.type === 'llm.text' ? [f.text] : [])).join('');
+export const textOf = (frames: Frame[]) =>
+  frames.flatMap((f) => (f.type === 'llm.text' ? [f.text] : [])).join('');
 
 /** Every frame as JSON text (audio as a length), to search for leaked secrets. */
 export function framesAsText(frames: Frame[]): string {
-  return JSON.stringify(frames, (_k, v: unknown) => (v instanceof Int16Array ? `<${v.length} samples>` : v));
+  return JSON.stringify(frames, (_k, v: unknown) =>
+    v instanceof Int16Array ? `<${v.length} samples>` : v,
+  );
 }

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { RawPipecatSocket } from './helpers/RawPipecatSocket.ts';
-import { startTestServer, waitFor, type TestServer } from './helpers/testServer.ts';
+import { startTestServer, type TestServer, waitFor } from './helpers/testServer.ts';
 
 function upgrade(url: string): Promise<{ ws?: WebSocket; status: number }> {
   return new Promise((resolve, reject) => {
@@ -19,9 +19,15 @@ function silentPeer(url: string): Promise<Socket> {
   const { hostname, port, pathname, search } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      socket.write(
+        `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
     });
-    socket.once('data', (head) => (head.toString().startsWith('HTTP/1.1 101') ? resolve(socket) : reject(new Error(head.toString()))));
+    socket.once('data', (head) =>
+      head.toString().startsWith('HTTP/1.1 101')
+        ? resolve(socket)
+        : reject(new Error(head.toString())),
+    );
     socket.on('error', () => undefined);
   });
 }
@@ -40,7 +46,12 @@ describe('abuse limits: each answered with a clear status or close code', () => 
     expect([a.status, b.status]).toEqual([101, 101]);
     expect((await upgrade(`${t.wsUrl}/ws/live`)).status).toBe(429);
     a.ws!.close();
-    await waitFor(async () => ((await t!.api('GET', '/api/health')).body as { connections: number }).connections === 1, 3000, 'the closed connection to be released');
+    await waitFor(
+      async () =>
+        ((await t!.api('GET', '/api/health')).body as { connections: number }).connections === 1,
+      3000,
+      'the closed connection to be released',
+    );
     const c = await upgrade(`${t.wsUrl}/ws/live`);
     expect(c.status).toBe(101);
     b.ws!.close();
@@ -55,7 +66,10 @@ describe('abuse limits: each answered with a clear status or close code', () => 
   });
 
   it('live calls per token: the editor channel does not count, a call over the limit gets 429', async () => {
-    t = await startTestServer({ env: { PARLEY_TOKEN: 'tok-abcdef' }, limits: { maxSessionsPerToken: 1 } });
+    t = await startTestServer({
+      env: { PARLEY_TOKEN: 'tok-abcdef' },
+      limits: { maxSessionsPerToken: 1 },
+    });
     const call = await RawPipecatSocket.ready(`${t.wsUrl}/ws/pipecat?graph=echo&token=tok-abcdef`);
     expect((await upgrade(`${t.wsUrl}/ws/pipecat?graph=echo&token=tok-abcdef`)).status).toBe(429);
     expect((await upgrade(`${t.wsUrl}/v1/realtime?graph=echo&token=tok-abcdef`)).status).toBe(429);
@@ -73,7 +87,9 @@ describe('abuse limits: each answered with a clear status or close code', () => 
     await waitFor(() => flood.closed !== undefined, 3000, 'the flooding socket to be closed');
     expect(flood.closed).toEqual({ code: 4429, reason: 'message rate limit exceeded' });
     calm.rtvi('send-text', { content: 'still here' });
-    expect((await calm.waitFor((m) => m.type === 'bot-llm-text')).data).toEqual({ text: 'echo: still here' });
+    expect((await calm.waitFor((m) => m.type === 'bot-llm-text')).data).toEqual({
+      text: 'echo: still here',
+    });
     await calm.close();
   });
 
@@ -87,7 +103,9 @@ describe('abuse limits: each answered with a clear status or close code', () => 
     await new Promise<void>((resolve) => dead.once('close', () => resolve()));
     await new Promise((r) => setTimeout(r, 400));
     expect(quietClosed).toBe(false);
-    expect(((await t.api('GET', '/api/health')).body as { connections: number }).connections).toBe(1);
+    expect(((await t.api('GET', '/api/health')).body as { connections: number }).connections).toBe(
+      1,
+    );
     quiet.ws!.close();
   });
 
@@ -100,6 +118,8 @@ describe('abuse limits: each answered with a clear status or close code', () => 
   });
 
   it('refuses a limit that is not a positive number, naming the variable', async () => {
-    await expect(startTestServer({ env: { PARLEY_MAX_CONNECTIONS_PER_IP: 'lots' } })).rejects.toThrow(/PARLEY_MAX_CONNECTIONS_PER_IP="lots" is not a positive number/);
+    await expect(
+      startTestServer({ env: { PARLEY_MAX_CONNECTIONS_PER_IP: 'lots' } }),
+    ).rejects.toThrow(/PARLEY_MAX_CONNECTIONS_PER_IP="lots" is not a positive number/);
   });
 });

@@ -8,23 +8,34 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RawPipecatSocket } from './helpers/RawPipecatSocket.ts';
-import { startTestServer, waitFor, type TestServer } from './helpers/testServer.ts';
+import { startTestServer, type TestServer, waitFor } from './helpers/testServer.ts';
 
-const ENV = { OPENAI_API_KEY: 'sk-endpoint-test-SECRET', DEEPGRAM_API_KEY: 'dg-endpoint-test-SECRET' };
+const ENV = {
+  OPENAI_API_KEY: 'sk-endpoint-test-SECRET',
+  DEEPGRAM_API_KEY: 'dg-endpoint-test-SECRET',
+};
 
 /** A host that should never hear from the server: counts connections, requests and upgrades. */
 class RecordingHost {
   connections = 0;
   readonly requests: Array<{ method: string; url: string; authorization: string | undefined }> = [];
   private readonly server = http.createServer((req, res) => {
-    this.requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
+    this.requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+    });
     res.writeHead(503).end();
   });
 
   constructor() {
     this.server.on('connection', () => this.connections++);
     this.server.on('upgrade', (req, socket) => {
-      this.requests.push({ method: 'UPGRADE', url: req.url ?? '', authorization: req.headers.authorization });
+      this.requests.push({
+        method: 'UPGRADE',
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+      });
       socket.on('error', () => {});
       socket.end('HTTP/1.1 503 Service Unavailable\r\n\r\n');
     });
@@ -46,18 +57,37 @@ class RecordingHost {
   }
 }
 
-const inOut = (middle: Array<{ id: string; type: string; config: Record<string, unknown> }>, name: string) => ({
+const inOut = (
+  middle: Array<{ id: string; type: string; config: Record<string, unknown> }>,
+  name: string,
+) => ({
   version: 1,
   name,
-  nodes: [{ id: 'in', type: 'transport.input', config: {} }, ...middle, { id: 'out', type: 'transport.output', config: {} }],
-  edges: [...['in', ...middle.map((m) => m.id)].map((source, i, ids) => ({ id: `e${i}`, source, target: ids[i + 1] ?? 'out' }))],
+  nodes: [
+    { id: 'in', type: 'transport.input', config: {} },
+    ...middle,
+    { id: 'out', type: 'transport.output', config: {} },
+  ],
+  edges: [
+    ...['in', ...middle.map((m) => m.id)].map((source, i, ids) => ({
+      id: `e${i}`,
+      source,
+      target: ids[i + 1] ?? 'out',
+    })),
+  ],
 });
 
 /** Graphs whose cloud node dials `host` (llm.openai only when a turn runs; the others at start). */
 function graphs(host: string) {
   return {
-    'to-realtime': inOut([{ id: 's2s', type: 's2s.openai-realtime', config: { baseUrl: `${host}/v1` } }], 'to-realtime'),
-    'to-deepgram': inOut([{ id: 'stt', type: 'stt.deepgram', config: { baseUrl: host } }], 'to-deepgram'),
+    'to-realtime': inOut(
+      [{ id: 's2s', type: 's2s.openai-realtime', config: { baseUrl: `${host}/v1` } }],
+      'to-realtime',
+    ),
+    'to-deepgram': inOut(
+      [{ id: 'stt', type: 'stt.deepgram', config: { baseUrl: host } }],
+      'to-deepgram',
+    ),
     'to-llm': inOut(
       [
         { id: 'user', type: 'context.user', config: {} },
@@ -78,7 +108,9 @@ async function saveGraphs(t: TestServer, host: string): Promise<void> {
 
 async function liveEchoSession(t: TestServer): Promise<{ socket: RawPipecatSocket; id: string }> {
   const socket = await RawPipecatSocket.ready(`${t.wsUrl}/ws/pipecat?graph=echo`);
-  const id = ((await t.api('GET', '/api/sessions')).body as Array<{ id: string; graph: string }>).find((s) => s.graph === 'echo')!.id;
+  const id = (
+    (await t.api('GET', '/api/sessions')).body as Array<{ id: string; graph: string }>
+  ).find((s) => s.graph === 'echo')!.id;
   return { socket, id };
 }
 
@@ -101,7 +133,11 @@ describe('endpoints: a graph cannot send the server’s keys to a host the serve
     await host.stop();
   });
 
-  for (const [graph, node, variable] of [['to-realtime', 's2s', 'OPENAI_API_KEY'], ['to-deepgram', 'stt', 'DEEPGRAM_API_KEY'], ['to-llm', 'llm', 'OPENAI_API_KEY']]) {
+  for (const [graph, node, variable] of [
+    ['to-realtime', 's2s', 'OPENAI_API_KEY'],
+    ['to-deepgram', 'stt', 'DEEPGRAM_API_KEY'],
+    ['to-llm', 'llm', 'OPENAI_API_KEY'],
+  ]) {
     it(`refuses to start ${graph}, saying which node, key and host, and how to allow it`, async () => {
       const s = await RawPipecatSocket.open(`${t.wsUrl}/ws/pipecat?graph=${graph}`);
       sockets.push(s);
@@ -125,9 +161,14 @@ describe('endpoints: a graph cannot send the server’s keys to a host the serve
     for (const graph of ['to-realtime', 'to-deepgram', 'to-llm']) {
       const moved = await t.api('POST', `/api/sessions/${id}/graph`, { graph });
       expect(moved.status, graph).toBe(409);
-      expect((moved.body as { error?: string }).error, graph).toMatch(/is not an endpoint this server sends (OPENAI|DEEPGRAM)_API_KEY to/);
+      expect((moved.body as { error?: string }).error, graph).toMatch(
+        /is not an endpoint this server sends (OPENAI|DEEPGRAM)_API_KEY to/,
+      );
     }
-    expect((await t.api('GET', `/api/sessions/${id}`)).body).toMatchObject({ graph: 'echo', nodes: ['in', 'ear', 'bot', 'out'] });
+    expect((await t.api('GET', `/api/sessions/${id}`)).body).toMatchObject({
+      graph: 'echo',
+      nodes: ['in', 'ear', 'bot', 'out'],
+    });
     socket.rtvi('send-text', { content: 'still here' });
     await socket.waitFor((m) => m.type === 'bot-llm-text');
     expect(host.connections).toBe(0);
@@ -142,7 +183,9 @@ describe('endpoints: the same graphs with the host allowed', () => {
 
   beforeAll(async () => {
     const hostUrl = await host.start();
-    t = await startTestServer({ env: { ...ENV, PARLEY_ALLOWED_ENDPOINTS: `test-host=${hostUrl}` } });
+    t = await startTestServer({
+      env: { ...ENV, PARLEY_ALLOWED_ENDPOINTS: `test-host=${hostUrl}` },
+    });
     await saveGraphs(t, hostUrl);
   });
   afterEach(async () => {
@@ -158,7 +201,11 @@ describe('endpoints: the same graphs with the host allowed', () => {
     const s = await RawPipecatSocket.ready(`${t.wsUrl}/ws/pipecat?graph=to-deepgram`);
     sockets.push(s);
     await waitFor(() => host.requests.length > 0, 3000, 'the host to be dialled');
-    expect(host.requests[0]).toMatchObject({ method: 'UPGRADE', url: expect.stringMatching(/^\/v1\/listen\?/), authorization: `Token ${ENV.DEEPGRAM_API_KEY}` });
+    expect(host.requests[0]).toMatchObject({
+      method: 'UPGRADE',
+      url: expect.stringMatching(/^\/v1\/listen\?/),
+      authorization: `Token ${ENV.DEEPGRAM_API_KEY}`,
+    });
   });
 
   it('a live call moves onto them, and then dials the host', async () => {
@@ -167,14 +214,30 @@ describe('endpoints: the same graphs with the host allowed', () => {
     const moved = await t.api('POST', `/api/sessions/${id}/graph`, { graph: 'to-realtime' });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     await waitFor(() => host.requests.length > 0, 3000, 'the host to be dialled');
-    expect(host.requests[0]).toMatchObject({ method: 'UPGRADE', url: expect.stringMatching(/^\/v1\/realtime\?/), authorization: `Bearer ${ENV.OPENAI_API_KEY}` });
+    expect(host.requests[0]).toMatchObject({
+      method: 'UPGRADE',
+      url: expect.stringMatching(/^\/v1\/realtime\?/),
+      authorization: `Bearer ${ENV.OPENAI_API_KEY}`,
+    });
   });
 
   it('lists the allowed endpoints per node type, without any key', async () => {
-    const types = (await t.api('GET', '/api/node-types')).body as Array<{ type: string; endpoints?: { configKey: string; endpoints: Array<{ name?: string; url: string }> } }>;
+    const types = (await t.api('GET', '/api/node-types')).body as Array<{
+      type: string;
+      endpoints?: { configKey: string; endpoints: Array<{ name?: string; url: string }> };
+    }>;
     const llm = types.find((x) => x.type === 'llm.openai')!;
-    expect(llm.endpoints).toMatchObject({ configKey: 'baseUrl', endpoints: [{ url: 'https://api.openai.com/v1', isDefault: true }, { name: 'test-host', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) }] });
-    expect(types.find((x) => x.type === 'stt.deepgram')!.endpoints?.endpoints[0]).toMatchObject({ url: 'wss://api.deepgram.com', isDefault: true });
+    expect(llm.endpoints).toMatchObject({
+      configKey: 'baseUrl',
+      endpoints: [
+        { url: 'https://api.openai.com/v1', isDefault: true },
+        { name: 'test-host', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) },
+      ],
+    });
+    expect(types.find((x) => x.type === 'stt.deepgram')!.endpoints?.endpoints[0]).toMatchObject({
+      url: 'wss://api.deepgram.com',
+      isDefault: true,
+    });
     expect(types.find((x) => x.type === 'tool.weather')!.endpoints).toBeUndefined();
     expect(JSON.stringify(types)).not.toContain('SECRET');
   });

@@ -9,7 +9,9 @@ const TSX = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
 
 describe('the last line of defence', () => {
   it('logs and counts an escaped exception and rejection, and the process goes on', async () => {
-    const { stdout } = await run(TSX, [path.join(import.meta.dirname, 'fixtures/escapingErrors.ts')]);
+    const { stdout } = await run(TSX, [
+      path.join(import.meta.dirname, 'fixtures/escapingErrors.ts'),
+    ]);
     const report = JSON.parse(stdout) as { count: number; logged: string[] };
     expect(report.count).toBe(2);
     expect(report.logged).toEqual([
@@ -22,7 +24,11 @@ describe('the last line of defence', () => {
     const escapedErrors = { count: 3 };
     const t = await startTestServer({ escapedErrors });
     try {
-      expect((await t.api('GET', '/api/health')).body).toMatchObject({ ok: true, sessions: 0, escapedErrors: 3 });
+      expect((await t.api('GET', '/api/health')).body).toMatchObject({
+        ok: true,
+        sessions: 0,
+        escapedErrors: 3,
+      });
     } finally {
       await t.close();
     }

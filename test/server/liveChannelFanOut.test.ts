@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSocket } from './helpers/LiveSocket.ts';
 import { RawPipecatSocket } from './helpers/RawPipecatSocket.ts';
-import { startTestServer, waitFor, type TestServer } from './helpers/testServer.ts';
+import { startTestServer, type TestServer, waitFor } from './helpers/testServer.ts';
 
 describe('/ws/live with many editors watching', () => {
   let t: TestServer;
@@ -17,8 +17,12 @@ describe('/ws/live with many editors watching', () => {
     const session = t.server.sessions.list()[0];
     const live = t.server.sessions.get(session.id)!;
     const framesBefore = live.listenerCount('frame');
-    const lists = await Promise.all(Array.from({ length: 15 }, () => LiveSocket.open(`${t.wsUrl}/ws/live`)));
-    const watchers = await Promise.all(Array.from({ length: 15 }, () => LiveSocket.open(`${t.wsUrl}/ws/live?session=${session.id}`)));
+    const lists = await Promise.all(
+      Array.from({ length: 15 }, () => LiveSocket.open(`${t.wsUrl}/ws/live`)),
+    );
+    const watchers = await Promise.all(
+      Array.from({ length: 15 }, () => LiveSocket.open(`${t.wsUrl}/ws/live?session=${session.id}`)),
+    );
     // Past 10 listeners Node warns of a leak (MaxListenersExceededWarning): there must be one, not fifteen.
     expect(t.server.sessions.listenerCount('started')).toBe(1);
     expect(live.listenerCount('frame')).toBe(framesBefore + 1);
@@ -31,7 +35,13 @@ describe('/ws/live with many editors watching', () => {
     await Promise.all(lists.map((l) => l.waitFor('session.started')));
 
     for (const socket of [...lists, ...watchers]) socket.close();
-    await waitFor(() => t.server.sessions.listenerCount('started') === 0 && live.listenerCount('frame') === framesBefore, 3000, 'the listeners to go');
+    await waitFor(
+      () =>
+        t.server.sessions.listenerCount('started') === 0 &&
+        live.listenerCount('frame') === framesBefore,
+      3000,
+      'the listeners to go',
+    );
     await other.close();
     await call.close();
   });

@@ -11,7 +11,9 @@ import { startTestServer, type TestServer } from './helpers/testServer.ts';
 type Json = Record<string, unknown>;
 
 function chainGraph(length: number, ui?: unknown) {
-  const nodes: Json[] = [{ id: 'in', type: 'transport.input', config: {}, ...(ui === undefined ? {} : { ui }) }];
+  const nodes: Json[] = [
+    { id: 'in', type: 'transport.input', config: {}, ...(ui === undefined ? {} : { ui }) },
+  ];
   const edges: Json[] = [];
   let previous = 'in';
   for (let i = 0; i < length; i++) {
@@ -32,7 +34,10 @@ function nestedArrays(depth: number): string {
 
 /** A request body `{ …fields, graph }` whose graph has `depth` nested arrays in the first node's `ui`, as text (JSON.stringify could not build it). */
 function bodyWithDeepUi(depth: number, fields: Json = {}): string {
-  const graph = JSON.stringify(chainGraph(1, { notes: 'DEEP' })).replace('"DEEP"', nestedArrays(depth));
+  const graph = JSON.stringify(chainGraph(1, { notes: 'DEEP' })).replace(
+    '"DEEP"',
+    nestedArrays(depth),
+  );
   return JSON.stringify({ ...fields, graph: 'GRAPH' }).replace('"GRAPH"', graph);
 }
 
@@ -52,29 +57,52 @@ describe('pathological JSON on the REST API: 400 naming the limit, never 500', (
     const graph = chainGraph(5000);
     const message = `graph has 5002 nodes; the limit is ${GRAPH_LIMITS.maxNodes}`;
     const validate = await t.api('POST', '/api/graphs/validate', { graph });
-    expect(validate).toMatchObject({ status: 400, body: { error: message, ok: false, errors: [{ code: 'too-large', path: 'nodes' }] } });
-    expect(await t.api('POST', '/api/graphs', { name: 'chain', graph })).toMatchObject({ status: 400, body: { error: message } });
-    expect(await t.api('PUT', '/api/graphs/target', { graph, revision })).toMatchObject({ status: 400, body: { error: message } });
+    expect(validate).toMatchObject({
+      status: 400,
+      body: { error: message, ok: false, errors: [{ code: 'too-large', path: 'nodes' }] },
+    });
+    expect(await t.api('POST', '/api/graphs', { name: 'chain', graph })).toMatchObject({
+      status: 400,
+      body: { error: message },
+    });
+    expect(await t.api('PUT', '/api/graphs/target', { graph, revision })).toMatchObject({
+      status: 400,
+      body: { error: message },
+    });
     expect((await t.api('GET', '/api/graphs/chain')).status).toBe(404);
   });
 
   it('still validates a long chain inside the limit', async () => {
-    const result = await t.api('POST', '/api/graphs/validate', { graph: chainGraph(GRAPH_LIMITS.maxNodes - 2) });
+    const result = await t.api('POST', '/api/graphs/validate', {
+      graph: chainGraph(GRAPH_LIMITS.maxNodes - 2),
+    });
     expect(result).toMatchObject({ status: 200, body: { ok: true } });
   });
 
   it('refuses 200,000-deep ui nesting on validate, create and update', async () => {
     const bodyLimit = `request body nests deeper than ${MAX_REQUEST_JSON_DEPTH} levels of arrays and objects`;
-    expect(await t.api('POST', '/api/graphs/validate', bodyWithDeepUi(200_000))).toMatchObject({ status: 400, body: { error: bodyLimit } });
-    expect(await t.api('POST', '/api/graphs', bodyWithDeepUi(200_000, { name: 'deep' }))).toMatchObject({ status: 400, body: { error: bodyLimit } });
-    expect(await t.api('PUT', '/api/graphs/target', bodyWithDeepUi(200_000, { revision }))).toMatchObject({ status: 400, body: { error: bodyLimit } });
+    expect(await t.api('POST', '/api/graphs/validate', bodyWithDeepUi(200_000))).toMatchObject({
+      status: 400,
+      body: { error: bodyLimit },
+    });
+    expect(
+      await t.api('POST', '/api/graphs', bodyWithDeepUi(200_000, { name: 'deep' })),
+    ).toMatchObject({ status: 400, body: { error: bodyLimit } });
+    expect(
+      await t.api('PUT', '/api/graphs/target', bodyWithDeepUi(200_000, { revision })),
+    ).toMatchObject({ status: 400, body: { error: bodyLimit } });
     expect((await t.api('GET', '/api/graphs/deep')).status).toBe(404);
   });
 
   it('names the node when a graph nests past the document limit but within the body limit', async () => {
     const result = await t.api('POST', '/api/graphs', bodyWithDeepUi(40, { name: 'deep' }));
-    expect(result).toMatchObject({ status: 400, body: { errors: [{ code: 'too-deep', nodeId: 'in' }] } });
-    expect((result.body as Json).error).toMatch(/^node 'in': nodes\[0\]\.ui\.notes\[0\]\[0\]… nests deeper than 32 levels/);
+    expect(result).toMatchObject({
+      status: 400,
+      body: { errors: [{ code: 'too-deep', nodeId: 'in' }] },
+    });
+    expect((result.body as Json).error).toMatch(
+      /^node 'in': nodes\[0\]\.ui\.notes\[0\]\[0\]… nests deeper than 32 levels/,
+    );
   });
 
   it('answers a 1 MB body of 500,000 nested arrays with 400 on every /api route that takes a body', async () => {
@@ -96,12 +124,23 @@ describe('pathological JSON on the REST API: 400 naming the limit, never 500', (
   });
 
   it('refuses a graph file on disk nested deeper than a graph may be (422, like broken JSON)', async () => {
-    await writeFile(path.join(t.dir, 'handmade.json'), `{"version":1,"name":"h","nodes":[],"edges":[],"ui":${nestedArrays(100_000)}}`);
+    await writeFile(
+      path.join(t.dir, 'handmade.json'),
+      `{"version":1,"name":"h","nodes":[],"edges":[],"ui":${nestedArrays(100_000)}}`,
+    );
     const got = await t.api('GET', '/api/graphs/handmade');
-    expect(got).toMatchObject({ status: 422, body: { error: expect.stringContaining('nests deeper than 32 levels'), revision: expect.any(String) } });
+    expect(got).toMatchObject({
+      status: 422,
+      body: {
+        error: expect.stringContaining('nests deeper than 32 levels'),
+        revision: expect.any(String),
+      },
+    });
     const list = await t.api('GET', '/api/graphs');
     expect(list.status).toBe(200);
-    expect((list.body as Json[]).find((g) => g.name === 'handmade')).toMatchObject({ error: expect.stringContaining('nests deeper') });
+    expect((list.body as Json[]).find((g) => g.name === 'handmade')).toMatchObject({
+      error: expect.stringContaining('nests deeper'),
+    });
   });
 });
 
@@ -127,9 +166,17 @@ describe('errorHandler', () => {
       overflow = error;
     }
     errorHandler(silentLogger)(overflow, { path: '/api/x' } as Request, res, () => undefined);
-    expect(answer).toEqual({ status: 400, body: { error: 'request is nested too deeply to handle' } });
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: 'request is nested too deeply to handle' },
+    });
     answer = {};
-    errorHandler(silentLogger)(new Error('boom'), { path: '/api/x' } as Request, res, () => undefined);
+    errorHandler(silentLogger)(
+      new Error('boom'),
+      { path: '/api/x' } as Request,
+      res,
+      () => undefined,
+    );
     expect(answer.status).toBe(500);
   });
 });

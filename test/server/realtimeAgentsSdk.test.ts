@@ -1,11 +1,11 @@
-import { RealtimeAgent, RealtimeSession, tool, type RealtimeItem } from '@openai/agents-realtime';
+import { RealtimeAgent, type RealtimeItem, RealtimeSession, tool } from '@openai/agents-realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { z } from 'zod';
-import { CLIENT_TOOL, realtimeAgentGraph } from './helpers/realtimeAgentGraph.ts';
+import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { RealtimeEventLog, type ServerEvent } from './helpers/RealtimeEventLog.ts';
+import { type RealGraphServer, startRealGraphServer } from './helpers/realGraphServer.ts';
+import { CLIENT_TOOL, realtimeAgentGraph } from './helpers/realtimeAgentGraph.ts';
 import { loadSpeech24k, playInRealTime, silence24k } from './helpers/realtimeSpeech.ts';
-import { startRealGraphServer, type RealGraphServer } from './helpers/realGraphServer.ts';
 import { waitFor } from './helpers/testServer.ts';
 
 const GRAPH = 'realtime-agent';
@@ -35,7 +35,9 @@ describe('@openai/agents-realtime RealtimeSession against /v1/realtime', () => {
     await closeSharedServices(); // model processes and workers kept warm for the next session
   });
 
-  it('runs a conversation in which the model calls the agent’s tool', { timeout: 60_000 }, async () => {
+  it('runs a conversation in which the model calls the agent’s tool', {
+    timeout: 60_000,
+  }, async () => {
     const getMood = tool({
       name: CLIENT_TOOL,
       description: 'How the assistant feels today, as the app decides; say it to the user.',
@@ -45,12 +47,23 @@ describe('@openai/agents-realtime RealtimeSession against /v1/realtime', () => {
         return JSON.stringify({ mood: MOOD });
       },
     });
-    const agent = new RealtimeAgent({ name: 'Parley test agent', instructions: 'Answer briefly.', tools: [getMood] });
-    session = new RealtimeSession(agent, { transport: 'websocket', model: 'gpt-realtime', tracingDisabled: true });
+    const agent = new RealtimeAgent({
+      name: 'Parley test agent',
+      instructions: 'Answer briefly.',
+      tools: [getMood],
+    });
+    session = new RealtimeSession(agent, {
+      transport: 'websocket',
+      model: 'gpt-realtime',
+      tracingDisabled: true,
+    });
     session.on('transport_event', (event) => log.record(event as unknown as ServerEvent));
     session.on('error', (event) => errors.push(event.error));
 
-    await session.connect({ apiKey: 'sk-parley-test', url: `${t.wsUrl}/v1/realtime?model=gpt-realtime&graph=${GRAPH}` });
+    await session.connect({
+      apiKey: 'sk-parley-test',
+      url: `${t.wsUrl}/v1/realtime?model=gpt-realtime&graph=${GRAPH}`,
+    });
     const created = await log.next('session.created', { timeoutMs: 20_000 });
     expect(created.session.model).toBe('gpt-realtime');
     // The SDK's own session.update (instructions, tools, semantic_vad …) is echoed as the effective session.
@@ -67,22 +80,46 @@ describe('@openai/agents-realtime RealtimeSession against /v1/realtime', () => {
     await waitFor(() => toolCalls.length > 0, 15_000, 'the agent’s tool to run');
     expect(toolCalls).toEqual([{ day: 'today' }]);
     // The SDK answers with function_call_output + response.create; the graph speaks the result.
-    const spoken = await log.next('response.output_audio_transcript.done', { match: (e) => e.transcript.includes('splendid'), timeoutMs: 15_000 });
+    const spoken = await log.next('response.output_audio_transcript.done', {
+      match: (e) => e.transcript.includes('splendid'),
+      timeoutMs: 15_000,
+    });
     await log.next('response.done', { match: (e) => e.response.id === spoken.response_id });
-    expect(log.ofType('response.output_audio.delta').some((e) => e.response_id === spoken.response_id)).toBe(true);
+    expect(
+      log.ofType('response.output_audio.delta').some((e) => e.response_id === spoken.response_id),
+    ).toBe(true);
 
     // The SDK's local history, built only from events it accepted, holds the whole exchange.
-    await waitFor(() => assistantTexts(session.history).some((text) => text.includes('splendid')), 5000, 'the answer in the history');
+    await waitFor(
+      () => assistantTexts(session.history).some((text) => text.includes('splendid')),
+      5000,
+      'the answer in the history',
+    );
     const call = session.history.find((item) => item.type === 'function_call');
-    expect(call).toMatchObject({ name: CLIENT_TOOL, output: JSON.stringify({ mood: MOOD }), status: 'completed' });
+    expect(call).toMatchObject({
+      name: CLIENT_TOOL,
+      output: JSON.stringify({ mood: MOOD }),
+      status: 'completed',
+    });
     // The user's words arrive by conversation.item.retrieve after the transcription event, as the SDK asks for them.
-    const userSaid = () => JSON.stringify(session.history.filter((item) => item.type === 'message' && item.role === 'user'));
-    await waitFor(() => /how are you\b/.test(userSaid()), 5000, 'the user’s transcript in the history');
+    const userSaid = () =>
+      JSON.stringify(
+        session.history.filter((item) => item.type === 'message' && item.role === 'user'),
+      );
+    await waitFor(
+      () => /how are you\b/.test(userSaid()),
+      5000,
+      'the user’s transcript in the history',
+    );
     expect(errors).toEqual([]);
     expect(log.ofType('error')).toEqual([]);
   });
 });
 
 function assistantTexts(history: RealtimeItem[]): string[] {
-  return history.flatMap((item) => (item.type === 'message' && item.role === 'assistant' ? item.content.map((c) => ('transcript' in c ? (c.transcript ?? '') : '')) : []));
+  return history.flatMap((item) =>
+    item.type === 'message' && item.role === 'assistant'
+      ? item.content.map((c) => ('transcript' in c ? (c.transcript ?? '') : ''))
+      : [],
+  );
 }

@@ -13,7 +13,11 @@ import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';
 import { loadSpeechFixture, pcmChunks } from '../fixtures/speech/speechFixtures.ts';
 import { pocketsphinxProcesses } from '../helpers/processTree.ts';
 import { RawPipecatSocket } from './helpers/RawPipecatSocket.ts';
-import { startRealGraphServer, withConfig, type RealGraphServer } from './helpers/realGraphServer.ts';
+import {
+  type RealGraphServer,
+  startRealGraphServer,
+  withConfig,
+} from './helpers/realGraphServer.ts';
 import { waitFor } from './helpers/testServer.ts';
 
 const SESSIONS = 50;
@@ -26,8 +30,14 @@ let t: RealGraphServer;
 beforeAll(async () => {
   weather = new FakeOpenMeteo();
   const weatherUrl = await weather.start();
-  const graph = JSON.parse(readFileSync('graphs/voice-agent.json', 'utf8')) as { nodes: Array<{ id: string; config: Record<string, unknown> }> };
-  t = await startRealGraphServer({ 'voice-agent': withConfig(graph, { weather: { baseUrl: weatherUrl, geocodingBaseUrl: weatherUrl } }) });
+  const graph = JSON.parse(readFileSync('graphs/voice-agent.json', 'utf8')) as {
+    nodes: Array<{ id: string; config: Record<string, unknown> }>;
+  };
+  t = await startRealGraphServer({
+    'voice-agent': withConfig(graph, {
+      weather: { baseUrl: weatherUrl, geocodingBaseUrl: weatherUrl },
+    }),
+  });
 });
 
 afterAll(async () => {
@@ -56,7 +66,9 @@ async function say(socket: RawPipecatSocket, file: string): Promise<void> {
 }
 
 describe('a burst of session starts', () => {
-  it(`gets ${SESSIONS} sessions opened at once to bot-ready, recognises their first turns, and closes them all without leaking decoders`, { timeout: 90_000 }, async () => {
+  it(`gets ${SESSIONS} sessions opened at once to bot-ready, recognises their first turns, and closes them all without leaking decoders`, {
+    timeout: 90_000,
+  }, async () => {
     expect(pocketsphinxProcesses().decoders).toEqual([]);
 
     const clients = await Promise.all(Array.from({ length: SESSIONS }, openReady));
@@ -72,20 +84,29 @@ describe('a burst of session starts', () => {
     const speakers = [0, 12, 25, 37, SESSIONS - 1].map((i) => clients[i].socket);
     await Promise.all(speakers.map((socket) => say(socket, 'weather-tokyo.wav')));
     for (const socket of speakers) {
-      const heard = await socket.waitFor((m) => m.type === 'user-transcription' && m.data?.final === true, PATIENCE_MS);
+      const heard = await socket.waitFor(
+        (m) => m.type === 'user-transcription' && m.data?.final === true,
+        PATIENCE_MS,
+      );
       expect(String(heard.data?.text)).toMatch(/weather.*tokyo/);
       await socket.waitFor((m) => m.type === 'bot-started-speaking', PATIENCE_MS);
     }
     const quiet = clients.filter((c) => !speakers.includes(c.socket));
     for (const { socket } of quiet) {
-      expect(socket.messages.filter((m) => m.type === 'error' || m.type === 'user-transcription')).toEqual([]);
+      expect(
+        socket.messages.filter((m) => m.type === 'error' || m.type === 'user-transcription'),
+      ).toEqual([]);
       expect(socket.closed).toBeUndefined();
     }
 
     await Promise.all(clients.map(({ socket }) => socket.close()));
     await waitFor(() => t.server.sessions.size === 0, PATIENCE_MS, 'every session to end');
     // Released decoders go back to the pool, which keeps at most two idle.
-    await waitFor(() => pocketsphinxProcesses().decoders.length <= 2, PATIENCE_MS, 'surplus decoders to exit');
+    await waitFor(
+      () => pocketsphinxProcesses().decoders.length <= 2,
+      PATIENCE_MS,
+      'surplus decoders to exit',
+    );
 
     await closeSharedServices();
     expect(pocketsphinxProcesses()).toEqual({ decoders: [], zygotes: [] });

@@ -2,7 +2,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawPipecatSocket } from './helpers/RawPipecatSocket.ts';
-import { startTestServer, waitFor, type TestServer } from './helpers/testServer.ts';
+import { startTestServer, type TestServer, waitFor } from './helpers/testServer.ts';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -22,7 +22,11 @@ describe('session lifecycle', () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer();
-    const graph = ((await t.api('GET', '/api/graphs/echo')).body as { graph: { nodes: Array<{ id: string; config: Record<string, unknown> }> } }).graph;
+    const graph = (
+      (await t.api('GET', '/api/graphs/echo')).body as {
+        graph: { nodes: Array<{ id: string; config: Record<string, unknown> }> };
+      }
+    ).graph;
     const bot = graph.nodes.find((n) => n.id === 'bot')!;
     bot.config.replyMs = 60;
     bot.config.sampleRate = 24000; // the client's rate: no resampler, so 200 sessions stay quick
@@ -40,11 +44,14 @@ describe('session lifecycle', () => {
   }
 
   async function batch(n: number, parallel: number): Promise<void> {
-    for (let i = 0; i < n; i += parallel) await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, conversation));
+    for (let i = 0; i < n; i += parallel)
+      await Promise.all(Array.from({ length: Math.min(parallel, n - i) }, conversation));
     await waitFor(() => t.server.sessions.size === 0, 3000, 'all sessions to end');
   }
 
-  it('opens and closes 200 sessions without leaking handles or heap', { timeout: 60_000 }, async () => {
+  it('opens and closes 200 sessions without leaking handles or heap', {
+    timeout: 60_000,
+  }, async () => {
     await batch(20, 10); // warm-up: JIT, module caches, socket pools
     await settle();
     const handlesBefore = activeHandles();
@@ -66,7 +73,10 @@ describe('session lifecycle', () => {
     const failing = await RawPipecatSocket.open(`${t.wsUrl}/ws/pipecat?graph=keyed`);
     await waitFor(() => failing.closed !== undefined, 2000, 'refusal');
     expect(failing.closed?.code).toBe(4400);
-    expect(failing.messages[0]).toMatchObject({ type: 'error', data: { fatal: true, error: expect.stringContaining('TEST_API_KEY') } });
+    expect(failing.messages[0]).toMatchObject({
+      type: 'error',
+      data: { fatal: true, error: expect.stringContaining('TEST_API_KEY') },
+    });
     healthy.rtvi('send-text', { content: 'still fine' });
     await healthy.waitFor((m) => m.type === 'bot-llm-text');
     expect(t.server.sessions.list().map((s) => s.graph)).toEqual(['fast']);
@@ -76,7 +86,10 @@ describe('session lifecycle', () => {
   it('ends a session from the API, closing its socket', { timeout: 10_000 }, async () => {
     const s = await RawPipecatSocket.ready(`${t.wsUrl}/ws/pipecat?graph=fast`);
     const [info] = t.server.sessions.list();
-    expect((await t.api('GET', `/api/sessions/${info.id}`)).body).toMatchObject({ id: info.id, nodes: ['in', 'ear', 'bot', 'out'] });
+    expect((await t.api('GET', `/api/sessions/${info.id}`)).body).toMatchObject({
+      id: info.id,
+      nodes: ['in', 'ear', 'bot', 'out'],
+    });
     expect((await t.api('DELETE', `/api/sessions/${info.id}`)).status).toBe(204);
     await waitFor(() => s.closed !== undefined, 2000, 'socket close');
     expect(s.closed?.code).toBe(1000);

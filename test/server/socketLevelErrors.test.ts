@@ -16,7 +16,10 @@ function open(url: string): Promise<WebSocket> {
 
 function closeCode(ws: WebSocket, timeoutMs = 3000): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the server did not close the socket')), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error('the server did not close the socket')),
+      timeoutMs,
+    );
     ws.once('close', (code) => {
       clearTimeout(timer);
       resolve(code);
@@ -83,7 +86,10 @@ describe('socket-level abuse closes only that connection, on every surface', () 
     expect(String(reply.data?.error)).toMatch(/nests deeper than 32 levels/);
     // A shallow ping is still echoed.
     s.rtvi('client-message', { t: 'ping', d: [[1]] }, 'p2');
-    expect((await s.waitFor((m) => m.type === 'server-response' && m.id === 'p2')).data).toEqual({ t: 'ping', d: { pong: true, echo: [[1]] } });
+    expect((await s.waitFor((m) => m.type === 'server-response' && m.id === 'p2')).data).toEqual({
+      t: 'ping',
+      d: { pong: true, echo: [[1]] },
+    });
     await stillTalking(healthy, 'after a deep ping');
     await s.close();
   });
@@ -97,11 +103,18 @@ describe('socket-level abuse closes only that connection, on every surface', () 
         const rate = [44100, 8000, 22050, 32000, 11025][i % 5];
         s.sendAudio(tone(20, rate, 440, 100), rate);
       }
-      const refused = await s.waitFor((m) => m.type === 'error' && /changed too often/.test(String(m.data?.error)), 5000, from);
+      const refused = await s.waitFor(
+        (m) => m.type === 'error' && /changed too often/.test(String(m.data?.error)),
+        5000,
+        from,
+      );
       expect(refused.data?.fatal).toBe(false);
       await stillTalking(healthy, 'after rate churn');
       // At most the per-minute budget on this connection: before, every switch rebuilt one (~12 ms of the event loop each).
-      expect(builds.mock.calls.filter(([fromRate, toRate]) => fromRate !== 16000 && toRate === 16000).length).toBeLessThanOrEqual(6);
+      expect(
+        builds.mock.calls.filter(([fromRate, toRate]) => fromRate !== 16000 && toRate === 16000)
+          .length,
+      ).toBeLessThanOrEqual(6);
       await s.close();
     } finally {
       builds.mockRestore();

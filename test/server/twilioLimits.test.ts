@@ -1,15 +1,18 @@
 import { EventEmitter } from 'node:events';
-import type { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
 import type { Frame } from '../../engine/core/frames.ts';
 import { CloseCode } from '../../server/net/closeCodes.ts';
 import { SLOW_READER_EVENT } from '../../server/net/sendBounded.ts';
 import type { Session } from '../../server/sessions/Session.ts';
 import { capGreeting, MAX_GREETING_CHARS } from '../../server/transports/twilio/greeting.ts';
-import { TWILIO_MAX_SEND_BACKLOG_BYTES, TwilioOutbound } from '../../server/transports/twilio/TwilioOutbound.ts';
+import {
+  TWILIO_MAX_SEND_BACKLOG_BYTES,
+  TwilioOutbound,
+} from '../../server/transports/twilio/TwilioOutbound.ts';
 import { CapturingLogger } from './helpers/CapturingLogger.ts';
 import { TwilioCallSimulator } from './helpers/TwilioCallSimulator.ts';
-import { startTestServer, waitFor, type TestServer } from './helpers/testServer.ts';
+import { startTestServer, type TestServer, waitFor } from './helpers/testServer.ts';
 
 const STREAM_PATH = '/telephony/twilio/stream';
 
@@ -18,13 +21,18 @@ describe('Twilio media stream limits', () => {
   let t: TestServer;
   beforeAll(async () => {
     // The per-socket message rate limit would end the flood early; this is about what reaches the log.
-    t = await startTestServer({ logger, limits: { maxMessagesPerSec: 100_000, messageBurst: 100_000 } });
+    t = await startTestServer({
+      logger,
+      limits: { maxMessagesPerSec: 100_000, messageBurst: 100_000 },
+    });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  it('keeps the log bounded for a flood of 1,000 distinct garbage messages before start', { timeout: 30_000 }, async () => {
+  it('keeps the log bounded for a flood of 1,000 distinct garbage messages before start', {
+    timeout: 30_000,
+  }, async () => {
     const call = await TwilioCallSimulator.open(`${t.wsUrl}${STREAM_PATH}`);
     const bigKey = 'k'.repeat(200 * 1024);
     let sentBytes = 0;
@@ -35,18 +43,41 @@ describe('Twilio media stream limits', () => {
     for (let i = 0; i < 1000; i++) {
       const noise = `${i}-${'z'.repeat(1000 + (i % 97))}`;
       switch (i % 8) {
-        case 0: send(`not json ${noise}`); break;
-        case 1: send(JSON.stringify({ event: `event-${noise}` })); break;
-        case 2: send(JSON.stringify({ hello: noise })); break;
-        case 3: send(JSON.stringify({ event: 'media', media: { payload: noise } })); break; // before start
-        case 4: send(JSON.stringify({ event: 'mark', mark: { name: noise } })); break;
-        case 5: send(JSON.stringify({ event: 'start', start: { streamSid: noise, customParameters: {} } })); break;
-        case 6: send(JSON.stringify({ event: 'dtmf', dtmf: { digit: 5 }, [noise]: 1 })); break;
-        default: send(`[${'['.repeat(i)}${']'.repeat(i)}]`); break;
+        case 0:
+          send(`not json ${noise}`);
+          break;
+        case 1:
+          send(JSON.stringify({ event: `event-${noise}` }));
+          break;
+        case 2:
+          send(JSON.stringify({ hello: noise }));
+          break;
+        case 3:
+          send(JSON.stringify({ event: 'media', media: { payload: noise } }));
+          break; // before start
+        case 4:
+          send(JSON.stringify({ event: 'mark', mark: { name: noise } }));
+          break;
+        case 5:
+          send(
+            JSON.stringify({ event: 'start', start: { streamSid: noise, customParameters: {} } }),
+          );
+          break;
+        case 6:
+          send(JSON.stringify({ event: 'dtmf', dtmf: { digit: 5 }, [noise]: 1 }));
+          break;
+        default:
+          send(`[${'['.repeat(i)}${']'.repeat(i)}]`);
+          break;
       }
     }
     // One 200 KB key, used to become one 200 KB log line.
-    send(JSON.stringify({ event: 'start', start: { streamSid: 'MZ1', customParameters: { [bigKey]: 42 } } }));
+    send(
+      JSON.stringify({
+        event: 'start',
+        start: { streamSid: 'MZ1', customParameters: { [bigKey]: 42 } },
+      }),
+    );
     send(JSON.stringify({ event: `unknown-${bigKey}` }));
 
     // The stream still works, and everything above was handled before its start.
@@ -65,9 +96,10 @@ describe('Twilio media stream limits', () => {
 
   it('caps the greeting from the stream’s custom parameters', { timeout: 15_000 }, async () => {
     const said: string[] = [];
-    const watch = (session: Session) => session.on('output', (frame: Frame) => {
-      if (frame.type === 'llm.text') said.push(frame.text);
-    });
+    const watch = (session: Session) =>
+      session.on('output', (frame: Frame) => {
+        if (frame.type === 'llm.text') said.push(frame.text);
+      });
     t.server.sessions.on('started', watch);
     const call = await TwilioCallSimulator.open(`${t.wsUrl}${STREAM_PATH}`);
     call.start({ graph: 'echo', greeting: 'Hello there. '.repeat(25_000) }); // 300 KB
@@ -80,7 +112,10 @@ describe('Twilio media stream limits', () => {
   });
 
   it('caps the greeting the webhook passes on', async () => {
-    const res = await fetch(`${t.url}/telephony/twilio/voice?graph=echo&greeting=${encodeURIComponent('word '.repeat(2000))}`, { method: 'POST' });
+    const res = await fetch(
+      `${t.url}/telephony/twilio/voice?graph=echo&greeting=${encodeURIComponent('word '.repeat(2000))}`,
+      { method: 'POST' },
+    );
     const twiml = await res.text();
     const greeting = /<Parameter name="greeting" value="([^"]*)"\/>/.exec(twiml)?.[1] ?? '';
     expect(greeting.length).toBeGreaterThan(900);
@@ -125,7 +160,9 @@ describe('TwilioOutbound: the slow-reader rule for everything sent to Twilio', (
     outbound.media(new Int16Array(160));
     outbound.mark('m1');
     outbound.clear();
-    expect(socket.sent.map((s) => (JSON.parse(s) as { event: string; streamSid: string }).event)).toEqual(['media', 'mark', 'clear']);
+    expect(
+      socket.sent.map((s) => (JSON.parse(s) as { event: string; streamSid: string }).event),
+    ).toEqual(['media', 'mark', 'clear']);
 
     socket.bufferedAmount = TWILIO_MAX_SEND_BACKLOG_BYTES + 1;
     outbound.media(new Int16Array(160));

@@ -15,7 +15,10 @@ describe('SpokenMarks: what the caller heard at a barge-in', () => {
     marks.addAudio(2000, 1000);
     expect(marks.played(first!, 1100)).toEqual({ text: 'One two three four.', audioMs: 1000 }); // caller heard it all at 1100
     // Barge-in at 2100: the second segment has played at the caller for 1000 of its 2000 ms.
-    expect(marks.clear(2100)).toEqual({ planned: 'One two three four. Five six seven eight.', heard: 'One two three four. Five six' });
+    expect(marks.clear(2100)).toEqual({
+      planned: 'One two three four. Five six seven eight.',
+      heard: 'One two three four. Five six',
+    });
   });
 
   it('treats the echoes that answer a clear as dropped, not played', () => {
@@ -48,9 +51,16 @@ describe('capAssistantReply', () => {
     conversation.add({ role: 'user', content: 'and now' });
     conversation.add({ role: 'assistant', content: 'One two three four. Five six seven' });
     const planned = 'One two three four. Five six seven eight.';
-    expect(capAssistantReply(conversation, { planned, heard: 'One two three four. Five six' })).toBe(true);
+    expect(
+      capAssistantReply(conversation, { planned, heard: 'One two three four. Five six' }),
+    ).toBe(true);
     expect(conversation.lastAssistant()?.content).toBe('One two three four. Five six');
-    expect(capAssistantReply(conversation, { planned, heard: 'One two three four. Five six seven eight.' })).toBe(false);
+    expect(
+      capAssistantReply(conversation, {
+        planned,
+        heard: 'One two three four. Five six seven eight.',
+      }),
+    ).toBe(false);
     expect(conversation.lastAssistant()?.content).toBe('One two three four. Five six');
     // Nothing heard: the reply goes; then the older one is not "this reply" and stays.
     expect(capAssistantReply(conversation, { planned, heard: '' })).toBe(true);

@@ -6,7 +6,7 @@ import { muLawEncode } from '../../engine/audio/g711.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
 import { tone } from './helpers/echoBotNodes.ts';
 import { TwilioCallSimulator } from './helpers/TwilioCallSimulator.ts';
-import { startTestServer, waitFor, type TestServer } from './helpers/testServer.ts';
+import { startTestServer, type TestServer, waitFor } from './helpers/testServer.ts';
 
 /** The media-stream protocol against the echo graph (no models): fast and exact. */
 describe('Twilio media stream /telephony/twilio/stream', () => {
@@ -24,7 +24,9 @@ describe('Twilio media stream /telephony/twilio/stream', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('speaks μ-law 8 kHz media with the streamSid, marks each segment, clears on barge-in, ends on stop', { timeout: 20_000 }, async () => {
+  it('speaks μ-law 8 kHz media with the streamSid, marks each segment, clears on barge-in, ends on stop', {
+    timeout: 20_000,
+  }, async () => {
     const call = await TwilioCallSimulator.open(`${t.wsUrl}/telephony/twilio/stream`);
     call.start({ graph: 'echo', greeting: '' });
     await waitFor(() => t.server.sessions.size === 1, 3000, 'session');
@@ -36,7 +38,11 @@ describe('Twilio media stream /telephony/twilio/stream', () => {
     await call.play(toneWav);
     await call.silence(300);
     // The echo bot answers with 1.5 s of tone at 16 kHz: 12,000 samples at 8 kHz, paced in real time.
-    await waitFor(() => call.marks.some((m) => m.echoedAt !== undefined), 5000, 'the reply to play out');
+    await waitFor(
+      () => call.marks.some((m) => m.echoedAt !== undefined),
+      5000,
+      'the reply to play out',
+    );
     expect(call.wrongStreamSid).toEqual([]);
     const total = call.samplesBetween(0);
     expect(total).toBeGreaterThan(12000 * 0.97);
@@ -64,13 +70,27 @@ describe('Twilio media stream /telephony/twilio/stream', () => {
     expect(call.closed?.code).toBe(1000);
   });
 
-  it('buffers media sent before the graph started, and refuses a stream that never starts', { timeout: 15_000 }, async () => {
+  it('buffers media sent before the graph started, and refuses a stream that never starts', {
+    timeout: 15_000,
+  }, async () => {
     const call = await TwilioCallSimulator.open(`${t.wsUrl}/telephony/twilio/stream`);
     call.start({ graph: 'echo', greeting: '' });
     // Sent in the same breath as start: the graph is not running yet.
     const pcm = tone(400, 8000, 300, 12000);
     for (let i = 0; i < pcm.length; i += 160) {
-      call.ws.send(JSON.stringify({ event: 'media', sequenceNumber: String(3 + i / 160), streamSid: call.streamSid, media: { track: 'inbound', chunk: String(1 + i / 160), timestamp: String(i / 8), payload: Buffer.from(muLawEncode(pcm.subarray(i, i + 160))).toString('base64') } }));
+      call.ws.send(
+        JSON.stringify({
+          event: 'media',
+          sequenceNumber: String(3 + i / 160),
+          streamSid: call.streamSid,
+          media: {
+            track: 'inbound',
+            chunk: String(1 + i / 160),
+            timestamp: String(i / 8),
+            payload: Buffer.from(muLawEncode(pcm.subarray(i, i + 160))).toString('base64'),
+          },
+        }),
+      );
     }
     await call.silence(400);
     await waitFor(() => call.media.length > 0, 5000, 'a reply to early audio');
@@ -101,9 +121,16 @@ describe('malformed Twilio messages: a warning naming the problem, and the call 
     await t.close();
   });
 
-  it('ignores bad JSON, unknown events, media before start, bad base64, binary frames; then works normally', { timeout: 15_000 }, async () => {
+  it('ignores bad JSON, unknown events, media before start, bad base64, binary frames; then works normally', {
+    timeout: 15_000,
+  }, async () => {
     const call = await TwilioCallSimulator.open(`${t.wsUrl}/telephony/twilio/stream`);
-    const media = (payload: unknown) => JSON.stringify({ event: 'media', streamSid: call.streamSid, media: { track: 'inbound', chunk: '1', timestamp: '0', payload } });
+    const media = (payload: unknown) =>
+      JSON.stringify({
+        event: 'media',
+        streamSid: call.streamSid,
+        media: { track: 'inbound', chunk: '1', timestamp: '0', payload },
+      });
     call.ws.send(media(Buffer.from(muLawEncode(new Int16Array(160))).toString('base64'))); // before start
     call.start({ graph: 'echo', greeting: '' });
     await waitFor(() => t.server.sessions.size === 1, 3000, 'session');
@@ -112,7 +139,9 @@ describe('malformed Twilio messages: a warning naming the problem, and the call 
     call.ws.send(JSON.stringify({ hello: 'world' }));
     call.ws.send(media('!!not base64!!'));
     call.ws.send(media(42));
-    call.ws.send(JSON.stringify({ event: 'mark', streamSid: call.streamSid, mark: { name: 'never-sent' } }));
+    call.ws.send(
+      JSON.stringify({ event: 'mark', streamSid: call.streamSid, mark: { name: 'never-sent' } }),
+    );
     call.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     await waitFor(() => warnings.length >= 8, 3000, 'warnings');
     expect(warnings).toMatchObject([
@@ -121,7 +150,12 @@ describe('malformed Twilio messages: a warning naming the problem, and the call 
       { problem: 'unknown event', event: 'transcription' },
       { problem: 'no "event" field' },
       { problem: 'media payload is not base64' },
-      { problem: 'malformed message', event: 'media', field: 'media.payload', issue: expect.any(String) },
+      {
+        problem: 'malformed message',
+        event: 'media',
+        field: 'media.payload',
+        issue: expect.any(String),
+      },
       { problem: 'mark we did not send', mark: 'never-sent' },
       { problem: 'binary message (Twilio sends JSON text)' },
     ]);
@@ -129,7 +163,8 @@ describe('malformed Twilio messages: a warning naming the problem, and the call 
 
     // The session survived all of it: a tone still gets its echo.
     const pcm = tone(400, 8000, 300, 12000);
-    for (let i = 0; i < pcm.length; i += 160) call.ws.send(media(Buffer.from(muLawEncode(pcm.subarray(i, i + 160))).toString('base64')));
+    for (let i = 0; i < pcm.length; i += 160)
+      call.ws.send(media(Buffer.from(muLawEncode(pcm.subarray(i, i + 160))).toString('base64')));
     await call.silence(400);
     await waitFor(() => call.media.length > 0, 5000, 'a reply');
     expect(t.server.sessions.size).toBe(1);
@@ -154,5 +189,8 @@ function wav16k(samples: Int16Array): Buffer {
   header.writeUInt16LE(16, 34);
   header.write('data', 36);
   header.writeUInt32LE(samples.byteLength, 40);
-  return Buffer.concat([header, Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)]);
+  return Buffer.concat([
+    header,
+    Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength),
+  ]);
 }

@@ -1,23 +1,52 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isValidTwilioSignature, twilioSignature } from '../../server/transports/twilio/twilioSignature.ts';
+import {
+  isValidTwilioSignature,
+  twilioSignature,
+} from '../../server/transports/twilio/twilioSignature.ts';
 import { TwilioCallSimulator } from './helpers/TwilioCallSimulator.ts';
-import { startTestServer, waitFor, type TestServer } from './helpers/testServer.ts';
+import { startTestServer, type TestServer, waitFor } from './helpers/testServer.ts';
 
-const CALL = { CallSid: 'CA1234567890ABCDE', From: '+12349013030', To: '+18005551212', AccountSid: 'AC0000', Direction: 'inbound' };
+const CALL = {
+  CallSid: 'CA1234567890ABCDE',
+  From: '+12349013030',
+  To: '+18005551212',
+  AccountSid: 'AC0000',
+  Direction: 'inbound',
+};
 
-async function postVoice(t: TestServer, route: string, params: Record<string, string> = CALL, headers: Record<string, string> = {}) {
-  const res = await fetch(t.url + route, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(params).toString() });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+async function postVoice(
+  t: TestServer,
+  route: string,
+  params: Record<string, string> = CALL,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(t.url + route, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(params).toString(),
+  });
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    body: await res.text(),
+  };
 }
 
 function streamParameters(twiml: string): Record<string, string> {
-  return Object.fromEntries([...twiml.matchAll(/<Parameter name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]]));
+  return Object.fromEntries(
+    [...twiml.matchAll(/<Parameter name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]]),
+  );
 }
 
 /** What Twilio's own helper computes, written out independently: HMAC-SHA1(url + sorted name+value pairs), base64. */
 function referenceSignature(token: string, url: string, params: Record<string, string>): string {
-  const data = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => k + params[k])
+      .join('');
   return createHmac('sha1', token).update(data).digest('base64');
 }
 
@@ -34,28 +63,44 @@ describe('POST /telephony/twilio/voice', () => {
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/^text\/xml/);
     const host = new URL(t.url).host;
-    expect(res.body).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="ws://${host}/telephony/twilio/stream"><Parameter name="graph" value="echo"/></Stream></Connect></Response>`);
+    expect(res.body).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="ws://${host}/telephony/twilio/stream"><Parameter name="graph" value="echo"/></Stream></Connect></Response>`,
+    );
   });
 
   it('builds the stream URL from PUBLIC_URL or X-Forwarded-Proto, and refuses bad graph names', async () => {
     t = await startTestServer({ env: { PUBLIC_URL: 'https://bot.example.com/' } });
-    expect((await postVoice(t, '/telephony/twilio/voice?graph=echo')).body).toContain('<Stream url="wss://bot.example.com/telephony/twilio/stream">');
+    expect((await postVoice(t, '/telephony/twilio/voice?graph=echo')).body).toContain(
+      '<Stream url="wss://bot.example.com/telephony/twilio/stream">',
+    );
     await t.close();
     t = await startTestServer();
     // A tunnel (ngrok) terminates TLS and forwards the scheme; the Host header is the public name.
-    const forwarded = await postVoice(t, '/telephony/twilio/voice', CALL, { 'x-forwarded-proto': 'https' });
-    expect(forwarded.body).toContain(`<Stream url="wss://${new URL(t.url).host}/telephony/twilio/stream">`);
+    const forwarded = await postVoice(t, '/telephony/twilio/voice', CALL, {
+      'x-forwarded-proto': 'https',
+    });
+    expect(forwarded.body).toContain(
+      `<Stream url="wss://${new URL(t.url).host}/telephony/twilio/stream">`,
+    );
     expect(streamParameters(forwarded.body)).toEqual({ graph: 'phone-bot' });
     expect((await postVoice(t, '/telephony/twilio/voice?graph=../etc')).status).toBe(400);
   });
 
   it('computes Twilio signatures exactly (sorted params, full URL) and rejects tampering', () => {
     const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
-    const params = { CallSid: 'CA1234567890ABCDE', Caller: '+12349013030', Digits: '1234', From: '+12349013030', To: '+18005551212' };
+    const params = {
+      CallSid: 'CA1234567890ABCDE',
+      Caller: '+12349013030',
+      Digits: '1234',
+      From: '+12349013030',
+      To: '+18005551212',
+    };
     const expected = referenceSignature('12345', url, params);
     expect(twilioSignature('12345', url, params)).toBe(expected);
     expect(isValidTwilioSignature('12345', url, params, expected)).toBe(true);
-    expect(isValidTwilioSignature('12345', url, { ...params, Digits: '1235' }, expected)).toBe(false);
+    expect(isValidTwilioSignature('12345', url, { ...params, Digits: '1235' }, expected)).toBe(
+      false,
+    );
     expect(isValidTwilioSignature('12345', `${url}&x=1`, params, expected)).toBe(false);
     expect(isValidTwilioSignature('54321', url, params, expected)).toBe(false);
     expect(isValidTwilioSignature('12345', url, params, undefined)).toBe(false);
@@ -81,7 +126,10 @@ describe('POST /telephony/twilio/voice', () => {
     const good = await TwilioCallSimulator.open(`${t.wsUrl}/telephony/twilio/stream`);
     good.start({ ...params, greeting: '' });
     await waitFor(() => t!.server.sessions.size === 1, 3000, 'session');
-    expect(t.server.sessions.list()[0]).toMatchObject({ graph: 'echo', transport: 'twilio-media-stream' });
+    expect(t.server.sessions.list()[0]).toMatchObject({
+      graph: 'echo',
+      transport: 'twilio-media-stream',
+    });
     const replay = await TwilioCallSimulator.open(`${t.wsUrl}/telephony/twilio/stream`);
     replay.start(params);
     await waitFor(() => replay.closed !== undefined, 3000, 'replay refusal');

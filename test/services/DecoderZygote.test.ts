@@ -42,7 +42,11 @@ describe('decoders forked from a zygote', () => {
     const [a, b] = await Promise.all([forked(), forked()]);
     expect(a.pid).not.toBe(b.pid);
 
-    const [ownText, textA, textB] = await Promise.all([recognize(own, 'weather-tokyo.wav'), recognize(a, 'weather-tokyo.wav'), recognize(b, 'kitchen-lights.wav')]);
+    const [ownText, textA, textB] = await Promise.all([
+      recognize(own, 'weather-tokyo.wav'),
+      recognize(a, 'weather-tokyo.wav'),
+      recognize(b, 'kitchen-lights.wav'),
+    ]);
     expect(textA).toBe(ownText);
     expect(textA).toContain('tokyo');
     expect(textB).toContain('lights');
@@ -57,11 +61,14 @@ describe('decoders forked from a zygote', () => {
     const errors: Error[] = [];
     recognizer.onError((error) => errors.push(error));
     recognizer.beginUtterance();
-    for (const chunk of pcmChunks(loadSpeechFixture('kitchen-lights.wav').samples)) recognizer.write(chunk);
+    for (const chunk of pcmChunks(loadSpeechFixture('kitchen-lights.wav').samples))
+      recognizer.write(chunk);
     const pending = recognizer.endUtterance();
     process.kill(recognizer.pid ?? 0, 'SIGKILL');
 
-    await expect(pending).rejects.toThrow(/pocketsphinx helper exited \(code none, signal SIGKILL\)/);
+    await expect(pending).rejects.toThrow(
+      /pocketsphinx helper exited \(code none, signal SIGKILL\)/,
+    );
     expect(errors).toHaveLength(1);
     await recognizer.start();
     expect(await recognize(recognizer, 'stop.wav')).toBe('stop');
@@ -87,6 +94,8 @@ describe('decoders forked from a zygote', () => {
     // Closed with decoders still running: the launcher ends them.
     await launcher.close();
     expect(pocketsphinxProcesses()).toEqual({ decoders: [], zygotes: [] });
-    await expect(new PocketsphinxRecognizer({ launcher }).start()).rejects.toThrow(/launcher closed/);
+    await expect(new PocketsphinxRecognizer({ launcher }).start()).rejects.toThrow(
+      /launcher closed/,
+    );
   });
 });

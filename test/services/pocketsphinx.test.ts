@@ -31,7 +31,13 @@ async function recognize(recognizer: PocketsphinxRecognizer, file: string): Prom
  */
 async function warmUp(recognizer: PocketsphinxRecognizer): Promise<void> {
   recognizer.beginUtterance();
-  for (const file of ['how-are-you.wav', 'airport.wav', 'calendar.wav', 'remind-milk.wav', 'yes-please.wav']) {
+  for (const file of [
+    'how-are-you.wav',
+    'airport.wav',
+    'calendar.wav',
+    'remind-milk.wav',
+    'yes-please.wav',
+  ]) {
     for (const chunk of pcmChunks(loadSpeechFixture(file).samples)) recognizer.write(chunk);
   }
   await recognizer.endUtterance();
@@ -60,7 +66,8 @@ describe('PocketsphinxRecognizer', () => {
     const events: string[] = [];
     recognizer.onPartial(({ text }) => events.push(`partial:${text}`));
     recognizer.beginUtterance();
-    for (const chunk of pcmChunks(loadSpeechFixture('weather-tokyo.wav').samples)) recognizer.write(chunk);
+    for (const chunk of pcmChunks(loadSpeechFixture('weather-tokyo.wav').samples))
+      recognizer.write(chunk);
     const final = await recognizer.endUtterance();
     events.push(`final:${final.text}`);
 
@@ -76,12 +83,15 @@ describe('PocketsphinxRecognizer', () => {
     const errors: Error[] = [];
     recognizer.onError((error) => errors.push(error));
     recognizer.beginUtterance();
-    for (const chunk of pcmChunks(loadSpeechFixture('kitchen-lights.wav').samples)) recognizer.write(chunk);
+    for (const chunk of pcmChunks(loadSpeechFixture('kitchen-lights.wav').samples))
+      recognizer.write(chunk);
     const pending = recognizer.endUtterance();
     // Decoding 2 s of queued audio takes far longer than delivering a signal.
     process.kill(recognizer.pid ?? 0, 'SIGKILL');
 
-    await expect(pending).rejects.toThrow(/pocketsphinx helper exited \(code none, signal SIGKILL\)/);
+    await expect(pending).rejects.toThrow(
+      /pocketsphinx helper exited \(code none, signal SIGKILL\)/,
+    );
     expect(errors).toHaveLength(1);
     expect(recognizer.running).toBe(false);
     expect(() => recognizer.beginUtterance()).toThrow(/not running/);
@@ -92,7 +102,9 @@ describe('PocketsphinxRecognizer', () => {
   });
 
   it('fails to start with a clear error when the helper is missing', async () => {
-    const recognizer = new PocketsphinxRecognizer({ helperPath: '/nonexistent/pocketsphinx-helper' });
+    const recognizer = new PocketsphinxRecognizer({
+      helperPath: '/nonexistent/pocketsphinx-helper',
+    });
     await expect(recognizer.start()).rejects.toThrow(/scripts\/build-native\.sh/);
     expect(recognizer.running).toBe(false);
   });
@@ -108,7 +120,9 @@ describe('PocketsphinxRecognizer', () => {
       if (weather[i]) a.write(weather[i]);
       if (lights[i]) b.write(lights[i]);
     }
-    const [textA, textB] = await Promise.all([a.endUtterance(), b.endUtterance()]).then((r) => r.map((x) => x.text));
+    const [textA, textB] = await Promise.all([a.endUtterance(), b.endUtterance()]).then((r) =>
+      r.map((x) => x.text),
+    );
     expect(textA).toContain('tokyo');
     expect(textA).not.toContain('lights');
     expect(textB).toContain('lights');
@@ -121,12 +135,13 @@ describe('PocketsphinxRecognizer', () => {
     const partials: string[] = [];
     recognizer.onPartial(({ text }) => partials.push(text));
     recognizer.beginUtterance();
-    for (const chunk of pcmChunks(loadSpeechFixture('tell-me-a-joke.wav').samples)) recognizer.write(chunk);
+    for (const chunk of pcmChunks(loadSpeechFixture('tell-me-a-joke.wav').samples))
+      recognizer.write(chunk);
     recognizer.cancelUtterance();
     // Begin the next one without waiting: the helper handles commands in order.
     const first = recognize(recognizer, 'stop.wav');
     const second = recognize(recognizer, 'weather-tokyo.wav');
-    expect((await first)).toBe('stop');
+    expect(await first).toBe('stop');
     expect(await second).toContain('tokyo');
     expect(partials.some((text) => text.includes('joke'))).toBe(false);
   });

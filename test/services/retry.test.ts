@@ -64,7 +64,10 @@ describe('requests run by a family base', () => {
     }
     const items: string[] = [];
     const options = { firstOutputTimeoutMs: 1000, retry: { ...policy, baseDelayMs: 0 } };
-    const done = collect(streamRequest(attempt, () => true, options, scope(clock)), items);
+    const done = collect(
+      streamRequest(attempt, () => true, options, scope(clock)),
+      items,
+    );
     await clock.advance(1000);
     await clock.advance(0);
     await done;
@@ -82,7 +85,10 @@ describe('requests run by a family base', () => {
     }
     const items: string[] = [];
     const options = { retry: policy, secret: 'sk-secret-123' };
-    const run = collect(streamRequest(attempt, () => true, options, scope(clock)), items);
+    const run = collect(
+      streamRequest(attempt, () => true, options, scope(clock)),
+      items,
+    );
     await expect(run).rejects.toThrow('dropped; key [redacted]');
     expect(attempts).toBe(1);
     expect(items).toEqual(['half']);

@@ -10,7 +10,7 @@ import {
   LatencyObserver,
   PacedAudioOutput,
 } from '#engine';
-import type { RealtimeMic, MicStream } from './RealtimeMic.ts';
+import type { MicStream, RealtimeMic } from './RealtimeMic.ts';
 
 export interface Chunk {
   handedAt: number;
@@ -29,22 +29,43 @@ export class BenchSession {
   /** The output's pacing window: how far ahead of playback audio is handed out. */
   maxAheadMs = 40;
 
-  private constructor(readonly runner: GraphRunner, private readonly micHub: RealtimeMic) {
+  private constructor(
+    readonly runner: GraphRunner,
+    private readonly micHub: RealtimeMic,
+  ) {
     this.mic = micHub.attach(runner);
     runner.observeHops(this.observer.observe);
     runner.onOutput((frame) => {
-      if (frame.type === 'bot.speaking.started' || frame.type === 'bot.speaking.stopped' || frame.type === 'interrupt') this.left.push({ type: frame.type, at: performance.now() });
+      if (
+        frame.type === 'bot.speaking.started' ||
+        frame.type === 'bot.speaking.stopped' ||
+        frame.type === 'interrupt'
+      )
+        this.left.push({ type: frame.type, at: performance.now() });
     });
     runner.onUpstream((frame) => {
       if (frame.type === 'error') this.errors.push(`${frame.source}: ${frame.message}`);
     });
-    const out = runner.allProcessors().find((p): p is PacedAudioOutput => p instanceof PacedAudioOutput);
+    const out = runner
+      .allProcessors()
+      .find((p): p is PacedAudioOutput => p instanceof PacedAudioOutput);
     if (!out) throw new Error('graph has no paced transport.output');
-    out.onPlayback(({ startsAt, durationMs }) => this.chunks.push({ handedAt: performance.now(), startsAt, durationMs }));
+    out.onPlayback(({ startsAt, durationMs }) =>
+      this.chunks.push({ handedAt: performance.now(), startsAt, durationMs }),
+    );
   }
 
-  static async open(graph: unknown, mic: RealtimeMic, options: { env?: Record<string, string>; sessionId?: string; audioOutSampleRate?: number } = {}): Promise<BenchSession> {
-    const runner = new GraphRunner(graph, { registry: createDefaultRegistry(), env: options.env ?? {}, sessionId: options.sessionId, audioOutSampleRate: options.audioOutSampleRate });
+  static async open(
+    graph: unknown,
+    mic: RealtimeMic,
+    options: { env?: Record<string, string>; sessionId?: string; audioOutSampleRate?: number } = {},
+  ): Promise<BenchSession> {
+    const runner = new GraphRunner(graph, {
+      registry: createDefaultRegistry(),
+      env: options.env ?? {},
+      sessionId: options.sessionId,
+      audioOutSampleRate: options.audioOutSampleRate,
+    });
     const session = new BenchSession(runner, mic);
     await runner.start();
     return session;
@@ -65,7 +86,11 @@ export class BenchSession {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline && !this.closed) {
       const last = this.chunks[this.chunks.length - 1];
-      if (!this.runner.isBotSpeaking && (!last || last.startsAt + last.durationMs < performance.now())) return true;
+      if (
+        !this.runner.isBotSpeaking &&
+        (!last || last.startsAt + last.durationMs < performance.now())
+      )
+        return true;
       await sleep(20);
     }
     return false;

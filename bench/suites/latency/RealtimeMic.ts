@@ -24,14 +24,18 @@ class MicStream {
   constructor(readonly runner: GraphRunner) {}
 
   say(samples: Int16Array): Promise<{ onsetAt: number; endAt: number }> {
-    return new Promise((done) => this.queue.push({ samples, offset: 0, onsetSample: firstVoicedSample(samples), done }));
+    return new Promise((done) =>
+      this.queue.push({ samples, offset: 0, onsetSample: firstVoicedSample(samples), done }),
+    );
   }
 
   /** Pushes the chunk that ended at `now`. */
   tick(now: number): void {
     const u = this.queue[0];
     if (!u) {
-      this.runner.push(this.runner.createFrame('audio.in', { audio: SILENCE, sampleRate: MIC_RATE }));
+      this.runner.push(
+        this.runner.createFrame('audio.in', { audio: SILENCE, sampleRate: MIC_RATE }),
+      );
       return;
     }
     const audio = u.samples.subarray(u.offset, u.offset + CHUNK);
@@ -58,7 +62,8 @@ function padded(audio: Int16Array): Int16Array {
 
 /** First 10 ms window louder than -35 dBFS (the fixtures start with digital silence). */
 export function firstVoicedSample(samples: Int16Array): number {
-  for (let i = 0; i + 160 <= samples.length; i += 160) if (dbfs(samples.subarray(i, i + 160)) > -35) return i;
+  for (let i = 0; i + 160 <= samples.length; i += 160)
+    if (dbfs(samples.subarray(i, i + 160)) > -35) return i;
   return 0;
 }
 
@@ -93,16 +98,19 @@ export class RealtimeMic {
 
   private schedule(): void {
     const due = this.t0 + (this.n + 1) * CHUNK_MS;
-    this.timer = setTimeout(() => {
-      const now = performance.now();
-      if (now - due > CHUNK_MS) this.lateTicks++;
-      // Catch up chunk by chunk if the loop was blocked, as a socket would deliver the backlog.
-      while (this.t0 + (this.n + 1) * CHUNK_MS <= now + 1) {
-        this.n++;
-        for (const s of this.streams) s.tick(this.t0 + this.n * CHUNK_MS);
-      }
-      if (this.timer) this.schedule();
-    }, Math.max(0, due - performance.now()));
+    this.timer = setTimeout(
+      () => {
+        const now = performance.now();
+        if (now - due > CHUNK_MS) this.lateTicks++;
+        // Catch up chunk by chunk if the loop was blocked, as a socket would deliver the backlog.
+        while (this.t0 + (this.n + 1) * CHUNK_MS <= now + 1) {
+          this.n++;
+          for (const s of this.streams) s.tick(this.t0 + this.n * CHUNK_MS);
+        }
+        if (this.timer) this.schedule();
+      },
+      Math.max(0, due - performance.now()),
+    );
   }
 }
 

@@ -8,7 +8,7 @@
  * too. A histogram of loop delay cannot tell these apart; this can.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 
 export interface Stall {
   /** performance.now() at the end of the gap. */
@@ -30,7 +30,8 @@ export class StallMonitor {
   private readonly buffer = Buffer.alloc(128);
   private last = { at: 0, runNs: 0, waitNs: 0 };
   private readonly gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>) this.gcPauses.push({ start: e.startTime, durationMs: e.duration, kind: e.detail?.kind ?? 0 });
+    for (const e of list.getEntries() as Array<PerformanceEntry & { detail?: { kind?: number } }>)
+      this.gcPauses.push({ start: e.startTime, durationMs: e.duration, kind: e.detail?.kind ?? 0 });
   });
 
   constructor(private readonly thresholdMs = 20) {}
@@ -48,8 +49,16 @@ export class StallMonitor {
       const gapMs = now.at - this.last.at;
       if (gapMs > this.thresholdMs) {
         const from = this.last.at;
-        const gcMs = this.gcPauses.filter((g) => g.start + g.durationMs > from && g.start < now.at).reduce((s, g) => s + g.durationMs, 0);
-        this.stalls.push({ at: now.at, gapMs, ranMs: (now.runNs - this.last.runNs) / 1e6, waitedMs: (now.waitNs - this.last.waitNs) / 1e6, gcMs });
+        const gcMs = this.gcPauses
+          .filter((g) => g.start + g.durationMs > from && g.start < now.at)
+          .reduce((s, g) => s + g.durationMs, 0);
+        this.stalls.push({
+          at: now.at,
+          gapMs,
+          ranMs: (now.runNs - this.last.runNs) / 1e6,
+          waitedMs: (now.waitNs - this.last.waitNs) / 1e6,
+          gcMs,
+        });
       }
       this.last = now;
       this.timer = setTimeout(tick, 1);

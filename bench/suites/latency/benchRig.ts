@@ -2,7 +2,7 @@
 import { closeSharedServices } from '#engine';
 import { FakeOpenMeteo } from '../../../test/fakes/FakeOpenMeteo.ts';
 import { RealtimeMic } from './RealtimeMic.ts';
-import { startFakeCloud, type FakeCloud } from './startFakeCloud.ts';
+import { type FakeCloud, startFakeCloud } from './startFakeCloud.ts';
 
 export interface BenchRig {
   mic: RealtimeMic;

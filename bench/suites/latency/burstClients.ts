@@ -8,10 +8,15 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { WebSocket } from 'ws';
-import { decodePipecatFrame, encodeMessageFrame } from '../../../server/transports/pipecat/pipecatFrames.ts';
+import {
+  decodePipecatFrame,
+  encodeMessageFrame,
+} from '../../../server/transports/pipecat/pipecatFrames.ts';
 
 export type BurstRequest = { kind: 'burst'; url: string; n: number } | { kind: 'closeAll' };
-export type BurstReply = { kind: 'burst'; readyMs: number[]; failures: string[] } | { kind: 'closed' };
+export type BurstReply =
+  | { kind: 'burst'; readyMs: number[]; failures: string[] }
+  | { kind: 'closed' };
 
 const open: WebSocket[] = [];
 
@@ -21,7 +26,16 @@ function timeToBotReady(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
     open.push(ws);
-    ws.on('open', () => ws.send(encodeMessageFrame({ label: 'rtvi-ai', type: 'client-ready', id: 'ready', data: { version: '2.1.0' } })));
+    ws.on('open', () =>
+      ws.send(
+        encodeMessageFrame({
+          label: 'rtvi-ai',
+          type: 'client-ready',
+          id: 'ready',
+          data: { version: '2.1.0' },
+        }),
+      ),
+    );
     ws.on('message', (data: Buffer, isBinary) => {
       if (!isBinary) return;
       const frame = decodePipecatFrame(new Uint8Array(data));
@@ -46,11 +60,16 @@ async function burst(url: string, n: number): Promise<BurstReply> {
 
 async function closeAll(): Promise<BurstReply> {
   const sockets = open.splice(0);
-  await Promise.all(sockets.map((ws) => new Promise<void>((resolve) => {
-    if (ws.readyState === WebSocket.CLOSED) return resolve();
-    ws.once('close', () => resolve());
-    ws.close();
-  })));
+  await Promise.all(
+    sockets.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === WebSocket.CLOSED) return resolve();
+          ws.once('close', () => resolve());
+          ws.close();
+        }),
+    ),
+  );
   return { kind: 'closed' };
 }
 

@@ -23,8 +23,15 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PacedAudioOutput, VadProcessor } from '#engine';
-import { BenchSession, sleep, type Chunk } from './BenchSession.ts';
-import { collectGarbage, decoderPids, machineBusyMs, memory, percentile, processCpuMs } from './processMeasures.ts';
+import { BenchSession, type Chunk, sleep } from './BenchSession.ts';
+import {
+  collectGarbage,
+  decoderPids,
+  machineBusyMs,
+  memory,
+  percentile,
+  processCpuMs,
+} from './processMeasures.ts';
 import type { RealtimeMic } from './RealtimeMic.ts';
 
 export interface StepResult {
@@ -74,7 +81,11 @@ const ANSWER_TIMEOUT_MS = 5000;
 const PAUSE_MS = 400;
 const STAGGER_MS = 3000;
 
-export async function runStep(n: number, mic: RealtimeMic, options: CapacityOptions): Promise<StepResult> {
+export async function runStep(
+  n: number,
+  mic: RealtimeMic,
+  options: CapacityOptions,
+): Promise<StepResult> {
   collectGarbage();
   const baseline = memory();
   const sessions: BenchSession[] = [];
@@ -83,7 +94,9 @@ export async function runStep(n: number, mic: RealtimeMic, options: CapacityOpti
   try {
     // Opened a few at a time: a burst of decoder spawns is a start-up cost, not steady state.
     for (let i = 0; i < n; i += 4) {
-      const batch = Array.from({ length: Math.min(4, n - i) }, (_, j) => BenchSession.open(options.graph(), mic, { env: options.env, sessionId: `s${i + j}` }));
+      const batch = Array.from({ length: Math.min(4, n - i) }, (_, j) =>
+        BenchSession.open(options.graph(), mic, { env: options.env, sessionId: `s${i + j}` }),
+      );
       sessions.push(...(await Promise.all(batch)));
     }
     let measuring = false;
@@ -104,8 +117,14 @@ export async function runStep(n: number, mic: RealtimeMic, options: CapacityOpti
         if (hop.frame.type === 'audio.out' && hop.direction === 'downstream') {
           // The output cuts a frame into 20 ms pieces that keep its id: all of them arrived with it.
           if (hop.to === out?.id) arrivedAt.set(hop.frame.id, hop.at);
-          else if (hop.from === out?.id && hop.to === null) chunkArrivals.push(arrivedAt.get(hop.frame.id) ?? hop.at);
-        } else if (measuring && hop.from === vad?.id && hop.frame.type === 'audio.in' && hop.direction === 'downstream') {
+          else if (hop.from === out?.id && hop.to === null)
+            chunkArrivals.push(arrivedAt.get(hop.frame.id) ?? hop.at);
+        } else if (
+          measuring &&
+          hop.from === vad?.id &&
+          hop.frame.type === 'audio.in' &&
+          hop.direction === 'downstream'
+        ) {
           inputLag.push(hop.at - hop.frame.at);
         }
       });
@@ -113,7 +132,9 @@ export async function runStep(n: number, mic: RealtimeMic, options: CapacityOpti
     const talk = async (session: BenchSession, index: number) => {
       await sleep((index / n) * STAGGER_MS);
       for (let turn = 0; running; turn++) {
-        const said = await session.mic.say(options.utterances[(index + turn) % options.utterances.length]);
+        const said = await session.mic.say(
+          options.utterances[(index + turn) % options.utterances.length],
+        );
         const judged = measuring;
         if (judged) awaitedAnswers++;
         const first = await session.firstAudioAfter(said.endAt, ANSWER_TIMEOUT_MS);
@@ -169,7 +190,9 @@ export async function runStep(n: number, mic: RealtimeMic, options: CapacityOpti
       }
     }
     const errors = sessions.reduce((sum, s) => sum + s.errors.length, 0);
-    for (const s of sessions) if (s.errors.length) console.log(`    ${s.runner.session.sessionId}: ${s.errors.slice(0, 2).join('; ')}`);
+    for (const s of sessions)
+      if (s.errors.length)
+        console.log(`    ${s.runner.session.sessionId}: ${s.errors.slice(0, 2).join('; ')}`);
     const ownCpuMs = (cpu.user + cpu.system) / 1000;
     const lateP99Ms = percentile(lateness, 99);
     const inputLagP99Ms = percentile(inputLag, 99);
@@ -200,7 +223,9 @@ export async function runStep(n: number, mic: RealtimeMic, options: CapacityOpti
       cpuMsPerSessionSec: round(ownCpuMs / n / (windowMs / 1000)),
       decoderCpuMsPerSessionSec: round(decoderCpuMs / n / (windowMs / 1000)),
       cloudCpuPct: round((cloudCpuMs / windowMs) * 100),
-      othersCpuPct: round((Math.max(0, machineMs - ownCpuMs - cloudCpuMs - decoderCpuMs) / windowMs) * 100),
+      othersCpuPct: round(
+        (Math.max(0, machineMs - ownCpuMs - cloudCpuMs - decoderCpuMs) / windowMs) * 100,
+      ),
     };
   } finally {
     running = false;
@@ -225,14 +250,24 @@ export interface CapacitySearch {
  * machine a neighbour's burst can spoil one window, while a real overload
  * fails both.
  */
-export async function findCapacity(mic: RealtimeMic, options: CapacityOptions & { start: number; max: number; budgetMs: number; log: (line: string) => void }): Promise<CapacitySearch> {
+export async function findCapacity(
+  mic: RealtimeMic,
+  options: CapacityOptions & {
+    start: number;
+    max: number;
+    budgetMs: number;
+    log: (line: string) => void;
+  },
+): Promise<CapacitySearch> {
   const deadline = performance.now() + options.budgetMs;
   const steps: StepResult[] = [];
   await warmSharedServices(mic, options);
   const attempt = async (n: number, retry: boolean) => {
     const r = await runStep(n, mic, options);
     steps.push(r);
-    options.log(`    ${n} sessions${retry ? ' (again)' : ''}: ${r.pass ? 'pass' : `FAIL (${r.failed.join(', ')})`} late p99 ${r.lateP99Ms} ms, underruns ${r.underruns}/${r.chunks} (starved by the producer ${r.starved}), input lag p99 ${r.inputLagP99Ms} ms, answer p50 ${r.answerP50Ms} ms, unanswered ${r.unanswered}, errors ${r.errors}; loop p99 ${r.loopDelayP99Ms} ms, CPU ${r.cpuMsPerSessionSec} ms/s per session (+ decoder ${r.decoderCpuMsPerSessionSec}), fake cloud ${r.cloudCpuPct} %, others ${r.othersCpuPct} %, ${r.memPerSessionMb} MB/session`);
+    options.log(
+      `    ${n} sessions${retry ? ' (again)' : ''}: ${r.pass ? 'pass' : `FAIL (${r.failed.join(', ')})`} late p99 ${r.lateP99Ms} ms, underruns ${r.underruns}/${r.chunks} (starved by the producer ${r.starved}), input lag p99 ${r.inputLagP99Ms} ms, answer p50 ${r.answerP50Ms} ms, unanswered ${r.unanswered}, errors ${r.errors}; loop p99 ${r.loopDelayP99Ms} ms, CPU ${r.cpuMsPerSessionSec} ms/s per session (+ decoder ${r.decoderCpuMsPerSessionSec}), fake cloud ${r.cloudCpuPct} %, others ${r.othersCpuPct} %, ${r.memPerSessionMb} MB/session`,
+    );
     return r;
   };
   const step = async (n: number) => {
@@ -264,7 +299,10 @@ export async function findCapacity(mic: RealtimeMic, options: CapacityOptions & 
  * the first step's figure is not their cost divided by a few sessions.
  */
 async function warmSharedServices(mic: RealtimeMic, options: CapacityOptions): Promise<void> {
-  const session = await BenchSession.open(options.graph(), mic, { env: options.env, sessionId: 'warm-up' });
+  const session = await BenchSession.open(options.graph(), mic, {
+    env: options.env,
+    sessionId: 'warm-up',
+  });
   await sleep(1000);
   session.close();
   await sleep(500);
@@ -277,7 +315,13 @@ async function warmSharedServices(mic: RealtimeMic, options: CapacityOptions): P
  * how late its audio arrived (starvedMs: arrival − due — a producer that did
  * not keep up, e.g. a tool call between sentences).
  */
-function latenessOf(chunks: Chunk[], arrivedAt: number[], maxAheadMs: number, from: number, to: number): Array<{ at: number; lateMs: number; starvedMs: number }> {
+function latenessOf(
+  chunks: Chunk[],
+  arrivedAt: number[],
+  maxAheadMs: number,
+  from: number,
+  to: number,
+): Array<{ at: number; lateMs: number; starvedMs: number }> {
   const out: Array<{ at: number; lateMs: number; starvedMs: number }> = [];
   for (let i = 1; i < chunks.length; i++) {
     const prev = chunks[i - 1];
@@ -288,7 +332,11 @@ function latenessOf(chunks: Chunk[], arrivedAt: number[], maxAheadMs: number, fr
     if (c.startsAt > prevEnd + 1 && c.handedAt - prev.handedAt > 1000) continue;
     const due = Math.max(prev.handedAt, prevEnd - maxAheadMs);
     const arrived = arrivedAt[i] ?? c.handedAt;
-    out.push({ at: c.handedAt, lateMs: Math.max(0, c.handedAt - Math.max(due, arrived)), starvedMs: Math.max(0, arrived - due) });
+    out.push({
+      at: c.handedAt,
+      lateMs: Math.max(0, c.handedAt - Math.max(due, arrived)),
+      starvedMs: Math.max(0, arrived - due),
+    });
   }
   return out;
 }

@@ -20,7 +20,8 @@ import { StallMonitor } from './StallMonitor.ts';
 import { startFakeCloud } from './startFakeCloud.ts';
 
 const [kind = 'cloud', count = '8', windowArg = '10000'] = process.argv.slice(2);
-const wav = (name: string) => readWav(readFileSync(`test/fixtures/speech/${name}`), { mixToMono: true }).samples;
+const wav = (name: string) =>
+  readWav(readFileSync(`test/fixtures/speech/${name}`), { mixToMono: true }).samples;
 const utterances = [wav('tell-me-a-joke.wav'), wav('weather-tokyo.wav')];
 
 const mic = new RealtimeMic();
@@ -31,7 +32,8 @@ const cloud = await startFakeCloud();
 const stalls = process.env.STALLS ? new StallMonitor(20) : undefined;
 try {
   stalls?.start();
-  const graph = kind === 'offline' ? () => offlineGraph(weatherUrl) : () => fakeCloudGraph(cloud.urls);
+  const graph =
+    kind === 'offline' ? () => offlineGraph(weatherUrl) : () => fakeCloudGraph(cloud.urls);
   const result = await runStep(Number(count), mic, {
     graph,
     env: kind === 'offline' ? {} : fakeCloudEnv(cloud.urls),
@@ -52,16 +54,32 @@ try {
 }
 
 /** Stalls, GC, and for each underrun the stall (if any) that overlaps its lateness. */
-function reportStalls(monitor: StallMonitor, underruns: Array<{ at: number; lateMs: number }>): void {
+function reportStalls(
+  monitor: StallMonitor,
+  underruns: Array<{ at: number; lateMs: number }>,
+): void {
   const r = (v: number) => Math.round(v * 10) / 10;
   const gcs = monitor.gcPauses;
   const gcLong = gcs.filter((g) => g.durationMs > 5);
-  console.log(`GC: ${gcs.length} pauses, ${r(gcs.reduce((s, g) => s + g.durationMs, 0))} ms in all, ${gcLong.length} > 5 ms (max ${r(Math.max(0, ...gcs.map((g) => g.durationMs)))} ms)`);
-  const kinds: Record<number, string> = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental', 8: 'weak-cb' };
-  for (const g of gcLong) console.log(`  gc at ${r(g.start)} ${r(g.durationMs)} ms ${kinds[g.kind] ?? g.kind}`);
+  console.log(
+    `GC: ${gcs.length} pauses, ${r(gcs.reduce((s, g) => s + g.durationMs, 0))} ms in all, ${gcLong.length} > 5 ms (max ${r(Math.max(0, ...gcs.map((g) => g.durationMs)))} ms)`,
+  );
+  const kinds: Record<number, string> = {
+    1: 'scavenge',
+    2: 'mark-compact',
+    4: 'incremental',
+    8: 'weak-cb',
+  };
+  for (const g of gcLong)
+    console.log(`  gc at ${r(g.start)} ${r(g.durationMs)} ms ${kinds[g.kind] ?? g.kind}`);
   console.log(`stalls > 20 ms: ${monitor.stalls.length}`);
-  for (const s of monitor.stalls) console.log(`  at ${r(s.at)} gap ${r(s.gapMs)} ran ${r(s.ranMs)} waited ${r(s.waitedMs)} gc ${r(s.gcMs)}`);
-  const explained = underruns.filter((u) => monitor.stalls.some((s) => s.at >= u.at - u.lateMs && s.at - s.gapMs <= u.at));
+  for (const s of monitor.stalls)
+    console.log(
+      `  at ${r(s.at)} gap ${r(s.gapMs)} ran ${r(s.ranMs)} waited ${r(s.waitedMs)} gc ${r(s.gcMs)}`,
+    );
+  const explained = underruns.filter((u) =>
+    monitor.stalls.some((s) => s.at >= u.at - u.lateMs && s.at - s.gapMs <= u.at),
+  );
   console.log(`underruns: ${underruns.length}, overlapping a stall: ${explained.length}`);
   for (const u of underruns) console.log(`  at ${r(u.at)} late ${r(u.lateMs)}`);
 }

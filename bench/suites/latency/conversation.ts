@@ -21,7 +21,13 @@ export interface ConversationResult {
 const BARGE_IN_AFTER_MS = 800;
 const ANSWER_TIMEOUT_MS = 8000;
 
-export async function converse(graph: unknown, mic: RealtimeMic, utterances: Int16Array[], cycles: number, env: Record<string, string> = {}): Promise<ConversationResult> {
+export async function converse(
+  graph: unknown,
+  mic: RealtimeMic,
+  utterances: Int16Array[],
+  cycles: number,
+  env: Record<string, string> = {},
+): Promise<ConversationResult> {
   const session = await BenchSession.open(graph, mic, { env, sessionId: 'latency-bench' });
   const interruptStopMs: number[] = [];
   let unanswered = 0;

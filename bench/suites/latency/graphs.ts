@@ -17,7 +17,11 @@ export const TTS_TTFB_MS = 100;
  * would allow a local gateway (the graphs name them as their baseUrl).
  */
 export function fakeCloudEnv(urls: FakeCloudUrls): Record<string, string> {
-  return { OPENAI_API_KEY: 'sk-fake-bench', DEEPGRAM_API_KEY: 'fake-bench', PARLEY_ALLOWED_ENDPOINTS: `${urls.openai},${urls.deepgram}` };
+  return {
+    OPENAI_API_KEY: 'sk-fake-bench',
+    DEEPGRAM_API_KEY: 'fake-bench',
+    PARLEY_ALLOWED_ENDPOINTS: `${urls.openai},${urls.deepgram}`,
+  };
 }
 
 type Node = GraphDocument['nodes'][number];
@@ -32,13 +36,20 @@ function setConfig(graph: GraphDocument, id: string, config: Record<string, unkn
   node.config = { ...node.config, ...config };
 }
 
-function replace(graph: GraphDocument, id: string, replacement: Omit<Node, 'id' | 'position'>): void {
+function replace(
+  graph: GraphDocument,
+  id: string,
+  replacement: Omit<Node, 'id' | 'position'>,
+): void {
   const node = graph.nodes.find((n) => n.id === id)!;
   Object.assign(node, replacement);
 }
 
 /** graphs/voice-agent.json as shipped, with the weather tool pointed at a local fake Open-Meteo. */
-export function offlineGraph(weatherUrl: string, userConfig: Record<string, unknown> = {}): GraphDocument {
+export function offlineGraph(
+  weatherUrl: string,
+  userConfig: Record<string, unknown> = {},
+): GraphDocument {
   const graph = load();
   setConfig(graph, 'weather', { baseUrl: weatherUrl, geocodingBaseUrl: weatherUrl });
   setConfig(graph, 'user', userConfig);
@@ -49,7 +60,10 @@ export function offlineGraph(weatherUrl: string, userConfig: Record<string, unkn
 export const PREEMPTIVE = { preemptiveGeneration: true };
 
 /** The same cascade (Silero, pocketsphinx, sentences, paced output) with llm.openai and tts.openai on the fake server. */
-export function fakeCascadeGraph(urls: FakeCloudUrls, userConfig: Record<string, unknown> = {}): GraphDocument {
+export function fakeCascadeGraph(
+  urls: FakeCloudUrls,
+  userConfig: Record<string, unknown> = {},
+): GraphDocument {
   const graph = load();
   setConfig(graph, 'user', userConfig);
   graph.edges = graph.edges.filter((e) => e.source !== 'weather');

@@ -8,30 +8,50 @@
 import { readFileSync } from 'node:fs';
 import { closeSharedServices, readWav } from '#engine';
 import { writeResults } from '../../lib/results.ts';
-import { withBenchRig, type BenchRig } from './benchRig.ts';
+import { type BenchRig, withBenchRig } from './benchRig.ts';
 import { findCapacity } from './capacity.ts';
 import { fakeCloudEnv, fakeCloudGraph, offlineGraph } from './graphs.ts';
 
-const wav = (name: string) => readWav(readFileSync(`test/fixtures/speech/${name}`), { mixToMono: true }).samples;
+const wav = (name: string) =>
+  readWav(readFileSync(`test/fixtures/speech/${name}`), { mixToMono: true }).samples;
 
-export async function measureCapacity({ mic, weatherUrl, cloud }: BenchRig, log: (line: string) => void): Promise<Record<string, number>> {
+export async function measureCapacity(
+  { mic, weatherUrl, cloud }: BenchRig,
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
   const utterances = [wav('tell-me-a-joke.wav'), wav('weather-tokyo.wav')];
   const figures: Record<string, number> = {};
 
   log('  sessions, offline graph');
   const offline = await findCapacity(mic, {
-    graph: () => offlineGraph(weatherUrl), utterances: [wav('thank-you.wav'), ...utterances],
-    windowMs: 5000, warmupMs: 3500, start: 2, max: 64, budgetMs: 75_000, log,
+    graph: () => offlineGraph(weatherUrl),
+    utterances: [wav('thank-you.wav'), ...utterances],
+    windowMs: 5000,
+    warmupMs: 3500,
+    start: 2,
+    max: 64,
+    budgetMs: 75_000,
+    log,
   });
   figures.sessionsOffline = offline.sessions;
   // Memory does not depend on keeping time, and is most precise over the most sessions, passing or not.
   figures.memPerSessionMb = offline.largest.memPerSessionMb;
   await closeSharedServices(); // idle decoders would count as the cloud sessions' memory and CPU
 
-  log('  sessions, fake cloud (Silero VAD + stt.deepgram + llm.openai + tts.openai on fakes in another process)');
+  log(
+    '  sessions, fake cloud (Silero VAD + stt.deepgram + llm.openai + tts.openai on fakes in another process)',
+  );
   const fakeCloud = await findCapacity(mic, {
-    graph: () => fakeCloudGraph(cloud.urls), env: fakeCloudEnv(cloud.urls), utterances, cloudPid: cloud.child.pid,
-    windowMs: 5000, warmupMs: 3500, start: 8, max: 256, budgetMs: 120_000, log,
+    graph: () => fakeCloudGraph(cloud.urls),
+    env: fakeCloudEnv(cloud.urls),
+    utterances,
+    cloudPid: cloud.child.pid,
+    windowMs: 5000,
+    warmupMs: 3500,
+    start: 8,
+    max: 256,
+    budgetMs: 120_000,
+    log,
   });
   figures.sessionsFakeCloud = fakeCloud.sessions;
   figures.memPerSessionFakeCloudMb = fakeCloud.largest.memPerSessionMb;
@@ -40,7 +60,9 @@ export async function measureCapacity({ mic, weatherUrl, cloud }: BenchRig, log:
 }
 
 /** Only the density figures, with the same fakes as the full suite. */
-export async function runCapacityOnly(log: (line: string) => void): Promise<Record<string, number>> {
+export async function runCapacityOnly(
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
   return withBenchRig(async (rig) => {
     const figures = await measureCapacity(rig, log);
     writeResults('latency-capacity', figures);

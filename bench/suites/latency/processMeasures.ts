@@ -63,7 +63,11 @@ export function processCpuMs(pid: number | undefined): number {
 /** Busy CPU time of the whole machine so far, ms (all cores), from /proc/stat; 0 when unknown. */
 export function machineBusyMs(): number {
   try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     const idle = ticks[3] + ticks[4]; // idle + iowait
     return (ticks.reduce((a, b) => a + b, 0) - idle) * 10;
   } catch {

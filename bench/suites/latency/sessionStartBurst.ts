@@ -44,41 +44,64 @@ class BurstClients {
   }
 }
 
-async function startServer(weatherUrl: string): Promise<{ server: ParleyServer; url: string; dir: string }> {
+async function startServer(
+  weatherUrl: string,
+): Promise<{ server: ParleyServer; url: string; dir: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'parley-burst-'));
   await writeFile(path.join(dir, 'voice-agent.json'), JSON.stringify(offlineGraph(weatherUrl)));
-  const server = createServer({ registry: createDefaultRegistry(), graphsDir: dir, env: {}, logger: silentLogger, editorDir: path.join(dir, 'no-editor'), watch: false });
+  const server = createServer({
+    registry: createDefaultRegistry(),
+    graphsDir: dir,
+    env: {},
+    logger: silentLogger,
+    editorDir: path.join(dir, 'no-editor'),
+    watch: false,
+  });
   const { url } = await server.listen(0, '127.0.0.1');
   return { server, url: `${url.replace(/^http/, 'ws')}/ws/pipecat?graph=voice-agent`, dir };
 }
 
 function pssMb(pid: number): number {
   try {
-    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024;
+    return (
+      Number(
+        /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0,
+      ) / 1024
+    );
   } catch {
     return 0;
   }
 }
 
-export async function measureSessionStartBurst(weatherUrl: string, log: (line: string) => void): Promise<Record<string, number>> {
+export async function measureSessionStartBurst(
+  weatherUrl: string,
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
   await closeSharedServices(); // the cold burst starts them
   const { server, url, dir } = await startServer(weatherUrl);
   const clients = new BurstClients();
   let errorFrames = 0;
   let failed = 0;
-  server.sessions.on('started', (session) => session.on('frame', (frame) => {
-    if (frame.type === 'error') errorFrames++;
-  }));
+  server.sessions.on('started', (session) =>
+    session.on('frame', (frame) => {
+      if (frame.type === 'error') errorFrames++;
+    }),
+  );
   const run = async (label: string): Promise<number[]> => {
     const reply = await clients.request({ kind: 'burst', url, n: BURST_SESSIONS });
     if (reply.kind !== 'burst') throw new Error('burst clients answered out of turn');
     const helpers = pocketsphinxProcesses();
-    const decoderMb = [...helpers.decoders, ...helpers.zygotes].reduce((sum, pid) => sum + pssMb(pid), 0);
+    const decoderMb = [...helpers.decoders, ...helpers.zygotes].reduce(
+      (sum, pid) => sum + pssMb(pid),
+      0,
+    );
     const { readyMs, failures } = reply;
     failed += failures.length;
-    log(`    ${label}: bot-ready p50 ${round(percentile(readyMs, 50))} ms, p95 ${round(percentile(readyMs, 95))} ms, max ${round(Math.max(...readyMs))} ms`
-      + ` (${readyMs.length}/${BURST_SESSIONS} ready${failures.length ? `; failed: ${failures[0]}` : ''}); error frames so far ${errorFrames};`
-      + ` pocketsphinx processes ${helpers.decoders.length} + ${helpers.zygotes.length} zygote, PSS ${round(decoderMb)} MB`);
+    log(
+      `    ${label}: bot-ready p50 ${round(percentile(readyMs, 50))} ms, p95 ${round(percentile(readyMs, 95))} ms, max ${round(Math.max(...readyMs))} ms` +
+        ` (${readyMs.length}/${BURST_SESSIONS} ready${failures.length ? `; failed: ${failures[0]}` : ''}); error frames so far ${errorFrames};` +
+        ` pocketsphinx processes ${helpers.decoders.length} + ${helpers.zygotes.length} zygote, PSS ${round(decoderMb)} MB`,
+    );
     await clients.request({ kind: 'closeAll' });
     while (server.sessions.size > 0) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 1000)); // decoders back in the pool or gone
@@ -104,7 +127,9 @@ export async function measureSessionStartBurst(weatherUrl: string, log: (line: s
 }
 
 /** Only the burst figures, with the same weather fake as the full suite. */
-export async function runSessionStartBurstOnly(log: (line: string) => void): Promise<Record<string, number>> {
+export async function runSessionStartBurstOnly(
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
   return withBenchRig(async ({ weatherUrl }) => {
     const figures = await measureSessionStartBurst(weatherUrl, log);
     writeResults('latency-burst', figures);

@@ -1,5 +1,5 @@
 /** Starts fakeCloudProcess.ts in a child Node process and returns its URLs. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { FakeCloudUrls } from './graphs.ts';
@@ -13,7 +13,9 @@ export interface FakeCloud {
 export async function startFakeCloud(): Promise<FakeCloud> {
   const script = fileURLToPath(new URL('./fakeCloudProcess.ts', import.meta.url));
   // The same loader flags (tsx) as this process, so the child runs TypeScript too.
-  const child = spawn(process.execPath, [...process.execArgv, script, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, script, '--serve'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const firstLine = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);

@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   ConversationContext,
-  pipeline,
   PocketsphinxStt,
+  pipeline,
   readWav,
   SileroScorer,
   UserTurnAggregator,
@@ -38,15 +38,32 @@ interface RunOutcome {
   texts: string[];
 }
 
-const USER: Partial<UserTurnSettings> = { interruption: 'immediate', minDurationMs: 300, minWords: 2, finalTimeoutMs: 1000 };
+const USER: Partial<UserTurnSettings> = {
+  interruption: 'immediate',
+  minDurationMs: 300,
+  minWords: 2,
+  finalTimeoutMs: 1000,
+};
 const CHUNK = 320;
 const TAIL_MS = 2000;
 
 /** Runs one utterance through VAD → STT → user turns on a virtual clock. */
 async function runUtterance(samples: Int16Array, config: TurnEndConfig): Promise<RunOutcome> {
   const clock = new VirtualClock(10_000);
-  const vad = new VadProcessor('vad', new SileroScorer(), { confidence: 0.6, startMs: 150, stopMs: config.stopMs, pauseMs: 0, minVolume: -55, prePaddingMs: 200, muteWhileBotSpeaking: false });
-  const user = new UserTurnAggregator('user', new ConversationContext(), { ...USER, endOfTurn: config.endOfTurn, incompleteExtraMs: config.incompleteExtraMs });
+  const vad = new VadProcessor('vad', new SileroScorer(), {
+    confidence: 0.6,
+    startMs: 150,
+    stopMs: config.stopMs,
+    pauseMs: 0,
+    minVolume: -55,
+    prePaddingMs: 200,
+    muteWhileBotSpeaking: false,
+  });
+  const user = new UserTurnAggregator('user', new ConversationContext(), {
+    ...USER,
+    endOfTurn: config.endOfTurn,
+    incompleteExtraMs: config.incompleteExtraMs,
+  });
   const runner = pipeline([vad, new PocketsphinxStt('stt'), user], { clock });
   let speechEndedAt: number | undefined;
   /** The VAD stopped and the recogniser has not answered yet. */
@@ -65,15 +82,18 @@ async function runUtterance(samples: Int16Array, config: TurnEndConfig): Promise
     }
   });
   await runner.start();
-  const audio = new Int16Array(samples.length + (16 * TAIL_MS));
+  const audio = new Int16Array(samples.length + 16 * TAIL_MS);
   audio.set(samples);
   for (let i = 0; i < audio.length; i += CHUNK) {
     await clock.advance(20);
-    runner.push(runner.createFrame('audio.in', { audio: audio.subarray(i, i + CHUNK), sampleRate: 16000 }));
+    runner.push(
+      runner.createFrame('audio.in', { audio: audio.subarray(i, i + CHUNK), sampleRate: 16000 }),
+    );
     await runner.idle();
     // The decoder runs in its own process, in real time: virtual time stands still until it has
     // answered, so its delay counts as zero in every mode.
-    for (let waited = 0; awaitingStt && waited < 3000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    for (let waited = 0; awaitingStt && waited < 3000; waited += 5)
+      await new Promise((r) => setTimeout(r, 5));
   }
   runner.cancel();
   return outcome;
@@ -81,7 +101,11 @@ async function runUtterance(samples: Int16Array, config: TurnEndConfig): Promise
 
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length === 0
+    ? NaN
+    : s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 export interface TurnEndFigures {
@@ -110,8 +134,14 @@ function synthesiseHesitations(): Int16Array[] | undefined {
     return HESITATIONS.map((text, i) => {
       const raw = path.join(dir, `${i}-raw.wav`);
       const wav = path.join(dir, `${i}.wav`);
-      execFileSync('espeak-ng', ['-v', 'en-us', '-s', '165', '-m', '-w', raw, `<speak>${text}</speak>`], { stdio: 'pipe' });
-      execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', wav, 'pad', '0.3', '0.3'], { stdio: 'pipe' });
+      execFileSync(
+        'espeak-ng',
+        ['-v', 'en-us', '-s', '165', '-m', '-w', raw, `<speak>${text}</speak>`],
+        { stdio: 'pipe' },
+      );
+      execFileSync('sox', [raw, '-r', '16000', '-c', '1', '-b', '16', wav, 'pad', '0.3', '0.3'], {
+        stdio: 'pipe',
+      });
       return readWav(readFileSync(wav)).samples;
     });
   } catch {
@@ -121,7 +151,11 @@ function synthesiseHesitations(): Int16Array[] | undefined {
   }
 }
 
-export async function measureTurnEnd(configs: TurnEndConfig[], log: (line: string) => void, hesitationConfigs: string[] = configs.map((c) => c.name)): Promise<TurnEndFigures> {
+export async function measureTurnEnd(
+  configs: TurnEndConfig[],
+  log: (line: string) => void,
+  hesitationConfigs: string[] = configs.map((c) => c.name),
+): Promise<TurnEndFigures> {
   const fixtures = loadAllSpeechFixtures();
   const figures: TurnEndFigures = { medianMs: {}, heldFixtures: {} };
   for (const config of configs) {
@@ -131,11 +165,14 @@ export async function measureTurnEnd(configs: TurnEndConfig[], log: (line: strin
       const { turnEnds } = await runUtterance(fixture.samples, config);
       if (turnEnds.length === 0) continue; // nothing recognised: no turn in any mode
       delays.push(turnEnds[turnEnds.length - 1]);
-      if (config.endOfTurn === 'smart' && turnEnds[turnEnds.length - 1] >= config.incompleteExtraMs) held++;
+      if (config.endOfTurn === 'smart' && turnEnds[turnEnds.length - 1] >= config.incompleteExtraMs)
+        held++;
     }
     figures.medianMs[config.name] = median(delays);
     figures.heldFixtures[config.name] = held;
-    log(`  turn end ${config.name}: median ${median(delays).toFixed(0)} ms over ${delays.length} fixtures, ${held} held`);
+    log(
+      `  turn end ${config.name}: median ${median(delays).toFixed(0)} ms over ${delays.length} fixtures, ${held} held`,
+    );
   }
   const hesitations = synthesiseHesitations();
   if (hesitations) {

@@ -3,14 +3,7 @@
  * resolve conflicts, versions, import/export. Components call these; the
  * stores hold the results.
  */
-import { api } from '../api/api.ts';
-import { ApiError } from '../api/ApiError.ts';
-import type { SaveResult, SessionReload } from '#server/wire';
-import { createCatalogue } from '../catalogue/createCatalogue.ts';
-import { editorStore } from '../store/editorStore.ts';
-import { liveStore } from '../store/liveStore.ts';
-import { uiStore } from '../store/uiStore.ts';
-import { talkStore } from '../store/talkStore.ts';
+
 import {
   GRAPH_VERSION,
   type GraphDocument,
@@ -18,7 +11,15 @@ import {
   graphDocumentSchema,
   migrateGraph,
 } from '#engine/browser';
+import type { SaveResult, SessionReload } from '#server/wire';
+import { ApiError } from '../api/ApiError.ts';
+import { api } from '../api/api.ts';
+import { createCatalogue } from '../catalogue/createCatalogue.ts';
 import { changedNodes } from '../graph/changedNodes.ts';
+import { editorStore } from '../store/editorStore.ts';
+import { liveStore } from '../store/liveStore.ts';
+import { talkStore } from '../store/talkStore.ts';
+import { uiStore } from '../store/uiStore.ts';
 
 const GRAPH_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -53,7 +54,9 @@ export async function openGraph(name: string, options: { force?: boolean } = {})
   uiStore.getState().set({ busy: 'loading' });
   try {
     const stored = await api.getGraph(name);
-    editorStore.getState().loadGraph(stored.graph, { name: stored.name, revision: stored.revision });
+    editorStore
+      .getState()
+      .loadGraph(stored.graph, { name: stored.name, revision: stored.revision });
     liveStore.getState().clearOutcomes();
     setUrlGraph(name);
     return true;
@@ -81,7 +84,10 @@ export async function bootstrap(): Promise<void> {
   await refreshGraphList();
   const graphs = uiStore.getState().graphs;
   const wanted = new URL(window.location.href).searchParams.get('graph');
-  const pick = graphs.find((g) => g.name === wanted) ?? graphs.find((g) => g.name === 'voice-agent') ?? graphs[0];
+  const pick =
+    graphs.find((g) => g.name === wanted) ??
+    graphs.find((g) => g.name === 'voice-agent') ??
+    graphs[0];
   if (pick) await openGraph(pick.name, { force: true });
   else newGraph('my-agent', { force: true });
 }
@@ -89,7 +95,10 @@ export async function bootstrap(): Promise<void> {
 /** A new graph: input wired to output, the smallest valid agent (an echo). */
 export function newGraph(name: string, options: { force?: boolean } = {}): boolean {
   if (!GRAPH_NAME.test(name)) {
-    toast('error', 'Graph names: letters, digits, "-" or "_", starting with a letter or digit (max 64).');
+    toast(
+      'error',
+      'Graph names: letters, digits, "-" or "_", starting with a letter or digit (max 64).',
+    );
     return false;
   }
   if (uiStore.getState().graphs.some((g) => g.name === name)) {
@@ -119,7 +128,14 @@ function showOutcomes(result: SaveResult, changed: string[]): SessionReload[] {
   const pick = sessions.find((s) => s.sessionId === mine) ?? sessions[0];
   if (pick) liveStore.getState().setOutcomes(pick.nodes);
   // Nobody is connected: the changed nodes take effect when the next session starts.
-  else liveStore.getState().setOutcomes(changed.map((nodeId) => ({ nodeId, outcome: 'new-sessions-only', reason: 'no live session was running' })));
+  else
+    liveStore.getState().setOutcomes(
+      changed.map((nodeId) => ({
+        nodeId,
+        outcome: 'new-sessions-only',
+        reason: 'no live session was running',
+      })),
+    );
   return sessions;
 }
 
@@ -127,26 +143,50 @@ function reportSave(result: SaveResult, deploying: boolean, changed: string[] = 
   const sessions = showOutcomes(result, changed);
   const failed = sessions.filter((s) => s.error || s.nodes.some((n) => n.outcome === 'failed'));
   if (failed.length > 0) {
-    const why = failed[0].error ?? failed[0].nodes.find((n) => n.outcome === 'failed')?.reason ?? 'see the nodes';
-    toast('error', `Saved revision ${result.revision}, but reload failed in ${failed.length} session(s): ${why}`);
+    const why =
+      failed[0].error ??
+      failed[0].nodes.find((n) => n.outcome === 'failed')?.reason ??
+      'see the nodes';
+    toast(
+      'error',
+      `Saved revision ${result.revision}, but reload failed in ${failed.length} session(s): ${why}`,
+    );
   } else if (sessions.length > 0) {
-    toast('success', `Deployed revision ${result.revision} to ${sessions.length} live session${sessions.length === 1 ? '' : 's'}.`);
+    toast(
+      'success',
+      `Deployed revision ${result.revision} to ${sessions.length} live session${sessions.length === 1 ? '' : 's'}.`,
+    );
   } else {
-    toast('success', deploying ? `Deployed revision ${result.revision}. No live sessions — new sessions will use it.` : `Saved revision ${result.revision}.`);
+    toast(
+      'success',
+      deploying
+        ? `Deployed revision ${result.revision}. No live sessions — new sessions will use it.`
+        : `Saved revision ${result.revision}.`,
+    );
   }
 }
 
 /** Save, or save-and-report for Deploy. Both PUT: the server hot-reloads live sessions on every save. */
-export async function saveGraph(options: { deploy?: boolean; overwrite?: string } = {}): Promise<boolean> {
+export async function saveGraph(
+  options: { deploy?: boolean; overwrite?: string } = {},
+): Promise<boolean> {
   const editor = editorStore.getState();
   const ui = uiStore.getState();
   if (ui.busy === 'saving' || ui.busy === 'deploying') return false;
   if (!editor.dirty && editor.target.revision && !options.overwrite) {
-    toast('info', options.deploy ? `Nothing to deploy: revision ${editor.target.revision} is live.` : 'Already saved.');
+    toast(
+      'info',
+      options.deploy
+        ? `Nothing to deploy: revision ${editor.target.revision} is live.`
+        : 'Already saved.',
+    );
     return true;
   }
   if (editor.errors.length > 0) {
-    toast('error', `Fix ${editor.errors.length} problem${editor.errors.length === 1 ? '' : 's'} first: ${editor.errors[0].message}`);
+    toast(
+      'error',
+      `Fix ${editor.errors.length} problem${editor.errors.length === 1 ? '' : 's'} first: ${editor.errors[0].message}`,
+    );
     uiStore.getState().set({ bottomOpen: true, bottomTab: 'problems' });
     return false;
   }
@@ -156,7 +196,10 @@ export async function saveGraph(options: { deploy?: boolean; overwrite?: string 
   if (doc.name !== name) doc.name = name;
   uiStore.getState().set({ busy: options.deploy ? 'deploying' : 'saving' });
   try {
-    const result = revision || options.overwrite ? await api.updateGraph(name, doc, options.overwrite ?? revision!) : await api.createGraph(name, doc);
+    const result =
+      revision || options.overwrite
+        ? await api.updateGraph(name, doc, options.overwrite ?? revision!)
+        : await api.createGraph(name, doc);
     editorStore.getState().markSaved({ name, revision: result.revision }, doc);
     uiStore.getState().set({ conflict: null });
     reportSave(result, Boolean(options.deploy), changed);
@@ -164,9 +207,14 @@ export async function saveGraph(options: { deploy?: boolean; overwrite?: string 
     return true;
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) {
-      const current = typeof error.body.currentRevision === 'string' ? error.body.currentRevision : null;
+      const current =
+        typeof error.body.currentRevision === 'string' ? error.body.currentRevision : null;
       uiStore.getState().set({ conflict: { currentRevision: current, message: error.message } });
-    } else if (error instanceof ApiError && error.status === 400 && Array.isArray(error.body.errors)) {
+    } else if (
+      error instanceof ApiError &&
+      error.status === 400 &&
+      Array.isArray(error.body.errors)
+    ) {
       const errors = error.body.errors as GraphIssue[];
       toast('error', `The server refused the graph: ${errors[0]?.message ?? error.message}`);
     } else {
@@ -255,10 +303,22 @@ export function importGraph(text: string): boolean {
   }
   if (!confirmDiscard()) return false;
   const doc = shape.data;
-  const name = GRAPH_NAME.test(doc.name) ? doc.name : doc.name.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64) || 'imported';
+  const name = GRAPH_NAME.test(doc.name)
+    ? doc.name
+    : doc.name
+        .replace(/[^A-Za-z0-9_-]/g, '-')
+        .replace(/^[^A-Za-z0-9]+/, '')
+        .slice(0, 64) || 'imported';
   const existing = uiStore.getState().graphs.find((g) => g.name === name);
-  editorStore.getState().loadGraph({ ...doc, name }, { name, revision: existing?.revision ?? null }, { dirty: true });
+  editorStore
+    .getState()
+    .loadGraph({ ...doc, name }, { name, revision: existing?.revision ?? null }, { dirty: true });
   setUrlGraph(name);
-  toast('info', existing ? `Imported over '${name}' — save to replace it.` : `Imported as new graph '${name}' — save to create it.`);
+  toast(
+    'info',
+    existing
+      ? `Imported over '${name}' — save to replace it.`
+      : `Imported as new graph '${name}' — save to create it.`,
+  );
   return true;
 }

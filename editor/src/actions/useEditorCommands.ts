@@ -2,17 +2,18 @@
  * Commands that need the React Flow instance (view changes) next to the ones
  * that only touch stores, in one place for the toolbar, shortcuts and panels.
  */
-import { useMemo } from 'react';
+
 import { useReactFlow } from '@xyflow/react';
-import { editorStore } from '../store/editorStore.ts';
-import { uiStore } from '../store/uiStore.ts';
-import { talkStore } from '../store/talkStore.ts';
-import { isClipboardContent, type ClipboardContent } from '../graph/clipboard.ts';
-import { layoutGraph } from '../graph/layoutGraph.ts';
+import { useMemo } from 'react';
+import { type ClipboardContent, isClipboardContent } from '../graph/clipboard.ts';
 import type { AgentFlowNode, FrameFlowEdge } from '../graph/flowTypes.ts';
-import { saveGraph } from './graphActions.ts';
-import { startTalk } from '../talk/talkSession.ts';
+import { layoutGraph } from '../graph/layoutGraph.ts';
 import type { Command } from '../shortcuts/matchShortcut.ts';
+import { editorStore } from '../store/editorStore.ts';
+import { talkStore } from '../store/talkStore.ts';
+import { uiStore } from '../store/uiStore.ts';
+import { startTalk } from '../talk/talkSession.ts';
+import { saveGraph } from './graphActions.ts';
 
 let internalClipboard: ClipboardContent | null = null;
 
@@ -30,15 +31,30 @@ export function useEditorCommands() {
     const goToEdge = (edgeId: string) => {
       const edge = editorStore.getState().edges.find((e) => e.id === edgeId);
       if (!edge) return;
-      void flow.fitView({ nodes: [{ id: edge.source }, { id: edge.target }], duration: 300, maxZoom: 1.2, padding: 0.4 });
+      void flow.fitView({
+        nodes: [{ id: edge.source }, { id: edge.target }],
+        duration: 300,
+        maxZoom: 1.2,
+        padding: 0.4,
+      });
       editorStore.getState().onEdgesChange([{ type: 'select', id: edgeId, selected: true }]);
     };
 
     const autoLayout = async () => {
       const { nodes, edges, catalogue } = editorStore.getState();
       const positions = await layoutGraph(
-        nodes.map((n) => ({ id: n.id, width: n.measured?.width ?? 190, height: n.measured?.height ?? 110, isTool: catalogue?.info(n.data.type)?.kind === 'tool' })),
-        edges.map((e) => ({ id: e.id, source: e.source, target: e.target, tools: e.targetHandle === 'tools' })),
+        nodes.map((n) => ({
+          id: n.id,
+          width: n.measured?.width ?? 190,
+          height: n.measured?.height ?? 110,
+          isTool: catalogue?.info(n.data.type)?.kind === 'tool',
+        })),
+        edges.map((e) => ({
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          tools: e.targetHandle === 'tools',
+        })),
       );
       editorStore.getState().setPositions(positions);
       setTimeout(() => void flow.fitView({ padding: 0.15, duration: 300 }), 30);
@@ -102,7 +118,9 @@ export function useEditorCommands() {
           if (uiStore.getState().helpOpen) return uiStore.getState().set({ helpOpen: false });
           return editor.selectNode(null);
         case 'selectAll':
-          return editor.onNodesChange(editor.nodes.map((n) => ({ type: 'select', id: n.id, selected: true })));
+          return editor.onNodesChange(
+            editor.nodes.map((n) => ({ type: 'select', id: n.id, selected: true })),
+          );
         case 'layout':
           return void autoLayout();
         case 'fit':

@@ -2,7 +2,7 @@
  * Thin fetch wrappers over the server's REST API. Same-origin only: with
  * PARLEY_TOKEN the server reads its HttpOnly cookie, so nothing to add here.
  */
-import { ApiError } from './ApiError.ts';
+
 import type { GraphDocument } from '#engine/browser';
 import type {
   GraphAtRevision,
@@ -14,17 +14,21 @@ import type {
   SwitchResult,
   ValidationAnswer,
 } from '#server/wire';
+import { ApiError } from './ApiError.ts';
 
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+    headers:
+      body === undefined
+        ? { accept: 'application/json' }
+        : { 'content-type': 'application/json', accept: 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
@@ -32,7 +36,8 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   }
   if (!response.ok) {
     const obj = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
-    const message = typeof obj.error === 'string' ? obj.error : `${method} ${url} failed with ${response.status}`;
+    const message =
+      typeof obj.error === 'string' ? obj.error : `${method} ${url} failed with ${response.status}`;
     throw new ApiError(response.status, message, obj);
   }
   return parsed as T;
@@ -44,15 +49,21 @@ export const api = {
   nodeTypes: () => request<NodeTypeEntry[]>('GET', '/api/node-types'),
   listGraphs: () => request<GraphSummary[]>('GET', '/api/graphs'),
   getGraph: (name: string) => request<GraphAtRevision>('GET', `/api/graphs/${enc(name)}`),
-  createGraph: (name: string, graph: GraphDocument) => request<SaveResult>('POST', '/api/graphs', { name, graph }),
-  updateGraph: (name: string, graph: GraphDocument, revision: string) => request<SaveResult>('PUT', `/api/graphs/${enc(name)}`, { graph, revision }),
+  createGraph: (name: string, graph: GraphDocument) =>
+    request<SaveResult>('POST', '/api/graphs', { name, graph }),
+  updateGraph: (name: string, graph: GraphDocument, revision: string) =>
+    request<SaveResult>('PUT', `/api/graphs/${enc(name)}`, { graph, revision }),
   deleteGraph: (name: string) => request<void>('DELETE', `/api/graphs/${enc(name)}`),
-  validate: (graph: GraphDocument) => request<ValidationAnswer>('POST', '/api/graphs/validate', { graph }),
+  validate: (graph: GraphDocument) =>
+    request<ValidationAnswer>('POST', '/api/graphs/validate', { graph }),
   versions: (name: string) => request<GraphVersion[]>('GET', `/api/graphs/${enc(name)}/versions`),
-  version: (name: string, revision: string) => request<GraphAtRevision>('GET', `/api/graphs/${enc(name)}/versions/${enc(revision)}`),
-  restore: (name: string, revision: string) => request<SaveResult>('POST', `/api/graphs/${enc(name)}/versions/${enc(revision)}/restore`),
+  version: (name: string, revision: string) =>
+    request<GraphAtRevision>('GET', `/api/graphs/${enc(name)}/versions/${enc(revision)}`),
+  restore: (name: string, revision: string) =>
+    request<SaveResult>('POST', `/api/graphs/${enc(name)}/versions/${enc(revision)}/restore`),
   sessions: () => request<SessionInfo[]>('GET', '/api/sessions'),
-  switchGraph: (sessionId: string, graph: string) => request<SwitchResult>('POST', `/api/sessions/${enc(sessionId)}/graph`, { graph }),
+  switchGraph: (sessionId: string, graph: string) =>
+    request<SwitchResult>('POST', `/api/sessions/${enc(sessionId)}/graph`, { graph }),
 };
 
 /** ws:// or wss:// URL on this origin. */

@@ -3,17 +3,18 @@
  * of 150 re-renders one node. Issues, live numbers and deploy outcomes come
  * from store selectors keyed by id, never through `data`.
  */
+
+import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { TOOLS_HANDLE } from '#engine/browser';
 import { dominantFamily, TOOLS_FAMILY } from '../catalogue/frameColors.ts';
+import { type AgentFlowNode, IN_HANDLE, OUT_HANDLE } from '../graph/flowTypes.ts';
 import { useEditor } from '../store/editorStore.ts';
-import { IN_HANDLE, OUT_HANDLE, type AgentFlowNode } from '../graph/flowTypes.ts';
+import { CATEGORY_ICONS } from './categoryIcons.ts';
 import { describeConfig } from './describeConfig.ts';
 import { NodeStatusLine } from './NodeStatusLine.tsx';
 import { OutcomeChip } from './OutcomeChip.tsx';
-import { useHandleHighlight, type HandleHint } from './useHandleHighlight.ts';
-import { CATEGORY_ICONS } from './categoryIcons.ts';
+import { type HandleHint, useHandleHighlight } from './useHandleHighlight.ts';
 
 function hintClass(hint: HandleHint): string {
   return hint === 'ok' ? ' handle-ok' : hint === 'no' ? ' handle-no' : '';
@@ -41,7 +42,11 @@ export const AgentNode = memo(function AgentNode({ id, data, selected }: NodePro
           : 'ready';
 
   const inColor = info ? dominantFamily(info.consumes).color : undefined;
-  const outColor = info ? (isTool ? TOOLS_FAMILY.color : dominantFamily(info.produces.length ? info.produces : info.consumes).color) : undefined;
+  const outColor = info
+    ? isTool
+      ? TOOLS_FAMILY.color
+      : dominantFamily(info.produces.length ? info.produces : info.consumes).color
+    : undefined;
   const hasInput = !info || (!isTool && info.consumes.length > 0);
 
   return (
@@ -61,7 +66,9 @@ export const AgentNode = memo(function AgentNode({ id, data, selected }: NodePro
         />
       )}
       <div className="node-header">
-        <span className="node-icon" aria-hidden>{CATEGORY_ICONS[category] ?? '◆'}</span>
+        <span className="node-icon" aria-hidden>
+          {CATEGORY_ICONS[category] ?? '◆'}
+        </span>
         <span className="node-title">{info?.title ?? data.type}</span>
         <span className="node-id">{id}</span>
       </div>
@@ -103,7 +110,13 @@ export const AgentNode = memo(function AgentNode({ id, data, selected }: NodePro
         position={isTool ? Position.Top : Position.Right}
         className={`frame-handle${hintClass(hints.out)}`}
         style={{ background: outColor }}
-        title={info ? (isTool ? 'connect to an LLM’s tools handle' : `out: ${info.produces.join(', ') || 'passes frames on'}`) : undefined}
+        title={
+          info
+            ? isTool
+              ? 'connect to an LLM’s tools handle'
+              : `out: ${info.produces.join(', ') || 'passes frames on'}`
+            : undefined
+        }
       />
     </div>
   );

@@ -2,29 +2,30 @@
  * The graph canvas. nodeTypes/edgeTypes are module constants (React Flow
  * re-mounts every node when they change identity).
  */
-import { useCallback, type DragEvent } from 'react';
+
 import {
   Background,
   BackgroundVariant,
+  type Connection,
   ConnectionLineType,
   Controls,
-  MiniMap,
-  ReactFlow,
-  useReactFlow,
-  type Connection,
   type Edge,
+  type EdgeTypes,
   type FinalConnectionState,
   type IsValidConnection,
+  MiniMap,
   type NodeTypes,
-  type EdgeTypes,
+  ReactFlow,
+  useReactFlow,
 } from '@xyflow/react';
+import { type DragEvent, useCallback } from 'react';
+import type { AgentFlowNode, FrameFlowEdge } from '../graph/flowTypes.ts';
 import { editorStore, useEditor } from '../store/editorStore.ts';
 import { uiStore } from '../store/uiStore.ts';
-import type { AgentFlowNode, FrameFlowEdge } from '../graph/flowTypes.ts';
 import { AgentNode } from './AgentNode.tsx';
-import { FrameEdge } from './FrameEdge.tsx';
 import { ConnectionHint } from './ConnectionHint.tsx';
 import { CATEGORY_COLORS } from './categoryIcons.ts';
+import { FrameEdge } from './FrameEdge.tsx';
 import { PALETTE_MIME } from './paletteMime.ts';
 import { useFitViewOnLoad } from './useFitViewOnLoad.ts';
 
@@ -34,7 +35,12 @@ const defaultEdgeOptions = { type: 'frames' } as const;
 const proOptions = { hideAttribution: true };
 
 const isValid: IsValidConnection<FrameFlowEdge> = (c: FrameFlowEdge | Connection) =>
-  editorStore.getState().checkConnection({ source: c.source, target: c.target, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null }).ok;
+  editorStore.getState().checkConnection({
+    source: c.source,
+    target: c.target,
+    sourceHandle: c.sourceHandle ?? null,
+    targetHandle: c.targetHandle ?? null,
+  }).ok;
 
 function miniMapColor(node: AgentFlowNode): string {
   const info = editorStore.getState().catalogue?.info(node.data.type);
@@ -48,7 +54,10 @@ export function Canvas() {
   const { onNodesChange, onEdgesChange } = editorStore.getState();
   const flow = useReactFlow<AgentFlowNode, FrameFlowEdge>();
 
-  const fitLoadedGraph = useCallback(() => void flow.fitView({ padding: 0.15, duration: 200 }), [flow]);
+  const fitLoadedGraph = useCallback(
+    () => void flow.fitView({ padding: 0.15, duration: 200 }),
+    [flow],
+  );
   useFitViewOnLoad(loadCount, nodes, fitLoadedGraph);
 
   const onConnect = useCallback((connection: Connection) => {
@@ -56,17 +65,31 @@ export function Canvas() {
     if (!verdict.ok) uiStore.getState().toast('warning', verdict.reason);
   }, []);
 
-  const onConnectEnd = useCallback((_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    // React Flow silently drops an invalid wire; say why.
-    if (state.isValid || !state.toNode || !state.toHandle || !state.fromNode || !state.fromHandle) return;
-    const forward = state.fromHandle.type === 'source';
-    const verdict = editorStore.getState().checkConnection(
-      forward
-        ? { source: state.fromNode.id, sourceHandle: state.fromHandle.id ?? null, target: state.toNode.id, targetHandle: state.toHandle.id ?? null }
-        : { source: state.toNode.id, sourceHandle: state.toHandle.id ?? null, target: state.fromNode.id, targetHandle: state.fromHandle.id ?? null },
-    );
-    if (!verdict.ok) uiStore.getState().toast('warning', verdict.reason);
-  }, []);
+  const onConnectEnd = useCallback(
+    (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      // React Flow silently drops an invalid wire; say why.
+      if (state.isValid || !state.toNode || !state.toHandle || !state.fromNode || !state.fromHandle)
+        return;
+      const forward = state.fromHandle.type === 'source';
+      const verdict = editorStore.getState().checkConnection(
+        forward
+          ? {
+              source: state.fromNode.id,
+              sourceHandle: state.fromHandle.id ?? null,
+              target: state.toNode.id,
+              targetHandle: state.toHandle.id ?? null,
+            }
+          : {
+              source: state.toNode.id,
+              sourceHandle: state.toHandle.id ?? null,
+              target: state.fromNode.id,
+              targetHandle: state.fromHandle.id ?? null,
+            },
+      );
+      if (!verdict.ok) uiStore.getState().toast('warning', verdict.reason);
+    },
+    [],
+  );
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
@@ -90,6 +113,7 @@ export function Canvas() {
   }, []);
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone for the catalogue's drag; the keyboard adds nodes from the catalogue itself
     <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<AgentFlowNode, FrameFlowEdge>
         nodes={nodes}
@@ -116,7 +140,13 @@ export function Canvas() {
         fitView
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a3140" />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={2} maskColor="rgba(8,10,16,0.7)" />
+        <MiniMap
+          pannable
+          zoomable
+          nodeColor={miniMapColor}
+          nodeStrokeWidth={2}
+          maskColor="rgba(8,10,16,0.7)"
+        />
         <Controls showInteractive={false} />
         <ConnectionHint />
       </ReactFlow>

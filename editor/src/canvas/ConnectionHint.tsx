@@ -12,12 +12,26 @@ export function ConnectionHint() {
   const forward = fromHandle.type === 'source';
   const verdict = editorStore.getState().checkConnection(
     forward
-      ? { source: fromNode.id, sourceHandle: fromHandle.id ?? null, target: toNode.id, targetHandle: toHandle.id ?? null }
-      : { source: toNode.id, sourceHandle: toHandle.id ?? null, target: fromNode.id, targetHandle: fromHandle.id ?? null },
+      ? {
+          source: fromNode.id,
+          sourceHandle: fromHandle.id ?? null,
+          target: toNode.id,
+          targetHandle: toHandle.id ?? null,
+        }
+      : {
+          source: toNode.id,
+          sourceHandle: toHandle.id ?? null,
+          target: fromNode.id,
+          targetHandle: fromHandle.id ?? null,
+        },
   );
   return (
     <div className={`connection-hint ${verdict.ok ? 'ok' : 'no'}`} data-testid="connection-hint">
-      {verdict.ok ? (verdict.types.length ? `carries ${verdict.types.join(', ')}` : 'attach tool') : verdict.reason}
+      {verdict.ok
+        ? verdict.types.length
+          ? `carries ${verdict.types.join(', ')}`
+          : 'attach tool'
+        : verdict.reason}
     </div>
   );
 }

@@ -9,7 +9,13 @@ function rate(n: number): string {
   return n >= 100 ? Math.round(n).toString() : n >= 10 ? n.toFixed(0) : n.toFixed(1);
 }
 
-export const NodeStatusLine = memo(function NodeStatusLine({ id, idleText }: { id: string; idleText: string }) {
+export const NodeStatusLine = memo(function NodeStatusLine({
+  id,
+  idleText,
+}: {
+  id: string;
+  idleText: string;
+}) {
   const stats = useLive((s) => s.stats[id]);
   const live = useLive((s) => s.status === 'live');
   const runtimeError = useLive((s) => s.nodeErrors[id]);
@@ -22,7 +28,10 @@ export const NodeStatusLine = memo(function NodeStatusLine({ id, idleText }: { i
   }
   if (live && stats) {
     return (
-      <div className={`node-status live${stats.framesOutPerSec > 0 || stats.framesInPerSec > 0 ? ' active' : ''}`} data-testid={`node-status-${id}`}>
+      <div
+        className={`node-status live${stats.framesOutPerSec > 0 || stats.framesInPerSec > 0 ? ' active' : ''}`}
+        data-testid={`node-status-${id}`}
+      >
         <span title="frames in → out per second">
           {rate(stats.framesInPerSec)}→{rate(stats.framesOutPerSec)}/s
         </span>

@@ -17,9 +17,15 @@ export const OUTCOME_LABELS: Record<NodeOutcome, string> = {
 export const OutcomeChip = memo(function OutcomeChip({ id }: { id: string }) {
   const change = useLive((s) => s.outcomes[id]);
   if (!change) return null;
-  const title = [change.keys?.length ? `keys: ${change.keys.join(', ')}` : '', change.reason ?? ''].filter(Boolean).join(' — ');
+  const title = [change.keys?.length ? `keys: ${change.keys.join(', ')}` : '', change.reason ?? '']
+    .filter(Boolean)
+    .join(' — ');
   return (
-    <div className={`outcome-chip outcome-${change.outcome}`} title={title || undefined} data-testid={`outcome-${id}`}>
+    <div
+      className={`outcome-chip outcome-${change.outcome}`}
+      title={title || undefined}
+      data-testid={`outcome-${id}`}
+    >
       {OUTCOME_LABELS[change.outcome] ?? change.outcome}
     </div>
   );

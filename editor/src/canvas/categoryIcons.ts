@@ -10,7 +10,16 @@ export const CATEGORY_ICONS: Record<string, string> = {
   utility: '⚙',
 };
 
-export const CATEGORY_ORDER = ['transport', 'vad', 'stt', 'llm', 'tool', 'tts', 's2s', 'utility'] as const;
+export const CATEGORY_ORDER = [
+  'transport',
+  'vad',
+  'stt',
+  'llm',
+  'tool',
+  'tts',
+  's2s',
+  'utility',
+] as const;
 
 export const CATEGORY_LABELS: Record<string, string> = {
   transport: 'Transport',

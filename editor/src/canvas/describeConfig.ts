@@ -17,8 +17,12 @@ export function formatValue(value: unknown, max = 28): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export function describeConfig(config: Record<string, unknown>, schema: Record<string, unknown> | undefined, limit = 3): Array<[string, string]> {
-  const props = ((schema?.properties ?? {}) as Record<string, SchemaProperty>);
+export function describeConfig(
+  config: Record<string, unknown>,
+  schema: Record<string, unknown> | undefined,
+  limit = 3,
+): Array<[string, string]> {
+  const props = (schema?.properties ?? {}) as Record<string, SchemaProperty>;
   const out: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(config)) {
     if (out.length >= limit) break;

@@ -3,8 +3,9 @@
  * newly loaded nodes. (A timer after the load used to guess when that would
  * be, and sometimes fitted before the nodes had sizes.)
  */
+
+import { type Node, useNodesInitialized, useStore } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
-import { useNodesInitialized, useStore, type Node } from '@xyflow/react';
 
 /**
  * @param loadCount bumped by the editor store on every load; 0 = nothing loaded yet

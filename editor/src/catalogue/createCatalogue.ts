@@ -42,7 +42,10 @@ export function createCatalogue(types: readonly NodeTypeEntry[]): EditorCatalogu
       if (!schema) return { ok: true, value: (config ?? {}) as Record<string, unknown> };
       const result = schema.safeParse(config ?? {});
       if (result.success) return { ok: true, value: result.data as Record<string, unknown> };
-      return { ok: false, issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) };
+      return {
+        ok: false,
+        issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })),
+      };
     },
   };
 }

@@ -17,7 +17,12 @@ export function changedNodes(before: GraphDocument | null, after: GraphDocument)
   return after.nodes
     .filter((n) => {
       const was = old.get(n.id);
-      return !was || was.type !== n.type || JSON.stringify(was.config) !== JSON.stringify(n.config) || wires(before, n.id) !== wires(after, n.id);
+      return (
+        !was ||
+        was.type !== n.type ||
+        JSON.stringify(was.config) !== JSON.stringify(n.config) ||
+        wires(before, n.id) !== wires(after, n.id)
+      );
     })
     .map((n) => n.id);
 }

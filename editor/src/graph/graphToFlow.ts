@@ -1,5 +1,5 @@
 import type { GraphDocument, GraphEdge } from '#engine/browser';
-import { IN_HANDLE, OUT_HANDLE, type AgentFlowNode, type FrameFlowEdge } from './flowTypes.ts';
+import { type AgentFlowNode, type FrameFlowEdge, IN_HANDLE, OUT_HANDLE } from './flowTypes.ts';
 
 export function edgeToFlow(edge: GraphEdge): FrameFlowEdge {
   return {
@@ -14,12 +14,17 @@ export function edgeToFlow(edge: GraphEdge): FrameFlowEdge {
 }
 
 /** Nodes without a position (hand-written graphs) get a simple grid until auto-layout runs. */
-export function graphToFlow(doc: Pick<GraphDocument, 'nodes' | 'edges'>): { nodes: AgentFlowNode[]; edges: FrameFlowEdge[] } {
-  const nodes = doc.nodes.map((n, i): AgentFlowNode => ({
-    id: n.id,
-    type: 'agent',
-    position: n.position ?? { x: (i % 6) * 260, y: Math.floor(i / 6) * 160 },
-    data: { type: n.type, config: n.config ?? {}, ...(n.ui ? { ui: n.ui } : {}) },
-  }));
+export function graphToFlow(doc: Pick<GraphDocument, 'nodes' | 'edges'>): {
+  nodes: AgentFlowNode[];
+  edges: FrameFlowEdge[];
+} {
+  const nodes = doc.nodes.map(
+    (n, i): AgentFlowNode => ({
+      id: n.id,
+      type: 'agent',
+      position: n.position ?? { x: (i % 6) * 260, y: Math.floor(i / 6) * 160 },
+      data: { type: n.type, config: n.config ?? {}, ...(n.ui ? { ui: n.ui } : {}) },
+    }),
+  );
   return { nodes, edges: doc.edges.map(edgeToFlow) };
 }

@@ -35,7 +35,9 @@ function refuse(reason: string): ConnectionVerdict {
 
 function list(types: Iterable<string>, max = 4): string {
   const all = [...types];
-  return all.length <= max ? all.join(', ') : `${all.slice(0, max).join(', ')} +${all.length - max}`;
+  return all.length <= max
+    ? all.join(', ')
+    : `${all.slice(0, max).join(', ')} +${all.length - max}`;
 }
 
 /** Whether `from` can reach `to` following frame (non-tool) edges. */
@@ -55,7 +57,10 @@ function reaches(edges: ConnectionContext['edges'], from: string, to: string): b
   return false;
 }
 
-export function checkConnection(attempt: ConnectionAttempt, ctx: ConnectionContext): ConnectionVerdict {
+export function checkConnection(
+  attempt: ConnectionAttempt,
+  ctx: ConnectionContext,
+): ConnectionVerdict {
   const { source, target } = attempt;
   if (!source || !target) return refuse('drop the wire on a node');
   if (source === target) return refuse('a node cannot feed itself');
@@ -68,23 +73,41 @@ export function checkConnection(attempt: ConnectionAttempt, ctx: ConnectionConte
   if (!to) return refuse(`'${target}' has an unknown type ${targetNode.type}`);
 
   const toTools = attempt.targetHandle === TOOLS_HANDLE;
-  const duplicate = ctx.edges.some((e) => e.source === source && e.target === target && (e.targetHandle === TOOLS_HANDLE) === toTools);
+  const duplicate = ctx.edges.some(
+    (e) =>
+      e.source === source && e.target === target && (e.targetHandle === TOOLS_HANDLE) === toTools,
+  );
   if (duplicate) return refuse(`'${source}' is already connected to '${target}'`);
 
   if (toTools) {
     if (!to.acceptsTools) return refuse(`${to.title} does not take tools`);
-    if (from.kind !== 'tool') return refuse(`only tool nodes plug into a tools handle; '${source}' is ${from.title}`);
+    if (from.kind !== 'tool')
+      return refuse(`only tool nodes plug into a tools handle; '${source}' is ${from.title}`);
     return { ok: true, types: [] };
   }
   if (from.kind === 'tool') {
-    return refuse(to.acceptsTools ? `tools plug into the tools handle at the bottom of '${target}'` : `a tool connects only to the tools handle of an LLM`);
+    return refuse(
+      to.acceptsTools
+        ? `tools plug into the tools handle at the bottom of '${target}'`
+        : `a tool connects only to the tools handle of an LLM`,
+    );
   }
-  if (to.kind === 'tool') return refuse(`tool nodes receive no frames; connect '${target}' to an LLM's tools handle`);
+  if (to.kind === 'tool')
+    return refuse(`tool nodes receive no frames; connect '${target}' to an LLM's tools handle`);
   if (to.consumes.length === 0) return refuse(`${to.title} takes no input`);
 
-  if (reaches(ctx.edges, target, source)) return refuse(`'${target}' already feeds '${source}': this wire would loop frames forever`);
+  if (reaches(ctx.edges, target, source))
+    return refuse(`'${target}' already feeds '${source}': this wire would loop frames forever`);
 
-  const leaving = ctx.leaving ?? outgoingFrameTypes({ nodes: ctx.nodes as Array<{ id: string; type: string; config: Record<string, unknown> }>, edges: ctx.edges as GraphEdge[] }, ctx.catalogue);
+  const leaving =
+    ctx.leaving ??
+    outgoingFrameTypes(
+      {
+        nodes: ctx.nodes as Array<{ id: string; type: string; config: Record<string, unknown> }>,
+        edges: ctx.edges as GraphEdge[],
+      },
+      ctx.catalogue,
+    );
   const available = leaving.get(source) ?? new Set(from.produces);
   if (available.has('*')) return { ok: true, types: [...to.consumes] };
   if (to.consumes.includes('*')) return { ok: true, types: [...available] };

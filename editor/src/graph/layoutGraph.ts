@@ -23,12 +23,16 @@ type Position = { x: number; y: number };
 
 let elk: ElkApi | null = null;
 
-export async function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Promise<Record<string, Position>> {
+export async function layoutGraph(
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
+): Promise<Record<string, Position>> {
   if (!elk) {
     // ELK is a megabyte of transpiled Java: load it on the first layout, not at startup.
     // It is CommonJS, so depending on the bundler the constructor sits at `default` or `default.default`.
     let ctor: unknown = await import('elkjs/lib/elk.bundled.js');
-    while (typeof ctor !== 'function' && ctor && typeof ctor === 'object' && 'default' in ctor) ctor = (ctor as { default: unknown }).default;
+    while (typeof ctor !== 'function' && ctor && typeof ctor === 'object' && 'default' in ctor)
+      ctor = (ctor as { default: unknown }).default;
     elk = new (ctor as new () => ElkApi)();
   }
   const engine = elk;

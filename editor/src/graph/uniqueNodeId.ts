@@ -19,7 +19,12 @@ export function uniqueNodeId(base: string, taken: ReadonlySet<string>): string {
   }
 }
 
-export function uniqueEdgeId(source: string, target: string, taken: ReadonlySet<string>, suffix = ''): string {
+export function uniqueEdgeId(
+  source: string,
+  target: string,
+  taken: ReadonlySet<string>,
+  suffix = '',
+): string {
   const base = `${source}-${target}${suffix}`;
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) {

@@ -17,10 +17,13 @@ function isAllowed(value: unknown, endpoints: readonly AllowedEndpoint[]): boole
   if (typeof value !== 'string') return false;
   if (endpoints.some((e) => e.name === value.trim())) return true;
   const candidate = parseEndpointUrl(value);
-  return candidate.ok && endpoints.some((e) => {
-    const allowed = parseEndpointUrl(e.url);
-    return allowed.ok && endpointCovers(allowed.url, candidate.url);
-  });
+  return (
+    candidate.ok &&
+    endpoints.some((e) => {
+      const allowed = parseEndpointUrl(e.url);
+      return allowed.ok && endpointCovers(allowed.url, candidate.url);
+    })
+  );
 }
 
 export interface AllowedEndpointsHintProps {
@@ -31,22 +34,31 @@ export interface AllowedEndpointsHintProps {
   onPick(value: string | undefined): void;
 }
 
-export function AllowedEndpointsHint({ endpoints, credentials, value, onPick }: AllowedEndpointsHintProps) {
+export function AllowedEndpointsHint({
+  endpoints,
+  credentials,
+  value,
+  onPick,
+}: AllowedEndpointsHintProps) {
   const allowed = isAllowed(value, endpoints.endpoints);
   return (
     <div className="allowed-endpoints field-help" data-testid="allowed-endpoints">
       {!allowed && (
         <div className="field-error" data-testid="endpoint-refused">
-          This server does not send {credentials.join(', ')} there: sessions of this graph will refuse to start.
+          This server does not send {credentials.join(', ')} there: sessions of this graph will
+          refuse to start.
         </div>
       )}
-      <div>
-        This server sends {credentials.join(', ')} only to (click to use):
-      </div>
+      <div>This server sends {credentials.join(', ')} only to (click to use):</div>
       <ul>
         {endpoints.endpoints.map((e) => (
           <li key={`${e.name ?? ''}=${e.url}`}>
-            <button type="button" className="link-button" data-testid={`endpoint-${e.name ?? e.url}`} onClick={() => onPick(e.isDefault ? undefined : (e.name ?? e.url))}>
+            <button
+              type="button"
+              className="link-button"
+              data-testid={`endpoint-${e.name ?? e.url}`}
+              onClick={() => onPick(e.isDefault ? undefined : (e.name ?? e.url))}
+            >
               {e.name ? `${e.name} → ` : ''}
               <code>{e.url}</code>
             </button>
@@ -54,8 +66,12 @@ export function AllowedEndpointsHint({ endpoints, credentials, value, onPick }: 
           </li>
         ))}
       </ul>
-      {endpoints.ignored.length > 0 && <div className="field-error">Server settings ignored: {endpoints.ignored.join('; ')}</div>}
-      <div>More are allowed by the server’s PARLEY_ALLOWED_ENDPOINTS (name=url, comma-separated).</div>
+      {endpoints.ignored.length > 0 && (
+        <div className="field-error">Server settings ignored: {endpoints.ignored.join('; ')}</div>
+      )}
+      <div>
+        More are allowed by the server’s PARLEY_ALLOWED_ENDPOINTS (name=url, comma-separated).
+      </div>
     </div>
   );
 }

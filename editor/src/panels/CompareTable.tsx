@@ -28,18 +28,34 @@ export function compareGraphs(turns: readonly TurnRecord[]): GraphComparison[] {
   return [...byGraph].map(([graph, list]) => ({
     graph,
     turns: list.length,
-    voiceToVoiceMs: percentile(list.map((t) => t.voiceToVoiceMs), 50),
-    hops: Object.fromEntries(HOP_ORDER.map((hop) => [hop, percentile(list.map((t) => t.hops[hop]), 50)])),
+    voiceToVoiceMs: percentile(
+      list.map((t) => t.voiceToVoiceMs),
+      50,
+    ),
+    hops: Object.fromEntries(
+      HOP_ORDER.map((hop) => [
+        hop,
+        percentile(
+          list.map((t) => t.hops[hop]),
+          50,
+        ),
+      ]),
+    ),
   }));
 }
 
-export const CompareTable = memo(function CompareTable({ turns }: { turns: readonly TurnRecord[] }) {
+export const CompareTable = memo(function CompareTable({
+  turns,
+}: {
+  turns: readonly TurnRecord[];
+}) {
   const rows = compareGraphs(turns);
   if (rows.length === 0) return null;
   return (
     <table className="turns-table compare-table" data-testid="compare-table">
       <caption>
-        Compare graphs (medians, ms){rows.length === 1 ? ' — continue on another graph from the Talk panel to compare' : ''}
+        Compare graphs (medians, ms)
+        {rows.length === 1 ? ' — continue on another graph from the Talk panel to compare' : ''}
       </caption>
       <thead>
         <tr>

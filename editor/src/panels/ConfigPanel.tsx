@@ -1,13 +1,13 @@
 /** Settings of the selected node: id, credentials, the generated config form. */
 import { useCallback, useEffect, useState } from 'react';
-import { editorStore, useEditor } from '../store/editorStore.ts';
-import { useLive } from '../store/liveStore.ts';
-import type { JsonSchema } from './fieldKind.ts';
-import { AllowedEndpointsHint } from './AllowedEndpointsHint.tsx';
-import { SchemaForm } from './SchemaForm.tsx';
-import { configFieldErrors } from './configFieldErrors.ts';
 import { CATEGORY_ICONS } from '../canvas/categoryIcons.ts';
 import { OUTCOME_LABELS } from '../canvas/OutcomeChip.tsx';
+import { editorStore, useEditor } from '../store/editorStore.ts';
+import { useLive } from '../store/liveStore.ts';
+import { AllowedEndpointsHint } from './AllowedEndpointsHint.tsx';
+import { configFieldErrors } from './configFieldErrors.ts';
+import type { JsonSchema } from './fieldKind.ts';
+import { SchemaForm } from './SchemaForm.tsx';
 
 function NodeIdField({ id }: { id: string }) {
   const [text, setText] = useState(id);
@@ -37,13 +37,21 @@ function NodeIdField({ id }: { id: string }) {
           if (e.key === 'Escape') setText(id);
         }}
       />
-      <div className="field-help">Appears in logs, metrics and error messages. Renaming rewires its edges.</div>
+      <div className="field-help">
+        Appears in logs, metrics and error messages. Renaming rewires its edges.
+      </div>
       {error && <div className="field-error">{error}</div>}
     </div>
   );
 }
 
-function Credentials({ names, present }: { names: readonly string[]; present: Record<string, boolean> }) {
+function Credentials({
+  names,
+  present,
+}: {
+  names: readonly string[];
+  present: Record<string, boolean>;
+}) {
   if (names.length === 0) return null;
   return (
     <div className="credentials" data-testid="credentials">
@@ -56,7 +64,9 @@ function Credentials({ names, present }: { names: readonly string[]; present: Re
         ) : (
           <div key={name} className="credential missing" data-testid={`credential-${name}`}>
             missing: <code>{name}</code>
-            <div className="field-help">Set it in the server’s environment and restart it. Keys never go into graphs.</div>
+            <div className="field-help">
+              Set it in the server’s environment and restart it. Keys never go into graphs.
+            </div>
           </div>
         ),
       )}
@@ -66,28 +76,43 @@ function Credentials({ names, present }: { names: readonly string[]; present: Re
 
 export function ConfigPanel() {
   const nodeId = useEditor((s) => s.selectedNodeId);
-  const data = useEditor((s) => (s.selectedNodeId ? s.nodes.find((n) => n.id === s.selectedNodeId)?.data : undefined));
+  const data = useEditor((s) =>
+    s.selectedNodeId ? s.nodes.find((n) => n.id === s.selectedNodeId)?.data : undefined,
+  );
   const info = useEditor((s) => (data ? s.catalogue?.info(data.type) : undefined));
   const issues = useEditor((s) => (nodeId ? s.issuesByNode[nodeId] : undefined));
   const outcome = useLive((s) => (nodeId ? s.outcomes[nodeId] : undefined));
   const stats = useLive((s) => (nodeId ? s.stats[nodeId] : undefined));
 
-  const onChange = useCallback((key: string, value: unknown) => {
-    if (nodeId) editorStore.getState().updateConfig(nodeId, key, value);
-  }, [nodeId]);
+  const onChange = useCallback(
+    (key: string, value: unknown) => {
+      if (nodeId) editorStore.getState().updateConfig(nodeId, key, value);
+    },
+    [nodeId],
+  );
 
   if (!nodeId || !data) {
     return (
       <div className="panel-empty" data-testid="config-empty">
         <p>Select a node to edit its settings.</p>
-        <p className="muted">Drag node types from the palette, wire outputs (right) to inputs (left). Tools plug into an LLM’s bottom handle. Press <kbd>?</kbd> for shortcuts.</p>
+        <p className="muted">
+          Drag node types from the palette, wire outputs (right) to inputs (left). Tools plug into
+          an LLM’s bottom handle. Press <kbd>?</kbd> for shortcuts.
+        </p>
       </div>
     );
   }
   const fieldErrors = configFieldErrors(issues);
   const endpoints = info?.endpoints;
   const hints = endpoints && {
-    [endpoints.configKey]: <AllowedEndpointsHint endpoints={endpoints} credentials={info.credentials} value={data.config[endpoints.configKey]} onPick={(value) => onChange(endpoints.configKey, value)} />,
+    [endpoints.configKey]: (
+      <AllowedEndpointsHint
+        endpoints={endpoints}
+        credentials={info.credentials}
+        value={data.config[endpoints.configKey]}
+        onPick={(value) => onChange(endpoints.configKey, value)}
+      />
+    ),
   };
   const otherIssues = (issues ?? []).filter((i) => i.code !== 'invalid-config');
   return (
@@ -108,7 +133,8 @@ export function ConfigPanel() {
       )}
       {stats && (
         <div className="config-live">
-          live: {stats.framesInPerSec.toFixed(1)} in/s · {stats.framesOutPerSec.toFixed(1)} out/s{stats.ttfbMs !== undefined ? ` · TTFB ${Math.round(stats.ttfbMs)} ms` : ''}
+          live: {stats.framesInPerSec.toFixed(1)} in/s · {stats.framesOutPerSec.toFixed(1)} out/s
+          {stats.ttfbMs !== undefined ? ` · TTFB ${Math.round(stats.ttfbMs)} ms` : ''}
         </div>
       )}
       {otherIssues.map((issue, i) => (
@@ -125,9 +151,18 @@ export function ConfigPanel() {
       )}
       <div className="section-title">Settings</div>
       {info ? (
-        <SchemaForm key={nodeId} schema={info.configSchema as JsonSchema} value={data.config} errors={fieldErrors} onChange={onChange} hints={hints} />
+        <SchemaForm
+          key={nodeId}
+          schema={info.configSchema as JsonSchema}
+          value={data.config}
+          errors={fieldErrors}
+          onChange={onChange}
+          hints={hints}
+        />
       ) : (
-        <p className="field-error">Unknown node type {data.type}: the server does not provide it.</p>
+        <p className="field-error">
+          Unknown node type {data.type}: the server does not provide it.
+        </p>
       )}
     </div>
   );

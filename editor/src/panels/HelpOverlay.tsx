@@ -1,7 +1,8 @@
 /** `?`: the keyboard shortcuts. */
 import { uiStore, useUi } from '../store/uiStore.ts';
 
-const mod = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
+const mod =
+  typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
 
 const SHORTCUTS: Array<[string, string]> = [
   [`${mod} S`, 'Save'],
@@ -14,7 +15,7 @@ const SHORTCUTS: Array<[string, string]> = [
   [`${mod} A`, 'Select all'],
   ['L', 'Auto-layout'],
   ['F', 'Fit view'],
-  ['Shift / ' + mod + ' click', 'Add to selection'],
+  [`Shift / ${mod} click`, 'Add to selection'],
   ['Double-click a wire', 'Delete it'],
   ['?', 'This help'],
   ['Esc', 'Close dialogs, clear selection'],
@@ -24,8 +25,20 @@ export function HelpOverlay() {
   const open = useUi((s) => s.helpOpen);
   if (!open) return null;
   return (
-    <div className="overlay" onClick={() => uiStore.getState().set({ helpOpen: false })} data-testid="help-overlay">
-      <div className="dialog" onClick={(e) => e.stopPropagation()} role="dialog" aria-label="Keyboard shortcuts">
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Escape closes the overlay (shortcuts/useShortcuts)
+    // biome-ignore lint/a11y/noStaticElementInteractions: a click on the backdrop closes it, as Escape does
+    <div
+      className="overlay"
+      onClick={() => uiStore.getState().set({ helpOpen: false })}
+      data-testid="help-overlay"
+    >
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops a click inside from closing the overlay */}
+      <div
+        className="dialog"
+        onClick={(e) => e.stopPropagation()}
+        role="dialog"
+        aria-label="Keyboard shortcuts"
+      >
         <h2>Keyboard shortcuts</h2>
         <table className="shortcuts">
           <tbody>

@@ -17,7 +17,11 @@ export interface LatencyEstimateProps {
 
 const ms = (value: number) => `${Math.round(value)}`;
 
-export const LatencyEstimate = memo(function LatencyEstimate({ estimate, measured, onSelectNode }: LatencyEstimateProps) {
+export const LatencyEstimate = memo(function LatencyEstimate({
+  estimate,
+  measured,
+  onSelectNode,
+}: LatencyEstimateProps) {
   const end = Math.max(1, estimate.totalMs);
   const compare = measured !== undefined && measured.turns > 0;
   let startMs = 0;
@@ -26,7 +30,11 @@ export const LatencyEstimate = memo(function LatencyEstimate({ estimate, measure
       <div className="waterfall-head">
         <strong>Estimate</strong>
         <span className="muted">from config and typical figures</span>
-        <span className="waterfall-v2v" data-testid="estimate-total" title="Static estimate of first bot audio out − end of user speech">
+        <span
+          className="waterfall-v2v"
+          data-testid="estimate-total"
+          title="Static estimate of first bot audio out − end of user speech"
+        >
           ≈ {ms(estimate.totalMs)} ms
         </span>
       </div>
@@ -40,7 +48,11 @@ export const LatencyEstimate = memo(function LatencyEstimate({ estimate, measure
           <span />
           <span />
           <span>estimate</span>
-          <span title={`Median over ${measured.turns} measured turn${measured.turns === 1 ? '' : 's'}`}>measured</span>
+          <span
+            title={`Median over ${measured.turns} measured turn${measured.turns === 1 ? '' : 's'}`}
+          >
+            measured
+          </span>
         </div>
       )}
       {estimate.hops.map((hop) => {
@@ -61,14 +73,23 @@ export const LatencyEstimate = memo(function LatencyEstimate({ estimate, measure
               <code> {hop.nodeId}</code>
             </span>
             <span className="waterfall-track">
-              <span className="waterfall-bar" style={{ left: `${(left / end) * 100}%`, width: `${Math.max(0.6, (hop.ms / end) * 100)}%` }} />
+              <span
+                className="waterfall-bar"
+                style={{
+                  left: `${(left / end) * 100}%`,
+                  width: `${Math.max(0.6, (hop.ms / end) * 100)}%`,
+                }}
+              />
             </span>
             <span className="waterfall-ms">
               {ms(hop.ms)} <span className={`basis basis-${hop.basis}`}>{hop.basis}</span>
               {hop.upToMs !== undefined && <span className="muted"> ≤+{ms(hop.upToMs)}</span>}
             </span>
             {compare && (
-              <span className="waterfall-ms estimate-measured" data-testid={`measured-${hop.nodeId}-${hop.stage}`}>
+              <span
+                className="waterfall-ms estimate-measured"
+                data-testid={`measured-${hop.nodeId}-${hop.stage}`}
+              >
                 {seen !== undefined ? ms(seen) : '—'}
               </span>
             )}
@@ -87,10 +108,15 @@ export const LatencyEstimate = memo(function LatencyEstimate({ estimate, measure
       )}
       {estimate.undeclared.length > 0 && (
         <div className="muted estimate-note" data-testid="estimate-undeclared">
-          No figure for {estimate.undeclared.join(', ')}: counted as 0 ms, so the total is a lower bound.
+          No figure for {estimate.undeclared.join(', ')}: counted as 0 ms, so the total is a lower
+          bound.
         </div>
       )}
-      {estimate.pathCount > 1 && <div className="muted estimate-note">Slowest of {estimate.pathCount} paths from transport in to transport out.</div>}
+      {estimate.pathCount > 1 && (
+        <div className="muted estimate-note">
+          Slowest of {estimate.pathCount} paths from transport in to transport out.
+        </div>
+      )}
     </div>
   );
 });

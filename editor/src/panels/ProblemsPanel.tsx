@@ -15,7 +15,12 @@ function IssueRow({ issue, onGoToNode, onGoToEdge }: { issue: GraphIssue } & Pro
       <span className="problem-message">{issue.message}</span>
       <code className="problem-path">{issue.path}</code>
       {issue.nodeId ? (
-        <button type="button" className="link-button" onClick={() => onGoToNode(issue.nodeId!)} data-testid={`goto-${issue.nodeId}`}>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => onGoToNode(issue.nodeId!)}
+          data-testid={`goto-${issue.nodeId}`}
+        >
           go to node
         </button>
       ) : issue.edgeId && onGoToEdge ? (
@@ -27,7 +32,10 @@ function IssueRow({ issue, onGoToNode, onGoToEdge }: { issue: GraphIssue } & Pro
   );
 }
 
-export const ProblemsPanel = memo(function ProblemsPanel({ onGoToNode, onGoToEdge }: ProblemsPanelProps) {
+export const ProblemsPanel = memo(function ProblemsPanel({
+  onGoToNode,
+  onGoToEdge,
+}: ProblemsPanelProps) {
   const errors = useEditor((s) => s.errors);
   const warnings = useEditor((s) => s.warnings);
   if (errors.length === 0 && warnings.length === 0) {
@@ -40,7 +48,12 @@ export const ProblemsPanel = memo(function ProblemsPanel({ onGoToNode, onGoToEdg
   return (
     <ul className="problems" data-testid="problems">
       {[...errors, ...warnings].map((issue, i) => (
-        <IssueRow key={`${issue.code}-${issue.path}-${i}`} issue={issue} onGoToNode={onGoToNode} onGoToEdge={onGoToEdge} />
+        <IssueRow
+          key={`${issue.code}-${issue.path}-${i}`}
+          issue={issue}
+          onGoToNode={onGoToNode}
+          onGoToEdge={onGoToEdge}
+        />
       ))}
     </ul>
   );

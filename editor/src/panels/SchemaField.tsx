@@ -3,7 +3,7 @@
  * "not set": the key leaves the document and the node type's default applies,
  * so graphs pick up improved defaults instead of freezing old ones.
  */
-import { memo, useEffect, useState, type ReactNode } from 'react';
+import { memo, type ReactNode, useEffect, useState } from 'react';
 import { fieldKind, type JsonSchema } from './fieldKind.ts';
 
 export interface SchemaFieldProps {
@@ -32,11 +32,19 @@ function stepFor(schema: JsonSchema): number | 'any' {
   return 'any';
 }
 
-function NumberField({ name, schema, value, onChange, setLocalError }: SchemaFieldProps & { setLocalError(e: string | undefined): void }) {
+function NumberField({
+  name,
+  schema,
+  value,
+  onChange,
+  setLocalError,
+}: SchemaFieldProps & { setLocalError(e: string | undefined): void }) {
   const [text, setText] = useState(value === undefined ? '' : String(value));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-sync only when the value changes under us, not on every keystroke
   useEffect(() => {
     // Undo or a reload changed the value under us: show it, unless it is what we typed.
-    if (Number(text) !== value || (text === '' && value !== undefined)) setText(value === undefined ? '' : String(value));
+    if (Number(text) !== value || (text === '' && value !== undefined))
+      setText(value === undefined ? '' : String(value));
   }, [value]);
   const commit = (next: string) => {
     setText(next);
@@ -54,7 +62,12 @@ function NumberField({ name, schema, value, onChange, setLocalError }: SchemaFie
     onChange(name, n);
   };
   const hasRange = typeof schema.minimum === 'number' && typeof schema.maximum === 'number';
-  const current = typeof value === 'number' ? value : typeof schema.default === 'number' ? schema.default : (schema.minimum ?? 0);
+  const current =
+    typeof value === 'number'
+      ? value
+      : typeof schema.default === 'number'
+        ? schema.default
+        : (schema.minimum ?? 0);
   return (
     <div className="number-field">
       {hasRange && (
@@ -84,9 +97,16 @@ function NumberField({ name, schema, value, onChange, setLocalError }: SchemaFie
   );
 }
 
-function JsonField({ name, schema, value, onChange, setLocalError }: SchemaFieldProps & { setLocalError(e: string | undefined): void }) {
+function JsonField({
+  name,
+  schema,
+  value,
+  onChange,
+  setLocalError,
+}: SchemaFieldProps & { setLocalError(e: string | undefined): void }) {
   const format = (v: unknown) => (v === undefined ? '' : JSON.stringify(v, null, 2));
   const [text, setText] = useState(format(value));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-sync only when the value changes under us, not on every keystroke
   useEffect(() => {
     let same = false;
     try {
@@ -136,8 +156,17 @@ export const SchemaField = memo(function SchemaField(props: SchemaFieldProps) {
   switch (kind) {
     case 'enum':
       control = (
-        <select id={`field-${name}`} data-testid={`field-${name}`} value={isSet ? JSON.stringify(value) : ''} onChange={(e) => onChange(name, e.target.value === '' ? undefined : JSON.parse(e.target.value))}>
-          <option value="">{schema.default !== undefined ? `default (${String(schema.default)})` : '—'}</option>
+        <select
+          id={`field-${name}`}
+          data-testid={`field-${name}`}
+          value={isSet ? JSON.stringify(value) : ''}
+          onChange={(e) =>
+            onChange(name, e.target.value === '' ? undefined : JSON.parse(e.target.value))
+          }
+        >
+          <option value="">
+            {schema.default !== undefined ? `default (${String(schema.default)})` : '—'}
+          </option>
           {(schema.enum ?? []).map((option) => (
             <option key={JSON.stringify(option)} value={JSON.stringify(option)}>
               {String(option)}
@@ -204,7 +233,13 @@ export const SchemaField = memo(function SchemaField(props: SchemaFieldProps) {
           </span>
         )}
         {isSet && (
-          <button type="button" className="link-button" title="Reset to the default" data-testid={`reset-${name}`} onClick={() => onChange(name, undefined)}>
+          <button
+            type="button"
+            className="link-button"
+            title="Reset to the default"
+            data-testid={`reset-${name}`}
+            onClick={() => onChange(name, undefined)}
+          >
             reset
           </button>
         )}

@@ -13,20 +13,44 @@ export interface SchemaFormProps {
   hints?: Readonly<Record<string, ReactNode>>;
 }
 
-export const SchemaForm = memo(function SchemaForm({ schema, value, errors, onChange, hints }: SchemaFormProps) {
+export const SchemaForm = memo(function SchemaForm({
+  schema,
+  value,
+  errors,
+  onChange,
+  hints,
+}: SchemaFormProps) {
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   const keys = Object.keys(properties);
   // Keys in the config that the schema does not know: shown so they can be removed.
   const unknown = Object.keys(value).filter((k) => !(k in properties));
-  if (keys.length === 0 && unknown.length === 0) return <p className="muted">This node has no settings.</p>;
+  if (keys.length === 0 && unknown.length === 0)
+    return <p className="muted">This node has no settings.</p>;
   return (
     <div className="schema-form" data-testid="schema-form">
       {keys.map((key) => (
-        <SchemaField key={key} name={key} schema={properties[key]} value={value[key]} required={required.has(key)} error={errors[key]} onChange={onChange} hint={hints?.[key]} />
+        <SchemaField
+          key={key}
+          name={key}
+          schema={properties[key]}
+          value={value[key]}
+          required={required.has(key)}
+          error={errors[key]}
+          onChange={onChange}
+          hint={hints?.[key]}
+        />
       ))}
       {unknown.map((key) => (
-        <SchemaField key={key} name={key} schema={{ description: 'Not in this node type’s schema.' }} value={value[key]} required={false} error={errors[key]} onChange={onChange} />
+        <SchemaField
+          key={key}
+          name={key}
+          schema={{ description: 'Not in this node type’s schema.' }}
+          value={value[key]}
+          required={false}
+          error={errors[key]}
+          onChange={onChange}
+        />
       ))}
     </div>
   );

@@ -1,12 +1,12 @@
 /** Talk to the saved graph: connect, mute, hang up, and the live transcript. */
 import { useEffect, useRef, useState } from 'react';
-import { talkStore, useTalk } from '../store/talkStore.ts';
-import { liveStore, useLive } from '../store/liveStore.ts';
-import { setMuted, stopTalk, stopWatching, watchSession } from '../talk/talkSession.ts';
-import { api } from '../api/api.ts';
 import type { GraphSummary, SessionInfo } from '#server/wire';
 import { ApiError } from '../api/ApiError.ts';
+import { api } from '../api/api.ts';
 import { useEditor } from '../store/editorStore.ts';
+import { liveStore, useLive } from '../store/liveStore.ts';
+import { talkStore, useTalk } from '../store/talkStore.ts';
+import { setMuted, stopTalk, stopWatching, watchSession } from '../talk/talkSession.ts';
 
 function MicMeter() {
   const level = useTalk((s) => s.micLevel);
@@ -50,7 +50,12 @@ function OtherSessions() {
               stop watching
             </button>
           ) : (
-            <button type="button" className="link-button" onClick={() => watchSession(s.id)} data-testid={`watch-${s.id}`}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => watchSession(s.id)}
+              data-testid={`watch-${s.id}`}
+            >
               watch
             </button>
           )}
@@ -91,16 +96,29 @@ export function ContinueOnGraph({ sessionId }: { sessionId: string }) {
       liveStore.getState().setOutcomes(result.nodes);
       talk.system(`Continuing on graph '${result.graph}' — same conversation.`);
     } catch (error) {
-      const body = error instanceof ApiError ? (error.body as { error?: unknown; nodes?: Array<{ reason?: string }> }) : undefined;
+      const body =
+        error instanceof ApiError
+          ? (error.body as { error?: unknown; nodes?: Array<{ reason?: string }> })
+          : undefined;
       const reason = body?.nodes?.find((n) => n.reason)?.reason;
-      talk.system(`Could not continue on '${name}': ${reason ?? (error instanceof Error ? error.message : String(error))}`);
+      talk.system(
+        `Could not continue on '${name}': ${reason ?? (error instanceof Error ? error.message : String(error))}`,
+      );
     } finally {
       setBusy(false);
     }
   };
   return (
-    <label className="continue-on-graph" title="Switch this live conversation to another saved graph, keeping what was said">
-      <select value="" disabled={busy} onChange={(e) => void switchTo(e.target.value)} data-testid="talk-continue-on">
+    <label
+      className="continue-on-graph"
+      title="Switch this live conversation to another saved graph, keeping what was said"
+    >
+      <select
+        value=""
+        disabled={busy}
+        onChange={(e) => void switchTo(e.target.value)}
+        data-testid="talk-continue-on"
+      >
         <option value="">{busy ? 'Switching…' : 'Continue on graph…'}</option>
         {others.map((g) => (
           <option key={g.name} value={g.name}>
@@ -123,6 +141,7 @@ export function TalkPanel({ onStart }: { onStart(): void }) {
   const liveStatus = useLive((s) => s.status);
   const end = useRef<HTMLDivElement>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the transcript grows
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
   }, [transcript]);
@@ -133,10 +152,21 @@ export function TalkPanel({ onStart }: { onStart(): void }) {
       <div className="talk-controls">
         {active ? (
           <>
-            <button type="button" className="danger" onClick={() => void stopTalk()} data-testid="talk-stop">
+            <button
+              type="button"
+              className="danger"
+              onClick={() => void stopTalk()}
+              data-testid="talk-stop"
+            >
               Hang up
             </button>
-            <button type="button" className={muted ? 'active' : ''} onClick={() => setMuted(!muted)} data-testid="talk-mute" aria-pressed={muted}>
+            <button
+              type="button"
+              className={muted ? 'active' : ''}
+              onClick={() => setMuted(!muted)}
+              data-testid="talk-mute"
+              aria-pressed={muted}
+            >
               {muted ? 'Unmute' : 'Mute'}
             </button>
             <MicMeter />
@@ -152,20 +182,29 @@ export function TalkPanel({ onStart }: { onStart(): void }) {
         {state === 'connecting' && 'Connecting… (allow the microphone)'}
         {state === 'connected' && (
           <>
-            <span className={`dot${userSpeaking ? ' on user' : ''}`} /> you {userSpeaking ? 'speaking' : 'listening'}
-            <span className={`dot${botSpeaking ? ' on bot' : ''}`} /> bot {botSpeaking ? 'speaking' : 'quiet'}
+            <span className={`dot${userSpeaking ? ' on user' : ''}`} /> you{' '}
+            {userSpeaking ? 'speaking' : 'listening'}
+            <span className={`dot${botSpeaking ? ' on bot' : ''}`} /> bot{' '}
+            {botSpeaking ? 'speaking' : 'quiet'}
             {sessionId && <code className="muted"> {sessionId.slice(0, 8)}</code>}
             {liveStatus === 'live' && <span className="tag success">live view</span>}
           </>
         )}
-        {state === 'idle' && 'Talk uses the saved revision of this graph. Speak over the bot to interrupt it.'}
+        {state === 'idle' &&
+          'Talk uses the saved revision of this graph. Speak over the bot to interrupt it.'}
         {state === 'error' && <span className="field-error">{error}</span>}
       </div>
       {!active && <OtherSessions />}
       <div className="transcript" data-testid="transcript">
         {transcript.map((line) => (
-          <div key={line.id} className={`line ${line.role}${line.final ? '' : ' interim'}${line.interrupted ? ' interrupted' : ''}`} data-testid={`transcript-${line.role}`}>
-            <span className="who">{line.role === 'user' ? 'You' : line.role === 'bot' ? 'Bot' : ''}</span>
+          <div
+            key={line.id}
+            className={`line ${line.role}${line.final ? '' : ' interim'}${line.interrupted ? ' interrupted' : ''}`}
+            data-testid={`transcript-${line.role}`}
+          >
+            <span className="who">
+              {line.role === 'user' ? 'You' : line.role === 'bot' ? 'Bot' : ''}
+            </span>
             <span className="text">{line.text}</span>
             {line.interrupted && <span className="tag warning">cut off</span>}
           </div>

@@ -5,9 +5,15 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="polite" data-testid="toasts">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast ${t.kind}`} onClick={() => uiStore.getState().dismiss(t.id)} data-testid={`toast-${t.kind}`}>
+        <button
+          type="button"
+          key={t.id}
+          className={`toast ${t.kind}`}
+          onClick={() => uiStore.getState().dismiss(t.id)}
+          data-testid={`toast-${t.kind}`}
+        >
           {t.text}
-        </div>
+        </button>
       ))}
     </div>
   );

@@ -1,9 +1,16 @@
 /** Top bar: graph picker, history, layout, import/export, and the three verbs: Save, Deploy, Talk. */
-import { useRef, type ChangeEvent } from 'react';
-import { useEditor, editorStore } from '../store/editorStore.ts';
-import { uiStore, useUi } from '../store/uiStore.ts';
+import { type ChangeEvent, useRef } from 'react';
+import {
+  deleteCurrentGraph,
+  exportGraph,
+  importGraph,
+  newGraph,
+  openGraph,
+  saveGraph,
+} from '../actions/graphActions.ts';
+import { editorStore, useEditor } from '../store/editorStore.ts';
 import { useTalk } from '../store/talkStore.ts';
-import { deleteCurrentGraph, exportGraph, importGraph, newGraph, openGraph, saveGraph } from '../actions/graphActions.ts';
+import { uiStore, useUi } from '../store/uiStore.ts';
 
 export interface ToolbarProps {
   onLayout(): void;
@@ -55,48 +62,120 @@ export function Toolbar({ onLayout, onTalk }: ToolbarProps) {
           ))}
           <option value="__new__">＋ New graph…</option>
         </select>
-        <span className={`dirty-indicator${dirty ? ' dirty' : ''}`} data-testid="dirty-indicator" title={dirty ? 'Unsaved changes' : 'Saved'}>
+        <span
+          className={`dirty-indicator${dirty ? ' dirty' : ''}`}
+          data-testid="dirty-indicator"
+          title={dirty ? 'Unsaved changes' : 'Saved'}
+        >
           {dirty ? '● unsaved' : target.revision ? `saved · ${target.revision.slice(0, 8)}` : ''}
         </span>
       </div>
       <div className="toolbar-group">
-        <button type="button" onClick={() => editorStore.getState().undo()} disabled={!canUndo} title="Undo (⌘Z)" data-testid="undo-button">
+        <button
+          type="button"
+          onClick={() => editorStore.getState().undo()}
+          disabled={!canUndo}
+          title="Undo (⌘Z)"
+          data-testid="undo-button"
+        >
           ↶
         </button>
-        <button type="button" onClick={() => editorStore.getState().redo()} disabled={!canRedo} title="Redo (⇧⌘Z)" data-testid="redo-button">
+        <button
+          type="button"
+          onClick={() => editorStore.getState().redo()}
+          disabled={!canRedo}
+          title="Redo (⇧⌘Z)"
+          data-testid="redo-button"
+        >
           ↷
         </button>
-        <button type="button" onClick={onLayout} title="Auto-layout (L)" data-testid="layout-button">
+        <button
+          type="button"
+          onClick={onLayout}
+          title="Auto-layout (L)"
+          data-testid="layout-button"
+        >
           Layout
         </button>
-        <button type="button" onClick={() => file.current?.click()} title="Import a graph JSON file" data-testid="import-button">
+        <button
+          type="button"
+          onClick={() => file.current?.click()}
+          title="Import a graph JSON file"
+          data-testid="import-button"
+        >
           Import
         </button>
-        <input ref={file} type="file" accept="application/json,.json" hidden onChange={(e) => void onFile(e)} data-testid="import-input" />
-        <button type="button" onClick={exportGraph} title="Download this graph as JSON" data-testid="export-button">
+        <input
+          ref={file}
+          type="file"
+          accept="application/json,.json"
+          hidden
+          onChange={(e) => void onFile(e)}
+          data-testid="import-input"
+        />
+        <button
+          type="button"
+          onClick={exportGraph}
+          title="Download this graph as JSON"
+          data-testid="export-button"
+        >
           Export
         </button>
-        <button type="button" onClick={() => void deleteCurrentGraph()} title="Delete this graph" data-testid="delete-graph-button">
+        <button
+          type="button"
+          onClick={() => void deleteCurrentGraph()}
+          title="Delete this graph"
+          data-testid="delete-graph-button"
+        >
           Delete
         </button>
       </div>
       <div className="toolbar-spacer" />
       <div className="toolbar-group">
         {errorCount > 0 && (
-          <button type="button" className="problems-count" onClick={() => uiStore.getState().set({ bottomOpen: true, bottomTab: 'problems' })} data-testid="problems-count">
+          <button
+            type="button"
+            className="problems-count"
+            onClick={() => uiStore.getState().set({ bottomOpen: true, bottomTab: 'problems' })}
+            data-testid="problems-count"
+          >
             {errorCount} problem{errorCount === 1 ? '' : 's'}
           </button>
         )}
-        <button type="button" onClick={() => void saveGraph()} disabled={busy !== null} title="Save (⌘S)" data-testid="save-button">
+        <button
+          type="button"
+          onClick={() => void saveGraph()}
+          disabled={busy !== null}
+          title="Save (⌘S)"
+          data-testid="save-button"
+        >
           {busy === 'saving' ? 'Saving…' : 'Save'}
         </button>
-        <button type="button" className="primary" onClick={() => void saveGraph({ deploy: true })} disabled={busy !== null} title="Save and apply to live sessions (⌘Enter)" data-testid="deploy-button">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void saveGraph({ deploy: true })}
+          disabled={busy !== null}
+          title="Save and apply to live sessions (⌘Enter)"
+          data-testid="deploy-button"
+        >
           {busy === 'deploying' ? 'Deploying…' : 'Deploy'}
         </button>
-        <button type="button" className={`talk-button${talking ? ' live' : ''}`} onClick={onTalk} title="Talk to this graph with your microphone" data-testid="talk-button">
+        <button
+          type="button"
+          className={`talk-button${talking ? ' live' : ''}`}
+          onClick={onTalk}
+          title="Talk to this graph with your microphone"
+          data-testid="talk-button"
+        >
           {talking ? '● Talking' : 'Talk'}
         </button>
-        <button type="button" onClick={() => uiStore.getState().set({ helpOpen: true })} title="Keyboard shortcuts (?)" data-testid="help-button">
+        <button
+          type="button"
+          onClick={() => uiStore.getState().set({ helpOpen: true })}
+          title="Keyboard shortcuts (?)"
+          data-testid="help-button"
+        >
           ?
         </button>
       </div>

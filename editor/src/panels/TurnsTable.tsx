@@ -12,7 +12,18 @@ export interface TurnsTableProps {
 }
 
 export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }: TurnsTableProps) {
-  const stat = (p: number) => [percentile(turns.map((t) => t.voiceToVoiceMs), p), ...HOP_ORDER.map((hop) => percentile(turns.map((t) => t.hops[hop]), p))];
+  const stat = (p: number) => [
+    percentile(
+      turns.map((t) => t.voiceToVoiceMs),
+      p,
+    ),
+    ...HOP_ORDER.map((hop) =>
+      percentile(
+        turns.map((t) => t.hops[hop]),
+        p,
+      ),
+    ),
+  ];
   return (
     <table className="turns-table" data-testid="turns-table">
       <thead>
@@ -25,7 +36,12 @@ export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }
       </thead>
       <tbody>
         {turns.map((t) => (
-          <tr key={t.turn} className={t.turn === selected ? 'selected' : ''} onClick={() => onSelect(t.turn)} data-testid={`turn-row-${t.turn}`}>
+          <tr
+            key={t.turn}
+            className={t.turn === selected ? 'selected' : ''}
+            onClick={() => onSelect(t.turn)}
+            data-testid={`turn-row-${t.turn}`}
+          >
             <td>
               {t.turn}
               {t.interrupted ? ' ✂' : ''}

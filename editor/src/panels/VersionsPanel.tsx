@@ -1,9 +1,9 @@
 /** Saved revisions of this graph, newest first, each restorable. */
 import { useEffect, useState } from 'react';
-import { api } from '../api/api.ts';
 import type { GraphVersion } from '#server/wire';
-import { useEditor } from '../store/editorStore.ts';
 import { restoreVersion } from '../actions/graphActions.ts';
+import { api } from '../api/api.ts';
+import { useEditor } from '../store/editorStore.ts';
 
 export function VersionsPanel() {
   const name = useEditor((s) => s.target.name);
@@ -29,7 +29,8 @@ export function VersionsPanel() {
 
   if (error) return <div className="field-error">{error}</div>;
   if (!versions) return <div className="muted">Loading versions…</div>;
-  if (versions.length === 0) return <div className="panel-empty">No saved versions yet. Save to create one.</div>;
+  if (versions.length === 0)
+    return <div className="panel-empty">No saved versions yet. Save to create one.</div>;
   return (
     <ul className="versions" data-testid="versions">
       {versions.map((v) => (
@@ -39,7 +40,12 @@ export function VersionsPanel() {
           {v.revision === revision ? (
             <span className="tag">current</span>
           ) : (
-            <button type="button" className="link-button" onClick={() => void restoreVersion(v.revision)} data-testid={`restore-${v.revision}`}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => void restoreVersion(v.revision)}
+              data-testid={`restore-${v.revision}`}
+            >
               restore
             </button>
           )}

@@ -17,10 +17,13 @@ export const Waterfall = memo(function Waterfall({ turn, onSelectNode }: Waterfa
         <strong>Turn {turn.turn}</strong>
         {turn.userText && <span className="muted"> “{turn.userText}”</span>}
         <span className="waterfall-v2v" data-testid="waterfall-v2v">
-          voice-to-voice {turn.voiceToVoiceMs !== undefined ? `${Math.round(turn.voiceToVoiceMs)} ms` : '—'}
+          voice-to-voice{' '}
+          {turn.voiceToVoiceMs !== undefined ? `${Math.round(turn.voiceToVoiceMs)} ms` : '—'}
         </span>
         {turn.interrupted && <span className="tag warning">interrupted</span>}
-        {turn.interruptionMs !== undefined && <span className="tag">barge-in stop {Math.round(turn.interruptionMs)} ms</span>}
+        {turn.interruptionMs !== undefined && (
+          <span className="tag">barge-in stop {Math.round(turn.interruptionMs)} ms</span>
+        )}
       </div>
       {segments.length === 0 && <div className="muted">No hops measured for this turn.</div>}
       {segments.map((s) => (
@@ -38,7 +41,13 @@ export const Waterfall = memo(function Waterfall({ turn, onSelectNode }: Waterfa
             {s.nodeId && <code> {s.nodeId}</code>}
           </span>
           <span className="waterfall-track">
-            <span className="waterfall-bar" style={{ left: `${(s.startMs / end) * 100}%`, width: `${Math.max(0.6, (s.durationMs / end) * 100)}%` }} />
+            <span
+              className="waterfall-bar"
+              style={{
+                left: `${(s.startMs / end) * 100}%`,
+                width: `${Math.max(0.6, (s.durationMs / end) * 100)}%`,
+              }}
+            />
           </span>
           <span className="waterfall-ms">
             +{Math.round(s.durationMs)} <span className="muted">@{Math.round(s.endMs)} ms</span>

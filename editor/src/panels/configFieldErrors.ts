@@ -1,7 +1,9 @@
 /** Maps validator issues (`nodes[3].config.stopMs`) onto the config form's top-level keys. */
 import type { GraphIssue } from '#engine/browser';
 
-export function configFieldErrors(issues: readonly GraphIssue[] | undefined): Record<string, string> {
+export function configFieldErrors(
+  issues: readonly GraphIssue[] | undefined,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues ?? []) {
     if (issue.code !== 'invalid-config') continue;

@@ -40,7 +40,10 @@ export function fieldKind(name: string, schema: JsonSchema): FieldKind {
   if (type === 'boolean') return 'boolean';
   if (type === 'number' || type === 'integer') return 'number';
   if (type === 'string') {
-    const long = (schema.maxLength ?? 0) > 500 || LONG_TEXT_KEYS.test(name) || (typeof schema.default === 'string' && schema.default.length > 60);
+    const long =
+      (schema.maxLength ?? 0) > 500 ||
+      LONG_TEXT_KEYS.test(name) ||
+      (typeof schema.default === 'string' && schema.default.length > 60);
     return long ? 'text' : 'string';
   }
   return 'json';

@@ -1,5 +1,14 @@
 /** Whether a key event belongs to a text field, where Backspace and ⌘Z mean the field's own thing. */
-const NON_TEXT_INPUTS = new Set(['checkbox', 'radio', 'range', 'button', 'submit', 'reset', 'color', 'file']);
+const NON_TEXT_INPUTS = new Set([
+  'checkbox',
+  'radio',
+  'range',
+  'button',
+  'submit',
+  'reset',
+  'color',
+  'file',
+]);
 
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!target || typeof (target as Element).tagName !== 'string') return false;

@@ -1,5 +1,16 @@
 /** Maps a keydown to an editor command. Pure, so the key table is testable. */
-export type Command = 'undo' | 'redo' | 'delete' | 'duplicate' | 'save' | 'deploy' | 'help' | 'escape' | 'selectAll' | 'layout' | 'fit';
+export type Command =
+  | 'undo'
+  | 'redo'
+  | 'delete'
+  | 'duplicate'
+  | 'save'
+  | 'deploy'
+  | 'help'
+  | 'escape'
+  | 'selectAll'
+  | 'layout'
+  | 'fit';
 
 export interface KeyLike {
   key: string;

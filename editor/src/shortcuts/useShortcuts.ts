@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { isTypingTarget } from './isTypingTarget.ts';
-import { matchShortcut, type Command } from './matchShortcut.ts';
+import { type Command, matchShortcut } from './matchShortcut.ts';
 
 export interface ShortcutHandlers {
   command(command: Command): void;

@@ -28,7 +28,8 @@ export class History<N, E> {
   /** Call with the state *before* an edit. */
   record(before: Snapshot<N, E>, coalesce?: string): void {
     const at = this.now();
-    const merge = coalesce !== undefined && coalesce === this.lastKey && at - this.lastAt < COALESCE_MS;
+    const merge =
+      coalesce !== undefined && coalesce === this.lastKey && at - this.lastAt < COALESCE_MS;
     this.lastKey = coalesce;
     this.lastAt = at;
     this.future = [];

@@ -4,9 +4,15 @@
  * metrics live elsewhere (liveStore) so a 4 Hz stats tick never touches this
  * store and never re-renders the canvas.
  */
-import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange } from '@xyflow/react';
-import { createStore } from 'zustand/vanilla';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import {
   edgeFrameTypes,
   estimateGraphLatency,
@@ -19,11 +25,16 @@ import {
 } from '#engine/browser';
 import type { EditorCatalogue } from '../catalogue/createCatalogue.ts';
 import { dominantFamily, TOOLS_FAMILY } from '../catalogue/frameColors.ts';
-import { copySelection, pasteClipboard, type ClipboardContent } from '../graph/clipboard.ts';
-import { checkConnection, type ConnectionVerdict } from '../graph/isValidConnection.ts';
+import { type ClipboardContent, copySelection, pasteClipboard } from '../graph/clipboard.ts';
 import { flowEdgeToGraph, flowToGraph, type GraphMeta } from '../graph/flowToGraph.ts';
+import {
+  type AgentFlowNode,
+  type FrameFlowEdge,
+  IN_HANDLE,
+  OUT_HANDLE,
+} from '../graph/flowTypes.ts';
 import { graphToFlow } from '../graph/graphToFlow.ts';
-import { IN_HANDLE, OUT_HANDLE, type AgentFlowNode, type FrameFlowEdge } from '../graph/flowTypes.ts';
+import { type ConnectionVerdict, checkConnection } from '../graph/isValidConnection.ts';
 import { baseIdForType, uniqueEdgeId, uniqueNodeId } from '../graph/uniqueNodeId.ts';
 import { History, type Snapshot } from './History.ts';
 
@@ -59,7 +70,9 @@ export interface EditorState {
   loadGraph(doc: GraphDocument, target: SavedTarget, options?: { dirty?: boolean }): void;
   onNodesChange(changes: NodeChange<AgentFlowNode>[]): void;
   onEdgesChange(changes: EdgeChange<FrameFlowEdge>[]): void;
-  checkConnection(connection: Pick<Connection, 'source' | 'target' | 'sourceHandle' | 'targetHandle'>): ConnectionVerdict;
+  checkConnection(
+    connection: Pick<Connection, 'source' | 'target' | 'sourceHandle' | 'targetHandle'>,
+  ): ConnectionVerdict;
   connect(connection: Connection): ConnectionVerdict;
   addNode(type: string, position: { x: number; y: number }): string | null;
   updateConfig(nodeId: string, key: string, value: unknown): void;
@@ -93,7 +106,11 @@ export function createEditorStore() {
 
   return createStore<EditorState>()((set, get) => {
     /** Recompute everything derived from the document: issues, edge colours, dirty. */
-    const derive = (nodes: AgentFlowNode[], edges: FrameFlowEdge[], meta = get().meta): Partial<EditorState> => {
+    const derive = (
+      nodes: AgentFlowNode[],
+      edges: FrameFlowEdge[],
+      meta = get().meta,
+    ): Partial<EditorState> => {
       const catalogue = get().catalogue;
       const doc = flowToGraph(meta, nodes, edges);
       const dirty = JSON.stringify(doc) !== savedJson;
@@ -106,7 +123,10 @@ export function createEditorStore() {
       const issuesByNode: Record<string, GraphIssue[]> = {};
       const byEdge = new Map<string, string>();
       for (const issue of [...errors, ...warnings]) {
-        if (issue.nodeId) (issuesByNode[issue.nodeId] ??= []).push(issue);
+        if (issue.nodeId) {
+          issuesByNode[issue.nodeId] ??= [];
+          issuesByNode[issue.nodeId].push(issue);
+        }
         if (issue.edgeId && issue.severity === 'error') byEdge.set(issue.edgeId, issue.message);
       }
       const hasCycle = errors.some((e) => e.code === 'cycle');
@@ -120,25 +140,55 @@ export function createEditorStore() {
         if (!tools && to) {
           const available = leaving?.get(e.source);
           carried = available
-            ? available.has('*') ? [...to.consumes] : to.consumes.includes('*') ? [...available] : to.consumes.filter((t) => available.has(t))
-            : from ? edgeFrameTypes(from, to) : [];
+            ? available.has('*')
+              ? [...to.consumes]
+              : to.consumes.includes('*')
+                ? [...available]
+                : to.consumes.filter((t) => available.has(t))
+            : from
+              ? edgeFrameTypes(from, to)
+              : [];
         }
         const color = tools ? TOOLS_FAMILY.color : dominantFamily(carried).color;
         const problem = byEdge.get(e.id);
         const old = e.data;
         // Keep the same object when nothing changed so React Flow skips the edge.
-        if (old && old.color === color && old.problem === problem && old.types.join() === carried.join()) return e;
+        if (
+          old &&
+          old.color === color &&
+          old.problem === problem &&
+          old.types.join() === carried.join()
+        )
+          return e;
         return { ...e, data: { types: carried, color, ...(problem ? { problem } : {}) } };
       });
       // Derived here, not in the panel: edits that matter pass through derive, drag frames do not.
       const latency = estimateGraphLatency(doc, catalogue.types);
-      return { nodes, edges: nextEdges, errors, warnings, issuesByNode, leaving, latency, dirty, canUndo, canRedo };
+      return {
+        nodes,
+        edges: nextEdges,
+        errors,
+        warnings,
+        issuesByNode,
+        leaving,
+        latency,
+        dirty,
+        canUndo,
+        canRedo,
+      };
     };
 
-    const snapshot = (): Snapshot<AgentFlowNode, FrameFlowEdge> => ({ nodes: get().nodes, edges: get().edges, meta: get().meta });
+    const snapshot = (): Snapshot<AgentFlowNode, FrameFlowEdge> => ({
+      nodes: get().nodes,
+      edges: get().edges,
+      meta: get().meta,
+    });
 
     /** Applies an edit as one undo step. `coalesce` merges a burst of edits to one field. */
-    const commit = (next: { nodes?: AgentFlowNode[]; edges?: FrameFlowEdge[]; meta?: GraphMeta }, coalesce?: string) => {
+    const commit = (
+      next: { nodes?: AgentFlowNode[]; edges?: FrameFlowEdge[]; meta?: GraphMeta },
+      coalesce?: string,
+    ) => {
       history.record(snapshot(), coalesce);
       const meta = next.meta ?? get().meta;
       set({ ...derive(next.nodes ?? get().nodes, next.edges ?? get().edges, meta), meta });
@@ -173,7 +223,10 @@ export function createEditorStore() {
 
       loadGraph(doc, target, options) {
         history.clear();
-        const meta: GraphMeta = { name: doc.name, ...(doc.description !== undefined ? { description: doc.description } : {}) };
+        const meta: GraphMeta = {
+          name: doc.name,
+          ...(doc.description !== undefined ? { description: doc.description } : {}),
+        };
         const { nodes, edges } = graphToFlow(doc);
         savedJson = options?.dirty ? '' : JSON.stringify(flowToGraph(meta, nodes, edges));
         set({ meta, target, selectedNodeId: null, loadCount: get().loadCount + 1 });
@@ -181,7 +234,9 @@ export function createEditorStore() {
       },
 
       onNodesChange(changes) {
-        const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
+        const structural = changes.some(
+          (c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace',
+        );
         const dragStart = changes.some((c) => c.type === 'position' && c.dragging) && !dragging;
         const dragEnd = changes.some((c) => c.type === 'position' && c.dragging === false);
         if (structural || dragStart) history.record(snapshot());
@@ -191,7 +246,11 @@ export function createEditorStore() {
         const selectedNodeId = selectionChanged ? selectedNodeIdOf(nodes) : get().selectedNodeId;
         if (structural || dragEnd) {
           dragging = false;
-          const edges = structural ? get().edges.filter((e) => nodes.some((n) => n.id === e.source) && nodes.some((n) => n.id === e.target)) : get().edges;
+          const edges = structural
+            ? get().edges.filter(
+                (e) => nodes.some((n) => n.id === e.source) && nodes.some((n) => n.id === e.target),
+              )
+            : get().edges;
           set({ ...derive(nodes, edges), selectedNodeId });
         } else {
           // Drag frames, measurements, selection: no validation, no history.
@@ -200,7 +259,9 @@ export function createEditorStore() {
       },
 
       onEdgesChange(changes) {
-        const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace');
+        const structural = changes.some(
+          (c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace',
+        );
         if (structural) history.record(snapshot());
         const edges = applyEdgeChanges(changes, get().edges);
         if (structural) set(derive(get().nodes, edges));
@@ -211,8 +272,16 @@ export function createEditorStore() {
         const { nodes, edges, catalogue, leaving } = get();
         if (!catalogue) return { ok: false, reason: 'node types are still loading' };
         return checkConnection(
-          { ...connection, targetHandle: connection.targetHandle === IN_HANDLE ? null : connection.targetHandle },
-          { nodes: nodes.map((n) => ({ id: n.id, type: n.data.type })), edges: toDocEdges(edges), catalogue, leaving: leaving ?? undefined },
+          {
+            ...connection,
+            targetHandle: connection.targetHandle === IN_HANDLE ? null : connection.targetHandle,
+          },
+          {
+            nodes: nodes.map((n) => ({ id: n.id, type: n.data.type })),
+            edges: toDocEdges(edges),
+            catalogue,
+            leaving: leaving ?? undefined,
+          },
         );
       },
 
@@ -221,7 +290,12 @@ export function createEditorStore() {
         if (!verdict.ok) return verdict;
         const edges = get().edges;
         const tools = connection.targetHandle === TOOLS_HANDLE;
-        const id = uniqueEdgeId(connection.source, connection.target, new Set(edges.map((e) => e.id)), tools ? '-tools' : '');
+        const id = uniqueEdgeId(
+          connection.source,
+          connection.target,
+          new Set(edges.map((e) => e.id)),
+          tools ? '-tools' : '',
+        );
         const edge: FrameFlowEdge = {
           id,
           source: connection.source,
@@ -239,8 +313,16 @@ export function createEditorStore() {
         const info = get().catalogue?.info(type);
         if (!info) return null;
         const id = uniqueNodeId(baseIdForType(type), new Set(get().nodes.map((n) => n.id)));
-        const node: AgentFlowNode = { id, type: 'agent', position, data: { type, config: {} }, selected: true };
-        commit({ nodes: [...get().nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node] });
+        const node: AgentFlowNode = {
+          id,
+          type: 'agent',
+          position,
+          data: { type, config: {} },
+          selected: true,
+        };
+        commit({
+          nodes: [...get().nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node],
+        });
         set({ selectedNodeId: id });
         return id;
       },
@@ -258,16 +340,27 @@ export function createEditorStore() {
       },
 
       replaceConfig(nodeId, config) {
-        commit({ nodes: get().nodes.map((n) => (n.id === nodeId ? { ...n, data: { ...n.data, config } } : n)) });
+        commit({
+          nodes: get().nodes.map((n) =>
+            n.id === nodeId ? { ...n, data: { ...n.data, config } } : n,
+          ),
+        });
       },
 
       renameNode(oldId, newId) {
         if (oldId === newId) return null;
-        if (!idPattern.test(newId)) return 'must start with a letter; letters, digits, "_", "-" or "." only (max 64)';
+        if (!idPattern.test(newId))
+          return 'must start with a letter; letters, digits, "_", "-" or "." only (max 64)';
         if (get().nodes.some((n) => n.id === newId)) return `'${newId}' is already used`;
         const nodes = get().nodes.map((n) => (n.id === oldId ? { ...n, id: newId } : n));
         const edges = get().edges.map((e) =>
-          e.source === oldId || e.target === oldId ? { ...e, source: e.source === oldId ? newId : e.source, target: e.target === oldId ? newId : e.target } : e,
+          e.source === oldId || e.target === oldId
+            ? {
+                ...e,
+                source: e.source === oldId ? newId : e.source,
+                target: e.target === oldId ? newId : e.target,
+              }
+            : e,
         );
         commit({ nodes, edges });
         set({ selectedNodeId: get().selectedNodeId === oldId ? newId : get().selectedNodeId });
@@ -286,7 +379,9 @@ export function createEditorStore() {
       deleteSelection() {
         const { nodes, edges } = get();
         const gone = new Set(nodes.filter((n) => n.selected).map((n) => n.id));
-        const keptEdges = edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
+        const keptEdges = edges.filter(
+          (e) => !e.selected && !gone.has(e.source) && !gone.has(e.target),
+        );
         if (gone.size === 0 && keptEdges.length === edges.length) return;
         commit({ nodes: nodes.filter((n) => !gone.has(n.id)), edges: keptEdges });
         set({ selectedNodeId: null });
@@ -298,10 +393,21 @@ export function createEditorStore() {
 
       paste(clip, offset = { x: 40, y: 40 }) {
         const { nodes, edges } = get();
-        const pasted = pasteClipboard(clip, new Set(nodes.map((n) => n.id)), new Set(edges.map((e) => e.id)), offset);
+        const pasted = pasteClipboard(
+          clip,
+          new Set(nodes.map((n) => n.id)),
+          new Set(edges.map((e) => e.id)),
+          offset,
+        );
         commit({
-          nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted.nodes],
-          edges: [...edges.map((e) => (e.selected ? { ...e, selected: false } : e)), ...pasted.edges],
+          nodes: [
+            ...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
+            ...pasted.nodes,
+          ],
+          edges: [
+            ...edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+            ...pasted.edges,
+          ],
         });
         set({ selectedNodeId: pasted.nodes.length === 1 ? pasted.nodes[0].id : null });
       },
@@ -312,7 +418,11 @@ export function createEditorStore() {
       },
 
       setPositions(positions) {
-        commit({ nodes: get().nodes.map((n) => (positions[n.id] ? { ...n, position: positions[n.id] } : n)) });
+        commit({
+          nodes: get().nodes.map((n) =>
+            positions[n.id] ? { ...n, position: positions[n.id] } : n,
+          ),
+        });
       },
 
       setMeta(meta) {
@@ -322,13 +432,21 @@ export function createEditorStore() {
       undo() {
         const previous = history.undo(snapshot());
         if (!previous) return;
-        set({ ...derive(previous.nodes, previous.edges, previous.meta), meta: previous.meta, selectedNodeId: selectedNodeIdOf(previous.nodes) });
+        set({
+          ...derive(previous.nodes, previous.edges, previous.meta),
+          meta: previous.meta,
+          selectedNodeId: selectedNodeIdOf(previous.nodes),
+        });
       },
 
       redo() {
         const next = history.redo(snapshot());
         if (!next) return;
-        set({ ...derive(next.nodes, next.edges, next.meta), meta: next.meta, selectedNodeId: selectedNodeIdOf(next.nodes) });
+        set({
+          ...derive(next.nodes, next.edges, next.meta),
+          meta: next.meta,
+          selectedNodeId: selectedNodeIdOf(next.nodes),
+        });
       },
 
       markSaved(target, doc) {

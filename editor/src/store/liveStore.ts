@@ -3,8 +3,9 @@
  * hot-reload outcomes. Kept apart from the editor store so a 4 Hz stats tick
  * re-renders only the small components that subscribe to one node's numbers.
  */
-import { createStore } from 'zustand/vanilla';
+
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import type { NodeChange, TurnRecord } from '#engine/browser';
 import type { LiveMessage, LiveStats, NodeLiveStats } from '#server/wire';
 
@@ -61,7 +62,15 @@ export function createLiveStore() {
     selectedTurn: null,
 
     reset(status = 'idle', sessionId = null) {
-      set({ status, sessionId, stats: {}, botSpeaking: false, turns: [], nodeErrors: {}, selectedTurn: null });
+      set({
+        status,
+        sessionId,
+        stats: {},
+        botSpeaking: false,
+        turns: [],
+        nodeErrors: {},
+        selectedTurn: null,
+      });
     },
 
     applyMessage(message) {
@@ -95,7 +104,8 @@ export function createLiveStore() {
 
     setOutcomes(changes) {
       const outcomes: Record<string, NodeChange> = {};
-      for (const change of changes) if (change.outcome !== 'unchanged') outcomes[change.nodeId] = change;
+      for (const change of changes)
+        if (change.outcome !== 'unchanged') outcomes[change.nodeId] = change;
       set({ outcomes });
     },
 

@@ -1,6 +1,7 @@
 /** The Talk session as the user sees it: connection state, mute, transcript. */
-import { createStore } from 'zustand/vanilla';
+
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 
 export interface TranscriptLine {
   id: number;
@@ -26,7 +27,11 @@ export interface TalkStoreState {
   transcript: TranscriptLine[];
 
   begin(graph: string): void;
-  set(partial: Partial<Pick<TalkStoreState, 'state' | 'sessionId' | 'muted' | 'error' | 'micLevel' | 'graph'>>): void;
+  set(
+    partial: Partial<
+      Pick<TalkStoreState, 'state' | 'sessionId' | 'muted' | 'error' | 'micLevel' | 'graph'>
+    >,
+  ): void;
   userTranscript(text: string, final: boolean): void;
   botOutput(text: string): void;
   userStartedSpeaking(): void;
@@ -42,8 +47,10 @@ const MAX_LINES = 500;
 export function createTalkStore() {
   return createStore<TalkStoreState>()((set, get) => {
     const lines = () => get().transcript;
-    const replaceLast = (line: TranscriptLine) => set({ transcript: [...lines().slice(0, -1), line] });
-    const push = (line: Omit<TranscriptLine, 'id'>) => set({ transcript: [...lines().slice(-MAX_LINES + 1), { ...line, id: nextLine++ }] });
+    const replaceLast = (line: TranscriptLine) =>
+      set({ transcript: [...lines().slice(0, -1), line] });
+    const push = (line: Omit<TranscriptLine, 'id'>) =>
+      set({ transcript: [...lines().slice(-MAX_LINES + 1), { ...line, id: nextLine++ }] });
     /** The open (not final) line of a role, if it is the newest line of that role. */
     const openLine = (role: TranscriptLine['role']) => {
       const last = lines().at(-1);
@@ -70,7 +77,16 @@ export function createTalkStore() {
       transcript: [],
 
       begin(graph) {
-        set({ state: 'connecting', graph, sessionId: null, muted: false, error: null, transcript: [], userSpeaking: false, botSpeaking: false });
+        set({
+          state: 'connecting',
+          graph,
+          sessionId: null,
+          muted: false,
+          error: null,
+          transcript: [],
+          userSpeaking: false,
+          botSpeaking: false,
+        });
       },
       set(partial) {
         set(partial);

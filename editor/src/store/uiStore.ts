@@ -1,6 +1,7 @@
 /** Transient UI state: toasts, which panels are open, dialogs. */
-import { createStore } from 'zustand/vanilla';
+
 import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import type { GraphSummary } from '#server/wire';
 
 export interface Toast {

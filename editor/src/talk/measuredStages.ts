@@ -27,7 +27,8 @@ const STAGE_OF_HOP: Record<HopName, LatencyStage> = {
 
 function stageDurations(turn: TurnRecord): Partial<Record<LatencyStage, number>> {
   const out: Partial<Record<LatencyStage, number>> = {};
-  for (const segment of waterfallSegments(turn)) out[STAGE_OF_HOP[segment.hop]] = segment.durationMs;
+  for (const segment of waterfallSegments(turn))
+    out[STAGE_OF_HOP[segment.hop]] = segment.durationMs;
   const hold = turn.endOfTurnHoldMs;
   if (hold !== undefined) {
     out.turn = hold;
@@ -41,9 +42,19 @@ export function measuredStages(turns: readonly TurnRecord[]): MeasuredStages {
   const perTurn = turns.map(stageDurations);
   const stages: Partial<Record<LatencyStage, number>> = {};
   for (const stage of LATENCY_STAGES) {
-    const median = percentile(perTurn.map((d) => d[stage]), 50);
+    const median = percentile(
+      perTurn.map((d) => d[stage]),
+      50,
+    );
     if (median !== undefined) stages[stage] = median;
   }
-  const voiceToVoiceMs = percentile(turns.map((t) => t.voiceToVoiceMs), 50);
-  return { stages, turns: turns.length, ...(voiceToVoiceMs !== undefined ? { voiceToVoiceMs } : {}) };
+  const voiceToVoiceMs = percentile(
+    turns.map((t) => t.voiceToVoiceMs),
+    50,
+  );
+  return {
+    stages,
+    turns: turns.length,
+    ...(voiceToVoiceMs !== undefined ? { voiceToVoiceMs } : {}),
+  };
 }

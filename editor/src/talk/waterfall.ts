@@ -37,7 +37,15 @@ export function waterfallSegments(turn: Pick<TurnRecord, 'hops' | 'nodes'>): Wat
     if (typeof at !== 'number') continue;
     // Hops can be reported out of order (a fast TTS after a slow sentence split); never draw negative bars.
     const start = Math.min(previous, at);
-    segments.push({ hop, label: HOP_LABELS[hop], startMs: start, endMs: at, durationMs: Math.max(0, at - start), nodeId: turn.nodes?.[hop], slowest: false });
+    segments.push({
+      hop,
+      label: HOP_LABELS[hop],
+      startMs: start,
+      endMs: at,
+      durationMs: Math.max(0, at - start),
+      nodeId: turn.nodes?.[hop],
+      slowest: false,
+    });
     previous = Math.max(previous, at);
   }
   if (segments.length > 1) {
@@ -48,5 +56,5 @@ export function waterfallSegments(turn: Pick<TurnRecord, 'hops' | 'nodes'>): Wat
   return segments;
 }
 
-export { HOP_ORDER };
 export type { HopName };
+export { HOP_ORDER };

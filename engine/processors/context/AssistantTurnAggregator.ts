@@ -1,5 +1,5 @@
 import type { ConversationContext } from '../../core/ConversationContext.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { ChatMessage, Frame } from '../../core/frames.ts';
 
 type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
@@ -30,7 +30,8 @@ export class AssistantTurnAggregator extends FrameProcessor {
     if (direction === 'downstream') {
       if (frame.type === 'llm.response.start') this.begin();
       else if (frame.type === 'llm.text') this.generated += frame.text;
-      else if (frame.type === 'llm.response.end' && this.spoken.length === 0) this.write(this.graphSpeaks ? '' : this.generated);
+      else if (frame.type === 'llm.response.end' && this.spoken.length === 0)
+        this.write(this.graphSpeaks ? '' : this.generated);
     } else if (frame.type === 'bot.spoken') {
       this.graphSpeaks = true;
       if (frame.text) this.spoken.push(frame.text);

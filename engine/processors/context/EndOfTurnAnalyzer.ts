@@ -23,22 +23,90 @@ export type EndOfTurnAnalyzer = (transcript: string) => EndOfTurnVerdict;
  */
 const HOLD_WORDS = new Set([
   // conjunctions
-  'and', 'but', 'or', 'nor', 'so', 'because', 'cause', 'if', 'when', 'while', 'although', 'though', 'unless', 'until', 'whereas', 'than',
+  'and',
+  'but',
+  'or',
+  'nor',
+  'so',
+  'because',
+  'cause',
+  'if',
+  'when',
+  'while',
+  'although',
+  'though',
+  'unless',
+  'until',
+  'whereas',
+  'than',
   // fillers and hesitations
-  'um', 'umm', 'uh', 'uhh', 'uhm', 'er', 'erm', 'hmm', 'like',
+  'um',
+  'umm',
+  'uh',
+  'uhh',
+  'uhm',
+  'er',
+  'erm',
+  'hmm',
+  'like',
   // articles and possessives
-  'the', 'a', 'an', 'my', 'your', 'our', 'their', 'his',
+  'the',
+  'a',
+  'an',
+  'my',
+  'your',
+  'our',
+  'their',
+  'his',
   // prepositions that practically always take an object
-  'to', 'of', 'for', 'with', 'into', 'onto', 'between',
+  'to',
+  'of',
+  'for',
+  'with',
+  'into',
+  'onto',
+  'between',
   // a subject with no verb yet
-  'i', "i'm", "i'd", "i'll", "let's",
+  'i',
+  "i'm",
+  "i'd",
+  "i'll",
+  "let's",
 ]);
 
 /** Multi-word endings that signal more is coming. */
-const HOLD_PHRASES = ['you know', 'i mean', 'kind of', 'sort of', 'such as', 'as well as', 'and then', 'what about', 'i want', 'i need', 'can you', 'could you'];
+const HOLD_PHRASES = [
+  'you know',
+  'i mean',
+  'kind of',
+  'sort of',
+  'such as',
+  'as well as',
+  'and then',
+  'what about',
+  'i want',
+  'i need',
+  'can you',
+  'could you',
+];
 
 /** Endings that look like a hold word but close a sentence ("I think so", "what's the weather like"). */
-const COMPLETE_PHRASES = ['think so', 'hope so', 'guess so', 'believe so', 'suppose so', 'is that so', 'or so', 'and so on', 'weather like', 'it like', 'look like', 'looks like', 'sound like', 'sounds like'];
+const COMPLETE_PHRASES = [
+  'think so',
+  'hope so',
+  'guess so',
+  'believe so',
+  'suppose so',
+  'is that so',
+  'or so',
+  'and so on',
+  'weather like',
+  'it like',
+  'look like',
+  'looks like',
+  'sound like',
+  'sounds like',
+];
 
 const TRAILING_OPEN_PUNCTUATION = /(?:,|;|:|-|—|–|\.\.\.|…)$/;
 
@@ -47,8 +115,13 @@ export const transcriptEndOfTurn: EndOfTurnAnalyzer = (transcript) => {
   if (!text) return { complete: true, reason: 'empty' };
   // STTs with punctuation (Deepgram smart format, Whisper) say it outright.
   if (text.endsWith('?')) return { complete: true, reason: 'question' };
-  if (TRAILING_OPEN_PUNCTUATION.test(text)) return { complete: false, reason: 'trailing punctuation' };
-  const words = text.replace(/[.!"“”]+$/u, '').split(/\s+/).map((w) => w.replace(/^[^a-z']+|[^a-z']+$/g, '')).filter(Boolean);
+  if (TRAILING_OPEN_PUNCTUATION.test(text))
+    return { complete: false, reason: 'trailing punctuation' };
+  const words = text
+    .replace(/[.!"“”]+$/u, '')
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^a-z']+|[^a-z']+$/g, ''))
+    .filter(Boolean);
   if (words.length === 0) return { complete: true, reason: 'no words' };
   const tail = words.slice(-3).join(' ');
   const endsWith = (phrase: string) => tail === phrase || tail.endsWith(` ${phrase}`);

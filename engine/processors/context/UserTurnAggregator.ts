@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { TimerHandle } from '../../core/Clock.ts';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { Frame } from '../../core/frames.ts';
 import { BargeIn } from './BargeIn.ts';
-import { transcriptEndOfTurn, type EndOfTurnAnalyzer } from './EndOfTurnAnalyzer.ts';
+import { type EndOfTurnAnalyzer, transcriptEndOfTurn } from './EndOfTurnAnalyzer.ts';
 import { PreemptiveGeneration } from './PreemptiveGeneration.ts';
 
 export const userTurnSettings = z.object({

@@ -1,8 +1,23 @@
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { Frame } from '../../core/frames.ts';
 
 /** Words after which a period does not end a sentence. */
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'st', 'prof', 'sr', 'jr', 'vs', 'etc', 'e.g', 'i.e', 'approx', 'no']);
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'st',
+  'prof',
+  'sr',
+  'jr',
+  'vs',
+  'etc',
+  'e.g',
+  'i.e',
+  'approx',
+  'no',
+]);
 
 /**
  * Index just past the first sentence end in `text`, or -1. A sentence ends at

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TimerHandle } from '../../core/Clock.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { Frame, FrameOf } from '../../core/frames.ts';
 
 export const pacedAudioOutputSettings = z.object({

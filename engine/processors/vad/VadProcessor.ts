@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AudioChunker } from '../../audio/AudioChunker.ts';
 import { dbfs } from '../../audio/level.ts';
 import { Resampler } from '../../audio/Resampler.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { Frame, FrameOf } from '../../core/frames.ts';
 import { VadStateMachine } from './VadStateMachine.ts';
 

@@ -189,7 +189,8 @@ export class DeepgramStt extends SttProcessor<DeepgramSttSettings> {
     this.held.push(audio);
     this.heldSamples += audio.length;
     const max = (this.settings.maxBufferedMs / 1000) * sampleRate;
-    while (this.heldSamples > max && this.held.length > 1) this.heldSamples -= this.held.shift()!.length;
+    while (this.heldSamples > max && this.held.length > 1)
+      this.heldSamples -= this.held.shift()!.length;
   }
 
   /** Sends what is waiting for a full packet. */
@@ -304,7 +305,10 @@ export class DeepgramStt extends SttProcessor<DeepgramSttSettings> {
       }
       case 'UtteranceEnd':
         this.interim = '';
-        this.logger.debug({ node: this.id, lastWordEnd: message.last_word_end }, 'deepgram utterance end');
+        this.logger.debug(
+          { node: this.id, lastWordEnd: message.last_word_end },
+          'deepgram utterance end',
+        );
         return;
       case 'Metadata':
         this.logger.debug({ node: this.id, requestId: message.request_id }, 'deepgram metadata');
@@ -316,19 +320,31 @@ export class DeepgramStt extends SttProcessor<DeepgramSttSettings> {
 
   private scheduleKeepAlive(): void {
     if (this.isStopped) return;
-    this.keepAliveTimer = this.clock.setTimeout(() => {
-      // Audio stopped arriving mid-packet (a muted client): do not sit on the rest.
-      if (this.outgoing.held > 0) this.flushOutgoing();
-      if (this.open && this.socket && this.clock.now() - this.lastSentAt >= this.settings.keepAliveMs) {
-        this.socket.sendKeepAlive({ type: 'KeepAlive' });
-        this.lastSentAt = this.clock.now();
-      }
-      this.scheduleKeepAlive();
-    }, Math.max(250, this.settings.keepAliveMs / 2));
+    this.keepAliveTimer = this.clock.setTimeout(
+      () => {
+        // Audio stopped arriving mid-packet (a muted client): do not sit on the rest.
+        if (this.outgoing.held > 0) this.flushOutgoing();
+        if (
+          this.open &&
+          this.socket &&
+          this.clock.now() - this.lastSentAt >= this.settings.keepAliveMs
+        ) {
+          this.socket.sendKeepAlive({ type: 'KeepAlive' });
+          this.lastSentAt = this.clock.now();
+        }
+        this.scheduleKeepAlive();
+      },
+      Math.max(250, this.settings.keepAliveMs / 2),
+    );
   }
 
   private describe(error: unknown): string {
-    const message = error instanceof Error ? error.message : typeof error === 'object' && error && 'message' in error ? String(error.message) : String(error);
+    const message =
+      error instanceof Error
+        ? error.message
+        : typeof error === 'object' && error && 'message' in error
+          ? String(error.message)
+          : String(error);
     return redactSecret(message, this.connection.apiKey);
   }
 }

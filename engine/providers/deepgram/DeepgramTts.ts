@@ -3,8 +3,12 @@ import { z } from 'zod';
 import { PcmChunkDecoder } from '../../audio/PcmChunkDecoder.ts';
 import type { TimerHandle } from '../../core/Clock.ts';
 import { redactSecret } from '../../services/redactSecret.ts';
-import { TtsProcessor, type EmitAudio } from '../../services/tts/TtsProcessor.ts';
-import { createDeepgramClient, type DeepgramConnection, type DeepgramSpeakSocket } from './createDeepgramClient.ts';
+import { type EmitAudio, TtsProcessor } from '../../services/tts/TtsProcessor.ts';
+import {
+  createDeepgramClient,
+  type DeepgramConnection,
+  type DeepgramSpeakSocket,
+} from './createDeepgramClient.ts';
 import { OrderedInbox } from './OrderedInbox.ts';
 
 export const deepgramTtsSettings = z.object({
@@ -33,7 +37,11 @@ export const deepgramTtsSettings = z.object({
 
 export type DeepgramTtsSettings = z.output<typeof deepgramTtsSettings>;
 
-type SpeakMessage = Deepgram.speak.SpeakV1Metadata | Deepgram.speak.SpeakV1Flushed | Deepgram.speak.SpeakV1Cleared | Deepgram.speak.SpeakV1Warning;
+type SpeakMessage =
+  | Deepgram.speak.SpeakV1Metadata
+  | Deepgram.speak.SpeakV1Flushed
+  | Deepgram.speak.SpeakV1Cleared
+  | Deepgram.speak.SpeakV1Warning;
 
 interface Sentence {
   emit: EmitAudio;
@@ -65,7 +73,10 @@ export class DeepgramTts extends TtsProcessor<DeepgramTtsSettings> {
   /** A Clear was sent: audio until `Cleared` belongs to the interrupted response. */
   private clearing = false;
   private decoder = new PcmChunkDecoder();
-  private readonly inbox = new OrderedInbox<SpeakMessage>((m) => this.onMessage(m), (e) => this.pushError(e));
+  private readonly inbox = new OrderedInbox<SpeakMessage>(
+    (m) => this.onMessage(m),
+    (e) => this.pushError(e),
+  );
 
   constructor(
     id: string,
@@ -80,7 +91,8 @@ export class DeepgramTts extends TtsProcessor<DeepgramTtsSettings> {
     const before = this.settings;
     super.onSettings(update);
     // Voice and rate are fixed per socket: the next sentence opens a new one.
-    if (before.model !== this.settings.model || before.sampleRate !== this.settings.sampleRate) this.closeSocket();
+    if (before.model !== this.settings.model || before.sampleRate !== this.settings.sampleRate)
+      this.closeSocket();
   }
 
   protected override onStart(): void {
@@ -125,7 +137,9 @@ export class DeepgramTts extends TtsProcessor<DeepgramTtsSettings> {
     await new Promise<void>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
         if (this.sentence?.first) {
-          this.failSentence(new Error(`no audio from Deepgram within ${this.settings.firstByteTimeoutMs} ms`));
+          this.failSentence(
+            new Error(`no audio from Deepgram within ${this.settings.firstByteTimeoutMs} ms`),
+          );
           this.closeSocket(); // whatever it is doing, the next sentence gets a fresh socket
         }
       }, this.settings.firstByteTimeoutMs);
@@ -195,8 +209,18 @@ export class DeepgramTts extends TtsProcessor<DeepgramTtsSettings> {
         this.clearing = false;
         return;
       case 'Warning':
-        this.logger.warn({ node: this.id, code: (message as Deepgram.speak.SpeakV1Warning).code, description: (message as Deepgram.speak.SpeakV1Warning).description }, 'deepgram tts warning');
-        if (this.sentence) this.failSentence(new Error(`Deepgram TTS: ${(message as Deepgram.speak.SpeakV1Warning).description}`));
+        this.logger.warn(
+          {
+            node: this.id,
+            code: (message as Deepgram.speak.SpeakV1Warning).code,
+            description: (message as Deepgram.speak.SpeakV1Warning).description,
+          },
+          'deepgram tts warning',
+        );
+        if (this.sentence)
+          this.failSentence(
+            new Error(`Deepgram TTS: ${(message as Deepgram.speak.SpeakV1Warning).description}`),
+          );
         return;
       default:
         this.logger.debug({ node: this.id, type: message.type }, 'deepgram tts message');
@@ -207,7 +231,8 @@ export class DeepgramTts extends TtsProcessor<DeepgramTtsSettings> {
     this.socket = undefined;
     this.inbox.reset();
     this.clearing = false;
-    if (!this.isStopped) this.failSentence(new Error(`Deepgram TTS connection closed mid-sentence (code ${code})`));
+    if (!this.isStopped)
+      this.failSentence(new Error(`Deepgram TTS connection closed mid-sentence (code ${code})`));
   }
 
   private finishSentence(): void {
@@ -233,7 +258,12 @@ export class DeepgramTts extends TtsProcessor<DeepgramTtsSettings> {
   }
 
   private describe(error: unknown): string {
-    const message = error instanceof Error ? error.message : typeof error === 'object' && error && 'message' in error ? String(error.message) : String(error);
+    const message =
+      error instanceof Error
+        ? error.message
+        : typeof error === 'object' && error && 'message' in error
+          ? String(error.message)
+          : String(error);
     return redactSecret(message, this.connection.apiKey);
   }
 }

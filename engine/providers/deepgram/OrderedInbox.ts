@@ -16,11 +16,13 @@ export class OrderedInbox<T> {
   push(message: T | Blob): void {
     const generation = this.generation;
     const bytes = message instanceof Blob ? message.arrayBuffer() : undefined;
-    this.tail = this.tail.then(async () => {
-      const value = bytes ? new Uint8Array(await bytes) : (message as T);
-      // Messages of a socket that was dropped meanwhile are stale.
-      if (generation === this.generation) this.handle(value);
-    }).catch(this.onError);
+    this.tail = this.tail
+      .then(async () => {
+        const value = bytes ? new Uint8Array(await bytes) : (message as T);
+        // Messages of a socket that was dropped meanwhile are stale.
+        if (generation === this.generation) this.handle(value);
+      })
+      .catch(this.onError);
   }
 
   /** Forgets everything still queued. */

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { readWav } from '../../audio/wav.ts';
 import {
-  TtsProcessor,
   type EmitAudio,
   type SynthesizedAudio,
+  TtsProcessor,
 } from '../../services/tts/TtsProcessor.ts';
 
 export const espeakSettings = z.object({
@@ -40,12 +40,24 @@ export class EspeakTts extends TtsProcessor<EspeakSettings> {
   private synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {
     const { voice, wordsPerMinute, pitch } = this.settings;
     return new Promise((resolve, reject) => {
-      const child = spawn('espeak-ng', ['--stdout', '-v', voice, '-s', String(wordsPerMinute), '-p', String(pitch), '--', text], { signal, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        'espeak-ng',
+        ['--stdout', '-v', voice, '-s', String(wordsPerMinute), '-p', String(pitch), '--', text],
+        { signal, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       const out: Buffer[] = [];
       let err = '';
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      child.on('error', (error) => reject(error.name === 'AbortError' ? error : new Error(`espeak-ng could not run (is the Debian package espeak-ng installed?): ${error.message}`)));
+      child.on('error', (error) =>
+        reject(
+          error.name === 'AbortError'
+            ? error
+            : new Error(
+                `espeak-ng could not run (is the Debian package espeak-ng installed?): ${error.message}`,
+              ),
+        ),
+      );
       child.on('close', (code) => {
         if (code !== 0) return reject(new Error(`espeak-ng exited with ${code}: ${err.trim()}`));
         try {

@@ -6,7 +6,8 @@ export const espeakTtsNode = defineProcessorNode({
   type: 'tts.espeak',
   category: 'tts',
   title: 'eSpeak NG TTS (offline)',
-  description: 'espeak-ng as a subprocess (Debian package). Fastest first audio and many voices incl. British English; robotic.',
+  description:
+    'espeak-ng as a subprocess (Debian package). Fastest first audio and many voices incl. British English; robotic.',
   config: espeakSettings,
   consumes: TTS_CONSUMES,
   produces: TTS_PRODUCES,
@@ -16,7 +17,8 @@ export const espeakTtsNode = defineProcessorNode({
       stage: 'tts',
       label: 'TTS first audio',
       typicalMs: 60,
-      source: 'espeak-ng renders a whole sentence before it plays: 30–90 ms for a 9-word sentence (time espeak-ng --stdout on 2 EPYC cores; not yet a bench figure)',
+      source:
+        'espeak-ng renders a whole sentence before it plays: 30–90 ms for a 9-word sentence (time espeak-ng --stdout on 2 EPYC cores; not yet a bench figure)',
     },
   ],
   create: (config, ctx) => new EspeakTts(ctx.nodeId, config),

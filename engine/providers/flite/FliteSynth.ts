@@ -8,10 +8,10 @@
  * WebAssembly module is compiled once per process and shared with the workers.
  */
 import { Worker } from 'node:worker_threads';
-import type { FliteAudio } from './FliteWasm.ts';
-import { compileFlite } from './compileFlite.ts';
-import type { FliteRequest, FliteResponse, FliteWorkerData } from './fliteWorkerProtocol.ts';
 import { workerEntry } from '../../services/workerEntry.ts';
+import { compileFlite } from './compileFlite.ts';
+import type { FliteAudio } from './FliteWasm.ts';
+import type { FliteRequest, FliteResponse, FliteWorkerData } from './fliteWorkerProtocol.ts';
 
 export type { FliteAudio } from './FliteWasm.ts';
 
@@ -37,7 +37,11 @@ export interface FliteSynthesisResult extends FliteAudio {
 }
 
 /** A request before it is given an id (Omit distributed over the union). */
-type Payload = FliteRequest extends infer R ? (R extends FliteRequest ? Omit<R, 'id'> : never) : never;
+type Payload = FliteRequest extends infer R
+  ? R extends FliteRequest
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
 interface Job {
   payload: Payload;
@@ -81,7 +85,11 @@ export class FliteSynth {
       options.signal,
     );
     if (response.kind !== 'synthesize') throw new Error(`flite: unexpected ${response.kind} reply`);
-    return { samples: response.samples, sampleRate: response.sampleRate, synthMs: response.synthMs };
+    return {
+      samples: response.samples,
+      sampleRate: response.sampleRate,
+      synthMs: response.synthMs,
+    };
   }
 
   /** Voices compiled into the flite build (kal and kal16 diphone; awb, rms, slt cluster-unit). */
@@ -143,7 +151,8 @@ export class FliteSynth {
       const member = this.pool.find((m) => m.worker && m.ready && !m.busy);
       if (!member) {
         // Start another worker only if every existing one is occupied or still starting up.
-        if (this.pool.length < this.size && this.pool.every((m) => m.busy || !m.worker)) await this.spawn();
+        if (this.pool.length < this.size && this.pool.every((m) => m.busy || !m.worker))
+          await this.spawn();
         return; // the new or next-freed worker's 'ready' message dispatches again
       }
       const worker = member.worker!;
@@ -177,11 +186,15 @@ export class FliteSynth {
       compiled ??= compileFlite();
       const module = await compiled;
       const { source, eval: isEval } = workerEntry(import.meta.url, 'fliteWorker');
-      worker = new Worker(source, { eval: isEval, workerData: { module } satisfies FliteWorkerData });
+      worker = new Worker(source, {
+        eval: isEval,
+        workerData: { module } satisfies FliteWorkerData,
+      });
     } catch (error) {
       compiled = null;
       this.pool.splice(this.pool.indexOf(member), 1);
-      for (const job of this.queue.splice(0)) job.reject(error instanceof Error ? error : new Error(String(error)));
+      for (const job of this.queue.splice(0))
+        job.reject(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
     if (this.closed) {
@@ -220,5 +233,7 @@ export class FliteSynth {
 }
 
 function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('synthesis aborted', 'AbortError');
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new DOMException('synthesis aborted', 'AbortError');
 }

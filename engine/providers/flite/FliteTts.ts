@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import {
-  TtsProcessor,
   type EmitAudio,
   type SynthesizedAudio,
+  TtsProcessor,
 } from '../../services/tts/TtsProcessor.ts';
 import { sharedService } from '../sharedServices.ts';
 import { FliteSynth } from './FliteSynth.ts';
@@ -11,9 +11,7 @@ export const fliteSettings = z.object({
   voice: z
     .enum(['slt', 'rms', 'awb', 'kal16', 'kal'])
     .default('slt')
-    .describe(
-      'slt: US female · rms: US male · awb: Scottish male · kal16/kal: US male, robotic',
-    ),
+    .describe('slt: US female · rms: US male · awb: Scottish male · kal16/kal: US male, robotic'),
   rate: z.number().min(0.5).max(2).default(1).describe('Speaking rate (1 = normal)'),
 });
 
@@ -65,7 +63,11 @@ export class FliteTts extends TtsProcessor<FliteSettings> {
   }
 
   private async synthesize(text: string, signal: AbortSignal): Promise<SynthesizedAudio> {
-    const result = await this.synth.synthesize(text, { voice: this.settings.voice, rate: this.settings.rate, signal });
+    const result = await this.synth.synthesize(text, {
+      voice: this.settings.voice,
+      rate: this.settings.rate,
+      signal,
+    });
     return { samples: result.samples, sampleRate: result.sampleRate };
   }
 }
@@ -83,7 +85,8 @@ export function splitClauses(text: string, minChars = 24): string[] {
     }
   }
   if (current.trim()) {
-    if (clauses.length > 0 && current.trim().length < minChars / 2) clauses[clauses.length - 1] += ` ${current.trim()}`;
+    if (clauses.length > 0 && current.trim().length < minChars / 2)
+      clauses[clauses.length - 1] += ` ${current.trim()}`;
     else clauses.push(current.trim());
   }
   return clauses.length > 0 ? clauses : [text];

@@ -63,7 +63,8 @@ export class FliteWasm {
     if (!voices.includes(voice)) {
       throw new Error(`flite: unknown voice "${voice}" (available: ${voices.join(', ')})`);
     }
-    if (!(rate > 0.1 && rate <= 10)) throw new RangeError(`flite: rate must be in (0.1, 10], got ${rate}`);
+    if (!(rate > 0.1 && rate <= 10))
+      throw new RangeError(`flite: rate must be in (0.1, 10], got ${rate}`);
     const outFile = 'speech.wav';
     const args = ['-voice', voice];
     if (rate !== 1) args.push('--setf', `duration_stretch=${1 / rate}`);
@@ -91,7 +92,9 @@ export class FliteWasm {
 
   private instantiate(): Prepared {
     const wasi = new InMemoryWasi(GUEST_DIR);
-    const instance = new WebAssembly.Instance(this.module, { wasi_snapshot_preview1: wasi.imports() });
+    const instance = new WebAssembly.Instance(this.module, {
+      wasi_snapshot_preview1: wasi.imports(),
+    });
     return { wasi, instance };
   }
 }

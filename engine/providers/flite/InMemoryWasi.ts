@@ -19,7 +19,15 @@ class WasiExit {
   constructor(readonly code: number) {}
 }
 
-const ERRNO = { SUCCESS: 0, BADF: 8, INVAL: 28, NOENT: 44, NOTDIR: 54, SPIPE: 70, EXIST: 20 } as const;
+const ERRNO = {
+  SUCCESS: 0,
+  BADF: 8,
+  INVAL: 28,
+  NOENT: 44,
+  NOTDIR: 54,
+  SPIPE: 70,
+  EXIST: 20,
+} as const;
 const FILETYPE = { CHARACTER_DEVICE: 2, DIRECTORY: 3, REGULAR_FILE: 4 } as const;
 const OFLAGS = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 } as const;
 const WHENCE = { SET: 0, CUR: 1, END: 2 } as const;
@@ -133,7 +141,11 @@ export class InMemoryWasi {
     const encoded = this.encodedArgs();
     const view = this.view();
     view.setUint32(argcPtr, encoded.length, true);
-    view.setUint32(bufSizePtr, encoded.reduce((n, a) => n + a.length, 0), true);
+    view.setUint32(
+      bufSizePtr,
+      encoded.reduce((n, a) => n + a.length, 0),
+      true,
+    );
     return ERRNO.SUCCESS;
   };
 
@@ -149,8 +161,13 @@ export class InMemoryWasi {
     return ERRNO.SUCCESS;
   };
 
-  private readonly clockTimeGet = (clockId: number, _precision: bigint, timePtr: number): number => {
-    const ns = clockId === CLOCK_REALTIME ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
+  private readonly clockTimeGet = (
+    clockId: number,
+    _precision: bigint,
+    timePtr: number,
+  ): number => {
+    const ns =
+      clockId === CLOCK_REALTIME ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
     this.view().setBigUint64(timePtr, ns, true);
     return ERRNO.SUCCESS;
   };
@@ -165,13 +182,21 @@ export class InMemoryWasi {
 
   private readonly fdPrestatDirName = (fd: number, pathPtr: number, pathLen: number): number => {
     if (fd !== PREOPEN_FD) return ERRNO.BADF;
-    new Uint8Array(this.view().buffer, pathPtr, pathLen).set(this.encoder.encode(this.preopen).subarray(0, pathLen));
+    new Uint8Array(this.view().buffer, pathPtr, pathLen).set(
+      this.encoder.encode(this.preopen).subarray(0, pathLen),
+    );
     return ERRNO.SUCCESS;
   };
 
   private readonly fdFdstatGet = (fd: number, bufPtr: number): number => {
     const type =
-      fd <= STDERR ? FILETYPE.CHARACTER_DEVICE : fd === PREOPEN_FD ? FILETYPE.DIRECTORY : this.open.has(fd) ? FILETYPE.REGULAR_FILE : undefined;
+      fd <= STDERR
+        ? FILETYPE.CHARACTER_DEVICE
+        : fd === PREOPEN_FD
+          ? FILETYPE.DIRECTORY
+          : this.open.has(fd)
+            ? FILETYPE.REGULAR_FILE
+            : undefined;
     if (type === undefined) return ERRNO.BADF;
     const view = this.view();
     view.setUint8(bufPtr, type);
@@ -214,11 +239,20 @@ export class InMemoryWasi {
   private *iovecs(iovsPtr: number, iovsLen: number): Generator<Uint8Array> {
     const view = this.view();
     for (let i = 0; i < iovsLen; i++) {
-      yield new Uint8Array(view.buffer, view.getUint32(iovsPtr + 8 * i, true), view.getUint32(iovsPtr + 8 * i + 4, true));
+      yield new Uint8Array(
+        view.buffer,
+        view.getUint32(iovsPtr + 8 * i, true),
+        view.getUint32(iovsPtr + 8 * i + 4, true),
+      );
     }
   }
 
-  private readonly fdWrite = (fd: number, iovsPtr: number, iovsLen: number, writtenPtr: number): number => {
+  private readonly fdWrite = (
+    fd: number,
+    iovsPtr: number,
+    iovsLen: number,
+    writtenPtr: number,
+  ): number => {
     let written = 0;
     if (fd === STDOUT || fd === STDERR) {
       for (const chunk of this.iovecs(iovsPtr, iovsLen)) {
@@ -238,7 +272,12 @@ export class InMemoryWasi {
     return ERRNO.SUCCESS;
   };
 
-  private readonly fdRead = (fd: number, iovsPtr: number, iovsLen: number, readPtr: number): number => {
+  private readonly fdRead = (
+    fd: number,
+    iovsPtr: number,
+    iovsLen: number,
+    readPtr: number,
+  ): number => {
     let read = 0;
     if (fd !== STDIN) {
       const open = this.open.get(fd);
@@ -255,11 +294,23 @@ export class InMemoryWasi {
     return ERRNO.SUCCESS;
   };
 
-  private readonly fdSeek = (fd: number, offset: bigint, whence: number, newOffsetPtr: number): number => {
+  private readonly fdSeek = (
+    fd: number,
+    offset: bigint,
+    whence: number,
+    newOffsetPtr: number,
+  ): number => {
     if (fd <= STDERR) return ERRNO.SPIPE;
     const open = this.open.get(fd);
     if (!open) return ERRNO.BADF;
-    const base = whence === WHENCE.SET ? 0 : whence === WHENCE.CUR ? open.position : whence === WHENCE.END ? open.file.size : NaN;
+    const base =
+      whence === WHENCE.SET
+        ? 0
+        : whence === WHENCE.CUR
+          ? open.position
+          : whence === WHENCE.END
+            ? open.file.size
+            : NaN;
     const position = base + Number(offset);
     if (!Number.isInteger(position) || position < 0) return ERRNO.INVAL;
     open.position = position;

@@ -31,10 +31,16 @@ port.on('message', (request: FliteRequest) => {
       const started = performance.now();
       const { samples, sampleRate } = flite.synthesize(request.text, request.voice, request.rate);
       const synthMs = performance.now() - started;
-      reply({ id: request.id, ok: true, kind: 'synthesize', samples, sampleRate, synthMs }, [samples.buffer as ArrayBuffer]);
+      reply({ id: request.id, ok: true, kind: 'synthesize', samples, sampleRate, synthMs }, [
+        samples.buffer as ArrayBuffer,
+      ]);
     }
   } catch (error) {
-    reply({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    reply({
+      id: request.id,
+      ok: false,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
   // Build the next instance after replying, while the caller is busy with the audio.
   setImmediate(prepareNext);

@@ -13,7 +13,14 @@ export type FliteRequest =
 export type FliteResponse =
   /** Unsolicited: the next instance is built, so a request now starts at once. */
   | { id: 0; ok: true; kind: 'ready' }
-  | { id: number; ok: true; kind: 'synthesize'; samples: Int16Array; sampleRate: number; synthMs: number }
+  | {
+      id: number;
+      ok: true;
+      kind: 'synthesize';
+      samples: Int16Array;
+      sampleRate: number;
+      synthMs: number;
+    }
   | { id: number; ok: true; kind: 'voices'; voices: string[] }
   | { id: number; ok: true; kind: 'close' }
   | { id: number; ok: false; error: string };

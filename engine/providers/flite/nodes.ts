@@ -16,7 +16,8 @@ export const fliteTtsNode = defineProcessorNode({
       stage: 'tts',
       label: 'TTS first audio',
       typicalMs: 160,
-      source: 'bench offline: ttsFirstAudioMs 100–166 ms over three runs on 2 EPYC cores; 160 ms is the median run',
+      source:
+        'bench offline: ttsFirstAudioMs 100–166 ms over three runs on 2 EPYC cores; 160 ms is the median run',
     },
   ],
   create: (config, ctx) => new FliteTts(ctx.nodeId, config),

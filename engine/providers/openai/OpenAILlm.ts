@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import type { ChatMessage } from '../../core/frames.ts';
-import { LlmProcessor, llmSettings, type LlmDelta } from '../../services/llm/LlmProcessor.ts';
+import { type LlmDelta, LlmProcessor, llmSettings } from '../../services/llm/LlmProcessor.ts';
 import { RequestAttempt } from '../../services/retry/RequestAttempt.ts';
 import type { RequestOptions } from '../../services/retry/RequestOptions.ts';
 import { retryPolicyFrom, retrySettings } from '../../services/retry/retrySettings.ts';

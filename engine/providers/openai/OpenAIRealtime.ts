@@ -1,13 +1,16 @@
-import type { RealtimeServerEvent, RealtimeSessionCreateRequest } from 'openai/resources/realtime/realtime';
+import type {
+  RealtimeServerEvent,
+  RealtimeSessionCreateRequest,
+} from 'openai/resources/realtime/realtime';
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { base64ToPcm, pcmToBase64 } from '../../services/s2s/base64Pcm.ts';
 import {
-  S2sProcessor,
-  s2sSettings,
   type PlaybackPosition,
+  S2sProcessor,
   type S2sResponse,
   type S2sUsage,
+  s2sSettings,
 } from '../../services/s2s/S2sProcessor.ts';
 import type { ToolCallResult } from '../../tools/runToolCalls.ts';
 import type { Tool } from '../../tools/Tool.ts';
@@ -204,7 +207,12 @@ export class OpenAIRealtime extends S2sProcessor<
         },
         output: { format: { type: 'audio/pcm', rate: REALTIME_SAMPLE_RATE }, voice: s.voice },
       },
-      tools: this.tools.map((t) => ({ type: 'function', name: t.name, description: t.description, parameters: t.parameters })),
+      tools: this.tools.map((t) => ({
+        type: 'function',
+        name: t.name,
+        description: t.description,
+        parameters: t.parameters,
+      })),
       tool_choice: 'auto',
     };
     this.session.send({ type: 'session.update', session });

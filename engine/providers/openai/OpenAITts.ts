@@ -3,18 +3,14 @@ import { z } from 'zod';
 import { PcmChunkDecoder } from '../../audio/PcmChunkDecoder.ts';
 import type { RequestOptions } from '../../services/retry/RequestOptions.ts';
 import { retryPolicyFrom, retrySettings } from '../../services/retry/retrySettings.ts';
-import { TtsProcessor, type EmitAudio } from '../../services/tts/TtsProcessor.ts';
+import { type EmitAudio, TtsProcessor } from '../../services/tts/TtsProcessor.ts';
 import { createOpenAIClient, type OpenAIConnection } from './createOpenAIClient.ts';
 
 /** The `pcm` response format of `/audio/speech`: s16le mono at 24 kHz. */
 export const OPENAI_TTS_SAMPLE_RATE = 24000;
 
 export const openAITtsSettings = z.object({
-  model: z
-    .string()
-    .min(1)
-    .default('gpt-4o-mini-tts')
-    .describe('gpt-4o-mini-tts, tts-1, tts-1-hd'),
+  model: z.string().min(1).default('gpt-4o-mini-tts').describe('gpt-4o-mini-tts, tts-1, tts-1-hd'),
   voice: z
     .string()
     .min(1)

@@ -1,5 +1,5 @@
-import WebSocket from 'ws';
 import type { RealtimeClientEvent, RealtimeServerEvent } from 'openai/resources/realtime/realtime';
+import WebSocket from 'ws';
 import { redactSecret } from '../../services/redactSecret.ts';
 
 export interface RealtimeSocketOptions {
@@ -20,7 +20,11 @@ export interface RealtimeSocketHandlers {
 }
 
 function isEvent(value: unknown): value is RealtimeServerEvent {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }
 
 /**
@@ -50,7 +54,10 @@ export class RealtimeSocket {
     private readonly apiKey: string,
   ) {}
 
-  static connect(options: RealtimeSocketOptions, handlers: RealtimeSocketHandlers): Promise<RealtimeSocket> {
+  static connect(
+    options: RealtimeSocketOptions,
+    handlers: RealtimeSocketHandlers,
+  ): Promise<RealtimeSocket> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(realtimeUrl(options.baseUrl, options.model), {
         headers: { Authorization: `Bearer ${options.apiKey}` },
@@ -71,7 +78,10 @@ export class RealtimeSocket {
       // (a provider's bad UTF-8, bad opcode, oversized frame, a TCP reset) would end the process.
       // After the handshake `ws` follows it with 'close' (1007, 1002, 1009, 1006), which fails the turn below.
       ws.on('error', (error) => {
-        if (!opened) reject(new Error(`Realtime connection failed: ${redactSecret(error.message, options.apiKey)}`));
+        if (!opened)
+          reject(
+            new Error(`Realtime connection failed: ${redactSecret(error.message, options.apiKey)}`),
+          );
       });
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
@@ -86,12 +96,17 @@ export class RealtimeSocket {
           handlers.onEvent(event);
         } catch (error) {
           // Thrown from inside `ws`'s data handler this would end the process: a malformed event costs the turn only.
-          handlers.onEventFailed(event.type.slice(0, 100), redactSecret(error instanceof Error ? error.message : String(error), options.apiKey));
+          handlers.onEventFailed(
+            event.type.slice(0, 100),
+            redactSecret(error instanceof Error ? error.message : String(error), options.apiKey),
+          );
         }
       });
       ws.on('close', (code, reason) => {
-        if (!opened) reject(new Error(`Realtime connection closed before it opened (code ${code})`));
-        else if (!socket.closing) handlers.onClosed(code, redactSecret(reason.toString(), options.apiKey));
+        if (!opened)
+          reject(new Error(`Realtime connection closed before it opened (code ${code})`));
+        else if (!socket.closing)
+          handlers.onClosed(code, redactSecret(reason.toString(), options.apiKey));
       });
     });
   }

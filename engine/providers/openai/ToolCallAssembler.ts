@@ -38,6 +38,10 @@ export class ToolCallAssembler {
 
   /** The finished calls, in the order the model started them. Calls without an id get one, so results can be paired. */
   finish(fallbackIdPrefix: string): ChatToolCall[] {
-    return this.calls.map((c, i) => ({ id: c.id || `${fallbackIdPrefix}_${i}`, name: c.name, arguments: c.parts.join('') }));
+    return this.calls.map((c, i) => ({
+      id: c.id || `${fallbackIdPrefix}_${i}`,
+      name: c.name,
+      arguments: c.parts.join(''),
+    }));
   }
 }

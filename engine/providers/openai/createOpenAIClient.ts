@@ -16,5 +16,10 @@ export interface OpenAIConnection {
  * because ours is structured and never sees the key.
  */
 export function createOpenAIClient(connection: OpenAIConnection): OpenAI {
-  return new OpenAI({ apiKey: connection.apiKey, baseURL: connection.baseUrl, maxRetries: 0, logLevel: 'off' });
+  return new OpenAI({
+    apiKey: connection.apiKey,
+    baseURL: connection.baseUrl,
+    maxRetries: 0,
+    logLevel: 'off',
+  });
 }

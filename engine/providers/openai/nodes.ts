@@ -15,9 +15,11 @@ const baseUrl = endpointField(
   'OpenAI-compatible API base URL (Ollama, vLLM, Groq…) or the name of an endpoint in $PARLEY_ALLOWED_ENDPOINTS; the server allows only those it lists. Empty: $OPENAI_BASE_URL, else https://api.openai.com/v1',
 );
 
-const openAIEndpoint: EndpointDeclaration<'baseUrl'> = { configKey: 'baseUrl', defaults: [DEFAULT_OPENAI_BASE_URL], serverBaseUrlEnv: 'OPENAI_BASE_URL' };
-
-
+const openAIEndpoint: EndpointDeclaration<'baseUrl'> = {
+  configKey: 'baseUrl',
+  defaults: [DEFAULT_OPENAI_BASE_URL],
+  serverBaseUrlEnv: 'OPENAI_BASE_URL',
+};
 
 const openAIConnection = (ctx: NodeCreateContext) => checkedConnection(ctx, OPENAI_KEY);
 
@@ -25,11 +27,29 @@ export const openAILlmNode = defineProcessorNode({
   type: 'llm.openai',
   category: 'llm',
   title: 'OpenAI LLM',
-  description: 'Chat Completions, streamed, with tool calls — OpenAI or any compatible server (Ollama, vLLM, Groq) via the base URL.',
+  description:
+    'Chat Completions, streamed, with tool calls — OpenAI or any compatible server (Ollama, vLLM, Groq) via the base URL.',
   config: openAILlmSettings.extend({ baseUrl }),
   consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
-  produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
-  liveKeys: ['model', 'systemPrompt', 'temperature', 'fallbackReply', 'maxToolSteps', 'firstTokenTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  produces: [
+    'llm.response.start',
+    'llm.text',
+    'llm.tool.call',
+    'llm.tool.result',
+    'llm.response.end',
+    'metrics',
+  ],
+  liveKeys: [
+    'model',
+    'systemPrompt',
+    'temperature',
+    'fallbackReply',
+    'maxToolSteps',
+    'firstTokenTimeoutMs',
+    'maxRetries',
+    'retryDelayMs',
+    'maxRetryDelayMs',
+  ],
   credentials: [OPENAI_KEY],
   endpoint: openAIEndpoint,
   acceptsTools: true,
@@ -39,27 +59,40 @@ export const openAILlmNode = defineProcessorNode({
       stage: 'llm',
       label: 'LLM first token',
       typicalMs: 400,
-      source: 'OpenAI publishes no latency figures; ~0.4 s to first token is what Artificial Analysis’ public benchmarks show for GPT-4o-class models on OpenAI’s API. Local servers (Ollama, vLLM) differ: talk to the graph to measure',
+      source:
+        'OpenAI publishes no latency figures; ~0.4 s to first token is what Artificial Analysis’ public benchmarks show for GPT-4o-class models on OpenAI’s API. Local servers (Ollama, vLLM) differ: talk to the graph to measure',
     },
     {
       stage: 'sentence',
       label: 'First sentence',
       typicalMs: 180,
-      source: 'a first sentence of ~12 tokens streamed at 60–80 tokens/s (public output-speed measurements of gpt-4o-mini)',
+      source:
+        'a first sentence of ~12 tokens streamed at 60–80 tokens/s (public output-speed measurements of gpt-4o-mini)',
     },
   ],
-  create: (config, ctx) => new OpenAILlm(ctx.nodeId, ctx.session.conversation, config, openAIConnection(ctx)),
+  create: (config, ctx) =>
+    new OpenAILlm(ctx.nodeId, ctx.session.conversation, config, openAIConnection(ctx)),
 });
 
 export const openAITtsNode = defineProcessorNode({
   type: 'tts.openai',
   category: 'tts',
   title: 'OpenAI TTS',
-  description: 'OpenAI /audio/speech, streamed as raw 24 kHz PCM: audio starts playing while the sentence is still being synthesised.',
+  description:
+    'OpenAI /audio/speech, streamed as raw 24 kHz PCM: audio starts playing while the sentence is still being synthesised.',
   config: openAITtsSettings.extend({ baseUrl }),
   consumes: TTS_CONSUMES,
   produces: TTS_PRODUCES,
-  liveKeys: ['model', 'voice', 'instructions', 'speed', 'firstByteTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  liveKeys: [
+    'model',
+    'voice',
+    'instructions',
+    'speed',
+    'firstByteTimeoutMs',
+    'maxRetries',
+    'retryDelayMs',
+    'maxRetryDelayMs',
+  ],
   credentials: [OPENAI_KEY],
   endpoint: openAIEndpoint,
   latency: [
@@ -67,7 +100,8 @@ export const openAITtsNode = defineProcessorNode({
       stage: 'tts',
       label: 'TTS first audio',
       typicalMs: 500,
-      source: 'OpenAI publishes no time-to-first-audio figure for /audio/speech; 500 ms is a rough figure for streamed PCM, not measured here — talk to the graph to measure it',
+      source:
+        'OpenAI publishes no time-to-first-audio figure for /audio/speech; 500 ms is a rough figure for streamed PCM, not measured here — talk to the graph to measure it',
     },
   ],
   create: (config, ctx) => new OpenAITts(ctx.nodeId, config, openAIConnection(ctx)),
@@ -77,11 +111,21 @@ export const openAISttNode = defineProcessorNode({
   type: 'stt.openai',
   category: 'stt',
   title: 'OpenAI STT',
-  description: 'OpenAI /audio/transcriptions, one request per utterance cut by the VAD (needs a VAD before it). Final transcripts only.',
+  description:
+    'OpenAI /audio/transcriptions, one request per utterance cut by the VAD (needs a VAD before it). Final transcripts only.',
   config: openAISttSettings.extend({ baseUrl }),
   consumes: STT_CONSUMES,
   produces: ['audio.in', 'transcript.final', 'metrics'],
-  liveKeys: ['model', 'language', 'prompt', 'minSegmentMs', 'requestTimeoutMs', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs'],
+  liveKeys: [
+    'model',
+    'language',
+    'prompt',
+    'minSegmentMs',
+    'requestTimeoutMs',
+    'maxRetries',
+    'retryDelayMs',
+    'maxRetryDelayMs',
+  ],
   credentials: [OPENAI_KEY],
   endpoint: openAIEndpoint,
   latency: [
@@ -89,7 +133,8 @@ export const openAISttNode = defineProcessorNode({
       stage: 'stt',
       label: 'STT final',
       typicalMs: 700,
-      source: 'OpenAI publishes no latency figure for /audio/transcriptions; the utterance is sent only at the VAD stop, so the whole request is on the path. 700 ms is a rough figure for a few seconds of audio, not measured here',
+      source:
+        'OpenAI publishes no latency figure for /audio/transcriptions; the utterance is sent only at the VAD stop, so the whole request is on the path. 700 ms is a rough figure for a few seconds of audio, not measured here',
     },
   ],
   create: (config, ctx) => new OpenAIStt(ctx.nodeId, config, openAIConnection(ctx)),
@@ -99,11 +144,32 @@ export const openAIRealtimeNode = defineProcessorNode({
   type: 's2s.openai-realtime',
   category: 's2s',
   title: 'OpenAI Realtime (speech-to-speech)',
-  description: 'The whole loop in one node over the Realtime API: server VAD, the model hears and speaks directly, tools, barge-in with truncation at what was heard. Place between transport in and out.',
+  description:
+    'The whole loop in one node over the Realtime API: server VAD, the model hears and speaks directly, tools, barge-in with truncation at what was heard. Place between transport in and out.',
   config: openAIRealtimeSettings.extend({ baseUrl }),
   consumes: ['audio.in', 'text.input'],
-  produces: ['audio.out', 'user.speaking.started', 'user.speaking.stopped', 'interrupt', 'transcript.final', 'llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
-  liveKeys: ['instructions', 'voice', 'vadThreshold', 'silenceDurationMs', 'prefixPaddingMs', 'transcriptionModel', 'reconnectDelayMs'],
+  produces: [
+    'audio.out',
+    'user.speaking.started',
+    'user.speaking.stopped',
+    'interrupt',
+    'transcript.final',
+    'llm.response.start',
+    'llm.text',
+    'llm.tool.call',
+    'llm.tool.result',
+    'llm.response.end',
+    'metrics',
+  ],
+  liveKeys: [
+    'instructions',
+    'voice',
+    'vadThreshold',
+    'silenceDurationMs',
+    'prefixPaddingMs',
+    'transcriptionModel',
+    'reconnectDelayMs',
+  ],
   credentials: [OPENAI_KEY],
   endpoint: openAIEndpoint,
   acceptsTools: true,
@@ -119,12 +185,13 @@ export const openAIRealtimeNode = defineProcessorNode({
       stage: 'llm',
       label: 'Model first audio',
       typicalMs: 320,
-      source: 'OpenAI’s GPT-4o announcement and system card: answers audio in 232 ms at best, 320 ms on average',
+      source:
+        'OpenAI’s GPT-4o announcement and system card: answers audio in 232 ms at best, 320 ms on average',
     },
   ],
-  create: (config, ctx) => new OpenAIRealtime(ctx.nodeId, config, openAIConnection(ctx), ctx.session.conversation),
+  create: (config, ctx) =>
+    new OpenAIRealtime(ctx.nodeId, config, openAIConnection(ctx), ctx.session.conversation),
 });
-
 
 /** Every OpenAI node type, for the built-in registry. */
 export const openAINodeTypes = [openAILlmNode, openAITtsNode, openAISttNode, openAIRealtimeNode];

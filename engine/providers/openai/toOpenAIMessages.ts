@@ -1,4 +1,7 @@
-import type { ChatCompletionFunctionTool, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionFunctionTool,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import type { ChatMessage } from '../../core/frames.ts';
 import type { Tool } from '../../tools/Tool.ts';
 
@@ -15,7 +18,11 @@ export function toOpenAIMessages(messages: readonly ChatMessage[]): ChatCompleti
           role: 'assistant',
           // null, not '': some OpenAI-compatible servers reject empty text beside tool calls.
           content: m.content || null,
-          tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+          tool_calls: m.toolCalls.map((c) => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          })),
         };
       case 'tool':
         return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
@@ -25,5 +32,8 @@ export function toOpenAIMessages(messages: readonly ChatMessage[]): ChatCompleti
 
 /** Graph tools as function tools; `parameters` is already JSON Schema. */
 export function toOpenAITools(tools: readonly Tool[]): ChatCompletionFunctionTool[] {
-  return tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  return tools.map((t) => ({
+    type: 'function',
+    function: { name: t.name, description: t.description, parameters: t.parameters },
+  }));
 }

@@ -26,12 +26,28 @@ export interface CurrentWeather {
 }
 
 const geocodingResponse = z.object({
-  results: z.array(z.object({ name: z.string(), latitude: z.number(), longitude: z.number(), country: z.string().optional() })).optional(),
+  results: z
+    .array(
+      z.object({
+        name: z.string(),
+        latitude: z.number(),
+        longitude: z.number(),
+        country: z.string().optional(),
+      }),
+    )
+    .optional(),
 });
 
 const forecastResponse = z.object({
-  current: z.object({ temperature_2m: z.number(), weather_code: z.number(), wind_speed_10m: z.number() }),
-  current_units: z.object({ temperature_2m: z.string(), wind_speed_10m: z.string() }).partial().optional(),
+  current: z.object({
+    temperature_2m: z.number(),
+    weather_code: z.number(),
+    wind_speed_10m: z.number(),
+  }),
+  current_units: z
+    .object({ temperature_2m: z.string(), wind_speed_10m: z.string() })
+    .partial()
+    .optional(),
 });
 
 const argsSchema = z.object({ location: z.string().min(1) });
@@ -49,9 +65,18 @@ async function getJson(url: URL, signal: AbortSignal, what: string): Promise<unk
 }
 
 /** Current weather for a place name: Open-Meteo geocoding, then its forecast API. Free, no key. */
-export async function currentWeather(location: string, options: OpenMeteoSettings, signal: AbortSignal): Promise<CurrentWeather> {
+export async function currentWeather(
+  location: string,
+  options: OpenMeteoSettings,
+  signal: AbortSignal,
+): Promise<CurrentWeather> {
   const geoUrl = new URL('/v1/search', options.geocodingBaseUrl);
-  geoUrl.search = new URLSearchParams({ name: location, count: '1', language: 'en', format: 'json' }).toString();
+  geoUrl.search = new URLSearchParams({
+    name: location,
+    count: '1',
+    language: 'en',
+    format: 'json',
+  }).toString();
   const places = geocodingResponse.parse(await getJson(geoUrl, signal, 'geocoding')).results ?? [];
   const place = places[0];
   if (!place) throw new Error(`no place called '${location}' was found`);
@@ -83,7 +108,10 @@ export function createWeatherTool(options: OpenMeteoSettings): Tool {
     timeoutMs: options.timeoutMs,
     execute: async (args, { signal }) => {
       const parsed = argsSchema.safeParse(args);
-      if (!parsed.success) throw new Error(`get_weather needs {"location": "<place>"}: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new Error(
+          `get_weather needs {"location": "<place>"}: ${parsed.error.issues[0]?.message}`,
+        );
       return currentWeather(parsed.data.location, options, signal);
     },
   };

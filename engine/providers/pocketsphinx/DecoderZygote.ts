@@ -14,7 +14,7 @@
  * they answer with a random token; the zygote reports how each one ended.
  * Decoders outlive a crashed zygote; the next fork starts a new one.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -24,7 +24,13 @@ import { ForkedHelper } from './ForkedHelper.ts';
 import { cannotStartError, type HelperProcess } from './HelperProcess.ts';
 import { createPrivateSocketDir } from './privateSocketDir.ts';
 import { readFirstLine } from './readFirstLine.ts';
-import { encodeFork, encodeQuit, parseHello, parseZygoteMessage, type ZygoteMessage } from './zygoteProtocol.ts';
+import {
+  encodeFork,
+  encodeQuit,
+  parseHello,
+  parseZygoteMessage,
+  type ZygoteMessage,
+} from './zygoteProtocol.ts';
 
 export interface DecoderZygoteOptions {
   /** Zygote started → models loaded. */
@@ -74,7 +80,14 @@ export class DecoderZygote {
     if (this.closed) throw new Error('decoder zygote closed');
     const token = randomBytes(16).toString('hex');
     return new Promise<ForkedHelper>((resolve, reject) => {
-      const timer = setTimeout(() => this.failFork(token, new Error(`forked decoder did not connect within ${this.forkTimeoutMs} ms`)), this.forkTimeoutMs);
+      const timer = setTimeout(
+        () =>
+          this.failFork(
+            token,
+            new Error(`forked decoder did not connect within ${this.forkTimeoutMs} ms`),
+          ),
+        this.forkTimeoutMs,
+      );
       this.pending.set(token, { resolve, reject, timer });
       zygote.stdin.write(encodeFork(token));
     });
@@ -84,12 +97,18 @@ export class DecoderZygote {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const token of [...this.pending.keys()]) this.failFork(token, new Error('decoder zygote closed'));
+    for (const token of [...this.pending.keys()])
+      this.failFork(token, new Error('decoder zygote closed'));
     // Before the zygote goes: it reports their ends.
-    await Promise.all([...this.decoders.values()].map((decoder) => new Promise<void>((resolve) => {
-      decoder.onExit(() => resolve());
-      decoder.kill();
-    })));
+    await Promise.all(
+      [...this.decoders.values()].map(
+        (decoder) =>
+          new Promise<void>((resolve) => {
+            decoder.onExit(() => resolve());
+            decoder.kill();
+          }),
+      ),
+    );
     const zygote = this.zygote;
     if (zygote) {
       const exited = new Promise<void>((resolve) => zygote.once('exit', () => resolve()));
@@ -137,13 +156,19 @@ export class DecoderZygote {
 
   private spawnZygote(socketPath: string): Promise<ChildProcessWithoutNullStreams> {
     if (this.closed) return Promise.reject(new Error('decoder zygote closed'));
-    const zygote = spawn(this.helperPath, [...this.args, '-zygote', socketPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const zygote = spawn(this.helperPath, [...this.args, '-zygote', socketPath], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.zygote = zygote;
     this.stderrTail = '';
     return new Promise((resolve, reject) => {
       let ready = false;
       const timer = setTimeout(() => {
-        reject(new Error(`pocketsphinx zygote did not load its models within ${this.startupTimeoutMs} ms`));
+        reject(
+          new Error(
+            `pocketsphinx zygote did not load its models within ${this.startupTimeoutMs} ms`,
+          ),
+        );
         zygote.kill('SIGKILL');
       }, this.startupTimeoutMs);
       zygote.stdin.on('error', () => {}); // a write racing its death: 'exit' reports it
@@ -172,8 +197,15 @@ export class DecoderZygote {
         clearTimeout(timer);
         const stderr = this.stderrTail.trim();
         // Exit code 2 is "invalid arguments": a helper built before it knew -zygote.
-        const hint = !ready && code === 2 ? ' (helper older than its source? run scripts/build-native.sh)' : '';
-        const failure = new Error(`pocketsphinx zygote exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})` + (stderr ? `: ${stderr}` : '') + hint);
+        const hint =
+          !ready && code === 2
+            ? ' (helper older than its source? run scripts/build-native.sh)'
+            : '';
+        const failure = new Error(
+          `pocketsphinx zygote exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})` +
+            (stderr ? `: ${stderr}` : '') +
+            hint,
+        );
         if (!ready) reject(failure);
         this.onZygoteGone(zygote, failure);
       });
@@ -195,7 +227,10 @@ export class DecoderZygote {
         break;
       }
       case 'forkFailed':
-        this.failFork(message.token, new Error(`pocketsphinx zygote could not fork: ${message.error}`));
+        this.failFork(
+          message.token,
+          new Error(`pocketsphinx zygote could not fork: ${message.error}`),
+        );
         break;
       case 'exit': {
         const decoder = this.decoders.get(message.pid);
@@ -208,7 +243,13 @@ export class DecoderZygote {
           if (pending.pid !== message.pid) continue;
           pending.pid = undefined; // reaped: the number may be reused, never signal it
           const stderr = this.stderrTail.trim();
-          this.failFork(token, new Error(`forked decoder exited before connecting (code ${message.code ?? 'none'}, signal ${message.signal ?? 'none'})` + (stderr ? `: ${stderr}` : '')));
+          this.failFork(
+            token,
+            new Error(
+              `forked decoder exited before connecting (code ${message.code ?? 'none'}, signal ${message.signal ?? 'none'})` +
+                (stderr ? `: ${stderr}` : ''),
+            ),
+          );
         }
         break;
       }

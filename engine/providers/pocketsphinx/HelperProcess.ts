@@ -39,7 +39,9 @@ export const spawnHelper: HelperLauncher = {
   launch(helperPath, args) {
     const child = spawn(helperPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     return new Promise((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) => reject(cannotStartError(helperPath, error)));
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(cannotStartError(helperPath, error)),
+      );
       child.once('spawn', () => {
         let exited = false;
         const listeners: HelperExitListener[] = [];

@@ -5,7 +5,15 @@
  * lines so they are easy to log and debug by hand.
  */
 
-export type HelperCommand = 'begin' | 'audio' | 'end' | 'cancel' | 'sync' | 'setCmn' | 'getCmn' | 'quit';
+export type HelperCommand =
+  | 'begin'
+  | 'audio'
+  | 'end'
+  | 'cancel'
+  | 'sync'
+  | 'setCmn'
+  | 'getCmn'
+  | 'quit';
 
 const COMMAND_BYTES: Record<HelperCommand, number> = {
   begin: 0x42, // 'B'
@@ -34,7 +42,10 @@ export function encodeHelperCommand(command: HelperCommand, payload?: Uint8Array
 }
 
 /** A command whose payload is one little-endian uint32 (utterance id, sync or get sequence). */
-export function encodeHelperCommandWithId(command: 'begin' | 'sync' | 'getCmn', id: number): Buffer {
+export function encodeHelperCommandWithId(
+  command: 'begin' | 'sync' | 'getCmn',
+  id: number,
+): Buffer {
   const payload = new Uint8Array(4);
   new DataView(payload.buffer).setUint32(0, id, true);
   return encodeHelperCommand(command, payload);
@@ -72,7 +83,9 @@ export function encodeAudio(pcm: Int16Array): Buffer[] {
   const frames: Buffer[] = [];
   for (let start = 0; start < pcm.length; start += MAX_AUDIO_SAMPLES_PER_FRAME) {
     const part = pcm.subarray(start, Math.min(pcm.length, start + MAX_AUDIO_SAMPLES_PER_FRAME));
-    frames.push(encodeHelperCommand('audio', new Uint8Array(part.buffer, part.byteOffset, part.byteLength)));
+    frames.push(
+      encodeHelperCommand('audio', new Uint8Array(part.buffer, part.byteOffset, part.byteLength)),
+    );
   }
   return frames;
 }
@@ -99,8 +112,10 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
   }
   if (!isRecord(value)) return undefined;
   const { type } = value;
-  const num = (key: string): number | undefined => (typeof value[key] === 'number' ? (value[key] as number) : undefined);
-  const str = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
+  const num = (key: string): number | undefined =>
+    typeof value[key] === 'number' ? (value[key] as number) : undefined;
+  const str = (key: string): string | undefined =>
+    typeof value[key] === 'string' ? (value[key] as string) : undefined;
   switch (type) {
     case 'ready':
       return { type, loadMs: num('loadMs') ?? 0, cmnSize: num('cmnSize') ?? 0 };
@@ -112,7 +127,9 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
     case 'final': {
       const utt = num('utt');
       const text = str('text');
-      return utt === undefined || text === undefined ? undefined : { type, utt, text, decodeMs: num('decodeMs') ?? 0 };
+      return utt === undefined || text === undefined
+        ? undefined
+        : { type, utt, text, decodeMs: num('decodeMs') ?? 0 };
     }
     case 'sync': {
       const seq = num('seq');
@@ -123,7 +140,9 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
       const frames = num('frames');
       const mean = value.mean;
       const valid = Array.isArray(mean) && mean.every((x) => typeof x === 'number');
-      return seq === undefined || frames === undefined || !valid ? undefined : { type, seq, mean: mean as number[], frames };
+      return seq === undefined || frames === undefined || !valid
+        ? undefined
+        : { type, seq, mean: mean as number[], frames };
     }
     case 'error':
       return { type, message: str('message') ?? 'unknown helper error' };

@@ -2,17 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CMN_PRIOR } from './cmnPrior.ts';
-import { spawnHelper, type HelperLauncher, type HelperProcess } from './HelperProcess.ts';
+import { type HelperLauncher, type HelperProcess, spawnHelper } from './HelperProcess.ts';
 import {
   CMN_MAX_FRAMES,
   CMN_PRIOR_FRAMES,
+  type CmnState,
   encodeAudio,
   encodeHelperCommand,
   encodeHelperCommandWithId,
   encodeSetCmn,
-  parseHelperMessage,
-  type CmnState,
   type HelperMessage,
+  parseHelperMessage,
 } from './PocketsphinxProtocol.ts';
 
 export type { CmnState } from './PocketsphinxProtocol.ts';
@@ -64,7 +64,9 @@ export class PocketsphinxError extends Error {
   override name = 'PocketsphinxError';
 }
 
-export const DEFAULT_HELPER_PATH = fileURLToPath(new URL('./bin/pocketsphinx-helper', import.meta.url));
+export const DEFAULT_HELPER_PATH = fileURLToPath(
+  new URL('./bin/pocketsphinx-helper', import.meta.url),
+);
 
 const STDERR_TAIL_CHARS = 2000;
 
@@ -109,7 +111,10 @@ export class PocketsphinxRecognizer {
       partialIntervalMs: options.partialIntervalMs ?? 200,
       decoderArgs: options.decoderArgs ?? [],
       cmnPrior:
-        options.cmnPrior === 'model' ? undefined : (options.cmnPrior ?? (options.decoderArgs?.includes('-hmm') ? undefined : DEFAULT_CMN_PRIOR)),
+        options.cmnPrior === 'model'
+          ? undefined
+          : (options.cmnPrior ??
+            (options.decoderArgs?.includes('-hmm') ? undefined : DEFAULT_CMN_PRIOR)),
       helperPath: options.helperPath ?? DEFAULT_HELPER_PATH,
       launcher: options.launcher ?? spawnHelper,
       startupTimeoutMs: options.startupTimeoutMs ?? 15_000,
@@ -156,7 +161,8 @@ export class PocketsphinxRecognizer {
   /** Streams 16 kHz mono PCM into the open utterance. Never blocks; the pipe buffers. */
   write(pcm: Int16Array): void {
     this.assertRunning('write');
-    if (this.openUtterance === undefined) throw new PocketsphinxError('write() outside an utterance; call beginUtterance() first');
+    if (this.openUtterance === undefined)
+      throw new PocketsphinxError('write() outside an utterance; call beginUtterance() first');
     for (const frame of encodeAudio(pcm)) this.send(frame);
   }
 
@@ -164,7 +170,8 @@ export class PocketsphinxRecognizer {
   endUtterance(): Promise<RecognitionResult> {
     if (!this.running) return Promise.reject(this.notRunningError('endUtterance'));
     const id = this.openUtterance;
-    if (id === undefined) return Promise.reject(new PocketsphinxError('endUtterance() without an open utterance'));
+    if (id === undefined)
+      return Promise.reject(new PocketsphinxError('endUtterance() without an open utterance'));
     this.openUtterance = undefined;
     return new Promise<RecognitionResult>((resolve, reject) => {
       this.finals.set(id, { resolve, reject });
@@ -210,9 +217,12 @@ export class PocketsphinxRecognizer {
    */
   setCmn(state: { mean: readonly number[]; frames?: number }): void {
     this.assertRunning('setCmn');
-    if (this.openUtterance !== undefined) throw new PocketsphinxError('setCmn() inside an utterance');
+    if (this.openUtterance !== undefined)
+      throw new PocketsphinxError('setCmn() inside an utterance');
     if (state.mean.length !== this.cmnSize || !state.mean.every(Number.isFinite)) {
-      throw new PocketsphinxError(`setCmn() needs ${this.cmnSize} finite means, got ${state.mean.length}`);
+      throw new PocketsphinxError(
+        `setCmn() needs ${this.cmnSize} finite means, got ${state.mean.length}`,
+      );
     }
     const frames = Math.min(CMN_MAX_FRAMES, Math.max(0, state.frames ?? CMN_PRIOR_FRAMES));
     this.send(encodeSetCmn({ mean: state.mean, frames }));
@@ -303,7 +313,11 @@ export class PocketsphinxRecognizer {
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       const timer = setTimeout(() => {
-        reject(new PocketsphinxError(`pocketsphinx helper did not load its models within ${this.options.startupTimeoutMs} ms`));
+        reject(
+          new PocketsphinxError(
+            `pocketsphinx helper did not load its models within ${this.options.startupTimeoutMs} ms`,
+          ),
+        );
         child.kill();
       }, this.options.startupTimeoutMs);
 
@@ -311,7 +325,8 @@ export class PocketsphinxRecognizer {
         clearTimeout(timer);
         const stderr = this.stderrTail.trim();
         const failure = new PocketsphinxError(
-          `pocketsphinx helper exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})` + (stderr ? `: ${stderr}` : ''),
+          `pocketsphinx helper exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})` +
+            (stderr ? `: ${stderr}` : ''),
         );
         if (!ready) reject(failure);
         this.handleExit(child, failure);
@@ -396,7 +411,7 @@ export class PocketsphinxRecognizer {
 
   private send(frame: Buffer): void {
     const child = this.child;
-    if (child && child.input.writable) child.input.write(frame);
+    if (child?.input.writable) child.input.write(frame);
   }
 
   private assertRunning(method: string): void {
@@ -404,6 +419,8 @@ export class PocketsphinxRecognizer {
   }
 
   private notRunningError(method: string): PocketsphinxError {
-    return new PocketsphinxError(`${method}() while the pocketsphinx helper is not running; call start() first`);
+    return new PocketsphinxError(
+      `${method}() while the pocketsphinx helper is not running; call start() first`,
+    );
   }
 }

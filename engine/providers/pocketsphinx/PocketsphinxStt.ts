@@ -45,7 +45,8 @@ export class PocketsphinxStt extends SttProcessor {
       }),
       this.recognizer.onError((error) => this.pushError(error)),
     );
-    if (frame.audioInSampleRate !== STT_RATE) this.resampler = await Resampler.create(frame.audioInSampleRate, STT_RATE);
+    if (frame.audioInSampleRate !== STT_RATE)
+      this.resampler = await Resampler.create(frame.audioInSampleRate, STT_RATE);
   }
 
   protected override onStop(): void {

@@ -1,5 +1,9 @@
 import { ForkingLauncher } from './ForkingLauncher.ts';
-import { PocketsphinxError, PocketsphinxRecognizer, type PocketsphinxOptions } from './PocketsphinxRecognizer.ts';
+import {
+  PocketsphinxError,
+  type PocketsphinxOptions,
+  PocketsphinxRecognizer,
+} from './PocketsphinxRecognizer.ts';
 
 export interface RecognizerPoolOptions {
   /** Options of every recognizer; without a `launcher` of its own, decoders are forked from a zygote the pool owns. */
@@ -47,7 +51,10 @@ export class RecognizerPool {
 
   constructor(options: RecognizerPoolOptions = {}) {
     this.launcher = options.recognizer?.launcher ? undefined : new ForkingLauncher();
-    this.recognizerOptions = { ...options.recognizer, launcher: options.recognizer?.launcher ?? this.launcher };
+    this.recognizerOptions = {
+      ...options.recognizer,
+      launcher: options.recognizer?.launcher ?? this.launcher,
+    };
     this.warm = options.warm ?? 1;
     this.maxIdle = Math.max(this.warm, options.maxIdle ?? this.warm + 2);
     this.max = Math.max(1, options.max ?? 8);
@@ -74,7 +81,9 @@ export class RecognizerPool {
         recognizer = await entry.promise;
       } else {
         if (this.total() >= this.max) {
-          throw new PocketsphinxError(`recognizer pool exhausted (${this.max} decoders in use or loading)`);
+          throw new PocketsphinxError(
+            `recognizer pool exhausted (${this.max} decoders in use or loading)`,
+          );
         }
         const cold = this.load();
         cold.claimed = true;
@@ -112,7 +121,9 @@ export class RecognizerPool {
     this.inUse.clear();
     await Promise.all(all.map((recognizer) => recognizer.close()));
     const loaded = await Promise.allSettled(loading);
-    await Promise.all(loaded.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+    await Promise.all(
+      loaded.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)),
+    );
     await this.launcher?.close();
   }
 

@@ -62,12 +62,28 @@ function espeak(dir: string, voice: string, wpm: number, pitch: number, text: st
   const raw = join(dir, 'raw.wav');
   const out = join(dir, 'out.wav');
   execFileSync('espeak-ng', ['-v', voice, '-s', String(wpm), '-p', String(pitch), '-w', raw, text]);
-  execFileSync('sox', ['-G', '-D', raw, '-r', String(SAMPLE_RATE), '-c', '1', '-b', '16', '-e', 'signed-integer', out]);
+  execFileSync('sox', [
+    '-G',
+    '-D',
+    raw,
+    '-r',
+    String(SAMPLE_RATE),
+    '-c',
+    '1',
+    '-b',
+    '16',
+    '-e',
+    'signed-integer',
+    out,
+  ]);
   return readWav(readFileSync(out)).samples;
 }
 
 /** Clip mean and speech-frame count, as the decoder's front end sees them. */
-async function clipStats(recognizer: PocketsphinxRecognizer, samples: Int16Array): Promise<{ mean: readonly number[]; frames: number }> {
+async function clipStats(
+  recognizer: PocketsphinxRecognizer,
+  samples: Int16Array,
+): Promise<{ mean: readonly number[]; frames: number }> {
   const zero = new Array<number>((await recognizer.getCmn()).mean.length).fill(0);
   recognizer.setCmn({ mean: zero, frames: 0 });
   recognizer.beginUtterance();
@@ -75,15 +91,22 @@ async function clipStats(recognizer: PocketsphinxRecognizer, samples: Int16Array
   await recognizer.endUtterance();
   const state = await recognizer.getCmn();
   // Past 800 frames sphinxbase starts decaying the sum; sentences are far shorter.
-  if (state.frames >= 800) throw new Error(`clip of ${state.frames} frames is too long to measure exactly`);
+  if (state.frames >= 800)
+    throw new Error(`clip of ${state.frames} frames is too long to measure exactly`);
   return state;
 }
 
-export async function measureCmnPrior(): Promise<{ prior: number[]; perVoice: Record<string, number[]> }> {
+export async function measureCmnPrior(): Promise<{
+  prior: number[];
+  perVoice: Record<string, number[]>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-cmn-'));
   const flite = new FliteSynth();
   // Only the front end matters here; a one-word keyword search makes decoding ~free.
-  const recognizer = new PocketsphinxRecognizer({ partialIntervalMs: 0, decoderArgs: ['-keyphrase', 'hello'] });
+  const recognizer = new PocketsphinxRecognizer({
+    partialIntervalMs: 0,
+    decoderArgs: ['-keyphrase', 'hello'],
+  });
   await recognizer.start();
   try {
     const voices: Array<[string, (text: string) => Promise<Int16Array>]> = [
@@ -91,14 +114,17 @@ export async function measureCmnPrior(): Promise<{ prior: number[]; perVoice: Re
         `flite:${voice}`,
         async (text) => {
           const audio = await flite.synthesize(text, { voice });
-          if (audio.sampleRate !== SAMPLE_RATE) throw new Error(`flite ${voice} is ${audio.sampleRate} Hz`);
+          if (audio.sampleRate !== SAMPLE_RATE)
+            throw new Error(`flite ${voice} is ${audio.sampleRate} Hz`);
           return audio.samples;
         },
       ]),
-      ...ESPEAK_VOICES.map(([voice, wpm, pitch]): [string, (text: string) => Promise<Int16Array>] => [
-        `espeak:${voice}`,
-        (text) => Promise.resolve(espeak(dir, voice, wpm, pitch, text)),
-      ]),
+      ...ESPEAK_VOICES.map(
+        ([voice, wpm, pitch]): [string, (text: string) => Promise<Int16Array>] => [
+          `espeak:${voice}`,
+          (text) => Promise.resolve(espeak(dir, voice, wpm, pitch, text)),
+        ],
+      ),
     ];
     const perVoice: Record<string, number[]> = {};
     for (const [name, synthesize] of voices) {
@@ -125,6 +151,7 @@ export async function measureCmnPrior(): Promise<{ prior: number[]; perVoice: Re
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const round = (values: number[]): string => values.map((v) => v.toFixed(2)).join(', ');
   const { prior, perVoice } = await measureCmnPrior();
-  for (const [name, mean] of Object.entries(perVoice)) console.log(`${name.padEnd(28)} ${round(mean)}`);
+  for (const [name, mean] of Object.entries(perVoice))
+    console.log(`${name.padEnd(28)} ${round(mean)}`);
   console.log(`\nDEFAULT_CMN_PRIOR = [${round(prior)}]`);
 }

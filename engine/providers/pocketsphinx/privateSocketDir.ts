@@ -29,7 +29,8 @@ function removeStaleDirs(): void {
   for (const name of names) {
     if (!name.startsWith(PREFIX)) continue;
     const owner = Number.parseInt(name.slice(PREFIX.length), 10);
-    if (owner && owner !== process.pid && !isAlive(owner)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (owner && owner !== process.pid && !isAlive(owner))
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 

@@ -21,7 +21,11 @@ export function readFirstLine(socket: Socket, maxBytes: number): Promise<string>
       reject(error);
     };
     const onReadable = (): void => {
-      for (let chunk: Buffer | null = socket.read() as Buffer | null; chunk; chunk = socket.read() as Buffer | null) {
+      for (
+        let chunk: Buffer | null = socket.read() as Buffer | null;
+        chunk;
+        chunk = socket.read() as Buffer | null
+      ) {
         buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
         const end = buffered.indexOf(0x0a);
         if (end >= 0) {

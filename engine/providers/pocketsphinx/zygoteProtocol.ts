@@ -27,7 +27,8 @@ function frame(command: number, payload: string): Buffer {
 
 /** Asks for one decoder; the child names itself with `token` when it connects. */
 export function encodeFork(token: string): Buffer {
-  if (!/^[0-9a-f]+$/.test(token) || token.length > MAX_TOKEN_CHARS) throw new RangeError(`bad fork token '${token}'`);
+  if (!/^[0-9a-f]+$/.test(token) || token.length > MAX_TOKEN_CHARS)
+    throw new RangeError(`bad fork token '${token}'`);
   return frame(FORK, token);
 }
 
@@ -42,7 +43,9 @@ const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
 function record(line: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -52,8 +55,10 @@ function record(line: string): Record<string, unknown> | undefined {
 export function parseZygoteMessage(line: string): ZygoteMessage | undefined {
   const value = record(line);
   if (!value) return undefined;
-  const num = (key: string): number | undefined => (typeof value[key] === 'number' ? (value[key] as number) : undefined);
-  const str = (key: string): string | undefined => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
+  const num = (key: string): number | undefined =>
+    typeof value[key] === 'number' ? (value[key] as number) : undefined;
+  const str = (key: string): string | undefined =>
+    typeof value[key] === 'string' ? (value[key] as string) : undefined;
   const pid = num('pid');
   const token = str('token');
   switch (value.type) {
@@ -62,11 +67,18 @@ export function parseZygoteMessage(line: string): ZygoteMessage | undefined {
     case 'forked':
       return token === undefined || pid === undefined ? undefined : { type: 'forked', token, pid };
     case 'forkFailed':
-      return token === undefined ? undefined : { type: 'forkFailed', token, error: str('error') ?? 'fork failed' };
+      return token === undefined
+        ? undefined
+        : { type: 'forkFailed', token, error: str('error') ?? 'fork failed' };
     case 'exit': {
       if (pid === undefined) return undefined;
       const signal = num('signal');
-      return { type: 'exit', pid, code: num('code') ?? null, signal: signal === undefined ? null : (SIGNAL_NAMES.get(signal) ?? null) };
+      return {
+        type: 'exit',
+        pid,
+        code: num('code') ?? null,
+        signal: signal === undefined ? null : (SIGNAL_NAMES.get(signal) ?? null),
+      };
     }
     default:
       return undefined;
@@ -82,6 +94,7 @@ export interface Hello {
 /** The first line a forked decoder writes on its socket. */
 export function parseHello(line: string): Hello | undefined {
   const value = record(line);
-  if (value?.type !== 'hello' || typeof value.token !== 'string' || typeof value.pid !== 'number') return undefined;
+  if (value?.type !== 'hello' || typeof value.token !== 'string' || typeof value.pid !== 'number')
+    return undefined;
   return { token: value.token, pid: value.pid };
 }

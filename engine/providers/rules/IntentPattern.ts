@@ -26,7 +26,9 @@ export const INTENT_PATTERN_LIMITS = {
   maxMatchedChars: 2000,
 } as const;
 
-export type IntentPatternResult = { ok: true; regex: RE2JS; programSize: number } | { ok: false; problem: string };
+export type IntentPatternResult =
+  | { ok: true; regex: RE2JS; programSize: number }
+  | { ok: false; problem: string };
 
 /** Compilations by source: validation runs on every config check (live updates, Realtime settings), compiling is not free. */
 const cache = new Map<string, IntentPatternResult>();
@@ -50,19 +52,33 @@ export function compileIntentPattern(source: string): IntentPatternResult {
 
 function compile(source: string): IntentPatternResult {
   const { maxPatternChars, maxProgramSize } = INTENT_PATTERN_LIMITS;
-  if (source.length > maxPatternChars) return { ok: false, problem: `pattern is ${source.length} characters; the limit is ${maxPatternChars}` };
+  if (source.length > maxPatternChars)
+    return {
+      ok: false,
+      problem: `pattern is ${source.length} characters; the limit is ${maxPatternChars}`,
+    };
   const unsupported = findUnsupportedSyntax(source);
-  if (unsupported) return { ok: false, problem: `${unsupported}, which linear-time matching (RE2) does not support; rewrite the pattern without it` };
+  if (unsupported)
+    return {
+      ok: false,
+      problem: `${unsupported}, which linear-time matching (RE2) does not support; rewrite the pattern without it`,
+    };
   let regex: RE2JS;
   try {
     regex = RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, problem: `not a valid RE2 pattern: ${detail.slice(0, 200)}${hint(source)}` };
+    return {
+      ok: false,
+      problem: `not a valid RE2 pattern: ${detail.slice(0, 200)}${hint(source)}`,
+    };
   }
   const programSize = regex.programSize();
   if (programSize > maxProgramSize) {
-    return { ok: false, problem: `pattern compiles to ${programSize} RE2 instructions; the limit is ${maxProgramSize} (large repeat counts like {500} expand)` };
+    return {
+      ok: false,
+      problem: `pattern compiles to ${programSize} RE2 instructions; the limit is ${maxProgramSize} (large repeat counts like {500} expand)`,
+    };
   }
   return { ok: true, regex, programSize };
 }
@@ -79,7 +95,8 @@ function findUnsupportedSyntax(source: string): string | undefined {
     if (c === '\\') {
       const next = source[i + 1] ?? '';
       if (!inClass && /[1-9]/.test(next)) return `it uses a backreference (\\${next})`;
-      if (!inClass && next === 'k' && source[i + 2] === '<') return 'it uses a named backreference (\\k<…>)';
+      if (!inClass && next === 'k' && source[i + 2] === '<')
+        return 'it uses a named backreference (\\k<…>)';
       i++;
       continue;
     }
@@ -121,7 +138,9 @@ export interface IntentPatternIssue {
  * Everything wrong with a node's patterns: each pattern alone, then the
  * node's totals (checked only when every pattern compiles, so the counts mean something).
  */
-export function intentPatternIssues(intents: ReadonlyArray<{ patterns: readonly string[] }>): IntentPatternIssue[] {
+export function intentPatternIssues(
+  intents: ReadonlyArray<{ patterns: readonly string[] }>,
+): IntentPatternIssue[] {
   const { maxPatternsPerNode, maxProgramSizePerNode } = INTENT_PATTERN_LIMITS;
   const issues: IntentPatternIssue[] = [];
   let patterns = 0;
@@ -136,9 +155,16 @@ export function intentPatternIssues(intents: ReadonlyArray<{ patterns: readonly 
       else issues.push({ path: [i, 'patterns', j], message: compiled.problem });
     });
   });
-  if (patterns > maxPatternsPerNode) issues.push({ path: [], message: `${patterns} patterns in all; the limit is ${maxPatternsPerNode} per node` });
+  if (patterns > maxPatternsPerNode)
+    issues.push({
+      path: [],
+      message: `${patterns} patterns in all; the limit is ${maxPatternsPerNode} per node`,
+    });
   else if (issues.length === 0 && programSize > maxProgramSizePerNode) {
-    issues.push({ path: [], message: `the patterns compile to ${programSize} RE2 instructions in all; the limit is ${maxProgramSizePerNode} per node` });
+    issues.push({
+      path: [],
+      message: `the patterns compile to ${programSize} RE2 instructions in all; the limit is ${maxProgramSizePerNode} per node`,
+    });
   }
   return issues;
 }

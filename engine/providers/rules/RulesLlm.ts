@@ -1,7 +1,7 @@
 import type { RE2JS } from 're2js';
 import { z } from 'zod';
 import type { ChatMessage } from '../../core/frames.ts';
-import { LlmProcessor, llmSettings, type LlmDelta } from '../../services/llm/LlmProcessor.ts';
+import { type LlmDelta, LlmProcessor, llmSettings } from '../../services/llm/LlmProcessor.ts';
 import type { Tool } from '../../tools/Tool.ts';
 import { DEFAULT_INTENTS } from './defaultIntents.ts';
 import {
@@ -74,7 +74,10 @@ export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
   protected override readonly settingsSchema = rulesLlmSettings;
   private readonly compiled = new Map<RulesIntent, RE2JS[]>();
   /** Tool calls in flight, by call id, with the values their reply needs. */
-  private readonly pending = new Map<string, { intent: RulesIntent; values: Record<string, string> }>();
+  private readonly pending = new Map<
+    string,
+    { intent: RulesIntent; values: Record<string, string> }
+  >();
   private nextCallId = 1;
 
   protected override onSettings(update: Partial<RulesLlmSettings>): void {
@@ -82,7 +85,10 @@ export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
     this.compiled.clear();
   }
 
-  protected override async *generate(messages: ChatMessage[], tools: readonly Tool[]): AsyncIterable<LlmDelta> {
+  protected override async *generate(
+    messages: ChatMessage[],
+    tools: readonly Tool[],
+  ): AsyncIterable<LlmDelta> {
     const last = messages[messages.length - 1];
     if (last?.role === 'tool') {
       yield* words(this.replyToToolResults(messages));
@@ -97,13 +103,19 @@ export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
     const { intent, values } = match;
     if (intent.tool && tools.some((t) => t.name === intent.tool!.name)) {
       const id = `call_${this.id}_${this.nextCallId++}`;
-      const args = Object.fromEntries(Object.entries(intent.tool.arguments).map(([k, v]) => [k, this.render(v, values)]));
+      const args = Object.fromEntries(
+        Object.entries(intent.tool.arguments).map(([k, v]) => [k, this.render(v, values)]),
+      );
       this.pending.set(id, { intent, values });
       if (intent.reply) yield* words(this.render(intent.reply, values));
-      yield { type: 'tool_calls', calls: [{ id, name: intent.tool.name, arguments: JSON.stringify(args) }] };
+      yield {
+        type: 'tool_calls',
+        calls: [{ id, name: intent.tool.name, arguments: JSON.stringify(args) }],
+      };
       return;
     }
-    const reply = intent.reply ?? (intent.tool ? intent.replyOnError : undefined) ?? this.settings.fallback;
+    const reply =
+      intent.reply ?? (intent.tool ? intent.replyOnError : undefined) ?? this.settings.fallback;
     yield* words(this.render(reply, values));
   }
 
@@ -122,7 +134,12 @@ export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
       }
       const failed = typeof result === 'object' && result !== null && 'error' in result;
       const template = failed ? pending.intent.replyOnError : pending.intent.replyWithResult;
-      replies.unshift(this.render(template ?? this.settings.fallback, { ...pending.values, ...flatten('result', result) }));
+      replies.unshift(
+        this.render(template ?? this.settings.fallback, {
+          ...pending.values,
+          ...flatten('result', result),
+        }),
+      );
     }
     return replies.join(' ') || this.settings.fallback;
   }
@@ -134,8 +151,12 @@ export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
       for (const pattern of this.patternsOf(intent)) {
         // test() runs RE2's DFA, much faster than a match with groups; only a hit pays for exec().
         if (!pattern.test(text)) continue;
-        const groups = (pattern.exec(text) as { groups?: Record<string, string | undefined> } | null)?.groups ?? {};
-        const values = Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, titleCase((v ?? '').trim())]));
+        const groups =
+          (pattern.exec(text) as { groups?: Record<string, string | undefined> } | null)?.groups ??
+          {};
+        const values = Object.fromEntries(
+          Object.entries(groups).map(([k, v]) => [k, titleCase((v ?? '').trim())]),
+        );
         return { intent, values };
       }
     }
@@ -176,7 +197,12 @@ function* words(text: string): Generator<LlmDelta> {
 const MAX_RESULT_DEPTH = 8;
 const MAX_RESULT_VALUES = 1000;
 
-function flatten(prefix: string, value: unknown, out: Record<string, string> = {}, depth = 0): Record<string, string> {
+function flatten(
+  prefix: string,
+  value: unknown,
+  out: Record<string, string> = {},
+  depth = 0,
+): Record<string, string> {
   if (value !== null && typeof value === 'object') {
     if (depth >= MAX_RESULT_DEPTH) return out;
     for (const [k, v] of Object.entries(value)) {

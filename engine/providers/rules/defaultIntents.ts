@@ -11,13 +11,30 @@ export const DEFAULT_INTENTS: RulesIntent[] = [
     ],
     reply: 'Let me check the weather in {location}.',
     tool: { name: 'get_weather', arguments: { location: '{location}' } },
-    replyWithResult: 'In {result.location} it is {result.temperature} {result.unit}, {result.description}.',
+    replyWithResult:
+      'In {result.location} it is {result.temperature} {result.unit}, {result.description}.',
     replyOnError: 'Sorry, I could not reach the weather service just now.',
   },
-  { name: 'joke', patterns: ['\\bjoke\\b', 'make me laugh', 'something funny'], reply: 'Why do programmers prefer dark mode? Because light attracts bugs.' },
-  { name: 'greeting', patterns: ['^(?:hi|hello|hey|good (?:morning|afternoon|evening))\\b'], reply: 'Hello! I am {persona}. Ask me about the weather anywhere, or for a joke.' },
-  { name: 'identity', patterns: ['who are you', "what(?:'s| is) your name", 'what are you'], reply: 'I am {persona}, a rule-based voice assistant running entirely on this machine.' },
+  {
+    name: 'joke',
+    patterns: ['\\bjoke\\b', 'make me laugh', 'something funny'],
+    reply: 'Why do programmers prefer dark mode? Because light attracts bugs.',
+  },
+  {
+    name: 'greeting',
+    patterns: ['^(?:hi|hello|hey|good (?:morning|afternoon|evening))\\b'],
+    reply: 'Hello! I am {persona}. Ask me about the weather anywhere, or for a joke.',
+  },
+  {
+    name: 'identity',
+    patterns: ['who are you', "what(?:'s| is) your name", 'what are you'],
+    reply: 'I am {persona}, a rule-based voice assistant running entirely on this machine.',
+  },
   { name: 'stop', patterns: ['^(?:stop|quiet|shush|be quiet|enough)\\b'], reply: 'Okay.' },
   { name: 'thanks', patterns: ['\\bthank(?:s| you)\\b'], reply: 'You are welcome.' },
-  { name: 'goodbye', patterns: ['\\b(?:bye|goodbye|see you)\\b'], reply: 'Goodbye! Talk to you soon.' },
+  {
+    name: 'goodbye',
+    patterns: ['\\b(?:bye|goodbye|see you)\\b'],
+    reply: 'Goodbye! Talk to you soon.',
+  },
 ];

@@ -5,10 +5,18 @@ export const rulesLlmNode = defineProcessorNode({
   type: 'llm.rules',
   category: 'llm',
   title: 'Rules (offline)',
-  description: 'A deterministic rule-based responder — not a language model. Stands in for an LLM when none is configured: pattern → reply or tool call.',
+  description:
+    'A deterministic rule-based responder — not a language model. Stands in for an LLM when none is configured: pattern → reply or tool call.',
   config: rulesLlmSettings,
   consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
-  produces: ['llm.response.start', 'llm.text', 'llm.tool.call', 'llm.tool.result', 'llm.response.end', 'metrics'],
+  produces: [
+    'llm.response.start',
+    'llm.text',
+    'llm.tool.call',
+    'llm.tool.result',
+    'llm.response.end',
+    'metrics',
+  ],
   liveKeys: ['persona', 'systemPrompt', 'intents', 'fallback', 'fallbackReply', 'maxToolSteps'],
   acceptsTools: true,
   latency: [
@@ -16,7 +24,8 @@ export const rulesLlmNode = defineProcessorNode({
       stage: 'llm',
       label: 'LLM first token',
       typicalMs: 1,
-      source: 'an in-process pattern match, no network; the reply comes whole, so its first sentence is ready at once. Tool turns add the tool’s time',
+      source:
+        'an in-process pattern match, no network; the reply comes whole, so its first sentence is ready at once. Tool turns add the tool’s time',
     },
   ],
   create: (config, ctx) => new RulesLlm(ctx.nodeId, ctx.session.conversation, config),

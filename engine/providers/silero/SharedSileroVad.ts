@@ -13,11 +13,15 @@
  * stateless, so a crashed worker is simply restarted on the next window.
  */
 import { Worker } from 'node:worker_threads';
-import { sharedService } from '../sharedServices.ts';
 import { workerEntry } from '../../services/workerEntry.ts';
-import { SileroVadStream, SILERO_INPUT_SAMPLES, SILERO_STATE_SIZE } from './SileroVadStream.ts';
+import { sharedService } from '../sharedServices.ts';
 import { defaultSileroModelPath } from './SileroVadModel.ts';
-import type { SileroBatchRequest, SileroWorkerData, SileroWorkerMessage } from './sileroWorkerProtocol.ts';
+import { SILERO_INPUT_SAMPLES, SILERO_STATE_SIZE, SileroVadStream } from './SileroVadStream.ts';
+import type {
+  SileroBatchRequest,
+  SileroWorkerData,
+  SileroWorkerMessage,
+} from './sileroWorkerProtocol.ts';
 
 /** Bounds one batch's time on the worker (~4 ms at 64) so early windows are not held behind a huge one. */
 const MAX_BATCH = 64;
@@ -78,7 +82,10 @@ export class SharedSileroVad {
 
   private startWorker(): Promise<void> {
     const { source, eval: isEval } = workerEntry(import.meta.url, 'sileroWorker');
-    const worker = new Worker(source, { eval: isEval, workerData: { modelPath: this.modelPath } satisfies SileroWorkerData });
+    const worker = new Worker(source, {
+      eval: isEval,
+      workerData: { modelPath: this.modelPath } satisfies SileroWorkerData,
+    });
     this.worker = worker;
     this.isLoaded = false;
     return new Promise<void>((resolve, reject) => {
@@ -144,7 +151,9 @@ export class SharedSileroVad {
     this.worker.postMessage(request, [input.buffer, state.buffer]);
   }
 
-  private onBatchDone(message: Extract<SileroWorkerMessage, { kind: 'batch' | 'batchFailed' }>): void {
+  private onBatchDone(
+    message: Extract<SileroWorkerMessage, { kind: 'batch' | 'batchFailed' }>,
+  ): void {
     const batch = this.inFlight;
     if (!batch || batch.id !== message.id) return;
     this.inFlight = undefined;
@@ -156,7 +165,10 @@ export class SharedSileroVad {
       batch.jobs.forEach((job, b) => {
         const state = new Float32Array(SILERO_STATE_SIZE);
         state.set(message.state.subarray(b * HALF_STATE, (b + 1) * HALF_STATE), 0);
-        state.set(message.state.subarray((size + b) * HALF_STATE, (size + b + 1) * HALF_STATE), HALF_STATE);
+        state.set(
+          message.state.subarray((size + b) * HALF_STATE, (size + b + 1) * HALF_STATE),
+          HALF_STATE,
+        );
         job.resolve({ probability: message.probabilities[b], state });
       });
     }

@@ -1,7 +1,7 @@
+import type { ScorerDefaults, SpeechScorer } from '../../processors/vad/VadProcessor.ts';
 import { sharedSileroVad } from './SharedSileroVad.ts';
 import { SILERO_WINDOW_SAMPLES } from './SileroVadModel.ts';
 import type { SileroVadStream } from './SileroVadStream.ts';
-import type { ScorerDefaults, SpeechScorer } from '../../processors/vad/VadProcessor.ts';
 
 /** Silero's node defaults: speech at a probability of 0.6, and nothing below −55 dBFS is speech. */
 export const SILERO_SCORER_DEFAULTS: ScorerDefaults = { confidence: 0.6, minVolume: -55 };

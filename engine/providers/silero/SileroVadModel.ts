@@ -35,7 +35,11 @@ export class SileroVadModel {
   private readonly state = new Float32Array(STATE_SIZE);
   /** Model input: [context | window], reused across calls. */
   private readonly input = new Float32Array(CONTEXT_SAMPLES + SILERO_WINDOW_SAMPLES);
-  private readonly sampleRateTensor = new Tensor('int64', BigInt64Array.from([BigInt(SILERO_SAMPLE_RATE)]), []);
+  private readonly sampleRateTensor = new Tensor(
+    'int64',
+    BigInt64Array.from([BigInt(SILERO_SAMPLE_RATE)]),
+    [],
+  );
   private session: InferenceSession | null;
   private running = false;
 
@@ -65,14 +69,20 @@ export class SileroVadModel {
     const session = this.session;
     if (!session) throw new Error('SileroVadModel: probability() after release()');
     if (window.length !== SILERO_WINDOW_SAMPLES) {
-      throw new RangeError(`SileroVadModel: expected ${SILERO_WINDOW_SAMPLES} samples at 16 kHz, got ${window.length}`);
+      throw new RangeError(
+        `SileroVadModel: expected ${SILERO_WINDOW_SAMPLES} samples at 16 kHz, got ${window.length}`,
+      );
     }
-    if (this.running) throw new Error('SileroVadModel: probability() called while the previous window is still running');
+    if (this.running)
+      throw new Error(
+        'SileroVadModel: probability() called while the previous window is still running',
+      );
     this.running = true;
     try {
       const input = this.input;
       if (window instanceof Int16Array) {
-        for (let i = 0; i < SILERO_WINDOW_SAMPLES; i++) input[CONTEXT_SAMPLES + i] = window[i] / 32768;
+        for (let i = 0; i < SILERO_WINDOW_SAMPLES; i++)
+          input[CONTEXT_SAMPLES + i] = window[i] / 32768;
       } else {
         input.set(window, CONTEXT_SAMPLES);
       }

@@ -24,13 +24,19 @@ export class SileroVadStream {
   /** Speech probability (0…1) of the next 512-sample window of 16 kHz audio; int16 is scaled to ±1. */
   async probability(window: Float32Array | Int16Array): Promise<number> {
     if (window.length !== SILERO_WINDOW_SAMPLES) {
-      throw new RangeError(`SileroVadStream: expected ${SILERO_WINDOW_SAMPLES} samples at 16 kHz, got ${window.length}`);
+      throw new RangeError(
+        `SileroVadStream: expected ${SILERO_WINDOW_SAMPLES} samples at 16 kHz, got ${window.length}`,
+      );
     }
-    if (this.running) throw new Error('SileroVadStream: probability() called while the previous window is still running');
+    if (this.running)
+      throw new Error(
+        'SileroVadStream: probability() called while the previous window is still running',
+      );
     const input = new Float32Array(SILERO_INPUT_SAMPLES);
     input.set(this.context);
     if (window instanceof Int16Array) {
-      for (let i = 0; i < SILERO_WINDOW_SAMPLES; i++) input[CONTEXT_SAMPLES + i] = window[i] / 32768;
+      for (let i = 0; i < SILERO_WINDOW_SAMPLES; i++)
+        input[CONTEXT_SAMPLES + i] = window[i] / 32768;
     } else {
       input.set(window, CONTEXT_SAMPLES);
     }

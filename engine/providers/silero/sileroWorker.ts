@@ -6,12 +6,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { SILERO_SAMPLE_RATE } from './SileroVadModel.ts';
-import type { SileroBatchRequest, SileroWorkerData, SileroWorkerMessage } from './sileroWorkerProtocol.ts';
+import type {
+  SileroBatchRequest,
+  SileroWorkerData,
+  SileroWorkerMessage,
+} from './sileroWorkerProtocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sileroWorker must run in a worker thread');
 
-const reply = (message: SileroWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const reply = (message: SileroWorkerMessage, transfer: ArrayBuffer[] = []) =>
+  port.postMessage(message, transfer);
 
 let session: InferenceSession;
 try {
@@ -32,7 +37,10 @@ const sampleRate = new Tensor('int64', BigInt64Array.from([BigInt(SILERO_SAMPLE_
 port.on('message', (request: SileroBatchRequest) => {
   try {
     const result = session.run({
-      input: new Tensor('float32', request.input, [request.size, request.input.length / request.size]),
+      input: new Tensor('float32', request.input, [
+        request.size,
+        request.input.length / request.size,
+      ]),
       state: new Tensor('float32', request.state, [2, request.size, 128]),
       sr: sampleRate,
     });
@@ -40,12 +48,24 @@ port.on('message', (request: SileroBatchRequest) => {
       (out) => {
         const probabilities = Float32Array.from(out.output.data as Float32Array);
         const state = Float32Array.from(out.stateN.data as Float32Array);
-        reply({ kind: 'batch', id: request.id, probabilities, state }, [probabilities.buffer, state.buffer]);
+        reply({ kind: 'batch', id: request.id, probabilities, state }, [
+          probabilities.buffer,
+          state.buffer,
+        ]);
       },
-      (error: unknown) => reply({ kind: 'batchFailed', id: request.id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        reply({
+          kind: 'batchFailed',
+          id: request.id,
+          error: error instanceof Error ? error.message : String(error),
+        }),
     );
   } catch (error) {
-    reply({ kind: 'batchFailed', id: request.id, error: error instanceof Error ? error.message : String(error) });
+    reply({
+      kind: 'batchFailed',
+      id: request.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 });
 

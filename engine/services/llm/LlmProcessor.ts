@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { ChatMessage, ChatToolCall, Frame } from '../../core/frames.ts';
 import type { SettingsSchema } from '../../core/settingsUpdate.ts';
 import type { ToolHost } from '../../graph/NodeRegistry.ts';
@@ -107,7 +107,10 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
     if (!preemptive) return undefined;
     if (preemptive.answers(messages)) return preemptive;
     preemptive.discard();
-    this.logger.debug({ node: this.id }, 'preemptive response discarded: the confirmed turn differs');
+    this.logger.debug(
+      { node: this.id },
+      'preemptive response discarded: the confirmed turn differs',
+    );
     return undefined;
   }
 
@@ -121,7 +124,9 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
   /** What the model is sent for `messages`: the system prompt of the moment in front. */
   private requestMessages(messages: readonly ChatMessage[]): ChatMessage[] {
     const rest = messages.filter((m) => m.role !== 'system');
-    return this.settings.systemPrompt ? [{ role: 'system', content: this.settings.systemPrompt }, ...rest] : [...rest];
+    return this.settings.systemPrompt
+      ? [{ role: 'system', content: this.settings.systemPrompt }, ...rest]
+      : [...rest];
   }
 
   /** One model call: `generate()`, retried before its first output as `requestOptions()` say. */
@@ -151,7 +156,10 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
         for await (const delta of stream) {
           if (signal.aborted) return;
           if (delta.type === 'usage') {
-            this.pushMetric('llm.usage', delta.promptTokens + delta.completionTokens, { promptTokens: delta.promptTokens, completionTokens: delta.completionTokens });
+            this.pushMetric('llm.usage', delta.promptTokens + delta.completionTokens, {
+              promptTokens: delta.promptTokens,
+              completionTokens: delta.completionTokens,
+            });
             continue;
           }
           if (firstOutput) {
@@ -161,7 +169,9 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
             this.pushMetric('ttfb', (preemptive?.firstOutputAt ?? now) - startedAt);
             if (preemptive) {
               // What the turn still waited for the model after it was confirmed: the rest was hidden behind the VAD's stop delay.
-              this.pushMetric('llmPreemptiveWaitMs', now - confirmedAt, { heldMs: Math.max(0, confirmedAt - (preemptive.firstOutputAt ?? now)) });
+              this.pushMetric('llmPreemptiveWaitMs', now - confirmedAt, {
+                heldMs: Math.max(0, confirmedAt - (preemptive.firstOutputAt ?? now)),
+              });
             }
           }
           if (delta.type === 'text') this.push(this.frame('llm.text', { text: delta.text }));
@@ -190,7 +200,14 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
     if (signal.aborted) return;
     for (const r of results) {
       this.conversation.add({ role: 'tool', toolCallId: r.callId, content: r.content });
-      this.push(this.frame('llm.tool.result', { callId: r.callId, name: r.name, result: r.content, isError: r.isError }));
+      this.push(
+        this.frame('llm.tool.result', {
+          callId: r.callId,
+          name: r.name,
+          result: r.content,
+          isError: r.isError,
+        }),
+      );
     }
   }
 }

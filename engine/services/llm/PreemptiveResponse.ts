@@ -86,7 +86,11 @@ export class PreemptiveResponse {
 
 /** Lower case, no punctuation, single spaces: how STT interim and final text of the same words may differ. */
 export function normalizeWords(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}'\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}'\s]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function sameConversation(a: readonly ChatMessage[], b: readonly ChatMessage[]): boolean {

@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/Clock.ts';
 import type { Logger } from '../../core/Logger.ts';
-import type { RetryContext } from './retryBeforeOutput.ts';
 import { NO_RETRIES, type RetryPolicy } from './RetryPolicy.ts';
+import type { RetryContext } from './retryBeforeOutput.ts';
 
 /**
  * How a family base (LLM, TTS, STT) runs a provider's requests — one type for

@@ -1,7 +1,13 @@
 import type { Clock } from '../../core/Clock.ts';
 import type { Logger } from '../../core/Logger.ts';
 import { redactError } from '../redactSecret.ts';
-import { describeFailure, isRetryable, retryDelayMs, sleep, type RetryPolicy } from './RetryPolicy.ts';
+import {
+  describeFailure,
+  isRetryable,
+  type RetryPolicy,
+  retryDelayMs,
+  sleep,
+} from './RetryPolicy.ts';
 
 export interface RetryContext {
   policy: RetryPolicy;

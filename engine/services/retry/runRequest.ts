@@ -1,5 +1,5 @@
 import { RequestAttempt } from './RequestAttempt.ts';
-import { retryContextOf, type RequestOptions, type RequestScope } from './RequestOptions.ts';
+import { type RequestOptions, type RequestScope, retryContextOf } from './RequestOptions.ts';
 import { retryBeforeOutput, waitToRetry } from './retryBeforeOutput.ts';
 
 /**

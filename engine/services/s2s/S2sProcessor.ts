@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { ChatToolCall, Frame } from '../../core/frames.ts';
 import type { ToolHost } from '../../graph/NodeRegistry.ts';
 import { runToolCalls, type ToolCallResult } from '../../tools/runToolCalls.ts';

@@ -23,7 +23,8 @@ export class PreRollBuffer {
     for (const { samples, endAt } of this.chunks) {
       if (endAt <= startAt) continue;
       const chunkStart = endAt - (samples.length / this.sampleRate) * 1000;
-      const skip = chunkStart < startAt ? Math.round(((startAt - chunkStart) / 1000) * this.sampleRate) : 0;
+      const skip =
+        chunkStart < startAt ? Math.round(((startAt - chunkStart) / 1000) * this.sampleRate) : 0;
       out.push(skip > 0 ? samples.subarray(skip) : samples);
     }
     return out;

@@ -1,4 +1,4 @@
-import { FrameProcessor, type Direction } from '../../core/FrameProcessor.ts';
+import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { Frame, FrameOf } from '../../core/frames.ts';
 import type { RequestOptions } from '../retry/RequestOptions.ts';
 import { runRequest } from '../retry/runRequest.ts';

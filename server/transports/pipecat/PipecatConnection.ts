@@ -1,14 +1,27 @@
 import type { WebSocket } from 'ws';
 import type { Frame, Logger } from '#engine';
-import type { Session } from '../../sessions/Session.ts';
-import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { nestsDeeperThan } from '../../net/jsonDepth.ts';
 import { sendBounded } from '../../net/sendBounded.ts';
+import type { Session } from '../../sessions/Session.ts';
+import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { decodePcm16 } from '../decodePcm16.ts';
 import { openTransportSession } from '../openTransportSession.ts';
-import { decodePipecatFrame, encodeAudioFrame, encodeMessageFrame, PipecatFrameError, type PipecatFrame } from './pipecatFrames.ts';
-import { parseRtvi, rtvi, rtviError, rtviErrorResponse, RTVI_PROTOCOL_VERSION, type RtviMessage } from './rtvi.ts';
+import {
+  decodePipecatFrame,
+  encodeAudioFrame,
+  encodeMessageFrame,
+  type PipecatFrame,
+  PipecatFrameError,
+} from './pipecatFrames.ts';
+import {
+  parseRtvi,
+  RTVI_PROTOCOL_VERSION,
+  type RtviMessage,
+  rtvi,
+  rtviError,
+  rtviErrorResponse,
+} from './rtvi.ts';
 import { rtviForFrame, rtviForOutput } from './rtviForFrame.ts';
 
 export const PIPECAT_TRANSPORT = 'pipecat-websocket';
@@ -60,7 +73,9 @@ export class PipecatConnection {
   ) {
     this.inputRate = options.inputSampleRate ?? 16000;
     this.outputRate = options.outputSampleRate ?? 24000;
-    this.inbound = new AudioRateConverter(this.inputRate, { maxBuildsPerMinute: MAX_RATE_SWITCH_BUILDS_PER_MINUTE });
+    this.inbound = new AudioRateConverter(this.inputRate, {
+      maxBuildsPerMinute: MAX_RATE_SWITCH_BUILDS_PER_MINUTE,
+    });
     this.outbound = new AudioRateConverter(this.outputRate);
     ws.on('message', (data, isBinary) => this.onMessage(toBytes(data), isBinary));
     ws.on('close', () => this.shutdown('client disconnected'));
@@ -133,7 +148,9 @@ export class PipecatConnection {
   private onMessage(bytes: Uint8Array, isBinary: boolean): void {
     if (this.closed) return;
     if (bytes.byteLength > this.options.maxMessageBytes) {
-      this.refuse(`message of ${bytes.byteLength} bytes exceeds the limit of ${this.options.maxMessageBytes}`);
+      this.refuse(
+        `message of ${bytes.byteLength} bytes exceeds the limit of ${this.options.maxMessageBytes}`,
+      );
       return;
     }
     if (!isBinary) {
@@ -156,7 +173,10 @@ export class PipecatConnection {
         this.pushText(frame.text);
         return;
       case 'transcription':
-        if (this.checkText(frame.text)) this.whenStarted((s) => s.push(s.runner.createFrame('transcript.final', { text: frame.text })));
+        if (this.checkText(frame.text))
+          this.whenStarted((s) =>
+            s.push(s.runner.createFrame('transcript.final', { text: frame.text })),
+          );
         return;
       case 'message':
         this.onJson(frame.data);
@@ -167,7 +187,9 @@ export class PipecatConnection {
   private onAudio(frame: Extract<PipecatFrame, { kind: 'audio' }>): void {
     const { sampleRate, numChannels, audio } = frame;
     if (!Number.isInteger(sampleRate) || sampleRate < MIN_RATE || sampleRate > MAX_RATE) {
-      this.refuse(`audio sample_rate ${sampleRate} is not supported (${MIN_RATE}–${MAX_RATE} Hz, ${this.inputRate} preferred)`);
+      this.refuse(
+        `audio sample_rate ${sampleRate} is not supported (${MIN_RATE}–${MAX_RATE} Hz, ${this.inputRate} preferred)`,
+      );
       return;
     }
     if (numChannels > 1) {
@@ -179,12 +201,16 @@ export class PipecatConnection {
       return;
     }
     if (!this.inbound.accepts(sampleRate)) {
-      this.refuse(`audio sample_rate changed too often (more than ${MAX_RATE_SWITCH_BUILDS_PER_MINUTE} new rates a minute); send one rate, ${this.inputRate} preferred`);
+      this.refuse(
+        `audio sample_rate changed too often (more than ${MAX_RATE_SWITCH_BUILDS_PER_MINUTE} new rates a minute); send one rate, ${this.inputRate} preferred`,
+      );
       return;
     }
     const samples = decodePcm16(audio);
     this.inbound.convert(samples, sampleRate, (converted) => {
-      this.whenStarted((s) => s.push(s.runner.createFrame('audio.in', { audio: converted, sampleRate: this.inputRate })));
+      this.whenStarted((s) =>
+        s.push(s.runner.createFrame('audio.in', { audio: converted, sampleRate: this.inputRate })),
+      );
     });
   }
 
@@ -209,7 +235,10 @@ export class PipecatConnection {
   }
 
   private onRtvi(type: string, id: string, data: unknown): void {
-    const fields = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+    const fields = (typeof data === 'object' && data !== null ? data : {}) as Record<
+      string,
+      unknown
+    >;
     switch (type) {
       case 'client-ready':
         if (this.session) this.sendBotReady(id);
@@ -230,13 +259,29 @@ export class PipecatConnection {
         }
         return;
       default:
-        this.refuse(`unknown or unsupported RTVI message type '${type.slice(0, 60)}'`, id || undefined);
+        this.refuse(
+          `unknown or unsupported RTVI message type '${type.slice(0, 60)}'`,
+          id || undefined,
+        );
     }
   }
 
   private sendBotReady(id: string): void {
     this.pendingReadyId = undefined;
-    this.send(rtvi('bot-ready', { version: RTVI_PROTOCOL_VERSION, about: { library: 'parley', library_version: this.options.version, session_id: this.session?.id } }, id));
+    this.send(
+      rtvi(
+        'bot-ready',
+        {
+          version: RTVI_PROTOCOL_VERSION,
+          about: {
+            library: 'parley',
+            library_version: this.options.version,
+            session_id: this.session?.id,
+          },
+        },
+        id,
+      ),
+    );
   }
 
   /** Built-in client requests; graphs have no handlers of their own (yet). */

@@ -8,7 +8,13 @@ const descriptor = {
   nested: {
     pipecat: {
       nested: {
-        TextFrame: { fields: { id: { type: 'uint64', id: 1 }, name: { type: 'string', id: 2 }, text: { type: 'string', id: 3 } } },
+        TextFrame: {
+          fields: {
+            id: { type: 'uint64', id: 1 },
+            name: { type: 'string', id: 2 },
+            text: { type: 'string', id: 3 },
+          },
+        },
         AudioRawFrame: {
           oneofs: { _pts: { oneof: ['pts'] } },
           fields: {
@@ -73,7 +79,9 @@ export function decodePipecatFrame(bytes: Uint8Array): PipecatFrame {
   try {
     decoded = FrameType.decode(bytes) as unknown as DecodedFrame;
   } catch (error) {
-    throw new PipecatFrameError(`not a pipecat.Frame: ${error instanceof Error ? error.message : String(error)}`);
+    throw new PipecatFrameError(
+      `not a pipecat.Frame: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   switch (decoded.frame) {
     case 'audio': {
@@ -89,19 +97,30 @@ export function decodePipecatFrame(bytes: Uint8Array): PipecatFrame {
     case 'text':
       return { kind: 'text', text: decoded.text?.text ?? '' };
     case 'transcription':
-      return { kind: 'transcription', text: decoded.transcription?.text ?? '', userId: decoded.transcription?.user_id ?? '', timestamp: decoded.transcription?.timestamp ?? '' };
+      return {
+        kind: 'transcription',
+        text: decoded.transcription?.text ?? '',
+        userId: decoded.transcription?.user_id ?? '',
+        timestamp: decoded.transcription?.timestamp ?? '',
+      };
     case 'message':
       return { kind: 'message', data: decoded.message?.data ?? '' };
     default:
-      throw new PipecatFrameError('pipecat.Frame carries none of text, audio, transcription or message');
+      throw new PipecatFrameError(
+        'pipecat.Frame carries none of text, audio, transcription or message',
+      );
   }
 }
 
 export function encodeAudioFrame(samples: Int16Array, sampleRate: number): Uint8Array {
   const audio = new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength);
-  return FrameType.encode(FrameType.create({ audio: { name: 'audio', audio, sample_rate: sampleRate, num_channels: 1 } })).finish();
+  return FrameType.encode(
+    FrameType.create({ audio: { name: 'audio', audio, sample_rate: sampleRate, num_channels: 1 } }),
+  ).finish();
 }
 
 export function encodeMessageFrame(message: unknown): Uint8Array {
-  return FrameType.encode(FrameType.create({ message: { data: JSON.stringify(message) } })).finish();
+  return FrameType.encode(
+    FrameType.create({ message: { data: JSON.stringify(message) } }),
+  ).finish();
 }

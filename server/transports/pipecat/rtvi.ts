@@ -16,7 +16,12 @@ let nextId = 1;
 
 /** A server-initiated message; answers reuse the id of the message they answer. */
 export function rtvi(type: string, data?: unknown, id?: string): RtviMessage {
-  return { label: RTVI_LABEL, type, id: id ?? `parley-${(nextId++).toString(36)}`, ...(data === undefined ? {} : { data }) };
+  return {
+    label: RTVI_LABEL,
+    type,
+    id: id ?? `parley-${(nextId++).toString(36)}`,
+    ...(data === undefined ? {} : { data }),
+  };
 }
 
 export function rtviError(error: string, fatal = false): RtviMessage {
@@ -32,6 +37,7 @@ export function rtviErrorResponse(id: string, error: string): RtviMessage {
 export function parseRtvi(value: unknown): { type: string; id: string; data: unknown } | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { label, type, id, data } = value as Record<string, unknown>;
-  if (label !== RTVI_LABEL || typeof type !== 'string' || type.length === 0 || type.length > 100) return undefined;
+  if (label !== RTVI_LABEL || typeof type !== 'string' || type.length === 0 || type.length > 100)
+    return undefined;
   return { type, id: typeof id === 'string' && id.length <= 200 ? id : '', data };
 }

@@ -1,5 +1,5 @@
 import type { Frame, Metric } from '#engine';
-import { rtvi, rtviError, type RtviMessage } from './rtvi.ts';
+import { type RtviMessage, rtvi, rtviError } from './rtvi.ts';
 
 /**
  * The RTVI message for a frame the first time it is seen anywhere in the
@@ -10,7 +10,10 @@ import { rtvi, rtviError, type RtviMessage } from './rtvi.ts';
  * Frames that must reach the client in playback order (audio, spoken text)
  * are mapped by `rtviForOutput` from what leaves transport.output instead.
  */
-export function rtviForFrame(frame: Frame, redact: (text: string) => string): RtviMessage | undefined {
+export function rtviForFrame(
+  frame: Frame,
+  redact: (text: string) => string,
+): RtviMessage | undefined {
   switch (frame.type) {
     case 'user.speaking.started':
       return rtvi('user-started-speaking');
@@ -25,7 +28,12 @@ export function rtviForFrame(frame: Frame, redact: (text: string) => string): Rt
       return rtvi('bot-interrupted', { reason: frame.reason });
     case 'transcript.interim':
     case 'transcript.final':
-      return rtvi('user-transcription', { text: frame.text, final: frame.type === 'transcript.final', timestamp: new Date().toISOString(), user_id: '' });
+      return rtvi('user-transcription', {
+        text: frame.text,
+        final: frame.type === 'transcript.final',
+        timestamp: new Date().toISOString(),
+        user_id: '',
+      });
     case 'llm.response.start':
       return rtvi('bot-llm-started');
     case 'llm.response.end':
@@ -50,16 +58,24 @@ export function rtviForOutput(frame: Frame): RtviMessage[] {
   if (frame.type !== 'tts.text') return [];
   return [
     rtvi('bot-tts-text', { text: frame.text }),
-    rtvi('bot-output', { text: frame.text, spoken: true, will_be_spoken: true, aggregated_by: 'sentence' }),
+    rtvi('bot-output', {
+      text: frame.text,
+      spoken: true,
+      will_be_spoken: true,
+      aggregated_by: 'sentence',
+    }),
   ];
 }
 
 /** Pipecat reports durations in seconds (`ttfb`, `processing`); other metrics pass through by name. */
-function metricsData(metrics: Metric[]): Record<string, Array<{ processor: string; value: number }>> {
+function metricsData(
+  metrics: Metric[],
+): Record<string, Array<{ processor: string; value: number }>> {
   const out: Record<string, Array<{ processor: string; value: number }>> = {};
   for (const m of metrics) {
     const seconds = m.name === 'ttfb' || m.name === 'processing';
-    (out[m.name] ??= []).push({ processor: m.source, value: seconds ? m.value / 1000 : m.value });
+    out[m.name] ??= [];
+    out[m.name].push({ processor: m.source, value: seconds ? m.value / 1000 : m.value });
   }
   return out;
 }

@@ -84,7 +84,8 @@ export class ClientToolBridge {
 
   /** Connection closing: nothing will answer. */
   abandon(): void {
-    for (const waiting of this.waiting.values()) waiting.reject(new Error('the client disconnected'));
+    for (const waiting of this.waiting.values())
+      waiting.reject(new Error('the client disconnected'));
     this.waiting.clear();
     this.announced.clear();
   }
@@ -97,14 +98,21 @@ export class ClientToolBridge {
       timeoutMs: CLIENT_TOOL_TIMEOUT_MS,
       execute: (_args: unknown, execution: ToolExecution) => {
         const callId = this.announced.get(def.name)?.shift();
-        if (!callId) return Promise.reject(new Error(`client tool '${def.name}' was called without being announced`));
+        if (!callId)
+          return Promise.reject(
+            new Error(`client tool '${def.name}' was called without being announced`),
+          );
         return new Promise<string>((resolve, reject) => {
           this.waiting.set(callId, { callId, resolve, reject });
           // Barge-in or timeout: the call is over for the LLM; forget it.
-          execution.signal.addEventListener('abort', () => {
-            this.waiting.delete(callId);
-            reject(execution.signal.reason);
-          }, { once: true });
+          execution.signal.addEventListener(
+            'abort',
+            () => {
+              this.waiting.delete(callId);
+              reject(execution.signal.reason);
+            },
+            { once: true },
+          );
         });
       },
     };

@@ -9,16 +9,20 @@ import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { DropOldestQueue } from '../DropOldestQueue.ts';
 import { excerpt } from '../logExcerpt.ts';
 import { openTransportSession } from '../openTransportSession.ts';
+import { applySessionUpdate, type SessionSettings } from './applySessionUpdate.ts';
 import { ClientToolBridge } from './ClientToolBridge.ts';
-import { decodeRealtimeAudio, encodeRealtimeAudio } from './realtimeAudio.ts';
-import { parseClientEvent, type ClientItem, type RealtimeClientEvent } from './realtimeClientEvents.ts';
 import { RealtimeEventSender } from './RealtimeEventSender.ts';
 import { RealtimeGraphControls } from './RealtimeGraphControls.ts';
-import { RealtimeItems, type RealtimeItem } from './RealtimeItems.ts';
-import { UserTurnEvents } from './UserTurnEvents.ts';
-import { applySessionUpdate, type SessionSettings } from './applySessionUpdate.ts';
-import { formatRate, PCM_24K, type RealtimeSessionConfig } from './realtimeSessionConfig.ts';
+import { type RealtimeItem, RealtimeItems } from './RealtimeItems.ts';
 import { ResponseStream } from './ResponseStream.ts';
+import { decodeRealtimeAudio, encodeRealtimeAudio } from './realtimeAudio.ts';
+import {
+  type ClientItem,
+  parseClientEvent,
+  type RealtimeClientEvent,
+} from './realtimeClientEvents.ts';
+import { formatRate, PCM_24K, type RealtimeSessionConfig } from './realtimeSessionConfig.ts';
+import { UserTurnEvents } from './UserTurnEvents.ts';
 
 export const REALTIME_TRANSPORT = 'openai-realtime';
 
@@ -54,7 +58,11 @@ export class RealtimeConnection {
   private session: Session | undefined;
   private controls: RealtimeGraphControls | undefined;
   private closed = false;
-  private readonly early = new DropOldestQueue<string>(MAX_EARLY_EVENTS, MAX_EARLY_BYTES, (text) => text.length);
+  private readonly early = new DropOldestQueue<string>(
+    MAX_EARLY_EVENTS,
+    MAX_EARLY_BYTES,
+    (text) => text.length,
+  );
   private readonly events: RealtimeEventSender;
   private readonly items = new RealtimeItems();
   private readonly tools = new ClientToolBridge();
@@ -76,8 +84,18 @@ export class RealtimeConnection {
     this.events = new RealtimeEventSender(ws);
     this.sessionObjectId = this.events.id('sess');
     this.userTurns = new UserTurnEvents(this.events, this.items, () => this.now());
-    this.settings = { inputFormat: PCM_24K, outputFormat: PCM_24K, tools: [], toolChoice: 'auto', maxOutputTokens: 'inf', transcription: null };
-    this.responses = new ResponseStream(this.events, this.items, () => ({ format: this.settings.outputFormat, voice: this.controls?.voice ?? 'default' }));
+    this.settings = {
+      inputFormat: PCM_24K,
+      outputFormat: PCM_24K,
+      tools: [],
+      toolChoice: 'auto',
+      maxOutputTokens: 'inf',
+      transcription: null,
+    };
+    this.responses = new ResponseStream(this.events, this.items, () => ({
+      format: this.settings.outputFormat,
+      voice: this.controls?.voice ?? 'default',
+    }));
     ws.on('message', (data, isBinary) => this.onMessage(toText(data), isBinary));
     ws.on('close', () => this.shutdown('client disconnected'));
     // The socket closes once the client reads up to the close frame — maybe never; the graph stops now.
@@ -89,7 +107,8 @@ export class RealtimeConnection {
     const { graphName, model, store, defaultGraph } = this.options;
     if (graphName) return graphName;
     // `model` naming a stored graph lets SDKs that only set ?model= choose the graph.
-    if (model && isValidGraphName(model) && (await store.get(model).catch(() => undefined))) return model;
+    if (model && isValidGraphName(model) && (await store.get(model).catch(() => undefined)))
+      return model;
     return defaultGraph;
   }
 
@@ -103,7 +122,10 @@ export class RealtimeConnection {
       logger: this.logger,
       isClosed: () => this.closed,
       onStartFailed: (problem) => {
-        this.events.error(this.options.redact(problem.message), { type: 'server_error', code: problem.closeCode === 4404 ? 'graph_not_found' : 'graph_cannot_start' });
+        this.events.error(this.options.redact(problem.message), {
+          type: 'server_error',
+          code: problem.closeCode === 4404 ? 'graph_not_found' : 'graph_cannot_start',
+        });
         this.ws.close(problem.closeCode, problem.message.slice(0, 120));
         this.shutdown('start failed');
       },
@@ -139,7 +161,12 @@ export class RealtimeConnection {
       expires_at: this.createdAt + 3600,
       include: null,
       audio: {
-        input: { format: this.settings.inputFormat, transcription: this.settings.transcription, noise_reduction: null, turn_detection: controls.turnDetection },
+        input: {
+          format: this.settings.inputFormat,
+          transcription: this.settings.transcription,
+          noise_reduction: null,
+          turn_detection: controls.turnDetection,
+        },
         output: { format: this.settings.outputFormat, voice: controls.voice, speed: 1 },
       },
     };
@@ -148,12 +175,18 @@ export class RealtimeConnection {
   private onMessage(text: string, isBinary: boolean): void {
     if (this.closed) return;
     if (isBinary) {
-      this.events.error('binary messages are not part of the Realtime protocol; send JSON events as text', { code: 'invalid_event' });
+      this.events.error(
+        'binary messages are not part of the Realtime protocol; send JSON events as text',
+        { code: 'invalid_event' },
+      );
       return;
     }
     const bytes = Buffer.byteLength(text);
     if (bytes > this.options.maxMessageBytes) {
-      this.events.error(`event of ${bytes} bytes exceeds the limit of ${this.options.maxMessageBytes}; send audio in smaller appends`, { code: 'message_too_large' });
+      this.events.error(
+        `event of ${bytes} bytes exceeds the limit of ${this.options.maxMessageBytes}; send audio in smaller appends`,
+        { code: 'message_too_large' },
+      );
       return;
     }
     if (!this.session) {
@@ -166,13 +199,20 @@ export class RealtimeConnection {
   private onClientText(text: string): void {
     const parsed = parseClientEvent(text);
     if (!parsed.ok) {
-      this.events.error(parsed.message, { clientEventId: parsed.eventId, code: parsed.code, param: parsed.param });
+      this.events.error(parsed.message, {
+        clientEventId: parsed.eventId,
+        code: parsed.code,
+        param: parsed.param,
+      });
       return;
     }
     try {
       this.onClientEvent(parsed.event, this.session!);
     } catch (error) {
-      this.events.error(error instanceof Error ? error.message : String(error), { clientEventId: parsed.event.event_id, type: 'server_error' });
+      this.events.error(error instanceof Error ? error.message : String(error), {
+        clientEventId: parsed.event.event_id,
+        type: 'server_error',
+      });
     }
   }
 
@@ -187,7 +227,11 @@ export class RealtimeConnection {
       case 'input_audio_buffer.commit': {
         // The graph's VAD ends turns itself; a manual commit is acknowledged with a fresh item id.
         const itemId = this.events.id('item');
-        this.events.send({ type: 'input_audio_buffer.committed', previous_item_id: null, item_id: itemId });
+        this.events.send({
+          type: 'input_audio_buffer.committed',
+          previous_item_id: null,
+          item_id: itemId,
+        });
         return;
       }
       case 'input_audio_buffer.clear':
@@ -203,7 +247,8 @@ export class RealtimeConnection {
         return;
       }
       case 'conversation.item.delete':
-        if (this.items.delete(event.item_id)) this.events.send({ type: 'conversation.item.deleted', item_id: event.item_id });
+        if (this.items.delete(event.item_id))
+          this.events.send({ type: 'conversation.item.deleted', item_id: event.item_id });
         else this.itemNotFound(event.item_id, event.event_id);
         return;
       case 'conversation.item.truncate':
@@ -213,25 +258,40 @@ export class RealtimeConnection {
           this.itemNotFound(event.item_id, event.event_id);
           return;
         }
-        this.events.send({ type: 'conversation.item.truncated', item_id: event.item_id, content_index: event.content_index, audio_end_ms: Math.floor(event.audio_end_ms) });
+        this.events.send({
+          type: 'conversation.item.truncated',
+          item_id: event.item_id,
+          content_index: event.content_index,
+          audio_end_ms: Math.floor(event.audio_end_ms),
+        });
         return;
       case 'response.create':
         this.onResponseCreate(session, event.event_id);
         return;
       case 'response.cancel':
         if (!this.responses.active && this.tools.pendingCount === 0) {
-          this.events.error('Cancellation failed: no active response found', { code: 'response_cancel_not_active', clientEventId: event.event_id });
+          this.events.error('Cancellation failed: no active response found', {
+            code: 'response_cancel_not_active',
+            clientEventId: event.event_id,
+          });
           return;
         }
         this.cancelReason = 'client_cancelled';
-        session.push(session.runner.createFrame('interrupt', { reason: 'client cancelled the response' }));
+        session.push(
+          session.runner.createFrame('interrupt', { reason: 'client cancelled the response' }),
+        );
         return;
     }
   }
 
   private onSessionUpdate(update: Record<string, unknown>, eventId: string | undefined): void {
     const outcome = applySessionUpdate(update, this.settings, this.controls!, this.tools);
-    for (const problem of outcome.problems) this.events.error(problem.message, { code: 'invalid_value', param: problem.param, clientEventId: eventId });
+    for (const problem of outcome.problems)
+      this.events.error(problem.message, {
+        code: 'invalid_value',
+        param: problem.param,
+        clientEventId: eventId,
+      });
     if (outcome.refused) return;
     if (outcome.settings.outputFormat.type !== this.settings.outputFormat.type) {
       this.outbound.destroy();
@@ -242,14 +302,22 @@ export class RealtimeConnection {
   }
 
   private itemNotFound(itemId: string, eventId: string | undefined): void {
-    this.events.error(`no item with id '${excerpt(itemId, 64)}'`, { code: 'item_not_found', param: 'item_id', clientEventId: eventId });
+    this.events.error(`no item with id '${excerpt(itemId, 64)}'`, {
+      code: 'item_not_found',
+      param: 'item_id',
+      clientEventId: eventId,
+    });
   }
 
   private onAudio(base64: string, session: Session, eventId: string | undefined): void {
     const format = this.settings.inputFormat;
     const decoded = decodeRealtimeAudio(base64, format);
     if ('problem' in decoded) {
-      this.events.error(decoded.problem, { code: 'invalid_value', param: 'audio', clientEventId: eventId });
+      this.events.error(decoded.problem, {
+        code: 'invalid_value',
+        param: 'audio',
+        clientEventId: eventId,
+      });
       return;
     }
     const samples = decoded.samples;
@@ -257,27 +325,49 @@ export class RealtimeConnection {
     const rate = formatRate(format);
     this.userTurns.appended((samples.length / rate) * 1000);
     this.inbound.convert(samples, rate, (converted) => {
-      session.push(session.runner.createFrame('audio.in', { audio: converted, sampleRate: GRAPH_INPUT_RATE }));
+      session.push(
+        session.runner.createFrame('audio.in', { audio: converted, sampleRate: GRAPH_INPUT_RATE }),
+      );
     });
   }
 
   private onItemCreate(item: ClientItem, session: Session, eventId: string | undefined): void {
     const conversation = session.runner.session.conversation;
-    const text = (item.content ?? []).map((c) => c.text ?? c.transcript ?? '').join(' ').trim();
-    if (item.type === 'message' && item.role === 'user' && text) conversation.add({ role: 'user', content: text });
-    else if (item.type === 'message' && item.role === 'assistant' && text) conversation.add({ role: 'assistant', content: text });
+    const text = (item.content ?? [])
+      .map((c) => c.text ?? c.transcript ?? '')
+      .join(' ')
+      .trim();
+    if (item.type === 'message' && item.role === 'user' && text)
+      conversation.add({ role: 'user', content: text });
+    else if (item.type === 'message' && item.role === 'assistant' && text)
+      conversation.add({ role: 'assistant', content: text });
     else if (item.type === 'function_call_output') {
       if (!item.call_id || item.output === undefined) {
-        this.events.error('function_call_output needs call_id and output', { param: 'item', clientEventId: eventId });
+        this.events.error('function_call_output needs call_id and output', {
+          param: 'item',
+          clientEventId: eventId,
+        });
         return;
       }
       // Waiting calls get their output now and resume on response.create; a late answer is only recorded.
-      if (!this.tools.deliver(item.call_id, item.output)) this.logger.info({ callId: excerpt(item.call_id, 64) }, 'function_call_output for a call nobody waits for');
+      if (!this.tools.deliver(item.call_id, item.output))
+        this.logger.info(
+          { callId: excerpt(item.call_id, 64) },
+          'function_call_output for a call nobody waits for',
+        );
     } else if (item.type === 'message' && item.role === 'system') {
       // The engine's system prompt is the LLM node's; system messages are kept only on the client's side.
-      this.logger.debug({ itemId: item.id === undefined ? undefined : excerpt(item.id, 64) }, 'system message item recorded but not given to the LLM; use session.instructions');
+      this.logger.debug(
+        { itemId: item.id === undefined ? undefined : excerpt(item.id, 64) },
+        'system message item recorded but not given to the LLM; use session.instructions',
+      );
     }
-    const stored: RealtimeItem = { ...item, id: item.id ?? this.events.id('item'), object: 'realtime.item', status: 'completed' };
+    const stored: RealtimeItem = {
+      ...item,
+      id: item.id ?? this.events.id('item'),
+      object: 'realtime.item',
+      status: 'completed',
+    };
     const previous = this.items.put(stored);
     this.events.send({ type: 'conversation.item.added', previous_item_id: previous, item: stored });
     this.events.send({ type: 'conversation.item.done', previous_item_id: previous, item: stored });
@@ -290,7 +380,10 @@ export class RealtimeConnection {
    */
   private onResponseCreate(session: Session, eventId: string | undefined): void {
     if (this.responses.active) {
-      this.events.error('Conversation already has an active response in progress', { code: 'conversation_already_has_active_response', clientEventId: eventId });
+      this.events.error('Conversation already has an active response in progress', {
+        code: 'conversation_already_has_active_response',
+        clientEventId: eventId,
+      });
       return;
     }
     if (this.tools.release() > 0) {
@@ -300,13 +393,18 @@ export class RealtimeConnection {
     const unanswered = this.tools.unanswered;
     if (unanswered.length > 0) {
       // The LLM is still inside its turn, waiting; a second turn would queue behind it and answer twice.
-      this.events.error(`function call ${unanswered.map((id) => `'${id}'`).join(', ')} is waiting for its function_call_output`, { code: 'function_call_output_missing', clientEventId: eventId });
+      this.events.error(
+        `function call ${unanswered.map((id) => `'${id}'`).join(', ')} is waiting for its function_call_output`,
+        { code: 'function_call_output_missing', clientEventId: eventId },
+      );
       return;
     }
     this.responses.start();
     // The LLM answers the session's conversation as it stands (the frame's copy is informational).
     const conversation = session.runner.session.conversation;
-    session.push(session.runner.createFrame('llm.context', { messages: [...conversation.messages] }));
+    session.push(
+      session.runner.createFrame('llm.context', { messages: [...conversation.messages] }),
+    );
   }
 
   /** Events at the moment they happen anywhere in the graph. */
@@ -323,7 +421,8 @@ export class RealtimeConnection {
         return;
       case 'llm.tool.call':
         // Before the LLM executes the calls (same tick): tell the bridge which call id comes next.
-        for (const call of frame.calls) if (this.tools.isClientTool(call.name)) this.tools.announce(call.name, call.id);
+        for (const call of frame.calls)
+          if (this.tools.isClientTool(call.name)) this.tools.announce(call.name, call.id);
         return;
       case 'interrupt': {
         this.outbound.reset();
@@ -333,7 +432,16 @@ export class RealtimeConnection {
         return;
       }
       case 'error':
-        this.events.send({ type: 'error', error: { type: 'server_error', code: frame.fatal ? 'graph_error_fatal' : 'graph_error', message: this.options.redact(`${frame.source}: ${frame.message}`), param: null, event_id: null } });
+        this.events.send({
+          type: 'error',
+          error: {
+            type: 'server_error',
+            code: frame.fatal ? 'graph_error_fatal' : 'graph_error',
+            message: this.options.redact(`${frame.source}: ${frame.message}`),
+            param: null,
+            event_id: null,
+          },
+        });
         return;
       default:
         return;
@@ -354,7 +462,10 @@ export class RealtimeConnection {
       }
       case 'audio.out':
         out.convert(frame.audio, frame.sampleRate, (samples) => {
-          this.responses.audio(encodeRealtimeAudio(samples, this.settings.outputFormat), (samples.length / out.targetRate) * 1000);
+          this.responses.audio(
+            encodeRealtimeAudio(samples, this.settings.outputFormat),
+            (samples.length / out.targetRate) * 1000,
+          );
         });
         return;
       case 'llm.tool.call': {

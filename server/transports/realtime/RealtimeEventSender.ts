@@ -35,10 +35,19 @@ export class RealtimeEventSender {
   }
 
   /** The Realtime error event; `event_id` inside names the client event that caused it. */
-  error(message: string, options: { code?: string; type?: string; param?: string; clientEventId?: string } = {}): void {
+  error(
+    message: string,
+    options: { code?: string; type?: string; param?: string; clientEventId?: string } = {},
+  ): void {
     this.send({
       type: 'error',
-      error: { type: options.type ?? 'invalid_request_error', code: options.code ?? null, message, param: options.param ?? null, event_id: options.clientEventId ?? null },
+      error: {
+        type: options.type ?? 'invalid_request_error',
+        code: options.code ?? null,
+        message,
+        param: options.param ?? null,
+        event_id: options.clientEventId ?? null,
+      },
     });
   }
 }

@@ -26,13 +26,19 @@ export class RealtimeGraphControls {
 
   constructor(private readonly session: Session) {
     const runner = session.runner;
-    const find = (match: (type: string, category: string, acceptsTools: boolean) => boolean): NodeRef | undefined => {
+    const find = (
+      match: (type: string, category: string, acceptsTools: boolean) => boolean,
+    ): NodeRef | undefined => {
       for (const node of runner.graph.nodes) {
         const def = runner.registry.get(node.type);
-        if (!def || def.kind !== 'processor') continue;
+        if (def?.kind !== 'processor') continue;
         if (!match(node.type, def.category, def.acceptsTools === true)) continue;
         const checked = runner.registry.validateConfig(node.type, node.config);
-        return { id: node.id, type: node.type, config: checked.ok ? checked.value : { ...node.config } };
+        return {
+          id: node.id,
+          type: node.type,
+          config: checked.ok ? checked.value : { ...node.config },
+        };
       }
       return undefined;
     };
@@ -58,7 +64,11 @@ export class RealtimeGraphControls {
       type: this.user?.config.endOfTurn === 'smart' ? 'semantic_vad' : 'server_vad',
       ...(this.user?.config.endOfTurn === 'smart'
         ? { eagerness: 'auto' as const }
-        : { threshold: num(c.confidence), prefix_padding_ms: Math.round(num(c.prePaddingMs)), silence_duration_ms: Math.round(num(c.stopMs)) }),
+        : {
+            threshold: num(c.confidence),
+            prefix_padding_ms: Math.round(num(c.prePaddingMs)),
+            silence_duration_ms: Math.round(num(c.stopMs)),
+          }),
       idle_timeout_ms: null,
       // A cascade graph always answers at the end of a turn and always lets speech interrupt the bot.
       create_response: true,
@@ -84,7 +94,8 @@ export class RealtimeGraphControls {
       }
       for (const [key, value] of Object.entries(settings)) this.apply(this.vad, { [key]: value }); // one by one: a bad value spoils only itself
     }
-    if (this.user && td.type) this.apply(this.user, { endOfTurn: td.type === 'semantic_vad' ? 'smart' : 'vad' });
+    if (this.user && td.type)
+      this.apply(this.user, { endOfTurn: td.type === 'semantic_vad' ? 'smart' : 'vad' });
   }
 
   /**
@@ -116,8 +127,13 @@ export class RealtimeGraphControls {
     const checked = this.session.runner.registry.validateConfig(node.type, next);
     if (!checked.ok) {
       // The shapes of what was asked, not the values: a client's 900 KB instructions must not become a 900 KB log line.
-      const asked = Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, shapeForLog(value)]));
-      this.session.logger.info({ node: node.id, settings: asked, problem: excerpt(checked.issues[0]?.message ?? '') }, 'realtime setting does not fit the graph; ignored');
+      const asked = Object.fromEntries(
+        Object.entries(settings).map(([key, value]) => [key, shapeForLog(value)]),
+      );
+      this.session.logger.info(
+        { node: node.id, settings: asked, problem: excerpt(checked.issues[0]?.message ?? '') },
+        'realtime setting does not fit the graph; ignored',
+      );
       return false;
     }
     if (Object.entries(settings).every(([k, v]) => node.config[k] === v)) return true;

@@ -1,4 +1,9 @@
-export type RealtimeItem = { id: string; type: string; object?: 'realtime.item'; status?: string } & Record<string, unknown>;
+export type RealtimeItem = {
+  id: string;
+  type: string;
+  object?: 'realtime.item';
+  status?: string;
+} & Record<string, unknown>;
 
 /**
  * The conversation as the Realtime client sees it: items by id, in order, so
@@ -47,7 +52,10 @@ export class RealtimeItems {
 
   /** Oldest first, never the newest: the item just added stays retrievable. */
   private evict(): void {
-    while (this.items.size > 1 && (this.items.size > RealtimeItems.MAX_ITEMS || this.totalChars > RealtimeItems.MAX_CHARS)) {
+    while (
+      this.items.size > 1 &&
+      (this.items.size > RealtimeItems.MAX_ITEMS || this.totalChars > RealtimeItems.MAX_CHARS)
+    ) {
       const oldest = this.items.keys().next().value!;
       this.delete(oldest);
     }

@@ -16,7 +16,9 @@ interface ResponseState {
   message: MessageState | undefined;
 }
 
-export type ResponseEnd = { status: 'completed' } | { status: 'cancelled'; reason: 'turn_detected' | 'client_cancelled' };
+export type ResponseEnd =
+  | { status: 'completed' }
+  | { status: 'cancelled'; reason: 'turn_detected' | 'client_cancelled' };
 
 /**
  * Writes one Realtime response at a time as the graph's output produces it:
@@ -64,13 +66,21 @@ export class ResponseStream {
     if (!delta) return;
     const { state, message } = this.message();
     message.transcript += delta;
-    this.events.send({ type: 'response.output_audio_transcript.delta', ...this.where(state, message), delta });
+    this.events.send({
+      type: 'response.output_audio_transcript.delta',
+      ...this.where(state, message),
+      delta,
+    });
   }
 
   audio(base64: string, durationMs: number): void {
     const { state, message } = this.message();
     message.audioMs += durationMs;
-    this.events.send({ type: 'response.output_audio.delta', ...this.where(state, message), delta: base64 });
+    this.events.send({
+      type: 'response.output_audio.delta',
+      ...this.where(state, message),
+      delta: base64,
+    });
   }
 
   /**
@@ -84,18 +94,52 @@ export class ResponseStream {
     for (const call of calls) {
       const outputIndex = state.output.length;
       const itemId = this.events.id('item');
-      const base = { id: itemId, object: 'realtime.item' as const, type: 'function_call', call_id: call.id, name: call.name };
+      const base = {
+        id: itemId,
+        object: 'realtime.item' as const,
+        type: 'function_call',
+        call_id: call.id,
+        name: call.name,
+      };
       const added: RealtimeItem = { ...base, status: 'in_progress', arguments: '' };
       const previous = this.items.put(added);
-      this.events.send({ type: 'response.output_item.added', response_id: state.id, output_index: outputIndex, item: added });
-      this.events.send({ type: 'conversation.item.added', previous_item_id: previous, item: added });
-      const where = { response_id: state.id, item_id: itemId, output_index: outputIndex, call_id: call.id };
-      this.events.send({ type: 'response.function_call_arguments.delta', ...where, delta: call.arguments });
-      this.events.send({ type: 'response.function_call_arguments.done', ...where, name: call.name, arguments: call.arguments });
+      this.events.send({
+        type: 'response.output_item.added',
+        response_id: state.id,
+        output_index: outputIndex,
+        item: added,
+      });
+      this.events.send({
+        type: 'conversation.item.added',
+        previous_item_id: previous,
+        item: added,
+      });
+      const where = {
+        response_id: state.id,
+        item_id: itemId,
+        output_index: outputIndex,
+        call_id: call.id,
+      };
+      this.events.send({
+        type: 'response.function_call_arguments.delta',
+        ...where,
+        delta: call.arguments,
+      });
+      this.events.send({
+        type: 'response.function_call_arguments.done',
+        ...where,
+        name: call.name,
+        arguments: call.arguments,
+      });
       const done: RealtimeItem = { ...base, status: 'completed', arguments: call.arguments };
       this.items.put(done);
       state.output.push(done);
-      this.events.send({ type: 'response.output_item.done', response_id: state.id, output_index: outputIndex, item: done });
+      this.events.send({
+        type: 'response.output_item.done',
+        response_id: state.id,
+        output_index: outputIndex,
+        item: done,
+      });
       this.events.send({ type: 'conversation.item.done', previous_item_id: previous, item: done });
     }
     this.finish({ status: 'completed' });
@@ -108,7 +152,8 @@ export class ResponseStream {
     this.finishMessage(state, end.status === 'completed' ? 'completed' : 'incomplete');
     this.current = undefined;
     const response = this.response(state, end.status);
-    if (end.status === 'cancelled') response.status_details = { type: 'cancelled', reason: end.reason };
+    if (end.status === 'cancelled')
+      response.status_details = { type: 'cancelled', reason: end.reason };
     this.events.send({ type: 'response.done', response });
   }
 
@@ -116,13 +161,29 @@ export class ResponseStream {
     const state = this.start();
     if (state.message) return { state, message: state.message };
     const outputIndex = state.output.length;
-    const item: RealtimeItem = { id: this.events.id('item'), object: 'realtime.item', type: 'message', role: 'assistant', status: 'in_progress', content: [] };
+    const item: RealtimeItem = {
+      id: this.events.id('item'),
+      object: 'realtime.item',
+      type: 'message',
+      role: 'assistant',
+      status: 'in_progress',
+      content: [],
+    };
     const message: MessageState = { item, outputIndex, transcript: '', audioMs: 0 };
     state.message = message;
     const previous = this.items.put(item);
-    this.events.send({ type: 'response.output_item.added', response_id: state.id, output_index: outputIndex, item });
+    this.events.send({
+      type: 'response.output_item.added',
+      response_id: state.id,
+      output_index: outputIndex,
+      item,
+    });
     this.events.send({ type: 'conversation.item.added', previous_item_id: previous, item });
-    this.events.send({ type: 'response.content_part.added', ...this.where(state, message), part: { type: 'audio', transcript: '' } });
+    this.events.send({
+      type: 'response.content_part.added',
+      ...this.where(state, message),
+      part: { type: 'audio', transcript: '' },
+    });
     return { state, message };
   }
 
@@ -132,17 +193,39 @@ export class ResponseStream {
     state.message = undefined;
     const where = this.where(state, message);
     this.events.send({ type: 'response.output_audio.done', ...where });
-    this.events.send({ type: 'response.output_audio_transcript.done', ...where, transcript: message.transcript });
-    this.events.send({ type: 'response.content_part.done', ...where, part: { type: 'audio', transcript: message.transcript } });
-    const done: RealtimeItem = { ...message.item, status, content: [{ type: 'output_audio', transcript: message.transcript }] };
+    this.events.send({
+      type: 'response.output_audio_transcript.done',
+      ...where,
+      transcript: message.transcript,
+    });
+    this.events.send({
+      type: 'response.content_part.done',
+      ...where,
+      part: { type: 'audio', transcript: message.transcript },
+    });
+    const done: RealtimeItem = {
+      ...message.item,
+      status,
+      content: [{ type: 'output_audio', transcript: message.transcript }],
+    };
     this.items.put(done);
     state.output.push(done);
-    this.events.send({ type: 'response.output_item.done', response_id: state.id, output_index: message.outputIndex, item: done });
+    this.events.send({
+      type: 'response.output_item.done',
+      response_id: state.id,
+      output_index: message.outputIndex,
+      item: done,
+    });
     this.events.send({ type: 'conversation.item.done', previous_item_id: null, item: done });
   }
 
   private where(state: ResponseState, message: MessageState) {
-    return { response_id: state.id, item_id: message.item.id, output_index: message.outputIndex, content_index: 0 };
+    return {
+      response_id: state.id,
+      item_id: message.item.id,
+      output_index: message.outputIndex,
+      content_index: 0,
+    };
   }
 
   private response(state: ResponseState, status: string): Record<string, unknown> {
@@ -158,7 +241,13 @@ export class ResponseStream {
       max_output_tokens: 'inf',
       audio: { output: { format, voice } },
       // A cascade graph does not count tokens the way the Realtime API bills them.
-      usage: { total_tokens: 0, input_tokens: 0, output_tokens: 0, input_token_details: { text_tokens: 0, audio_tokens: 0, cached_tokens: 0 }, output_token_details: { text_tokens: 0, audio_tokens: 0 } },
+      usage: {
+        total_tokens: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        input_token_details: { text_tokens: 0, audio_tokens: 0, cached_tokens: 0 },
+        output_token_details: { text_tokens: 0, audio_tokens: 0 },
+      },
       metadata: null,
     };
   }

@@ -28,16 +28,28 @@ export class UserTurnEvents {
   speechStarted(frame: FrameOf<'user.speaking.started'>): void {
     const itemId = this.events.id('item');
     this.turn = { id: itemId, transcript: '' };
-    this.events.send({ type: 'input_audio_buffer.speech_started', audio_start_ms: this.audioMsAt(frame.speechStartedAt), item_id: itemId });
+    this.events.send({
+      type: 'input_audio_buffer.speech_started',
+      audio_start_ms: this.audioMsAt(frame.speechStartedAt),
+      item_id: itemId,
+    });
   }
 
   speechStopped(frame: FrameOf<'user.speaking.stopped'>): void {
     const turn = this.turn ?? { id: this.events.id('item'), transcript: '' };
     this.turn = turn;
-    this.events.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: this.audioMsAt(frame.speechEndedAt), item_id: turn.id });
+    this.events.send({
+      type: 'input_audio_buffer.speech_stopped',
+      audio_end_ms: this.audioMsAt(frame.speechEndedAt),
+      item_id: turn.id,
+    });
     const item = userItem(turn.id, null);
     const previous = this.items.put(item);
-    this.events.send({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: turn.id });
+    this.events.send({
+      type: 'input_audio_buffer.committed',
+      previous_item_id: previous,
+      item_id: turn.id,
+    });
     this.events.send({ type: 'conversation.item.added', previous_item_id: previous, item });
   }
 
@@ -47,7 +59,13 @@ export class UserTurnEvents {
     turn.transcript = `${turn.transcript} ${text}`.trim();
     const item = userItem(turn.id, turn.transcript);
     this.items.put(item);
-    this.events.send({ type: 'conversation.item.input_audio_transcription.completed', item_id: turn.id, content_index: 0, transcript: turn.transcript, usage: { type: 'duration', seconds: 0 } });
+    this.events.send({
+      type: 'conversation.item.input_audio_transcription.completed',
+      item_id: turn.id,
+      content_index: 0,
+      transcript: turn.transcript,
+      usage: { type: 'duration', seconds: 0 },
+    });
     this.events.send({ type: 'conversation.item.done', previous_item_id: null, item });
   }
 
@@ -59,5 +77,12 @@ export class UserTurnEvents {
 }
 
 function userItem(id: string, transcript: string | null): RealtimeItem {
-  return { id, object: 'realtime.item', type: 'message', role: 'user', status: 'completed', content: [{ type: 'input_audio', transcript }] };
+  return {
+    id,
+    object: 'realtime.item',
+    type: 'message',
+    role: 'user',
+    status: 'completed',
+    content: [{ type: 'input_audio', transcript }],
+  };
 }

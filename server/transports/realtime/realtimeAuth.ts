@@ -8,7 +8,10 @@ export const REALTIME_SUBPROTOCOL = 'realtime';
 const API_KEY_PREFIX = 'openai-insecure-api-key.';
 
 function offeredSubprotocols(req: IncomingMessage): string[] {
-  return (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -17,7 +20,12 @@ function offeredSubprotocols(req: IncomingMessage): string[] {
  * send from Node — cookie, `?token=`), plus the browser form
  * `openai-insecure-api-key.<token>` among the offered subprotocols.
  */
-export function isRealtimeUpgradeAuthorized(req: IncomingMessage, url: URL, auth: TokenAuth, token: string | undefined): boolean {
+export function isRealtimeUpgradeAuthorized(
+  req: IncomingMessage,
+  url: URL,
+  auth: TokenAuth,
+  token: string | undefined,
+): boolean {
   if (auth.checkUpgrade(req, url)) return true;
   if (!token) return false;
   const expected = Buffer.from(token);

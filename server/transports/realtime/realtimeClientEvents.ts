@@ -7,7 +7,11 @@ import { nestsDeeperThan } from '../../net/jsonDepth.ts';
  */
 const base = { event_id: z.string().optional() };
 
-const contentPart = z.looseObject({ type: z.string(), text: z.string().optional(), transcript: z.string().nullish() });
+const contentPart = z.looseObject({
+  type: z.string(),
+  text: z.string().optional(),
+  transcript: z.string().nullish(),
+});
 
 export const clientItem = z.looseObject({
   id: z.string().optional(),
@@ -22,16 +26,39 @@ export const clientItem = z.looseObject({
 export type ClientItem = z.output<typeof clientItem>;
 
 export const realtimeClientEvent = z.discriminatedUnion('type', [
-  z.looseObject({ ...base, type: z.literal('session.update'), session: z.record(z.string(), z.unknown()) }),
+  z.looseObject({
+    ...base,
+    type: z.literal('session.update'),
+    session: z.record(z.string(), z.unknown()),
+  }),
   z.looseObject({ ...base, type: z.literal('input_audio_buffer.append'), audio: z.string() }),
   z.looseObject({ ...base, type: z.literal('input_audio_buffer.commit') }),
   z.looseObject({ ...base, type: z.literal('input_audio_buffer.clear') }),
-  z.looseObject({ ...base, type: z.literal('conversation.item.create'), item: clientItem, previous_item_id: z.string().nullish() }),
+  z.looseObject({
+    ...base,
+    type: z.literal('conversation.item.create'),
+    item: clientItem,
+    previous_item_id: z.string().nullish(),
+  }),
   z.looseObject({ ...base, type: z.literal('conversation.item.retrieve'), item_id: z.string() }),
   z.looseObject({ ...base, type: z.literal('conversation.item.delete'), item_id: z.string() }),
-  z.looseObject({ ...base, type: z.literal('conversation.item.truncate'), item_id: z.string(), content_index: z.number().int().min(0), audio_end_ms: z.number().min(0) }),
-  z.looseObject({ ...base, type: z.literal('response.create'), response: z.record(z.string(), z.unknown()).optional() }),
-  z.looseObject({ ...base, type: z.literal('response.cancel'), response_id: z.string().optional() }),
+  z.looseObject({
+    ...base,
+    type: z.literal('conversation.item.truncate'),
+    item_id: z.string(),
+    content_index: z.number().int().min(0),
+    audio_end_ms: z.number().min(0),
+  }),
+  z.looseObject({
+    ...base,
+    type: z.literal('response.create'),
+    response: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.looseObject({
+    ...base,
+    type: z.literal('response.cancel'),
+    response_id: z.string().optional(),
+  }),
 ]);
 export type RealtimeClientEvent = z.output<typeof realtimeClientEvent>;
 
@@ -54,7 +81,9 @@ export interface ClientEventProblem {
  */
 export const MAX_EVENT_DEPTH = 64;
 
-export type ParsedClientEvent = { ok: true; event: RealtimeClientEvent } | ({ ok: false } & ClientEventProblem);
+export type ParsedClientEvent =
+  | { ok: true; event: RealtimeClientEvent }
+  | ({ ok: false } & ClientEventProblem);
 
 const KNOWN_TYPES = new Set<string>(realtimeClientEvent.options.map((o) => o.shape.type.value));
 
@@ -65,16 +94,44 @@ export function parseClientEvent(text: string): ParsedClientEvent {
   } catch {
     return { ok: false, code: 'invalid_json', message: 'event is not valid JSON' };
   }
-  const raw = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown; event_id?: unknown }) : undefined;
+  const raw =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as { type?: unknown; event_id?: unknown })
+      : undefined;
   // Echoed in the error: a client's id, not a client's essay.
   const eventId = typeof raw?.event_id === 'string' ? raw.event_id.slice(0, 128) : undefined;
-  if (!raw || typeof raw.type !== 'string') return { ok: false, code: 'invalid_event', eventId, message: 'an event must be a JSON object with a string "type"' };
-  if (nestsDeeperThan(value, MAX_EVENT_DEPTH)) return { ok: false, code: 'invalid_event', eventId, message: `event nests deeper than ${MAX_EVENT_DEPTH} levels of arrays and objects` };
+  if (!raw || typeof raw.type !== 'string')
+    return {
+      ok: false,
+      code: 'invalid_event',
+      eventId,
+      message: 'an event must be a JSON object with a string "type"',
+    };
+  if (nestsDeeperThan(value, MAX_EVENT_DEPTH))
+    return {
+      ok: false,
+      code: 'invalid_event',
+      eventId,
+      message: `event nests deeper than ${MAX_EVENT_DEPTH} levels of arrays and objects`,
+    };
   const type = raw.type;
-  if (!KNOWN_TYPES.has(type)) return { ok: false, code: 'unknown_event_type', eventId, param: 'type', message: `unsupported event type '${type.slice(0, 60)}'` };
+  if (!KNOWN_TYPES.has(type))
+    return {
+      ok: false,
+      code: 'unknown_event_type',
+      eventId,
+      param: 'type',
+      message: `unsupported event type '${type.slice(0, 60)}'`,
+    };
   const result = realtimeClientEvent.safeParse(value);
   if (result.success) return { ok: true, event: result.data };
   const issue = result.error.issues[0];
   const param = issue?.path.join('.') || undefined;
-  return { ok: false, code: 'invalid_value', eventId, param, message: `invalid '${type}': ${param ?? 'event'}: ${issue?.message ?? 'does not fit the schema'}` };
+  return {
+    ok: false,
+    code: 'invalid_value',
+    eventId,
+    param,
+    message: `invalid '${type}': ${param ?? 'event'}: ${issue?.message ?? 'does not fit the schema'}`,
+  };
 }

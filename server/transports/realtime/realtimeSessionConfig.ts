@@ -4,7 +4,10 @@
  * does: values a cascade graph cannot honour are reported as they are, not
  * as requested (see README, "Realtime-compatible endpoint").
  */
-export type RealtimeAudioFormat = { type: 'audio/pcm'; rate: 24000 } | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
+export type RealtimeAudioFormat =
+  | { type: 'audio/pcm'; rate: 24000 }
+  | { type: 'audio/pcmu' }
+  | { type: 'audio/pcma' };
 
 export interface RealtimeTurnDetection {
   type: 'server_vad' | 'semantic_vad';

@@ -35,30 +35,54 @@ type Obj = Record<string, unknown>;
 /** The first limit `update` (the event's `session` object) passes, or undefined. Depth is checked before anything serialises. */
 export function sessionUpdateProblem(update: Obj): SessionUpdateProblem | undefined {
   const limits = SESSION_UPDATE_LIMITS;
-  if (typeof update.instructions === 'string' && update.instructions.length > limits.maxInstructionsChars) {
-    return { param: 'session.instructions', message: `instructions are ${update.instructions.length} characters; the limit is ${limits.maxInstructionsChars}` };
+  if (
+    typeof update.instructions === 'string' &&
+    update.instructions.length > limits.maxInstructionsChars
+  ) {
+    return {
+      param: 'session.instructions',
+      message: `instructions are ${update.instructions.length} characters; the limit is ${limits.maxInstructionsChars}`,
+    };
   }
   if (!Array.isArray(update.tools)) return undefined;
   if (update.tools.length > limits.maxTools) {
-    return { param: 'session.tools', message: `${update.tools.length} tools; the limit is ${limits.maxTools}` };
+    return {
+      param: 'session.tools',
+      message: `${update.tools.length} tools; the limit is ${limits.maxTools}`,
+    };
   }
   let total = 0;
   for (const [i, tool] of update.tools.entries()) {
     const t = typeof tool === 'object' && tool !== null ? (tool as Obj) : {};
-    if (typeof t.description === 'string' && t.description.length > limits.maxToolDescriptionChars) {
-      return { param: `session.tools[${i}].description`, message: `tool description is ${t.description.length} characters; the limit is ${limits.maxToolDescriptionChars}` };
+    if (
+      typeof t.description === 'string' &&
+      t.description.length > limits.maxToolDescriptionChars
+    ) {
+      return {
+        param: `session.tools[${i}].description`,
+        message: `tool description is ${t.description.length} characters; the limit is ${limits.maxToolDescriptionChars}`,
+      };
     }
     if (nestsDeeperThan(t.parameters, limits.maxToolSchemaDepth)) {
-      return { param: `session.tools[${i}].parameters`, message: `tool parameters nest deeper than ${limits.maxToolSchemaDepth} levels` };
+      return {
+        param: `session.tools[${i}].parameters`,
+        message: `tool parameters nest deeper than ${limits.maxToolSchemaDepth} levels`,
+      };
     }
     const schemaChars = JSON.stringify(t.parameters ?? null).length;
     if (schemaChars > limits.maxToolSchemaChars) {
-      return { param: `session.tools[${i}].parameters`, message: `tool parameters are ${schemaChars} characters of JSON; the limit is ${limits.maxToolSchemaChars}` };
+      return {
+        param: `session.tools[${i}].parameters`,
+        message: `tool parameters are ${schemaChars} characters of JSON; the limit is ${limits.maxToolSchemaChars}`,
+      };
     }
     total += schemaChars + (typeof t.description === 'string' ? t.description.length : 0);
   }
   if (total > limits.maxToolsChars) {
-    return { param: 'session.tools', message: `the tools are ${total} characters of JSON in all; the limit is ${limits.maxToolsChars}` };
+    return {
+      param: 'session.tools',
+      message: `the tools are ${total} characters of JSON in all; the limit is ${limits.maxToolsChars}`,
+    };
   }
   return undefined;
 }

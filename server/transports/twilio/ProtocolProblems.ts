@@ -55,7 +55,8 @@ export class ProtocolProblems {
       return;
     }
     const fields: Record<string, string | number> = { problem: TWILIO_PROBLEMS[kind], count };
-    for (const [key, value] of Object.entries(detail)) if (value !== undefined) fields[key] = typeof value === 'string' ? excerpt(value) : value;
+    for (const [key, value] of Object.entries(detail))
+      if (value !== undefined) fields[key] = typeof value === 'string' ? excerpt(value) : value;
     if (suppressed > 0) fields.suppressed = suppressed;
     suppressed = 0;
     this.logger.warn(fields, 'ignored twilio message');

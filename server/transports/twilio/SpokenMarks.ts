@@ -99,7 +99,10 @@ export class SpokenMarks {
       }
       break;
     }
-    const planned = this.segments.map((s) => s.text).filter(Boolean).join(' ');
+    const planned = this.segments
+      .map((s) => s.text)
+      .filter(Boolean)
+      .join(' ');
     // Marks still out are echoed at once after a clear: those echoes mean "dropped", not "played".
     for (const segment of this.byName.values()) segment.state = 'open';
     this.segments = [];
@@ -117,6 +120,13 @@ export class SpokenMarks {
   }
 
   private segment(text: string): Segment {
-    return { name: `seg-${this.next++}`, text, audioMs: 0, firstAudioAt: undefined, state: 'open', playedAt: undefined };
+    return {
+      name: `seg-${this.next++}`,
+      text,
+      audioMs: 0,
+      firstAudioAt: undefined,
+      state: 'open',
+      playedAt: undefined,
+    };
   }
 }

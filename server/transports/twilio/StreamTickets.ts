@@ -28,6 +28,7 @@ export class StreamTickets {
   }
 
   private prune(now: number): void {
-    for (const [ticket, expiresAt] of this.tickets) if (expiresAt <= now) this.tickets.delete(ticket);
+    for (const [ticket, expiresAt] of this.tickets)
+      if (expiresAt <= now) this.tickets.delete(ticket);
   }
 }

@@ -1,25 +1,26 @@
 import type { WebSocket } from 'ws';
 import { type Frame, type Logger, muLawDecode } from '#engine';
-import type { Session } from '../../sessions/Session.ts';
 import { SLOW_READER_EVENT } from '../../net/sendBounded.ts';
+import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { DropOldestQueue } from '../DropOldestQueue.ts';
 import { excerpt } from '../logExcerpt.ts';
 import { openTransportSession } from '../openTransportSession.ts';
-import { capAssistantReply, type CutReply } from './capAssistantReply.ts';
+import { type CutReply, capAssistantReply } from './capAssistantReply.ts';
 import { capGreeting } from './greeting.ts';
 import { ProtocolProblems } from './ProtocolProblems.ts';
 import { SpokenMarks } from './SpokenMarks.ts';
 import type { StreamTickets } from './StreamTickets.ts';
-import { decodeMediaPayload, parseTwilioMessage, type TwilioStart } from './twilioMessages.ts';
 import { TwilioOutbound } from './TwilioOutbound.ts';
+import { decodeMediaPayload, parseTwilioMessage, type TwilioStart } from './twilioMessages.ts';
 
 export const TWILIO_TRANSPORT = 'twilio-media-stream';
 /** Phone audio: G.711 μ-law, 8 kHz mono, both ways. */
 export const PHONE_RATE = 8000;
-export const DEFAULT_GREETING = 'Hello! You are talking to Parley. Ask me about the weather anywhere.';
+export const DEFAULT_GREETING =
+  'Hello! You are talking to Parley. Ask me about the weather anywhere.';
 
 export interface TwilioConnectionOptions {
   sessions: SessionManager;
@@ -55,7 +56,11 @@ export class TwilioConnection {
   private streamSid: string | undefined;
   private closed = false;
   /** Caller audio that arrived before the graph had started. */
-  private readonly early = new DropOldestQueue<Int16Array>(MAX_EARLY_FRAMES, MAX_EARLY_SAMPLES, (samples) => samples.length);
+  private readonly early = new DropOldestQueue<Int16Array>(
+    MAX_EARLY_FRAMES,
+    MAX_EARLY_SAMPLES,
+    (samples) => samples.length,
+  );
   private readonly outbound = new AudioRateConverter(PHONE_RATE);
   private readonly marks = new SpokenMarks();
   private readonly startTimer: NodeJS.Timeout;
@@ -74,7 +79,12 @@ export class TwilioConnection {
     this.problems = new ProtocolProblems(this.logger);
     ws.on('message', (data, isBinary) => {
       if (isBinary) this.problems.report('binary');
-      else this.onText(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+      else
+        this.onText(
+          Buffer.isBuffer(data)
+            ? data.toString('utf8')
+            : Buffer.concat(data as Buffer[]).toString('utf8'),
+        );
     });
     ws.on('close', () => this.shutdown('caller hung up'));
     // The socket closes when Twilio reads up to the close frame — maybe never; the graph stops now.
@@ -109,7 +119,15 @@ export class TwilioConnection {
         return;
       case 'mark': {
         const played = this.marks.played(message.mark.name);
-        if (played) this.logger.debug({ mark: message.mark.name, text: excerpt(played.text), audioMs: Math.round(played.audioMs) }, 'twilio played segment');
+        if (played)
+          this.logger.debug(
+            {
+              mark: message.mark.name,
+              text: excerpt(played.text),
+              audioMs: Math.round(played.audioMs),
+            },
+            'twilio played segment',
+          );
         else this.problems.report('unknownMark', { mark: message.mark.name });
         return;
       }
@@ -140,8 +158,15 @@ export class TwilioConnection {
       this.fail(1008, 'invalid graph name');
       return;
     }
-    if (start.mediaFormat && (start.mediaFormat.encoding !== 'audio/x-mulaw' || start.mediaFormat.sampleRate !== PHONE_RATE)) {
-      this.fail(1003, `unsupported media format ${excerpt(start.mediaFormat.encoding, 40)}/${start.mediaFormat.sampleRate}`);
+    if (
+      start.mediaFormat &&
+      (start.mediaFormat.encoding !== 'audio/x-mulaw' ||
+        start.mediaFormat.sampleRate !== PHONE_RATE)
+    ) {
+      this.fail(
+        1003,
+        `unsupported media format ${excerpt(start.mediaFormat.encoding, 40)}/${start.mediaFormat.sampleRate}`,
+      );
       return;
     }
     clearTimeout(this.startTimer);
@@ -169,7 +194,10 @@ export class TwilioConnection {
     session.on('output', this.onGraphOutput);
     session.runner.onUpstream(this.onGraphUpstream);
     if (greeting) this.greet(session, greeting);
-    for (const samples of this.early.drain()) session.push(session.runner.createFrame('audio.in', { audio: samples, sampleRate: PHONE_RATE }));
+    for (const samples of this.early.drain())
+      session.push(
+        session.runner.createFrame('audio.in', { audio: samples, sampleRate: PHONE_RATE }),
+      );
   }
 
   /**
@@ -196,7 +224,9 @@ export class TwilioConnection {
     if (samples.length === 0) return;
     const session = this.session;
     if (session) {
-      session.push(session.runner.createFrame('audio.in', { audio: samples, sampleRate: PHONE_RATE }));
+      session.push(
+        session.runner.createFrame('audio.in', { audio: samples, sampleRate: PHONE_RATE }),
+      );
       return;
     }
     this.early.push(samples);
@@ -214,7 +244,10 @@ export class TwilioConnection {
     this.outbound.reset();
     this.cutReply = this.marks.clear(now);
     this.capCutReply();
-    this.logger.debug({ reason: frame.reason, heard: this.cutReply?.heard }, 'barge-in: cleared twilio buffer');
+    this.logger.debug(
+      { reason: frame.reason, heard: this.cutReply?.heard },
+      'barge-in: cleared twilio buffer',
+    );
   };
 
   /**
@@ -230,7 +263,10 @@ export class TwilioConnection {
     const session = this.session;
     if (!session || !this.cutReply) return;
     if (capAssistantReply(session.runner.session.conversation, this.cutReply)) {
-      this.logger.debug({ heard: this.cutReply.heard }, 'conversation cut to what the caller heard');
+      this.logger.debug(
+        { heard: this.cutReply.heard },
+        'conversation cut to what the caller heard',
+      );
     }
   }
 

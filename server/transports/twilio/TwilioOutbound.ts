@@ -25,7 +25,11 @@ export class TwilioOutbound {
 
   /** Samples at 8 kHz, μ-law encoded. */
   media(samples: Int16Array): void {
-    this.send({ event: 'media', streamSid: this.streamSid, media: { payload: Buffer.from(muLawEncode(samples)).toString('base64') } });
+    this.send({
+      event: 'media',
+      streamSid: this.streamSid,
+      media: { payload: Buffer.from(muLawEncode(samples)).toString('base64') },
+    });
   }
 
   mark(name: string): void {

@@ -21,7 +21,12 @@ export function capAssistantReply(conversation: ConversationContext, reply: CutR
   if (!message || message.toolCalls?.length) return false;
   const content = message.content;
   const heard = reply.heard.trim();
-  if (!reply.planned.startsWith(content) || content.length <= heard.length || !content.startsWith(heard)) return false;
+  if (
+    !reply.planned.startsWith(content) ||
+    content.length <= heard.length ||
+    !content.startsWith(heard)
+  )
+    return false;
   if (heard) message.content = heard;
   else conversation.remove(message);
   return true;

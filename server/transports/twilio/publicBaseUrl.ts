@@ -9,7 +9,8 @@ import type { Request } from 'express';
 export function publicBaseUrl(req: Request, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
   const forwarded = req.get('x-forwarded-proto')?.split(',')[0]?.trim();
-  const scheme = forwarded === 'https' || forwarded === 'http' ? forwarded : req.secure ? 'https' : 'http';
+  const scheme =
+    forwarded === 'https' || forwarded === 'http' ? forwarded : req.secure ? 'https' : 'http';
   return `${scheme}://${req.get('host') ?? 'localhost'}`;
 }
 

@@ -11,7 +11,11 @@ import type { ProblemDetail, TwilioProblemKind } from './ProtocolProblems.ts';
  */
 /** Twilio's SIDs are 34 characters. */
 const sid = z.string().max(64);
-const connected = z.object({ event: z.literal('connected'), protocol: z.string().optional(), version: z.string().optional() });
+const connected = z.object({
+  event: z.literal('connected'),
+  protocol: z.string().optional(),
+  version: z.string().optional(),
+});
 const start = z.object({
   event: z.literal('start'),
   streamSid: sid.optional(),
@@ -21,18 +25,38 @@ const start = z.object({
     callSid: sid.optional(),
     tracks: z.array(z.string()).optional(),
     customParameters: z.record(z.string(), z.string()).optional(),
-    mediaFormat: z.object({ encoding: z.string(), sampleRate: z.number(), channels: z.number() }).optional(),
+    mediaFormat: z
+      .object({ encoding: z.string(), sampleRate: z.number(), channels: z.number() })
+      .optional(),
   }),
 });
 const media = z.object({
   event: z.literal('media'),
-  media: z.object({ track: z.string().optional(), chunk: z.string().optional(), timestamp: z.string().optional(), payload: z.string() }),
+  media: z.object({
+    track: z.string().optional(),
+    chunk: z.string().optional(),
+    timestamp: z.string().optional(),
+    payload: z.string(),
+  }),
 });
 const mark = z.object({ event: z.literal('mark'), mark: z.object({ name: z.string() }) });
-const dtmf = z.object({ event: z.literal('dtmf'), dtmf: z.object({ digit: z.string(), track: z.string().optional() }) });
-const stop = z.object({ event: z.literal('stop'), stop: z.object({ callSid: z.string().optional(), accountSid: z.string().optional() }).optional() });
+const dtmf = z.object({
+  event: z.literal('dtmf'),
+  dtmf: z.object({ digit: z.string(), track: z.string().optional() }),
+});
+const stop = z.object({
+  event: z.literal('stop'),
+  stop: z.object({ callSid: z.string().optional(), accountSid: z.string().optional() }).optional(),
+});
 
-export const twilioInboundMessage = z.discriminatedUnion('event', [connected, start, media, mark, dtmf, stop]);
+export const twilioInboundMessage = z.discriminatedUnion('event', [
+  connected,
+  start,
+  media,
+  mark,
+  dtmf,
+  stop,
+]);
 export type TwilioInboundMessage = z.output<typeof twilioInboundMessage>;
 export type TwilioStart = z.output<typeof start>['start'];
 
@@ -42,7 +66,9 @@ export type TwilioOutboundMessage =
   | { event: 'mark'; streamSid: string; mark: { name: string } }
   | { event: 'clear'; streamSid: string };
 
-export type ParsedTwilioMessage = { ok: true; message: TwilioInboundMessage } | { ok: false; kind: TwilioProblemKind; detail?: ProblemDetail };
+export type ParsedTwilioMessage =
+  | { ok: true; message: TwilioInboundMessage }
+  | { ok: false; kind: TwilioProblemKind; detail?: ProblemDetail };
 
 /** Twilio's messages nest 3 levels (`start.mediaFormat.encoding`); deeper is not Twilio. */
 const MAX_MESSAGE_DEPTH = 8;
@@ -57,14 +83,22 @@ export function parseTwilioMessage(text: string): ParsedTwilioMessage {
   } catch {
     return { ok: false, kind: 'notJson', detail: { text } };
   }
-  if (nestsDeeperThan(value, MAX_MESSAGE_DEPTH)) return { ok: false, kind: 'tooDeep', detail: { limit: MAX_MESSAGE_DEPTH } };
-  const event = typeof value === 'object' && value !== null && 'event' in value ? (value as { event: unknown }).event : undefined;
+  if (nestsDeeperThan(value, MAX_MESSAGE_DEPTH))
+    return { ok: false, kind: 'tooDeep', detail: { limit: MAX_MESSAGE_DEPTH } };
+  const event =
+    typeof value === 'object' && value !== null && 'event' in value
+      ? (value as { event: unknown }).event
+      : undefined;
   if (typeof event !== 'string') return { ok: false, kind: 'noEvent' };
   if (!KNOWN_EVENTS.has(event)) return { ok: false, kind: 'unknownEvent', detail: { event } };
   const result = twilioInboundMessage.safeParse(value);
   if (result.success) return { ok: true, message: result.data };
   const issue = result.error.issues[0];
-  return { ok: false, kind: 'malformed', detail: { event, field: issue.path.join('.') || '(root)', issue: issue.message } };
+  return {
+    ok: false,
+    kind: 'malformed',
+    detail: { event, field: issue.path.join('.') || '(root)', issue: issue.message },
+  };
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -1,13 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import type { Logger } from '#engine';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { excerpt } from '../logExcerpt.ts';
 import { capGreeting } from './greeting.ts';
 import { publicBaseUrl, toWebSocketUrl } from './publicBaseUrl.ts';
 import type { StreamTickets } from './StreamTickets.ts';
-import { connectStreamTwiml } from './twiml.ts';
 import { isValidTwilioSignature } from './twilioSignature.ts';
+import { connectStreamTwiml } from './twiml.ts';
 
 export const TWILIO_STREAM_PATH = '/telephony/twilio/stream';
 
@@ -41,16 +41,25 @@ export function twilioRoutes(options: TwilioRouteOptions): Router {
     const base = publicBaseUrl(req, options.publicUrl);
     const denied = authenticate(req, base, options);
     if (denied) {
-      options.logger.warn({ path: excerpt(req.originalUrl), reason: denied.reason }, 'twilio webhook refused');
+      options.logger.warn(
+        { path: excerpt(req.originalUrl), reason: denied.reason },
+        'twilio webhook refused',
+      );
       res.status(denied.status).type('text/plain').send(denied.reason);
       return;
     }
     const parameters: Record<string, string> = { graph };
     if (options.twilioAuthToken || options.parleyToken) parameters.ticket = options.tickets.issue();
-    if (typeof req.query.greeting === 'string') parameters.greeting = capGreeting(req.query.greeting);
+    if (typeof req.query.greeting === 'string')
+      parameters.greeting = capGreeting(req.query.greeting);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    options.logger.info({ graph, callSid: logValue(body.CallSid), from: logValue(body.From), to: logValue(body.To) }, 'twilio call answered');
-    res.type('text/xml').send(connectStreamTwiml(toWebSocketUrl(base) + TWILIO_STREAM_PATH, parameters));
+    options.logger.info(
+      { graph, callSid: logValue(body.CallSid), from: logValue(body.From), to: logValue(body.To) },
+      'twilio call answered',
+    );
+    res
+      .type('text/xml')
+      .send(connectStreamTwiml(toWebSocketUrl(base) + TWILIO_STREAM_PATH, parameters));
   });
   router.use((_req, res) => {
     res.status(404).type('text/plain').send('Not Found');
@@ -58,15 +67,32 @@ export function twilioRoutes(options: TwilioRouteOptions): Router {
   return router;
 }
 
-function authenticate(req: Request, base: string, options: TwilioRouteOptions): { status: number; reason: string } | undefined {
+function authenticate(
+  req: Request,
+  base: string,
+  options: TwilioRouteOptions,
+): { status: number; reason: string } | undefined {
   if (options.twilioAuthToken) {
     const params = (req.body ?? {}) as Record<string, string | string[]>;
-    const ok = isValidTwilioSignature(options.twilioAuthToken, base + req.originalUrl, params, req.get('x-twilio-signature'));
+    const ok = isValidTwilioSignature(
+      options.twilioAuthToken,
+      base + req.originalUrl,
+      params,
+      req.get('x-twilio-signature'),
+    );
     return ok ? undefined : { status: 403, reason: 'invalid X-Twilio-Signature' };
   }
   if (options.parleyToken) {
-    const given = typeof req.query.token === 'string' ? req.query.token : /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    return given && safeEqual(given, options.parleyToken) ? undefined : { status: 401, reason: 'missing or wrong token: add ?token=<PARLEY_TOKEN> to the webhook URL' };
+    const given =
+      typeof req.query.token === 'string'
+        ? req.query.token
+        : /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    return given && safeEqual(given, options.parleyToken)
+      ? undefined
+      : {
+          status: 401,
+          reason: 'missing or wrong token: add ?token=<PARLEY_TOKEN> to the webhook URL',
+        };
   }
   return undefined;
 }

@@ -6,7 +6,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * every POST parameter as name+value, names sorted. Implemented here rather
  * than pulling in the whole `twilio` SDK for one function.
  */
-export function twilioSignature(authToken: string, url: string, params: Record<string, string | string[]>): string {
+export function twilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string | string[]>,
+): string {
   let data = url;
   for (const name of Object.keys(params).sort()) {
     const value = params[name];
@@ -17,7 +21,12 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 }
 
 /** Compares in constant time; any missing piece is a mismatch. */
-export function isValidTwilioSignature(authToken: string, url: string, params: Record<string, string | string[]>, signature: string | undefined): boolean {
+export function isValidTwilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string | string[]>,
+  signature: string | undefined,
+): boolean {
   if (!signature) return false;
   const expected = Buffer.from(twilioSignature(authToken, url, params));
   const given = Buffer.from(signature);

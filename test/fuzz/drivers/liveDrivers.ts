@@ -8,7 +8,9 @@ import type { ServerMessage } from '../../server/helpers/RawWebSocket.ts';
 import { preview } from '../FuzzCase.ts';
 import { PROBE_TIMEOUT_MS, type WsDriver } from './WsDriver.ts';
 
-export function liveMessageIn(message: ServerMessage): { type?: unknown; error?: unknown } | undefined {
+export function liveMessageIn(
+  message: ServerMessage,
+): { type?: unknown; error?: unknown } | undefined {
   if (message.binary) return { type: 'binary server message' };
   try {
     return JSON.parse(message.data.toString('utf8')) as { type?: unknown; error?: unknown };
@@ -22,7 +24,10 @@ const errorIn = (message: ServerMessage): string | undefined => {
   return live?.type === 'error' ? `error '${preview(String(live.error), 100)}'` : undefined;
 };
 
-const validMessage = (tag: string) => ({ data: Buffer.from(JSON.stringify({ type: 'hello-from-a-client', tag, note: 'ünïcödé ✓ 𝄞' })), binary: false });
+const validMessage = (tag: string) => ({
+  data: Buffer.from(JSON.stringify({ type: 'hello-from-a-client', tag, note: 'ünïcödé ✓ 𝄞' })),
+  binary: false,
+});
 
 export const liveSessionDriver: WsDriver = {
   name: 'live session',
@@ -31,8 +36,14 @@ export const liveSessionDriver: WsDriver = {
   validMessage,
   async probe(ws) {
     const from = ws.messages.length;
-    const stats = await ws.waitForMessage((m) => liveMessageIn(m)?.type === 'stats', PROBE_TIMEOUT_MS, from);
-    return stats ? undefined : `probe: no 'stats' within ${PROBE_TIMEOUT_MS} ms (they come every 250 ms)`;
+    const stats = await ws.waitForMessage(
+      (m) => liveMessageIn(m)?.type === 'stats',
+      PROBE_TIMEOUT_MS,
+      from,
+    );
+    return stats
+      ? undefined
+      : `probe: no 'stats' within ${PROBE_TIMEOUT_MS} ms (they come every 250 ms)`;
   },
 };
 
@@ -46,8 +57,14 @@ export const liveListDriver: WsDriver = {
     const client = new WebSocket(`${ctx.server.wsUrl}/ws/pipecat?graph=echo`);
     client.on('error', () => undefined); // a failed probe is reported below, not thrown
     try {
-      const started = await ws.waitForMessage((m) => liveMessageIn(m)?.type === 'session.started', PROBE_TIMEOUT_MS, from);
-      return started ? undefined : `probe: a Pipecat session started and the list channel said nothing within ${PROBE_TIMEOUT_MS} ms`;
+      const started = await ws.waitForMessage(
+        (m) => liveMessageIn(m)?.type === 'session.started',
+        PROBE_TIMEOUT_MS,
+        from,
+      );
+      return started
+        ? undefined
+        : `probe: a Pipecat session started and the list channel said nothing within ${PROBE_TIMEOUT_MS} ms`;
     } finally {
       client.terminate();
     }

@@ -29,18 +29,42 @@ export const realtimeDriver: WsDriver = {
   errorIn(message) {
     const event = realtimeEventIn(message);
     // The probe's own item_not_found is the answer it asks for, not a complaint about the case's input.
-    if (event?.type !== 'error' || String(event.error?.event_id).startsWith(PROBE_PREFIX)) return undefined;
+    if (event?.type !== 'error' || String(event.error?.event_id).startsWith(PROBE_PREFIX))
+      return undefined;
     return `error ${String(event.error?.code)} '${preview(String(event.error?.message), 100)}'`;
   },
-  validMessage: (tag) => ({ data: Buffer.from(JSON.stringify({ type: 'input_audio_buffer.clear', event_id: `valid-${tag}`, note: 'ünïcödé ✓ 𝄞' })), binary: false }),
+  validMessage: (tag) => ({
+    data: Buffer.from(
+      JSON.stringify({
+        type: 'input_audio_buffer.clear',
+        event_id: `valid-${tag}`,
+        note: 'ünïcödé ✓ 𝄞',
+      }),
+    ),
+    binary: false,
+  }),
   async probe(ws, ctx) {
     const from = ws.messages.length;
     const eventId = `${PROBE_PREFIX}${ctx.tag}`;
-    ws.sendText(JSON.stringify({ type: 'conversation.item.retrieve', event_id: eventId, item_id: `missing-${ctx.tag}` }));
-    const answer = await ws.waitForMessage((m) => {
-      const event = realtimeEventIn(m);
-      return event?.type === 'error' && event.error?.event_id === eventId && event.error.code === 'item_not_found';
-    }, PROBE_TIMEOUT_MS, from);
+    ws.sendText(
+      JSON.stringify({
+        type: 'conversation.item.retrieve',
+        event_id: eventId,
+        item_id: `missing-${ctx.tag}`,
+      }),
+    );
+    const answer = await ws.waitForMessage(
+      (m) => {
+        const event = realtimeEventIn(m);
+        return (
+          event?.type === 'error' &&
+          event.error?.event_id === eventId &&
+          event.error.code === 'item_not_found'
+        );
+      },
+      PROBE_TIMEOUT_MS,
+      from,
+    );
     if (answer) return undefined;
     const seen = ws.messages.slice(from).map((m) => realtimeEventIn(m)?.type);
     return `probe: no item_not_found for event ${eventId} within ${PROBE_TIMEOUT_MS} ms (received since: ${[...new Set(seen)].join(', ') || 'nothing'})`;

@@ -30,16 +30,33 @@ export function sendValidStart(ws: RawWebSocket, streamSid = STREAM_SID): void {
       event: 'start',
       sequenceNumber: '1',
       streamSid,
-      start: { streamSid, accountSid: `AC${'0'.repeat(32)}`, callSid: `CA${'1'.repeat(32)}`, tracks: ['inbound'], customParameters: { graph: 'echo', greeting: '' }, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: PHONE_RATE, channels: 1 } },
+      start: {
+        streamSid,
+        accountSid: `AC${'0'.repeat(32)}`,
+        callSid: `CA${'1'.repeat(32)}`,
+        tracks: ['inbound'],
+        customParameters: { graph: 'echo', greeting: '' },
+        mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: PHONE_RATE, channels: 1 },
+      },
     }),
   );
 }
 
 /** Caller audio as Twilio sends it: 20 ms of base64 μ-law per `media` message. */
-export function sendCallerAudio(ws: RawWebSocket, samples: Int16Array, streamSid = STREAM_SID): void {
+export function sendCallerAudio(
+  ws: RawWebSocket,
+  samples: Int16Array,
+  streamSid = STREAM_SID,
+): void {
   for (let i = 0; i < samples.length; i += 160) {
     const payload = Buffer.from(muLawEncode(samples.subarray(i, i + 160))).toString('base64');
-    ws.sendText(JSON.stringify({ event: 'media', streamSid, media: { track: 'inbound', chunk: String(i / 160 + 1), timestamp: String(i / 8), payload } }));
+    ws.sendText(
+      JSON.stringify({
+        event: 'media',
+        streamSid,
+        media: { track: 'inbound', chunk: String(i / 160 + 1), timestamp: String(i / 8), payload },
+      }),
+    );
   }
 }
 
@@ -48,13 +65,27 @@ export const twilioDriver: WsDriver = {
   path: () => '/telephony/twilio/stream',
   // Twilio's protocol never answers with an error.
   errorIn: () => undefined,
-  validMessage: () => ({ data: Buffer.from(JSON.stringify({ event: 'connected', protocol: 'Call', version: '1.0.0', note: 'ünïcödé ✓ 𝄞' })), binary: false }),
+  validMessage: () => ({
+    data: Buffer.from(
+      JSON.stringify({
+        event: 'connected',
+        protocol: 'Call',
+        version: '1.0.0',
+        note: 'ünïcödé ✓ 𝄞',
+      }),
+    ),
+    binary: false,
+  }),
   async probe(ws) {
     const from = ws.messages.length;
     sendValidStart(ws);
     sendCallerAudio(ws, tone(300, PHONE_RATE, 300, 12000));
     sendCallerAudio(ws, new Int16Array((PHONE_RATE * 400) / 1000));
-    const answer = await ws.waitForMessage((m) => twilioEventIn(m)?.event === 'media', PROBE_TIMEOUT_MS, from);
+    const answer = await ws.waitForMessage(
+      (m) => twilioEventIn(m)?.event === 'media',
+      PROBE_TIMEOUT_MS,
+      from,
+    );
     if (answer) return undefined;
     const seen = ws.messages.slice(from).map((m) => String(twilioEventIn(m)?.event));
     return `probe: the caller spoke and got no bot audio (media) within ${PROBE_TIMEOUT_MS} ms (received since: ${[...new Set(seen)].join(', ') || 'nothing'})`;

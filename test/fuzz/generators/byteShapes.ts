@@ -19,7 +19,9 @@ export const INVALID_UTF8: ReadonlyArray<{ name: string; bytes: number[] }> = [
 export function textWithInvalidUtf8(rng: Rng): { name: string; bytes: Buffer } {
   const bad = rng.pick(INVALID_UTF8);
   const before = Buffer.from(rng.string(rng.int(0, 40), 'abc{}":, 0123'));
-  const after = Buffer.from(bad.name.startsWith('truncated') ? '' : rng.string(rng.int(0, 40), 'xyz[]'));
+  const after = Buffer.from(
+    bad.name.startsWith('truncated') ? '' : rng.string(rng.int(0, 40), 'xyz[]'),
+  );
   return { name: bad.name, bytes: Buffer.concat([before, Buffer.from(bad.bytes), after]) };
 }
 
@@ -53,5 +55,7 @@ export function bigAscii(length: number, letter = 'a'): Buffer {
 
 /** Percent-encodes every UTF-8 byte of `text`; unlike encodeURIComponent it takes lone surrogates (as U+FFFD). */
 export function percentEncode(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+  return [...Buffer.from(text, 'utf8')]
+    .map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`)
+    .join('');
 }

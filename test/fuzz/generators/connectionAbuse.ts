@@ -4,11 +4,12 @@
  * to) and then say nothing. Half-open sockets stay open until the surface is
  * done, so the server carries them while every later case runs.
  */
-import { Opcode } from '../../server/helpers/RawWebSocketFrames.ts';
+
 import { RawWebSocket } from '../../server/helpers/RawWebSocket.ts';
+import { Opcode } from '../../server/helpers/RawWebSocketFrames.ts';
+import type { WsDriver } from '../drivers/WsDriver.ts';
 import type { CaseKind } from '../FuzzCase.ts';
 import { runWsCase } from '../runWsCase.ts';
-import type { WsDriver } from '../drivers/WsDriver.ts';
 
 const clientError = (status: number) => status >= 400 && status < 500;
 
@@ -19,7 +20,10 @@ const BAD_UPGRADES: ReadonlyArray<{ name: string; headers: Record<string, string
   { name: 'no Sec-WebSocket-Version', headers: { 'Sec-WebSocket-Version': null } },
   { name: 'no Sec-WebSocket-Key', headers: { 'Sec-WebSocket-Key': null } },
   { name: 'Sec-WebSocket-Key of 5 bytes', headers: { 'Sec-WebSocket-Key': 'AAAAAAA=' } },
-  { name: 'Sec-WebSocket-Key not base64', headers: { 'Sec-WebSocket-Key': '!!!!!!!!!!!!!!!!!!!!!!==' } },
+  {
+    name: 'Sec-WebSocket-Key not base64',
+    headers: { 'Sec-WebSocket-Key': '!!!!!!!!!!!!!!!!!!!!!!==' },
+  },
   { name: 'Upgrade: h2c', headers: { Upgrade: 'h2c' } },
   { name: 'foreign Origin', headers: { Origin: 'https://evil.example' } },
   { name: 'Origin "null"', headers: { Origin: 'null' } },
@@ -27,7 +31,8 @@ const BAD_UPGRADES: ReadonlyArray<{ name: string; headers: Record<string, string
 ];
 
 export function connectionAbuseKinds(drivers: readonly WsDriver[]): CaseKind[] {
-  const title = (driver: WsDriver, text: string) => (drivers.length > 1 ? `${driver.name}: ${text}` : text);
+  const title = (driver: WsDriver, text: string) =>
+    drivers.length > 1 ? `${driver.name}: ${text}` : text;
   return [
     {
       name: 'bad-upgrade-request',
@@ -36,7 +41,13 @@ export function connectionAbuseKinds(drivers: readonly WsDriver[]): CaseKind[] {
         const bad = rng.pick(BAD_UPGRADES);
         return {
           title: title(driver, `upgrade with ${bad.name}`),
-          run: (ctx) => runWsCase(ctx, { driver, headers: bad.headers, act: () => undefined, expect: { kind: 'refused', status: clientError, describe: 'a 4xx refusal' } }),
+          run: (ctx) =>
+            runWsCase(ctx, {
+              driver,
+              headers: bad.headers,
+              act: () => undefined,
+              expect: { kind: 'refused', status: clientError, describe: 'a 4xx refusal' },
+            }),
         };
       },
     },
@@ -52,7 +63,11 @@ export function connectionAbuseKinds(drivers: readonly WsDriver[]): CaseKind[] {
             runWsCase(ctx, {
               driver,
               act: async (ws) => {
-                ws.sendFrame({ opcode: rng.pick([Opcode.text, Opcode.binary]), payload: rng.bytes(sent), declaredLength: BigInt(declared) });
+                ws.sendFrame({
+                  opcode: rng.pick([Opcode.text, Opcode.binary]),
+                  payload: rng.bytes(sent),
+                  declaredLength: BigInt(declared),
+                });
                 await new Promise((r) => setTimeout(r, 20)); // let the server read the partial frame first
                 ws.reset();
                 await new Promise((r) => setTimeout(r, 30)); // and see the reset while this case is still the one running
@@ -67,8 +82,17 @@ export function connectionAbuseKinds(drivers: readonly WsDriver[]): CaseKind[] {
       make(rng) {
         const driver = rng.pick(drivers);
         return {
-          title: title(driver, 'upgrades, then never sends a byte (held open until the surface is done)'),
-          run: (ctx) => runWsCase(ctx, { driver, keepOpen: true, act: (ws) => ctx.holdOpen(ws), expect: { kind: 'survives' } }),
+          title: title(
+            driver,
+            'upgrades, then never sends a byte (held open until the surface is done)',
+          ),
+          run: (ctx) =>
+            runWsCase(ctx, {
+              driver,
+              keepOpen: true,
+              act: (ws) => ctx.holdOpen(ws),
+              expect: { kind: 'survives' },
+            }),
         };
       },
     },
@@ -78,7 +102,10 @@ export function connectionAbuseKinds(drivers: readonly WsDriver[]): CaseKind[] {
         const driver = rng.pick(drivers);
         const cut = rng.int(1, 60);
         return {
-          title: title(driver, `sends the first ${cut} bytes of the upgrade request, then nothing (held open)`),
+          title: title(
+            driver,
+            `sends the first ${cut} bytes of the upgrade request, then nothing (held open)`,
+          ),
           async run(ctx) {
             const socket = await RawWebSocket.openTcp(ctx.server.url);
             socket.on('error', () => undefined); // the server may drop it; that is its right

@@ -4,13 +4,14 @@
  * fragments in one message (close 1008). Legal frames, abusive amounts.
  */
 import { encodeClientFrame, Opcode } from '../../server/helpers/RawWebSocketFrames.ts';
+import type { WsDriver } from '../drivers/WsDriver.ts';
 import type { CaseKind } from '../FuzzCase.ts';
 import { runWsCase } from '../runWsCase.ts';
-import type { WsDriver } from '../drivers/WsDriver.ts';
 
 /** Ping and fragment floods, on the surfaces `drivers` speak. */
 export function floodKinds(drivers: readonly WsDriver[]): CaseKind[] {
-  const title = (driver: WsDriver, text: string) => (drivers.length > 1 ? `${driver.name}: ${text}` : text);
+  const title = (driver: WsDriver, text: string) =>
+    drivers.length > 1 ? `${driver.name}: ${text}` : text;
   return [
     {
       name: 'ping-flood',
@@ -23,7 +24,16 @@ export function floodKinds(drivers: readonly WsDriver[]): CaseKind[] {
             runWsCase(ctx, {
               driver,
               act(ws) {
-                ws.write(Buffer.concat(Array.from({ length: count }, () => encodeClientFrame({ opcode: Opcode.ping, payload: rng.bytes(rng.int(0, 125)) }))));
+                ws.write(
+                  Buffer.concat(
+                    Array.from({ length: count }, () =>
+                      encodeClientFrame({
+                        opcode: Opcode.ping,
+                        payload: rng.bytes(rng.int(0, 125)),
+                      }),
+                    ),
+                  ),
+                );
               },
               expect: { kind: 'works-or-closes', codes: [1008], orTcpClose: true },
             }),
@@ -41,7 +51,13 @@ export function floodKinds(drivers: readonly WsDriver[]): CaseKind[] {
             runWsCase(ctx, {
               driver,
               act(ws) {
-                const frames = Array.from({ length: count }, (_, i) => encodeClientFrame({ opcode: i === 0 ? Opcode.binary : Opcode.continuation, fin: i === count - 1, payload: Buffer.of(0x20) }));
+                const frames = Array.from({ length: count }, (_, i) =>
+                  encodeClientFrame({
+                    opcode: i === 0 ? Opcode.binary : Opcode.continuation,
+                    fin: i === count - 1,
+                    payload: Buffer.of(0x20),
+                  }),
+                );
                 ws.write(Buffer.concat(frames));
               },
               expect: { kind: 'closes', codes: [1008] },

@@ -28,7 +28,10 @@ export function hurtfulDepth(rng: Rng): number {
 
 /** Any JSON value (fast-check `jsonValue`, full Unicode strings), from this case's stream. */
 export function randomJsonValue(rng: Rng, maxDepth = 4): unknown {
-  return fc.sample(fc.jsonValue({ maxDepth, stringUnit: 'binary' }), { seed: rng.seed(), numRuns: 1 })[0];
+  return fc.sample(fc.jsonValue({ maxDepth, stringUnit: 'binary' }), {
+    seed: rng.seed(),
+    numRuns: 1,
+  })[0];
 }
 
 /** JSON text that is not valid JSON: cut short, trailing garbage, single quotes, bare words, … */
@@ -42,7 +45,20 @@ export function brokenJson(rng: Rng): string {
     case 2:
       return "{'label':'rtvi-ai','type':'send-text'}";
     case 3:
-      return rng.pick(['undefined', 'NaN', 'Infinity', '-', '+1', '.5', '01', 'tru', '"unterminated', '{"a":1,}', '[1,]', '{"a" 1}']);
+      return rng.pick([
+        'undefined',
+        'NaN',
+        'Infinity',
+        '-',
+        '+1',
+        '.5',
+        '01',
+        'tru',
+        '"unterminated',
+        '{"a":1,}',
+        '[1,]',
+        '{"a" 1}',
+      ]);
     case 4:
       return Buffer.from(rng.bytes(rng.int(1, 200))).toString('latin1');
     case 5:
@@ -70,4 +86,12 @@ export function oddString(rng: Rng): string {
 }
 
 /** Keys that mean something to Object.prototype. */
-export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'] as const;
+export const PROTOTYPE_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+] as const;

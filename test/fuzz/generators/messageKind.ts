@@ -1,9 +1,9 @@
 /** Shorthand for kinds that send well-formed frames with a malformed message inside, on one driver. */
 import type { RawWebSocket } from '../../server/helpers/RawWebSocket.ts';
+import type { WsDriver } from '../drivers/WsDriver.ts';
 import type { CaseContext, CaseKind } from '../FuzzCase.ts';
 import type { Rng } from '../Rng.ts';
 import { runWsCase, type WsExpectation } from '../runWsCase.ts';
-import type { WsDriver } from '../drivers/WsDriver.ts';
 
 export interface MessageCase {
   title: string;
@@ -14,12 +14,19 @@ export interface MessageCase {
   path?: string;
 }
 
-export function messageKind(name: string, driver: WsDriver, build: (rng: Rng) => MessageCase): CaseKind {
+export function messageKind(
+  name: string,
+  driver: WsDriver,
+  build: (rng: Rng) => MessageCase,
+): CaseKind {
   return {
     name,
     make(rng) {
       const c = build(rng);
-      return { title: c.title, run: (ctx) => runWsCase(ctx, { driver, path: c.path, act: c.send, expect: c.expect }) };
+      return {
+        title: c.title,
+        run: (ctx) => runWsCase(ctx, { driver, path: c.path, act: c.send, expect: c.expect }),
+      };
     },
   };
 }

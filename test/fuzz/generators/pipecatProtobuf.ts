@@ -11,7 +11,11 @@ const LENGTH_DELIMITED = 2;
 const tag = (field: number, wireType: number) => (field << 3) | wireType;
 
 /** Frame.audio (2) = AudioRawFrame { audio (3), sample_rate (4), num_channels (5) }; absent fields are left out. */
-export function audioFrame(fields: { audio?: Uint8Array; sampleRate?: number; channels?: number }): Uint8Array {
+export function audioFrame(fields: {
+  audio?: Uint8Array;
+  sampleRate?: number;
+  channels?: number;
+}): Uint8Array {
   const inner = protobuf.Writer.create();
   if (fields.audio) inner.uint32(tag(3, LENGTH_DELIMITED)).bytes(fields.audio);
   if (fields.sampleRate !== undefined) inner.uint32(tag(4, 0)).uint32(fields.sampleRate);
@@ -26,15 +30,29 @@ export function messageFrame(data: string): Uint8Array {
 }
 
 /** Frame.text (1) = TextFrame { text (3) }, or Frame.transcription (3) = TranscriptionFrame { text (3), user_id (4), timestamp (5) }. */
-export function textFrame(text: string, as: 'text' | 'transcription' = 'text', userId = 'user'): Uint8Array {
+export function textFrame(
+  text: string,
+  as: 'text' | 'transcription' = 'text',
+  userId = 'user',
+): Uint8Array {
   const inner = protobuf.Writer.create().uint32(tag(3, LENGTH_DELIMITED)).string(text);
-  if (as === 'transcription') inner.uint32(tag(4, LENGTH_DELIMITED)).string(userId).uint32(tag(5, LENGTH_DELIMITED)).string(new Date(0).toISOString());
-  return protobuf.Writer.create().uint32(tag(as === 'text' ? 1 : 3, LENGTH_DELIMITED)).bytes(inner.finish()).finish();
+  if (as === 'transcription')
+    inner
+      .uint32(tag(4, LENGTH_DELIMITED))
+      .string(userId)
+      .uint32(tag(5, LENGTH_DELIMITED))
+      .string(new Date(0).toISOString());
+  return protobuf.Writer.create()
+    .uint32(tag(as === 'text' ? 1 : 3, LENGTH_DELIMITED))
+    .bytes(inner.finish())
+    .finish();
 }
 
 /** A length-delimited field whose length varint claims `claimed` bytes while far fewer follow. */
 export function lengthBeyondBuffer(rng: Rng, claimed: number): Uint8Array {
-  const w = protobuf.Writer.create().uint32(tag(rng.pick([1, 2, 3, 4]), LENGTH_DELIMITED)).uint32(claimed);
+  const w = protobuf.Writer.create()
+    .uint32(tag(rng.pick([1, 2, 3, 4]), LENGTH_DELIMITED))
+    .uint32(claimed);
   return Buffer.concat([w.finish(), Buffer.from(rng.bytes(rng.int(0, 20)))]);
 }
 

@@ -6,9 +6,9 @@
  * from the query.
  */
 import type { CaseKind } from '../FuzzCase.ts';
-import { percentEncode } from './byteShapes.ts';
 import { preview } from '../FuzzCase.ts';
 import { runHttpCase } from '../runHttpCase.ts';
+import { percentEncode } from './byteShapes.ts';
 import { oddString } from './jsonShapes.ts';
 
 const VOICE = '/telephony/twilio/voice';
@@ -28,21 +28,58 @@ export function twilioWebhookKinds(): CaseKind[] {
           `CallSid=${percentEncode(oddString(rng))}&From=${percentEncode(oddString(rng))}`,
           '__proto__[polluted]=1&constructor[prototype][x]=1',
         ]);
-        return { title: `form body ${preview(body.toString(), 60)}`, run: (ctx) => runHttpCase(ctx, { method: 'POST', path: `${VOICE}?graph=echo`, headers: FORM, body, expect: notServerError }) };
+        return {
+          title: `form body ${preview(body.toString(), 60)}`,
+          run: (ctx) =>
+            runHttpCase(ctx, {
+              method: 'POST',
+              path: `${VOICE}?graph=echo`,
+              headers: FORM,
+              body,
+              expect: notServerError,
+            }),
+        };
       },
     },
     {
       name: 'voice-webhook-wrong-content-type',
       make(rng) {
-        const contentType = rng.pick(['application/json', 'text/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded; charset=utf-16', 'application/octet-stream', '']);
-        return { title: `content-type '${contentType}'`, run: (ctx) => runHttpCase(ctx, { method: 'POST', path: `${VOICE}?graph=echo`, headers: contentType ? { 'content-type': contentType } : {}, body: '{"CallSid":"CA1"}', expect: notServerError }) };
+        const contentType = rng.pick([
+          'application/json',
+          'text/xml',
+          'multipart/form-data; boundary=x',
+          'application/x-www-form-urlencoded; charset=utf-16',
+          'application/octet-stream',
+          '',
+        ]);
+        return {
+          title: `content-type '${contentType}'`,
+          run: (ctx) =>
+            runHttpCase(ctx, {
+              method: 'POST',
+              path: `${VOICE}?graph=echo`,
+              headers: contentType ? { 'content-type': contentType } : {},
+              body: '{"CallSid":"CA1"}',
+              expect: notServerError,
+            }),
+        };
       },
     },
     {
       name: 'voice-webhook-huge-form',
       make(rng) {
         const size = rng.int(64 * 1024 + 1, 2 * 1024 * 1024);
-        return { title: `a ${size}-byte form (limit 64 kB)`, run: (ctx) => runHttpCase(ctx, { method: 'POST', path: `${VOICE}?graph=echo`, headers: FORM, body: () => `Greeting=${'g'.repeat(size)}`, expect: { describe: '413', status: (s) => s === 413 } }) };
+        return {
+          title: `a ${size}-byte form (limit 64 kB)`,
+          run: (ctx) =>
+            runHttpCase(ctx, {
+              method: 'POST',
+              path: `${VOICE}?graph=echo`,
+              headers: FORM,
+              body: () => `Greeting=${'g'.repeat(size)}`,
+              expect: { describe: '413', status: (s) => s === 413 },
+            }),
+        };
       },
     },
     {
@@ -57,14 +94,32 @@ export function twilioWebhookKinds(): CaseKind[] {
           { q: `greeting=${percentEncode(oddString(rng))}`, want: 0 },
           { q: 'graph=%ZZ', want: 0 },
         ]);
-        const expect = query.want === 0 ? notServerError : { describe: String(query.want), status: (s: number) => s === query.want };
-        return { title: `?${preview(query.q, 60)}`, run: (ctx) => runHttpCase(ctx, { method: 'POST', path: `${VOICE}?${query.q}`, headers: FORM, body: 'CallSid=CA1', expect }) };
+        const expect =
+          query.want === 0
+            ? notServerError
+            : { describe: String(query.want), status: (s: number) => s === query.want };
+        return {
+          title: `?${preview(query.q, 60)}`,
+          run: (ctx) =>
+            runHttpCase(ctx, {
+              method: 'POST',
+              path: `${VOICE}?${query.q}`,
+              headers: FORM,
+              body: 'CallSid=CA1',
+              expect,
+            }),
+        };
       },
     },
     {
       name: 'voice-webhook-twiml-injection',
       make(rng) {
-        const greeting = rng.pick(['"/><Hangup/><Parameter name="x" value="', "'><Redirect>https://evil.example</Redirect>", ']]><Say>pwned</Say>', '&lt;Hangup/&gt;']);
+        const greeting = rng.pick([
+          '"/><Hangup/><Parameter name="x" value="',
+          "'><Redirect>https://evil.example</Redirect>",
+          ']]><Say>pwned</Say>',
+          '&lt;Hangup/&gt;',
+        ]);
         return {
           title: `greeting ${preview(greeting, 50)}`,
           run: (ctx) =>
@@ -74,7 +129,10 @@ export function twilioWebhookKinds(): CaseKind[] {
               headers: FORM,
               body: 'CallSid=CA1',
               expect: { describe: '200', status: (s) => s === 200 },
-              check: ({ body }) => (/<(Hangup|Redirect|Say)\b/.test(body) ? `the TwiML carries markup from the query: ${preview(body, 400)}` : undefined),
+              check: ({ body }) =>
+                /<(Hangup|Redirect|Say)\b/.test(body)
+                  ? `the TwiML carries markup from the query: ${preview(body, 400)}`
+                  : undefined,
             }),
         };
       },

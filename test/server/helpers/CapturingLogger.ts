@@ -49,7 +49,12 @@ export class CapturingLogger implements Logger {
 
   private record(level: CapturedLine['level'], obj: object, msg: string | undefined): void {
     const fields = { ...this.bindings, ...(obj as Record<string, unknown>) };
-    this.lines.push({ level, msg, fields, bytes: Buffer.byteLength(JSON.stringify({ level, ...fields, msg }, errorsAsText)) });
+    this.lines.push({
+      level,
+      msg,
+      fields,
+      bytes: Buffer.byteLength(JSON.stringify({ level, ...fields, msg }, errorsAsText)),
+    });
   }
 }
 

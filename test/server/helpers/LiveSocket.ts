@@ -7,7 +7,9 @@ export class LiveSocket {
   closed = false;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => this.messages.push(JSON.parse(data.toString()) as LiveMessage));
+    ws.on('message', (data: Buffer) =>
+      this.messages.push(JSON.parse(data.toString()) as LiveMessage),
+    );
     ws.on('close', () => {
       this.closed = true;
     });
@@ -27,12 +29,23 @@ export class LiveSocket {
   }
 
   /** Waits for a message of `type` matching `match`, among those from index `from` of all messages. */
-  async waitFor<T extends LiveMessage['type']>(type: T, match: (m: Extract<LiveMessage, { type: T }>) => boolean = () => true, timeoutMs = 3000, from = 0): Promise<Extract<LiveMessage, { type: T }>> {
+  async waitFor<T extends LiveMessage['type']>(
+    type: T,
+    match: (m: Extract<LiveMessage, { type: T }>) => boolean = () => true,
+    timeoutMs = 3000,
+    from = 0,
+  ): Promise<Extract<LiveMessage, { type: T }>> {
     const start = Date.now();
     for (;;) {
-      const found = this.messages.slice(from).filter((m): m is Extract<LiveMessage, { type: T }> => m.type === type).find(match);
+      const found = this.messages
+        .slice(from)
+        .filter((m): m is Extract<LiveMessage, { type: T }> => m.type === type)
+        .find(match);
       if (found) return found;
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for live '${type}'; got ${this.messages.map((m) => m.type).join(', ')}`);
+      if (Date.now() - start > timeoutMs)
+        throw new Error(
+          `timed out waiting for live '${type}'; got ${this.messages.map((m) => m.type).join(', ')}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }

@@ -1,6 +1,10 @@
 import { WebSocket } from 'ws';
-import { decodePipecatFrame, encodeAudioFrame, encodeMessageFrame } from '../../../server/transports/pipecat/pipecatFrames.ts';
 import { decodePcm16 } from '../../../server/transports/decodePcm16.ts';
+import {
+  decodePipecatFrame,
+  encodeAudioFrame,
+  encodeMessageFrame,
+} from '../../../server/transports/pipecat/pipecatFrames.ts';
 
 export interface RtviIn {
   label: string;
@@ -21,7 +25,8 @@ export class RawPipecatSocket {
       if (!isBinary) return;
       const frame = decodePipecatFrame(new Uint8Array(data));
       if (frame.kind === 'message') this.messages.push(JSON.parse(frame.data) as RtviIn);
-      else if (frame.kind === 'audio') this.audio.push({ at: Date.now(), samples: decodePcm16(frame.audio) });
+      else if (frame.kind === 'audio')
+        this.audio.push({ at: Date.now(), samples: decodePcm16(frame.audio) });
     });
     ws.on('close', (code, reason) => {
       this.closed = { code, reason: reason.toString() };
@@ -68,8 +73,10 @@ export class RawPipecatSocket {
     for (;;) {
       const found = this.messages.slice(from).find(match);
       if (found) return found;
-      if (this.closed) throw new Error(`socket closed (${this.closed.code} ${this.closed.reason}) while waiting`);
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out; got ${this.messages.map((m) => m.type).join(', ')}`);
+      if (this.closed)
+        throw new Error(`socket closed (${this.closed.code} ${this.closed.reason}) while waiting`);
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`timed out; got ${this.messages.map((m) => m.type).join(', ')}`);
       await new Promise((r) => setTimeout(r, 5));
     }
   }

@@ -2,7 +2,7 @@
  * A bare `ws` client of /v1/realtime: sends anything (including what no SDK
  * would), records every server event in a RealtimeEventLog.
  */
-import { WebSocket, type ClientOptions } from 'ws';
+import { type ClientOptions, WebSocket } from 'ws';
 import { RealtimeEventLog } from './RealtimeEventLog.ts';
 
 export class RawRealtimeSocket {
@@ -11,7 +11,9 @@ export class RawRealtimeSocket {
   private readonly closing: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => this.log.record(JSON.parse(data.toString()) as { type: string }));
+    ws.on('message', (data: Buffer) =>
+      this.log.record(JSON.parse(data.toString()) as { type: string }),
+    );
     this.closing = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
         this.closed = { code, reason: reason.toString() };
@@ -20,7 +22,11 @@ export class RawRealtimeSocket {
     });
   }
 
-  static open(url: string, protocols: string[] = [], options: ClientOptions = {}): Promise<RawRealtimeSocket> {
+  static open(
+    url: string,
+    protocols: string[] = [],
+    options: ClientOptions = {},
+  ): Promise<RawRealtimeSocket> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, protocols, options);
       const socket = new RawRealtimeSocket(ws);
@@ -30,7 +36,11 @@ export class RawRealtimeSocket {
   }
 
   /** Opens and waits for `session.created` (the graph has started). */
-  static async ready(url: string, protocols: string[] = [], options: ClientOptions = {}): Promise<RawRealtimeSocket> {
+  static async ready(
+    url: string,
+    protocols: string[] = [],
+    options: ClientOptions = {},
+  ): Promise<RawRealtimeSocket> {
     const socket = await RawRealtimeSocket.open(url, protocols, options);
     await socket.log.next('session.created', { timeoutMs: 20_000 });
     return socket;
@@ -38,11 +48,19 @@ export class RawRealtimeSocket {
 
   /** An event object is sent as JSON; a string or bytes as they are. */
   send(event: Record<string, unknown> | string | Buffer): void {
-    this.ws.send(typeof event === 'string' || Buffer.isBuffer(event) ? event : JSON.stringify(event));
+    this.ws.send(
+      typeof event === 'string' || Buffer.isBuffer(event) ? event : JSON.stringify(event),
+    );
   }
 
   /** Sends and returns the first `error` event that follows. */
-  async sendForError(event: Record<string, unknown> | string | Buffer): Promise<{ type: string; code: string | null; message: string; param: string | null; event_id: string | null }> {
+  async sendForError(event: Record<string, unknown> | string | Buffer): Promise<{
+    type: string;
+    code: string | null;
+    message: string;
+    param: string | null;
+    event_id: string | null;
+  }> {
     const from = this.log.mark;
     this.send(event);
     const reply = await this.log.next('error', { from });

@@ -8,7 +8,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { closePayload, encodeClientFrame, Opcode, ServerFrameReader, type ClientFrame, type ServerFrame } from './RawWebSocketFrames.ts';
+import {
+  type ClientFrame,
+  closePayload,
+  encodeClientFrame,
+  Opcode,
+  type ServerFrame,
+  ServerFrameReader,
+} from './RawWebSocketFrames.ts';
 
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -23,7 +30,11 @@ export class UpgradeRefused extends Error {
     readonly status: number,
     readonly response: string,
   ) {
-    super(status === 0 ? `no HTTP answer to the upgrade (${response})` : `upgrade refused with HTTP ${status}`);
+    super(
+      status === 0
+        ? `no HTTP answer to the upgrade (${response})`
+        : `upgrade refused with HTTP ${status}`,
+    );
     this.name = 'UpgradeRefused';
   }
 }
@@ -72,7 +83,9 @@ export class RawWebSocket {
       'Sec-WebSocket-Version': '13',
       ...options.headers,
     };
-    const lines = Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== null).map(([name, value]) => `${name}: ${value}`);
+    const lines = Object.entries(headers)
+      .filter((entry): entry is [string, string] => entry[1] !== null)
+      .map(([name, value]) => `${name}: ${value}`);
     const request = `GET ${target.pathname}${target.search} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
     const socket = await openSocket(target);
     const head = await readHttpHead(socket, request, options.timeoutMs ?? 5000);
@@ -82,10 +95,14 @@ export class RawWebSocket {
       throw new UpgradeRefused(status, head.text.slice(0, 200));
     }
     const accept = /\r\nsec-websocket-accept:\s*(\S+)/i.exec(head.text)?.[1];
-    const expected = createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+    const expected = createHash('sha1')
+      .update(key + WEBSOCKET_GUID)
+      .digest('base64');
     if (accept !== expected) {
       socket.destroy();
-      throw new Error(`server answered 101 with Sec-WebSocket-Accept '${accept}', expected '${expected}'`);
+      throw new Error(
+        `server answered 101 with Sec-WebSocket-Accept '${accept}', expected '${expected}'`,
+      );
     }
     const ws = new RawWebSocket(socket);
     if (head.rest.length > 0) ws.onFrames(ws.reader.push(head.rest));
@@ -141,7 +158,11 @@ export class RawWebSocket {
   }
 
   /** Resolves with the first message from index `from` on that matches, or undefined on timeout or close. */
-  async waitForMessage(match: (m: ServerMessage) => boolean, timeoutMs: number, from = 0): Promise<ServerMessage | undefined> {
+  async waitForMessage(
+    match: (m: ServerMessage) => boolean,
+    timeoutMs: number,
+    from = 0,
+  ): Promise<ServerMessage | undefined> {
     const find = () => this.messages.slice(from).find(match);
     await this.waitUntil(() => find() !== undefined || this.isClosed, timeoutMs);
     return find();
@@ -188,7 +209,12 @@ export class RawWebSocket {
         this.closeFrame ??= { code, reason: frame.payload.subarray(2).toString('utf8') };
         // Answer the close, as RFC 6455 §5.5.1 asks, so the server can finish its closing handshake.
         if (!this.socket.destroyed && this.socket.writable) {
-          this.socket.write(encodeClientFrame({ opcode: Opcode.close, payload: code === undefined ? undefined : closePayload(code) }));
+          this.socket.write(
+            encodeClientFrame({
+              opcode: Opcode.close,
+              payload: code === undefined ? undefined : closePayload(code),
+            }),
+          );
           this.socket.end();
         }
         return;
@@ -211,7 +237,10 @@ export class RawWebSocket {
         return;
     }
     if (!frame.fin) return;
-    this.messages.push({ binary: this.fragmentOpcode === Opcode.binary, data: Buffer.concat(this.fragments) });
+    this.messages.push({
+      binary: this.fragmentOpcode === Opcode.binary,
+      data: Buffer.concat(this.fragments),
+    });
     this.fragments = [];
   }
 }
@@ -228,7 +257,11 @@ function openSocket(target: URL): Promise<net.Socket> {
 }
 
 /** Sends the upgrade request and reads the HTTP answer's head; bytes after it are the first frames. */
-function readHttpHead(socket: net.Socket, request: string, timeoutMs: number): Promise<{ text: string; rest: Buffer }> {
+function readHttpHead(
+  socket: net.Socket,
+  request: string,
+  timeoutMs: number,
+): Promise<{ text: string; rest: Buffer }> {
   return new Promise((resolve, reject) => {
     let received = Buffer.alloc(0);
     const finish = (error?: Error, head?: { text: string; rest: Buffer }) => {
@@ -242,12 +275,21 @@ function readHttpHead(socket: net.Socket, request: string, timeoutMs: number): P
     const onData = (bytes: Buffer) => {
       received = Buffer.concat([received, bytes]);
       const end = received.indexOf('\r\n\r\n');
-      if (end >= 0) finish(undefined, { text: received.subarray(0, end).toString('latin1'), rest: received.subarray(end + 4) });
+      if (end >= 0)
+        finish(undefined, {
+          text: received.subarray(0, end).toString('latin1'),
+          rest: received.subarray(end + 4),
+        });
     };
     const onEnd = (error?: unknown) => {
       const text = received.toString('latin1');
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
-      finish(new UpgradeRefused(status, text.slice(0, 200) || (error instanceof Error ? error.message : 'connection closed')));
+      finish(
+        new UpgradeRefused(
+          status,
+          text.slice(0, 200) || (error instanceof Error ? error.message : 'connection closed'),
+        ),
+      );
     };
     const timer = setTimeout(() => {
       socket.destroy();

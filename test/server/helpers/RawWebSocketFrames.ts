@@ -6,7 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 
-export const Opcode = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
+export const Opcode = {
+  continuation: 0x0,
+  text: 0x1,
+  binary: 0x2,
+  close: 0x8,
+  ping: 0x9,
+  pong: 0xa,
+} as const;
 
 export interface ClientFrame {
   opcode: number;
@@ -36,9 +43,12 @@ export function encodeClientFrame(frame: ClientFrame): Buffer {
   const masking = frame.masking ?? 'masked';
   const maskBit = masking === 'unmasked' ? 0 : 0x80;
 
-  const header: number[] = [((frame.fin ?? true) ? 0x80 : 0) | (((frame.rsv ?? 0) & 7) << 4) | (frame.opcode & 0x0f)];
+  const header: number[] = [
+    ((frame.fin ?? true) ? 0x80 : 0) | (((frame.rsv ?? 0) & 7) << 4) | (frame.opcode & 0x0f),
+  ];
   if (form === '7') header.push(maskBit | Number(length & 0x7fn));
-  else if (form === '16') header.push(maskBit | 126, Number((length >> 8n) & 0xffn), Number(length & 0xffn));
+  else if (form === '16')
+    header.push(maskBit | 126, Number((length >> 8n) & 0xffn), Number(length & 0xffn));
   else {
     header.push(maskBit | 127);
     for (let shift = 56n; shift >= 0n; shift -= 8n) header.push(Number((length >> shift) & 0xffn));

@@ -4,7 +4,7 @@
  * (raw `ws`, `OpenAIRealtimeWS`, `@openai/agents-realtime`).
  */
 // Loosely typed on purpose: tests read fields of many event shapes and assert them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: tests read fields of many event shapes
 export type ServerEvent = { type: string; event_id?: string; at: number } & Record<string, any>;
 
 export class RealtimeEventLog {
@@ -26,7 +26,10 @@ export class RealtimeEventLog {
   }
 
   /** The first event from position `from` on that has `type` and satisfies `match`. */
-  next(type: string, options: { from?: number; match?: (e: ServerEvent) => boolean; timeoutMs?: number } = {}): Promise<ServerEvent> {
+  next(
+    type: string,
+    options: { from?: number; match?: (e: ServerEvent) => boolean; timeoutMs?: number } = {},
+  ): Promise<ServerEvent> {
     const { from = 0, match = () => true, timeoutMs = 10_000 } = options;
     const find = () => this.events.slice(from).find((e) => e.type === type && match(e));
     const found = find();
@@ -41,8 +44,15 @@ export class RealtimeEventLog {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(wake);
-        const seen = this.events.slice(from).map((e) => e.type).join(', ');
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for '${type}'; received since: ${seen || 'nothing'}`));
+        const seen = this.events
+          .slice(from)
+          .map((e) => e.type)
+          .join(', ');
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for '${type}'; received since: ${seen || 'nothing'}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(wake);
     });

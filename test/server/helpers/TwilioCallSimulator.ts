@@ -32,7 +32,16 @@ export class TwilioCallSimulator {
   private readonly startedAt = performance.now();
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => this.onMessage(JSON.parse(data.toString()) as { event: string; streamSid?: string; media?: { payload: string }; mark?: { name: string } }));
+    ws.on('message', (data: Buffer) =>
+      this.onMessage(
+        JSON.parse(data.toString()) as {
+          event: string;
+          streamSid?: string;
+          media?: { payload: string };
+          mark?: { name: string };
+        },
+      ),
+    );
     ws.on('close', (code, reason) => {
       this.closed = { code, reason: reason.toString() };
       for (const t of this.pendingEchoes.values()) clearTimeout(t);
@@ -80,16 +89,28 @@ export class TwilioCallSimulator {
   }
 
   dtmf(digit: string): void {
-    this.send({ event: 'dtmf', streamSid: this.streamSid, sequenceNumber: this.nextSeq(), dtmf: { track: 'inbound_track', digit } });
+    this.send({
+      event: 'dtmf',
+      streamSid: this.streamSid,
+      sequenceNumber: this.nextSeq(),
+      dtmf: { track: 'inbound_track', digit },
+    });
   }
 
   stop(): void {
-    this.send({ event: 'stop', sequenceNumber: this.nextSeq(), streamSid: this.streamSid, stop: { accountSid: this.accountSid, callSid: this.callSid } });
+    this.send({
+      event: 'stop',
+      sequenceNumber: this.nextSeq(),
+      streamSid: this.streamSid,
+      stop: { accountSid: this.accountSid, callSid: this.callSid },
+    });
   }
 
   /** Received bot audio between two times (performance.now()), in samples at 8 kHz. */
   samplesBetween(from: number, to = Infinity): number {
-    return this.media.filter((m) => m.at >= from && m.at < to).reduce((n, m) => n + m.samples.length, 0);
+    return this.media
+      .filter((m) => m.at >= from && m.at < to)
+      .reduce((n, m) => n + m.samples.length, 0);
   }
 
   rmsBetween(from: number, to = Infinity): number {
@@ -119,14 +140,24 @@ export class TwilioCallSimulator {
       this.send({
         event: 'media',
         sequenceNumber: this.nextSeq(),
-        media: { track: 'inbound', chunk: String(this.chunk), timestamp: String(Math.round(performance.now() - this.startedAt)), payload: Buffer.from(muLawEncode(frame)).toString('base64') },
+        media: {
+          track: 'inbound',
+          chunk: String(this.chunk),
+          timestamp: String(Math.round(performance.now() - this.startedAt)),
+          payload: Buffer.from(muLawEncode(frame)).toString('base64'),
+        },
         streamSid: this.streamSid,
       });
       await new Promise((r) => setTimeout(r, Math.max(0, t0 + (n + 1) * 20 - performance.now())));
     }
   }
 
-  private onMessage(message: { event: string; streamSid?: string; media?: { payload: string }; mark?: { name: string } }): void {
+  private onMessage(message: {
+    event: string;
+    streamSid?: string;
+    media?: { payload: string };
+    mark?: { name: string };
+  }): void {
     const now = performance.now();
     if (message.streamSid !== this.streamSid) this.wrongStreamSid.push(message.event);
     switch (message.event) {
@@ -139,7 +170,10 @@ export class TwilioCallSimulator {
       case 'mark': {
         const name = message.mark!.name;
         this.marks.push({ name, sentAt: now });
-        this.pendingEchoes.set(name, setTimeout(() => this.echoMark(name), Math.max(0, this.playheadEnd - now)));
+        this.pendingEchoes.set(
+          name,
+          setTimeout(() => this.echoMark(name), Math.max(0, this.playheadEnd - now)),
+        );
         return;
       }
       case 'clear':
@@ -157,7 +191,12 @@ export class TwilioCallSimulator {
     this.pendingEchoes.delete(name);
     const mark = this.marks.find((m) => m.name === name && m.echoedAt === undefined);
     if (mark) mark.echoedAt = performance.now();
-    this.send({ event: 'mark', sequenceNumber: this.nextSeq(), streamSid: this.streamSid, mark: { name } });
+    this.send({
+      event: 'mark',
+      sequenceNumber: this.nextSeq(),
+      streamSid: this.streamSid,
+      mark: { name },
+    });
   }
 
   private send(message: Record<string, unknown>): void {

@@ -4,9 +4,9 @@
  * text and a tone.
  */
 import { z } from 'zod';
-import { FrameProcessor, type Direction } from '../../../engine/core/FrameProcessor.ts';
-import type { Frame } from '../../../engine/core/frames.ts';
 import { createDefaultRegistry } from '../../../engine/builtinNodes.ts';
+import { type Direction, FrameProcessor } from '../../../engine/core/FrameProcessor.ts';
+import type { Frame } from '../../../engine/core/frames.ts';
 import { defineProcessorNode, type NodeRegistry } from '../../../engine/graph/NodeRegistry.ts';
 import { testNodeTypes } from '../../helpers/testProcessors.ts';
 
@@ -17,7 +17,10 @@ export class EchoEar extends FrameProcessor {
   private silentSamples = 0;
   private lastInterimAt = 0;
 
-  constructor(id: string, private readonly settings: { threshold: number; silenceMs: number }) {
+  constructor(
+    id: string,
+    private readonly settings: { threshold: number; silenceMs: number },
+  ) {
     super(id);
   }
 
@@ -67,7 +70,10 @@ type EchoBotSettings = z.output<typeof echoBotSettings>;
 export class EchoBot extends FrameProcessor {
   protected override readonly settingsSchema = echoBotSettings;
 
-  constructor(id: string, private settings: EchoBotSettings) {
+  constructor(
+    id: string,
+    private settings: EchoBotSettings,
+  ) {
     super(id);
   }
 
@@ -76,11 +82,15 @@ export class EchoBot extends FrameProcessor {
   }
 
   protected override process(frame: Frame, direction: Direction): void {
-    if (direction !== 'downstream' || (frame.type !== 'transcript.final' && frame.type !== 'text.input')) {
+    if (
+      direction !== 'downstream' ||
+      (frame.type !== 'transcript.final' && frame.type !== 'text.input')
+    ) {
       this.push(frame, direction);
       return;
     }
-    if (this.settings.crashOn && frame.text.includes(this.settings.crashOn)) throw new Error(`echo bot crashed on '${frame.text}'`);
+    if (this.settings.crashOn && frame.text.includes(this.settings.crashOn))
+      throw new Error(`echo bot crashed on '${frame.text}'`);
     const reply = `${this.settings.prefix}: ${frame.text}`;
     this.push(this.frame('llm.response.start', {}));
     this.pushMetric('ttfb', 12.5);
@@ -88,7 +98,12 @@ export class EchoBot extends FrameProcessor {
     this.push(this.frame('llm.response.end', {}));
     this.push(this.frame('tts.start', {}));
     this.push(this.frame('tts.text', { text: reply }));
-    this.push(this.frame('audio.out', { audio: tone(this.settings.replyMs, this.settings.sampleRate), sampleRate: this.settings.sampleRate }));
+    this.push(
+      this.frame('audio.out', {
+        audio: tone(this.settings.replyMs, this.settings.sampleRate),
+        sampleRate: this.settings.sampleRate,
+      }),
+    );
     this.push(this.frame('tts.stop', {}));
   }
 }
@@ -96,21 +111,48 @@ export class EchoBot extends FrameProcessor {
 export function tone(ms: number, sampleRate: number, hz = 440, amplitude = 8000): Int16Array {
   const n = Math.round((ms / 1000) * sampleRate);
   const out = new Int16Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / sampleRate));
+  for (let i = 0; i < n; i++)
+    out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / sampleRate));
   return out;
 }
 
 export const echoBotNodeTypes = [
   defineProcessorNode({
-    type: 'test.echo-ear', category: 'stt', title: 'Echo ear', description: 'energy VAD and fake STT',
-    config: z.object({ threshold: z.number().min(0).default(1000), silenceMs: z.number().min(0).max(5000).default(200) }),
-    consumes: ['audio.in'], produces: ['user.speaking.started', 'user.speaking.stopped', 'transcript.interim', 'transcript.final', 'interrupt'],
+    type: 'test.echo-ear',
+    category: 'stt',
+    title: 'Echo ear',
+    description: 'energy VAD and fake STT',
+    config: z.object({
+      threshold: z.number().min(0).default(1000),
+      silenceMs: z.number().min(0).max(5000).default(200),
+    }),
+    consumes: ['audio.in'],
+    produces: [
+      'user.speaking.started',
+      'user.speaking.stopped',
+      'transcript.interim',
+      'transcript.final',
+      'interrupt',
+    ],
     create: (c, ctx) => new EchoEar(ctx.nodeId, c),
   }),
   defineProcessorNode({
-    type: 'test.echo-bot', category: 'llm', title: 'Echo bot', description: 'answers text with text and a tone',
+    type: 'test.echo-bot',
+    category: 'llm',
+    title: 'Echo bot',
+    description: 'answers text with text and a tone',
     config: echoBotSettings,
-    consumes: ['transcript.final', 'text.input'], produces: ['llm.text', 'tts.text', 'audio.out', 'metrics', 'llm.response.start', 'llm.response.end', 'tts.start', 'tts.stop'],
+    consumes: ['transcript.final', 'text.input'],
+    produces: [
+      'llm.text',
+      'tts.text',
+      'audio.out',
+      'metrics',
+      'llm.response.start',
+      'llm.response.end',
+      'tts.start',
+      'tts.stop',
+    ],
     liveKeys: ['prefix'],
     create: (c, ctx) => new EchoBot(ctx.nodeId, c),
   }),

@@ -5,7 +5,14 @@
  * that feeds PCM instead of a microphone and records bot audio instead of
  * playing it.
  */
-import { LogLevel, logger, PipecatClient, type RTVIEventCallbacks, type Tracks, type TranscriptData } from '@pipecat-ai/client-js';
+import {
+  LogLevel,
+  logger,
+  PipecatClient,
+  type RTVIEventCallbacks,
+  type Tracks,
+  type TranscriptData,
+} from '@pipecat-ai/client-js';
 import { WavMediaManager, WebSocketTransport } from '@pipecat-ai/websocket-transport';
 import { WebSocket as NodeWebSocket } from 'ws';
 
@@ -110,11 +117,16 @@ export interface ClientEvents {
   errors: unknown[];
 }
 
-export function createPipecatTestClient(): { client: PipecatClient; media: FakeMediaManager; events: ClientEvents } {
+export function createPipecatTestClient(): {
+  client: PipecatClient;
+  media: FakeMediaManager;
+  events: ClientEvents;
+} {
   installWebSocketGlobal();
   const media = new FakeMediaManager();
   const events: ClientEvents = { log: [], transcripts: [], errors: [] };
-  const note = (type: string) => (data?: unknown) => events.log.push({ at: Date.now(), type, data });
+  const note = (type: string) => (data?: unknown) =>
+    events.log.push({ at: Date.now(), type, data });
   const callbacks: RTVIEventCallbacks = {
     onBotReady: note('bot-ready'),
     onUserStartedSpeaking: note('user-started-speaking'),

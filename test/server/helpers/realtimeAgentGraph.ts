@@ -31,6 +31,8 @@ const moodIntent = {
 
 export function realtimeAgentGraph(): unknown {
   const root = path.resolve(import.meta.dirname, '../../..');
-  const voiceAgent = JSON.parse(readFileSync(path.join(root, 'graphs/voice-agent.json'), 'utf8')) as { nodes: Array<{ id: string; config: Record<string, unknown> }> };
+  const voiceAgent = JSON.parse(
+    readFileSync(path.join(root, 'graphs/voice-agent.json'), 'utf8'),
+  ) as { nodes: Array<{ id: string; config: Record<string, unknown> }> };
   return withConfig(voiceAgent, { llm: { intents: [moodIntent, ...DEFAULT_INTENTS] } });
 }

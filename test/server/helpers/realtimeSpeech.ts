@@ -28,16 +28,26 @@ export function toBase64(samples: Int16Array): string {
 
 export function fromBase64(base64: string): Int16Array {
   const bytes = Buffer.from(base64, 'base64');
-  return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 2)));
+  return new Int16Array(
+    bytes.buffer.slice(
+      bytes.byteOffset,
+      bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 2),
+    ),
+  );
 }
 
 /** Plays `pcm` in 20 ms chunks paced by the wall clock; `send` gets each chunk. */
-export async function playInRealTime(pcm: Int16Array, send: (chunk: Int16Array) => void): Promise<void> {
+export async function playInRealTime(
+  pcm: Int16Array,
+  send: (chunk: Int16Array) => void,
+): Promise<void> {
   const samplesPerChunk = (REALTIME_RATE * CHUNK_MS) / 1000;
   const t0 = performance.now();
   for (let offset = 0, n = 0; offset < pcm.length; offset += samplesPerChunk, n++) {
     send(pcm.subarray(offset, offset + samplesPerChunk));
-    await new Promise((r) => setTimeout(r, Math.max(0, t0 + (n + 1) * CHUNK_MS - performance.now())));
+    await new Promise((r) =>
+      setTimeout(r, Math.max(0, t0 + (n + 1) * CHUNK_MS - performance.now())),
+    );
   }
 }
 

@@ -2,7 +2,11 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../../engine/core/Logger.ts';
-import { createServer, type ParleyServer, type ServerOptions } from '../../../server/createServer.ts';
+import {
+  createServer,
+  type ParleyServer,
+  type ServerOptions,
+} from '../../../server/createServer.ts';
 import { echoRegistry } from './echoBotNodes.ts';
 
 export const FIXTURE_GRAPHS = path.resolve(import.meta.dirname, '../../fixtures/graphs');
@@ -13,7 +17,12 @@ export interface TestServer {
   wsUrl: string;
   dir: string;
   /** fetch against the server, JSON in and out. */
-  api(method: string, route: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  api(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -39,8 +48,12 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
     async api(method, route, body, headers = {}) {
       const res = await fetch(url + route, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body:
+          body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();
       let parsed: unknown = text;
@@ -58,7 +71,11 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
   };
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 3000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 3000,
+  what = 'condition',
+): Promise<void> {
   const start = Date.now();
   while (!(await check())) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);

@@ -9,6 +9,8 @@ export function upgradeStatus(url: string, headers: Record<string, string> = {})
       resolve(101);
     });
     ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    ws.once('error', (e) => (String(e).includes('Unexpected server response') ? undefined : reject(e)));
+    ws.once('error', (e) =>
+      String(e).includes('Unexpected server response') ? undefined : reject(e),
+    );
   });
 }

@@ -25,7 +25,9 @@ describe('FliteSynth', () => {
   });
 
   it('speaks a question as non-silent 16 kHz audio of plausible length', async () => {
-    const { samples, sampleRate } = await synth.synthesize('What is the weather in Tokyo?', { voice: 'slt' });
+    const { samples, sampleRate } = await synth.synthesize('What is the weather in Tokyo?', {
+      voice: 'slt',
+    });
     expect(sampleRate).toBe(16000);
     const seconds = samples.length / sampleRate;
     expect(seconds).toBeGreaterThan(1);
@@ -57,7 +59,9 @@ describe('FliteSynth', () => {
   });
 
   it('rejects an unknown voice clearly', async () => {
-    await expect(synth.synthesize('Hi.', { voice: 'galadriel' })).rejects.toThrow(/unknown voice "galadriel".*slt/);
+    await expect(synth.synthesize('Hi.', { voice: 'galadriel' })).rejects.toThrow(
+      /unknown voice "galadriel".*slt/,
+    );
   });
 
   it('rejects a request aborted while queued', async () => {
@@ -96,7 +100,9 @@ describe('FliteSynth', () => {
     // Idle workers are unref'd; a request waiting for a worker must still hold the process open.
     const dir = mkdtempSync(join(tmpdir(), 'parley-flite-test-'));
     try {
-      const synthUrl = pathToFileURL(fileURLToPath(new URL('../../../engine/providers/flite/FliteSynth.ts', import.meta.url))).href;
+      const synthUrl = pathToFileURL(
+        fileURLToPath(new URL('../../../engine/providers/flite/FliteSynth.ts', import.meta.url)),
+      ).href;
       const script = join(dir, 'speak.mts');
       writeFileSync(
         script,
@@ -105,7 +111,9 @@ describe('FliteSynth', () => {
           `console.log(audio.sampleRate, audio.samples.length > 4000);\n`,
       );
       const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, script], { timeout: 20_000 });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, script], {
+        timeout: 20_000,
+      });
       expect(stdout.trim()).toBe('16000 true');
     } finally {
       rmSync(dir, { recursive: true, force: true });

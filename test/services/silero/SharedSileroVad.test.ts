@@ -3,10 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioChunker } from '../../../engine/audio/AudioChunker.ts';
 import { readWav } from '../../../engine/audio/wav.ts';
 import { SharedSileroVad } from '../../../engine/providers/silero/SharedSileroVad.ts';
-import { SILERO_WINDOW_SAMPLES, SileroVadModel } from '../../../engine/providers/silero/SileroVadModel.ts';
+import {
+  SILERO_WINDOW_SAMPLES,
+  SileroVadModel,
+} from '../../../engine/providers/silero/SileroVadModel.ts';
 
 // espeak-ng "What is the weather in Tokyo today?" at 16 kHz with 1 s of silence either side.
-const speech = readWav(readFileSync(new URL('../../fixtures/audio/speech-16k.wav', import.meta.url)));
+const speech = readWav(
+  readFileSync(new URL('../../fixtures/audio/speech-16k.wav', import.meta.url)),
+);
 const windows = new AudioChunker(SILERO_WINDOW_SAMPLES).push(speech.samples);
 
 describe('SharedSileroVad', () => {
@@ -30,7 +35,11 @@ describe('SharedSileroVad', () => {
     const streams = offsets.map(() => shared.openStream());
     const results = offsets.map(() => [] as number[]);
     for (let i = 0; i < windows.length; i++) {
-      await Promise.all(streams.map(async (s, k) => results[k].push(await s.probability(windows[(i + offsets[k]) % windows.length]))));
+      await Promise.all(
+        streams.map(async (s, k) =>
+          results[k].push(await s.probability(windows[(i + offsets[k]) % windows.length])),
+        ),
+      );
     }
     for (let k = 0; k < streams.length; k++) {
       // Only stream 0 sees the recording from its start, as the reference did.
@@ -39,12 +48,15 @@ describe('SharedSileroVad', () => {
     expect(Math.max(...results[0])).toBeGreaterThan(0.9);
   });
 
-  it('reset() forgets a stream\'s history', async () => {
+  it("reset() forgets a stream's history", async () => {
     const stream = shared.openStream();
     for (const w of windows.slice(30, 50)) await stream.probability(w);
     stream.reset();
     const fresh = shared.openStream();
-    expect(await stream.probability(windows[0])).toBeCloseTo(await fresh.probability(windows[0]), 6);
+    expect(await stream.probability(windows[0])).toBeCloseTo(
+      await fresh.probability(windows[0]),
+      6,
+    );
   });
 
   it('refuses overlapping windows of one stream', async () => {

@@ -3,10 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioChunker } from '../../../engine/audio/AudioChunker.ts';
 import { dbfs } from '../../../engine/audio/level.ts';
 import { readWav } from '../../../engine/audio/wav.ts';
-import { SILERO_WINDOW_SAMPLES, SileroVadModel } from '../../../engine/providers/silero/SileroVadModel.ts';
+import {
+  SILERO_WINDOW_SAMPLES,
+  SileroVadModel,
+} from '../../../engine/providers/silero/SileroVadModel.ts';
 
 // espeak-ng "What is the weather in Tokyo today?" at 16 kHz with 1 s of silence either side.
-const speech = readWav(readFileSync(new URL('../../fixtures/audio/speech-16k.wav', import.meta.url)));
+const speech = readWav(
+  readFileSync(new URL('../../fixtures/audio/speech-16k.wav', import.meta.url)),
+);
 
 describe('SileroVadModel', () => {
   let model: SileroVadModel;
@@ -25,11 +30,18 @@ describe('SileroVadModel', () => {
     const started = performance.now();
     for (const w of windows) probabilities.push(await model.probability(w));
     const msPerWindow = (performance.now() - started) / windows.length;
-    console.info(`silero v5: ${windows.length} windows, ${msPerWindow.toFixed(3)} ms/window (32 ms of audio each)`);
+    console.info(
+      `silero v5: ${windows.length} windows, ${msPerWindow.toFixed(3)} ms/window (32 ms of audio each)`,
+    );
 
-    const leadingSilence = probabilities.slice(0, Math.floor((0.9 * 16000) / SILERO_WINDOW_SAMPLES));
+    const leadingSilence = probabilities.slice(
+      0,
+      Math.floor((0.9 * 16000) / SILERO_WINDOW_SAMPLES),
+    );
     expect(Math.max(...leadingSilence)).toBeLessThan(0.1);
-    const voiced = windows.map((w, i) => ({ level: dbfs(w), p: probabilities[i] })).filter((x) => x.level > -35);
+    const voiced = windows
+      .map((w, i) => ({ level: dbfs(w), p: probabilities[i] }))
+      .filter((x) => x.level > -35);
     expect(voiced.length).toBeGreaterThan(20);
     const mean = voiced.reduce((s, x) => s + x.p, 0) / voiced.length;
     expect(mean).toBeGreaterThan(0.8);
@@ -49,7 +61,9 @@ describe('SileroVadModel', () => {
   });
 
   it('carries state between windows (the same window scores differently with history)', async () => {
-    const windows = new AudioChunker(SILERO_WINDOW_SAMPLES).push(speech.samples.subarray(16000, 32000));
+    const windows = new AudioChunker(SILERO_WINDOW_SAMPLES).push(
+      speech.samples.subarray(16000, 32000),
+    );
     model.reset();
     const cold = await model.probability(windows[20]);
     model.reset();
