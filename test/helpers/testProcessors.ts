@@ -53,16 +53,17 @@ export class SlowEcho extends FrameProcessor {
     }
     const signal = this.signal;
     await new Promise<void>((resolve, reject) => {
-      const timer = this.clock.setTimeout(resolve, this.delayMs);
-      signal.addEventListener(
-        'abort',
-        () => {
-          this.aborted++;
-          timer.cancel();
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        this.aborted++;
+        timer.cancel();
+        reject(signal.reason);
+      };
+      // Removed when the delay ends: one signal serves every frame until an interrupt.
+      const timer = this.clock.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, this.delayMs);
+      signal.addEventListener('abort', onAbort, { once: true });
     });
     this.push(this.frame('llm.text', { text: `echo:${frame.text}` }), direction);
   }
