@@ -4,6 +4,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GRAPH_LIMITS, GraphVersionError, type Logger, migrateGraph, silentLogger } from '#engine';
+import type { GraphSummary, GraphVersion } from '../api/restTypes.ts';
 import { nestsDeeperThan } from '../net/jsonDepth.ts';
 import { isValidGraphName, isValidRevision } from './graphName.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
@@ -19,20 +20,6 @@ export interface StoredGraph {
   revision: string;
   graph: unknown;
   updatedAt: string;
-}
-
-export interface GraphSummary {
-  name: string;
-  revision: string;
-  description?: string;
-  updatedAt: string;
-  /** Set when the file on disk is not JSON; the revision still lets a client overwrite it. */
-  error?: string;
-}
-
-export interface GraphVersion {
-  revision: string;
-  savedAt: string;
 }
 
 export interface GraphChange {

@@ -1,6 +1,7 @@
 import type { EndpointDeclaration } from '../../graph/EndpointPolicy.ts';
 import { defineProcessorNode, type NodeCreateContext } from '../../graph/NodeRegistry.ts';
 import { checkedConnection, endpointField } from '../../services/cloudNode.ts';
+import { LLM_CONSUMES, LLM_PRODUCES } from '../../services/llm/LlmProcessor.ts';
 import { STT_CONSUMES } from '../../services/stt/SttProcessor.ts';
 import { TTS_CONSUMES, TTS_PRODUCES } from '../../services/tts/TtsProcessor.ts';
 import { DEFAULT_OPENAI_BASE_URL } from './createOpenAIClient.ts';
@@ -30,15 +31,8 @@ export const openAILlmNode = defineProcessorNode({
   description:
     'Chat Completions, streamed, with tool calls — OpenAI or any compatible server (Ollama, vLLM, Groq) via the base URL.',
   config: openAILlmSettings.extend({ baseUrl }),
-  consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
-  produces: [
-    'llm.response.start',
-    'llm.text',
-    'llm.tool.call',
-    'llm.tool.result',
-    'llm.response.end',
-    'metrics',
-  ],
+  consumes: LLM_CONSUMES,
+  produces: LLM_PRODUCES,
   liveKeys: [
     'model',
     'systemPrompt',

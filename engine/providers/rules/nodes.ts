@@ -1,4 +1,5 @@
 import { defineProcessorNode } from '../../graph/NodeRegistry.ts';
+import { LLM_CONSUMES, LLM_PRODUCES } from '../../services/llm/LlmProcessor.ts';
 import { RulesLlm, rulesLlmSettings } from './RulesLlm.ts';
 
 export const rulesLlmNode = defineProcessorNode({
@@ -8,15 +9,8 @@ export const rulesLlmNode = defineProcessorNode({
   description:
     'A deterministic rule-based responder — not a language model. Stands in for an LLM when none is configured: pattern → reply or tool call.',
   config: rulesLlmSettings,
-  consumes: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
-  produces: [
-    'llm.response.start',
-    'llm.text',
-    'llm.tool.call',
-    'llm.tool.result',
-    'llm.response.end',
-    'metrics',
-  ],
+  consumes: LLM_CONSUMES,
+  produces: LLM_PRODUCES,
   liveKeys: ['persona', 'systemPrompt', 'intents', 'fallback', 'fallbackReply', 'maxToolSteps'],
   acceptsTools: true,
   latency: [

@@ -10,6 +10,17 @@ import type { RequestOptions } from '../retry/RequestOptions.ts';
 import { streamRequest } from '../retry/runRequest.ts';
 import { PreemptiveResponse } from './PreemptiveResponse.ts';
 
+/** The frames every LLM node consumes and produces, for node definitions. */
+export const LLM_CONSUMES = ['llm.context', 'llm.context.preemptive', 'llm.context.discard'];
+export const LLM_PRODUCES = [
+  'llm.response.start',
+  'llm.text',
+  'llm.tool.call',
+  'llm.tool.result',
+  'llm.response.end',
+  'metrics',
+];
+
 export type LlmDelta =
   | { type: 'text'; text: string }
   | { type: 'tool_calls'; calls: ChatToolCall[] }
