@@ -12,6 +12,7 @@ import { nodeTypeRoutes } from './http/nodeTypeRoutes.ts';
 import { rejectDeepJsonBody } from './http/rejectDeepJsonBody.ts';
 import { sessionRoutes } from './http/sessionRoutes.ts';
 import { LiveChannel } from './live/LiveChannel.ts';
+import { answerClientError } from './net/answerClientError.ts';
 import { ConnectionAdmission } from './net/ConnectionAdmission.ts';
 import { CloseCode } from './net/closeCodes.ts';
 import { guardSocket } from './net/guardSocket.ts';
@@ -143,6 +144,7 @@ export function createServer(options: ServerOptions): ParleyServer {
   // A client that trickles its headers or body (slowloris) holds a socket: bound both. Bodies are ≤ 1 MB.
   httpServer.headersTimeout = 15_000;
   httpServer.requestTimeout = 60_000;
+  httpServer.on('clientError', answerClientError);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: maxMessageBytes * HARD_WS_LIMIT_FACTOR,
