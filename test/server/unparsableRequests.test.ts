@@ -1,17 +1,17 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawWebSocket } from './helpers/RawWebSocket.ts';
 import { startTestServer, type TestServer } from './helpers/testServer.ts';
 
 /** Sends raw bytes and reads everything until the server closes. */
-function rawRequest(url: string, bytes: string): Promise<string> {
-  const { hostname, port } = new URL(url);
+async function rawRequest(url: string, bytes: string): Promise<string> {
+  const socket = await RawWebSocket.openTcp(url);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.end(bytes));
     let answer = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (answer += chunk));
     socket.on('close', () => resolve(answer));
     socket.on('error', reject);
+    socket.end(bytes);
   });
 }
 
