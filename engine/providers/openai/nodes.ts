@@ -2,6 +2,7 @@ import type { EndpointDeclaration } from '../../graph/EndpointPolicy.ts';
 import { defineProcessorNode, type NodeCreateContext } from '../../graph/NodeRegistry.ts';
 import { checkedConnection, endpointField } from '../../services/cloudNode.ts';
 import { LLM_CONSUMES, LLM_PRODUCES } from '../../services/llm/LlmProcessor.ts';
+import { RETRY_LIVE_KEYS } from '../../services/retry/retrySettings.ts';
 import { STT_CONSUMES } from '../../services/stt/SttProcessor.ts';
 import { TTS_CONSUMES, TTS_PRODUCES } from '../../services/tts/TtsProcessor.ts';
 import { DEFAULT_OPENAI_BASE_URL } from './createOpenAIClient.ts';
@@ -40,9 +41,7 @@ export const openAILlmNode = defineProcessorNode({
     'fallbackReply',
     'maxToolSteps',
     'firstTokenTimeoutMs',
-    'maxRetries',
-    'retryDelayMs',
-    'maxRetryDelayMs',
+    ...RETRY_LIVE_KEYS,
   ],
   credentials: [OPENAI_KEY],
   endpoint: openAIEndpoint,
@@ -77,16 +76,7 @@ export const openAITtsNode = defineProcessorNode({
   config: openAITtsSettings.extend({ baseUrl }),
   consumes: TTS_CONSUMES,
   produces: TTS_PRODUCES,
-  liveKeys: [
-    'model',
-    'voice',
-    'instructions',
-    'speed',
-    'firstByteTimeoutMs',
-    'maxRetries',
-    'retryDelayMs',
-    'maxRetryDelayMs',
-  ],
+  liveKeys: ['model', 'voice', 'instructions', 'speed', 'firstByteTimeoutMs', ...RETRY_LIVE_KEYS],
   credentials: [OPENAI_KEY],
   endpoint: openAIEndpoint,
   latency: [
@@ -110,16 +100,7 @@ export const openAISttNode = defineProcessorNode({
   config: openAISttSettings.extend({ baseUrl }),
   consumes: STT_CONSUMES,
   produces: ['audio.in', 'transcript.final', 'metrics'],
-  liveKeys: [
-    'model',
-    'language',
-    'prompt',
-    'minSegmentMs',
-    'requestTimeoutMs',
-    'maxRetries',
-    'retryDelayMs',
-    'maxRetryDelayMs',
-  ],
+  liveKeys: ['model', 'language', 'prompt', 'minSegmentMs', 'requestTimeoutMs', ...RETRY_LIVE_KEYS],
   credentials: [OPENAI_KEY],
   endpoint: openAIEndpoint,
   latency: [
@@ -148,12 +129,7 @@ export const openAIRealtimeNode = defineProcessorNode({
     'user.speaking.stopped',
     'interrupt',
     'transcript.final',
-    'llm.response.start',
-    'llm.text',
-    'llm.tool.call',
-    'llm.tool.result',
-    'llm.response.end',
-    'metrics',
+    ...LLM_PRODUCES,
   ],
   liveKeys: [
     'instructions',

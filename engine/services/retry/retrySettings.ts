@@ -31,6 +31,13 @@ export const retrySettings = {
 
 export type RetrySettings = z.output<z.ZodObject<typeof retrySettings>>;
 
+/** The retry settings as live keys: every base reads them per request, so they change live. */
+export const RETRY_LIVE_KEYS = [
+  'maxRetries',
+  'retryDelayMs',
+  'maxRetryDelayMs',
+] as const satisfies ReadonlyArray<keyof RetrySettings>;
+
 /** The policy a node's retry settings describe. */
 export function retryPolicyFrom(settings: RetrySettings): RetryPolicy {
   return {
