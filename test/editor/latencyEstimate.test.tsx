@@ -9,8 +9,8 @@ import { editorStore } from '../../editor/src/store/editorStore.ts';
 import { liveStore } from '../../editor/src/store/liveStore.ts';
 import { measuredStages } from '../../editor/src/talk/measuredStages.ts';
 import type { LatencyEstimate as Estimate } from '../../engine/graph/estimateGraphLatency.ts';
-import type { TurnRecord } from '../../engine/metrics/TurnRecord.ts';
 import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
+import { turnRecord as turn } from './fixtures/turnRecord.ts';
 
 beforeEach(() => {
   editorStore.getState().setCatalogue(loadCatalogue());
@@ -18,26 +18,6 @@ beforeEach(() => {
   liveStore.getState().reset();
 });
 afterEach(cleanup);
-
-function turn(n: number, hops: TurnRecord['hops'], extra: Partial<TurnRecord> = {}): TurnRecord {
-  return {
-    turn: n,
-    hops,
-    nodes: {
-      vadEndOfSpeechMs: 'vad',
-      sttFinalMs: 'stt',
-      llmFirstTokenMs: 'llm',
-      firstSentenceMs: 'sentences',
-      ttsFirstAudioMs: 'tts',
-      firstAudioOutMs: 'out',
-    },
-    ttfbMs: {},
-    tools: [],
-    interrupted: false,
-    voiceToVoiceMs: hops.firstAudioOutMs,
-    ...extra,
-  };
-}
 
 const total = () => screen.getByTestId('estimate-total').textContent;
 

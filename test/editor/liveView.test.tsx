@@ -2,7 +2,6 @@
 
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TurnRecord } from '#engine/browser';
 import { TalkPanel } from '../../editor/src/panels/TalkPanel.tsx';
 import { TurnsTable } from '../../editor/src/panels/TurnsTable.tsx';
 import { Waterfall } from '../../editor/src/panels/Waterfall.tsx';
@@ -11,28 +10,9 @@ import { talkStore } from '../../editor/src/store/talkStore.ts';
 import { parseLiveMessage } from '../../editor/src/talk/parseLiveMessage.ts';
 import { percentile } from '../../editor/src/talk/percentile.ts';
 import { waterfallSegments } from '../../editor/src/talk/waterfall.ts';
+import { turnRecord as turn } from './fixtures/turnRecord.ts';
 
 afterEach(cleanup);
-
-function turn(n: number, hops: TurnRecord['hops'], extra: Partial<TurnRecord> = {}): TurnRecord {
-  return {
-    turn: n,
-    hops,
-    nodes: {
-      vadEndOfSpeechMs: 'vad',
-      sttFinalMs: 'stt',
-      llmFirstTokenMs: 'llm',
-      firstSentenceMs: 'sentences',
-      ttsFirstAudioMs: 'tts',
-      firstAudioOutMs: 'out',
-    },
-    ttfbMs: {},
-    tools: [],
-    interrupted: false,
-    voiceToVoiceMs: hops.firstAudioOutMs,
-    ...extra,
-  };
-}
 
 const t1 = turn(
   1,
