@@ -37,7 +37,7 @@ function wav(hz: number, seconds: number, rate = 48000): Buffer {
 
 const PAGE = `<!doctype html><meta charset=utf-8><body><script>
 window.result = (async () => {
-  const log = [];
+  const T0 = performance.now(); const times = {}; const mark = (k) => times[k] = Math.round(performance.now() - T0);
   const stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } });
   const pc = new RTCPeerConnection({ iceServers: [] });
   pc.addTransceiver('audio', { direction: 'sendrecv' });
@@ -51,22 +51,23 @@ window.result = (async () => {
   pc.onicecandidate = (e) => { if (e.candidate) { queue.push(e.candidate); if (!timer) timer = setTimeout(flush, 200); } };
   const messages = [];
   const ready = new Promise(r => dc.onmessage = (e) => { messages.push(e.data); if (String(e.data).includes('bot-ready')) r(); });
-  dc.onopen = () => {
+  dc.onopen = () => { mark('dcOpen');
     dc.send(JSON.stringify({ type: 'signalling', message: { type: 'trackStatus', receiver_index: 0, enabled: true } }));
     dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'client-ready', id: 'cr-1', data: { version: '1.0.0', about: { library: 'spike' } } }));
     setInterval(() => dc.readyState === 'open' && dc.send('ping: ' + Date.now()), 1000);
   };
-  const remote = new Promise(r => pc.ontrack = (e) => r(e));
+  const remote = new Promise(r => pc.ontrack = (e) => { mark('ontrack'); r(e); });
   await pc.setLocalDescription(await pc.createOffer());
   const offerHasCandidates = /a=candidate/.test(pc.localDescription.sdp);
   const res = await fetch('/api/offer', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ sdp: pc.localDescription.sdp, type: pc.localDescription.type, pc_id: null, restart_pc: false, requestData: { graph: 'spike' } }) });
-  const answer = await res.json();
+  const answer = await res.json(); mark('answer');
+  pc.oniceconnectionstatechange = () => mark('ice-' + pc.iceConnectionState);
   pcId = answer.pc_id;
   await pc.setRemoteDescription(answer);
   canSend = true; await flush();
-  const ev = await remote;
-  await ready;
+  const ev = await remote; mark('track');
+  await ready; mark('botReady');
   // Play the bot's track (Chrome needs it attached to a media element to flow into WebAudio).
   const el = new Audio(); el.srcObject = new MediaStream([ev.track]); el.muted = true; await el.play().catch(() => {});
   const ctx = new AudioContext({ sampleRate: 48000 });
@@ -77,7 +78,7 @@ window.result = (async () => {
   let sq = 0, zc = 0; for (let i = 0; i < buf.length; i++) { sq += buf[i] * buf[i]; if (i && (buf[i-1] < 0) !== (buf[i] < 0)) zc++; }
   const stats = {}; (await pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'audio') Object.assign(stats, { packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, jitter: s.jitter, totalAudioEnergy: s.totalAudioEnergy, totalSamplesDuration: s.totalSamplesDuration, concealedSamples: s.concealedSamples, totalSamplesReceived: s.totalSamplesReceived }); if (s.type === 'candidate-pair' && s.nominated) stats.pair = s.state; });
   const sctpMax = pc.sctp && pc.sctp.maxMessageSize;
-  const out = { offerHasCandidates, answerType: answer.type, pcId, answerMids: (answer.sdp.match(/a=mid:\\S+/g) || []), videoMLine: (answer.sdp.match(/m=video[^\\r\\n]*/) || [])[0],
+  const out = { times, answerAudio: answer.sdp.split('m=')[1].split('\\r\\n').filter(l => !/^a=(candidate|rtcp-fb|extmap|fingerprint|ice-)/.test(l)), offerHasCandidates, answerType: answer.type, pcId, answerMids: (answer.sdp.match(/a=mid:\\S+/g) || []), videoMLine: (answer.sdp.match(/m=video[^\\r\\n]*/) || [])[0],
     iceState: pc.iceConnectionState, connectionState: pc.connectionState, dcState: dc.readyState, sctpMaxMessageSize: sctpMax,
     messages, botAudio: { rms: Math.sqrt(sq / buf.length), hz: zc / 2 / (buf.length / ctx.sampleRate), ...stats } };
   dc.close(); pc.close(); stream.getTracks().forEach(t => t.stop());
@@ -90,7 +91,7 @@ async function main() {
   const wavPath = join(dir, 'mic.wav');
   writeFileSync(wavPath, wav(MIC_HZ, 3));
   const decoded: Int16Array[] = [];
-  const server: { pc?: RTCPeerConnection; pings: number; signalling: string[]; patches: number; candidates: number; closeReason?: string } = { pings: 0, signalling: [], patches: 0, candidates: 0 };
+  const server: { pc?: RTCPeerConnection; pings: number; signalling: string[]; patches: number; candidates: number; addMs: string[]; closeReason?: string } = { addMs: [], pings: 0, signalling: [], patches: 0, candidates: 0 };
   let botTimer: NodeJS.Timeout | undefined;
   const decoder = new OpusScript(RATE, 1, OpusScript.Application.VOIP);
   const encoder = new OpusScript(RATE, 1, OpusScript.Application.VOIP);
@@ -148,7 +149,11 @@ async function main() {
         server.patches++;
         for (const c of body.candidates) {
           server.candidates++;
-          await server.pc!.addIceCandidate({ candidate: c.candidate, sdpMid: c.sdp_mid, sdpMLineIndex: c.sdp_mline_index });
+          // Not awaited: werift resolves Chrome's mDNS (.local) host candidates and can sit on that for ~30 s.
+          const t = performance.now();
+          server.pc!.addIceCandidate({ candidate: c.candidate, sdpMid: c.sdp_mid, sdpMLineIndex: c.sdp_mline_index })
+            .then(() => server.addMs.push(`${Math.round(performance.now() - t)}ms ${c.candidate.split(' ').slice(4, 8).join(' ')}`))
+            .catch((e) => server.addMs.push(`error ${e}`));
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success"}');
       } else res.writeHead(404).end();
@@ -178,7 +183,7 @@ async function main() {
     const mic = { seconds: all.length / RATE, rms: Math.sqrt(sq / Math.max(1, s.length)) / 32768, hz: zc / 2 / (s.length / RATE) };
     const r = result as { botAudio: { rms: number; hz: number }; messages: string[] };
     const ok = Math.abs(mic.hz - MIC_HZ) < 15 && mic.rms > 0.02 && Math.abs(r.botAudio.hz - BOT_HZ) < 15 && r.botAudio.rms > 0.02 && r.messages.some((m) => m.includes('bot-ready'));
-    console.log(JSON.stringify({ chromium: browser.version(), page: result, node: { micDecoded: mic, pings: server.pings, signalling: server.signalling, patches: server.patches, candidatesPatched: server.candidates }, ok }, null, 2));
+    console.log(JSON.stringify({ chromium: browser.version(), page: result, node: { micDecoded: mic, pings: server.pings, signalling: server.signalling, patches: server.patches, candidatesPatched: server.candidates, addIceCandidate: server.addMs }, ok }, null, 2));
     process.exitCode = ok ? 0 : 1;
   } finally {
     if (botTimer) clearTimeout(botTimer);
