@@ -50,10 +50,11 @@ window.result = (async () => {
     await fetch('/api/offer', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pc_id: pcId, candidates }) }); };
   pc.onicecandidate = (e) => { if (e.candidate) { queue.push(e.candidate); if (!timer) timer = setTimeout(flush, 200); } };
   const messages = [];
-  const ready = new Promise(r => dc.onmessage = (e) => { messages.push(e.data); if (String(e.data).includes('bot-ready')) r(); });
+  const ready = new Promise(r => dc.onmessage = (e) => { messages.push(e.data + ' @' + Date.now()); if (String(e.data).includes('bot-ready')) r(); });
   dc.onopen = () => { mark('dcOpen');
     dc.send(JSON.stringify({ type: 'signalling', message: { type: 'trackStatus', receiver_index: 0, enabled: true } }));
-    dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'client-ready', id: 'cr-1', data: { version: '1.0.0', about: { library: 'spike' } } }));
+    dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'client-ready', id: 'cr-1', data: { version: '1.0.0', about: { library: 'spike' }, sentAt: Date.now() } }));
+    for (let k = 0; k < 5; k++) setTimeout(() => dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'client-message', id: 'm' + k, data: { t: 'ping', d: { sentAt: Date.now() } } })), 1500 + k * 300);
     setInterval(() => dc.readyState === 'open' && dc.send('ping: ' + Date.now()), 1000);
   };
   const remote = new Promise(r => pc.ontrack = (e) => { mark('ontrack'); r(e); });
@@ -73,7 +74,7 @@ window.result = (async () => {
   const ctx = new AudioContext({ sampleRate: 48000 });
   const src = ctx.createMediaStreamSource(new MediaStream([ev.track]));
   const an = ctx.createAnalyser(); an.fftSize = 8192; src.connect(an);
-  await new Promise(r => setTimeout(r, 2500));
+  await new Promise(r => setTimeout(r, 3500));
   const buf = new Float32Array(an.fftSize); an.getFloatTimeDomainData(buf);
   let sq = 0, zc = 0; for (let i = 0; i < buf.length; i++) { sq += buf[i] * buf[i]; if (i && (buf[i-1] < 0) !== (buf[i] < 0)) zc++; }
   const stats = {}; (await pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'audio') Object.assign(stats, { packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, jitter: s.jitter, totalAudioEnergy: s.totalAudioEnergy, totalSamplesDuration: s.totalSamplesDuration, concealedSamples: s.concealedSamples, totalSamplesReceived: s.totalSamplesReceived }); if (s.type === 'candidate-pair' && s.nominated) stats.pair = s.state; });
@@ -114,6 +115,7 @@ async function main() {
             if (text.startsWith('ping')) { server.pings++; return; }
             const msg = JSON.parse(text);
             if (msg.type === 'signalling') { server.signalling.push(text); return; }
+            if (msg.label === 'rtvi-ai') dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'server-response', id: msg.id, data: { clientSentAt: msg.data?.sentAt ?? msg.data?.d?.sentAt, serverGotAt: Date.now() } }));
             if (msg.label === 'rtvi-ai' && msg.type === 'client-ready')
               dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'bot-ready', id: msg.id, data: { version: '1.0.0', about: { library: 'parley-spike' } } }));
           });
