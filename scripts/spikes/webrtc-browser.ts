@@ -22,6 +22,9 @@ import { chromium } from 'playwright-core';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
 
 const RATE = 48000;
+/** SPIKE_REPLY_DELAY_MS: answer RTVI messages after a delay (probes the first-message stall). */
+const REPLY_DELAY = Number(process.env.SPIKE_REPLY_DELAY_MS ?? 0);
+const reply = (send: () => void) => (REPLY_DELAY > 0 ? setTimeout(send, REPLY_DELAY) : send());
 const MIC_HZ = 660;
 const BOT_HZ = 440;
 
@@ -115,9 +118,9 @@ async function main() {
             if (text.startsWith('ping')) { server.pings++; return; }
             const msg = JSON.parse(text);
             if (msg.type === 'signalling') { server.signalling.push(text); return; }
-            if (msg.label === 'rtvi-ai') dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'server-response', id: msg.id, data: { clientSentAt: msg.data?.sentAt ?? msg.data?.d?.sentAt, serverGotAt: Date.now() } }));
+            if (msg.label === 'rtvi-ai') reply(() => dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'server-response', id: msg.id, data: { clientSentAt: msg.data?.sentAt ?? msg.data?.d?.sentAt, serverGotAt: Date.now() } })));
             if (msg.label === 'rtvi-ai' && msg.type === 'client-ready')
-              dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'bot-ready', id: msg.id, data: { version: '1.0.0', about: { library: 'parley-spike' } } }));
+              reply(() => dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'bot-ready', id: msg.id, data: { version: '1.0.0', about: { library: 'parley-spike' } } })));
           });
         });
         pc.onTrack.subscribe((track) => {
