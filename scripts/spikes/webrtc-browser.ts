@@ -13,6 +13,7 @@
  * decodes the mic with opusscript and checks the tone, sends a 440 Hz Opus tone
  * back on mid 0, and the page measures it (getStats + AnalyserNode).
  */
+import { execSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -190,9 +191,21 @@ async function main() {
     const ok = Math.abs(mic.hz - MIC_HZ) < 15 && mic.rms > 0.02 && Math.abs(r.botAudio.hz - BOT_HZ) < 15 && r.botAudio.rms > 0.02 && r.messages.some((m) => m.includes('bot-ready'));
     console.log(JSON.stringify({ chromium: browser.version(), page: result, node: { micDecoded: mic, pings: server.pings, signalling: server.signalling, patches: server.patches, candidatesPatched: server.candidates, addIceCandidate: server.addMs }, ok }, null, 2));
     process.exitCode = ok ? 0 : 1;
+    if (process.env.SPIKE_VANISH && server.pc) {
+      // A peer that vanishes without closing: SIGKILL our own Chromium (child of this process), then watch werift.
+      const pc = server.pc;
+      const pids = execSync(`pgrep -P ${process.pid} -f chromium-headless-shell || true`).toString().trim().split(/\s+/).filter(Boolean);
+      const killedAt = performance.now();
+      const seen: string[] = [];
+      pc.connectionStateChange.subscribe((st) => seen.push(`connection ${st} +${Math.round(performance.now() - killedAt)}ms`));
+      pc.iceConnectionStateChange.subscribe((st) => seen.push(`ice ${st} +${Math.round(performance.now() - killedAt)}ms`));
+      for (const pid of pids) try { process.kill(Number(pid), 'SIGKILL'); } catch {}
+      await new Promise((r) => setTimeout(r, Number(process.env.SPIKE_VANISH_WAIT_MS ?? 40000)));
+      console.log(JSON.stringify({ vanish: { killedPids: pids, states: seen } }));
+    }
   } finally {
     if (botTimer) clearTimeout(botTimer);
-    await browser.close();
+    await browser.close().catch(() => {});
     await server.pc?.close();
     http.close();
     decoder.delete(); encoder.delete();
