@@ -14,13 +14,19 @@
  * back on mid 0, and the page measures it (getStats + AnalyserNode).
  */
 import { execSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpusScript from 'opusscript';
 import { chromium } from 'playwright-core';
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+} from 'werift';
 
 const RATE = 48000;
 /** SPIKE_REPLY_DELAY_MS: answer RTVI messages after a delay (probes the first-message stall). */
@@ -32,10 +38,21 @@ const BOT_HZ = 440;
 function wav(hz: number, seconds: number, rate = 48000): Buffer {
   const n = rate * seconds;
   const b = Buffer.alloc(44 + n * 2);
-  b.write('RIFF', 0); b.writeUInt32LE(36 + n * 2, 4); b.write('WAVE', 8); b.write('fmt ', 12);
-  b.writeUInt32LE(16, 16); b.writeUInt16LE(1, 20); b.writeUInt16LE(1, 22); b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28); b.writeUInt16LE(2, 32); b.writeUInt16LE(16, 34); b.write('data', 36); b.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) b.writeInt16LE(Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + n * 2, 4);
+  b.write('WAVE', 8);
+  b.write('fmt ', 12);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate * 2, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++)
+    b.writeInt16LE(Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
   return b;
 }
 
@@ -96,7 +113,15 @@ async function main() {
   const wavPath = join(dir, 'mic.wav');
   writeFileSync(wavPath, wav(MIC_HZ, 3));
   const decoded: Int16Array[] = [];
-  const server: { pc?: RTCPeerConnection; pings: number; signalling: string[]; patches: number; candidates: number; addMs: string[]; closeReason?: string } = { addMs: [], pings: 0, signalling: [], patches: 0, candidates: 0 };
+  const server: {
+    pc?: RTCPeerConnection;
+    pings: number;
+    signalling: string[];
+    patches: number;
+    candidates: number;
+    addMs: string[];
+    closeReason?: string;
+  } = { addMs: [], pings: 0, signalling: [], patches: 0, candidates: 0 };
   let botTimer: NodeJS.Timeout | undefined;
   const decoder = new OpusScript(RATE, 1, OpusScript.Application.VOIP);
   const encoder = new OpusScript(RATE, 1, OpusScript.Application.VOIP);
@@ -109,19 +134,54 @@ async function main() {
       if (req.method === 'GET' && req.url === '/') {
         res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
       } else if (req.method === 'POST' && req.url === '/api/offer') {
-        const pc = new RTCPeerConnection({ codecs: { audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })], video: [] } });
+        const pc = new RTCPeerConnection({
+          codecs: {
+            audio: [
+              new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 }),
+            ],
+            video: [],
+          },
+        });
         server.pc = pc;
         pc.connectionStateChange.subscribe((s) => console.error('[node] connectionState', s));
         pc.onDataChannel.subscribe((dc) => {
           console.error('[node] data channel', dc.label);
           dc.onMessage.subscribe((m) => {
             const text = m.toString();
-            if (text.startsWith('ping')) { server.pings++; return; }
+            if (text.startsWith('ping')) {
+              server.pings++;
+              return;
+            }
             const msg = JSON.parse(text);
-            if (msg.type === 'signalling') { server.signalling.push(text); return; }
-            if (msg.label === 'rtvi-ai') reply(() => dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'server-response', id: msg.id, data: { clientSentAt: msg.data?.sentAt ?? msg.data?.d?.sentAt, serverGotAt: Date.now() } })));
+            if (msg.type === 'signalling') {
+              server.signalling.push(text);
+              return;
+            }
+            if (msg.label === 'rtvi-ai')
+              reply(() =>
+                dc.send(
+                  JSON.stringify({
+                    label: 'rtvi-ai',
+                    type: 'server-response',
+                    id: msg.id,
+                    data: {
+                      clientSentAt: msg.data?.sentAt ?? msg.data?.d?.sentAt,
+                      serverGotAt: Date.now(),
+                    },
+                  }),
+                ),
+              );
             if (msg.label === 'rtvi-ai' && msg.type === 'client-ready')
-              reply(() => dc.send(JSON.stringify({ label: 'rtvi-ai', type: 'bot-ready', id: msg.id, data: { version: '1.0.0', about: { library: 'parley-spike' } } })));
+              reply(() =>
+                dc.send(
+                  JSON.stringify({
+                    label: 'rtvi-ai',
+                    type: 'bot-ready',
+                    id: msg.id,
+                    data: { version: '1.0.0', about: { library: 'parley-spike' } },
+                  }),
+                ),
+              );
           });
         });
         pc.onTrack.subscribe((track) => {
@@ -139,14 +199,43 @@ async function main() {
         audio.setDirection('sendrecv');
         await pc.setLocalDescription(await pc.createAnswer());
         if (pc.iceGatheringState !== 'complete')
-          await new Promise<void>((r) => { const s = pc.iceGatheringStateChange.subscribe((g) => { if (g === 'complete') { s.unSubscribe(); r(); } }); setTimeout(r, 3000); });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sdp: pc.localDescription!.sdp, type: pc.localDescription!.type, pc_id: 'parley-spike-1' }));
+          await new Promise<void>((r) => {
+            const s = pc.iceGatheringStateChange.subscribe((g) => {
+              if (g === 'complete') {
+                s.unSubscribe();
+                r();
+              }
+            });
+            setTimeout(r, 3000);
+          });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            sdp: pc.localDescription!.sdp,
+            type: pc.localDescription!.type,
+            pc_id: 'parley-spike-1',
+          }),
+        );
         // Bot audio: 440 Hz, 20 ms Opus frames, absolute-clock pacing, from connect on.
-        const t0 = performance.now(); let f = 0; const pcmFrame = new Int16Array(960);
+        const t0 = performance.now();
+        let f = 0;
+        const pcmFrame = new Int16Array(960);
         const tick = () => {
-          for (let i = 0; i < 960; i++) pcmFrame[i] = Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * BOT_HZ * (f * 960 + i)) / RATE));
+          for (let i = 0; i < 960; i++)
+            pcmFrame[i] = Math.round(
+              0.3 * 32767 * Math.sin((2 * Math.PI * BOT_HZ * (f * 960 + i)) / RATE),
+            );
           const payload = encoder.encode(Buffer.from(pcmFrame.buffer), 960);
-          track.writeRtp(new RtpPacket(new RtpHeader({ payloadType: 111, sequenceNumber: f & 0xffff, timestamp: (f * 960) >>> 0, marker: f === 0 }), Buffer.from(payload)));
+          track.writeRtp(
+            new RtpPacket(
+              new RtpHeader({
+                payloadType: 111,
+                sequenceNumber: f & 0xffff,
+                timestamp: (f * 960) >>> 0,
+                marker: f === 0,
+              }),
+              Buffer.from(payload),
+            ),
+          );
           f++;
           botTimer = setTimeout(tick, Math.max(0, t0 + f * 20 - performance.now()));
         };
@@ -157,15 +246,26 @@ async function main() {
           server.candidates++;
           // Not awaited: werift resolves Chrome's mDNS (.local) host candidates and can sit on that for ~30 s.
           const t = performance.now();
-          server.pc!.addIceCandidate({ candidate: c.candidate, sdpMid: c.sdp_mid, sdpMLineIndex: c.sdp_mline_index })
-            .then(() => server.addMs.push(`${Math.round(performance.now() - t)}ms ${c.candidate.split(' ').slice(4, 8).join(' ')}`))
+          server
+            .pc!.addIceCandidate({
+              candidate: c.candidate,
+              sdpMid: c.sdp_mid,
+              sdpMLineIndex: c.sdp_mline_index,
+            })
+            .then(() =>
+              server.addMs.push(
+                `${Math.round(performance.now() - t)}ms ${c.candidate.split(' ').slice(4, 8).join(' ')}`,
+              ),
+            )
             .catch((e) => server.addMs.push(`error ${e}`));
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success"}');
       } else res.writeHead(404).end();
     } catch (error) {
       console.error('[node] handler error', error);
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: String(error) }));
     }
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -173,33 +273,87 @@ async function main() {
 
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium-headless-shell',
-    args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wavPath}`, '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wavPath}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
-  let page;
   try {
-    page = await (await browser.newContext()).newPage();
+    const page = await (await browser.newContext()).newPage();
     page.on('console', (m) => console.error('[page]', m.text()));
     await page.goto(`http://127.0.0.1:${port}/`);
-    const result = await page.evaluate(() => (window as unknown as { result: Promise<unknown> }).result);
+    const result = await page.evaluate(
+      () => (window as unknown as { result: Promise<unknown> }).result,
+    );
     await new Promise((r) => setTimeout(r, 300));
     // Mic analysis: skip the first 0.5 s, look at the loud part.
-    const all = new Int16Array(decoded.reduce((n, c) => n + c.length, 0)); let o = 0; for (const c of decoded) { all.set(c, o); o += c.length; }
+    const all = new Int16Array(decoded.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of decoded) {
+      all.set(c, o);
+      o += c.length;
+    }
     const s = all.subarray(Math.min(all.length, RATE / 2));
-    let sq = 0, zc = 0; for (let i = 0; i < s.length; i++) { sq += s[i] * s[i]; if (i && (s[i - 1] < 0) !== (s[i] < 0)) zc++; }
-    const mic = { seconds: all.length / RATE, rms: Math.sqrt(sq / Math.max(1, s.length)) / 32768, hz: zc / 2 / (s.length / RATE) };
+    let sq = 0,
+      zc = 0;
+    for (let i = 0; i < s.length; i++) {
+      sq += s[i] * s[i];
+      if (i && s[i - 1] < 0 !== s[i] < 0) zc++;
+    }
+    const mic = {
+      seconds: all.length / RATE,
+      rms: Math.sqrt(sq / Math.max(1, s.length)) / 32768,
+      hz: zc / 2 / (s.length / RATE),
+    };
     const r = result as { botAudio: { rms: number; hz: number }; messages: string[] };
-    const ok = Math.abs(mic.hz - MIC_HZ) < 15 && mic.rms > 0.02 && Math.abs(r.botAudio.hz - BOT_HZ) < 15 && r.botAudio.rms > 0.02 && r.messages.some((m) => m.includes('bot-ready'));
-    console.log(JSON.stringify({ chromium: browser.version(), page: result, node: { micDecoded: mic, pings: server.pings, signalling: server.signalling, patches: server.patches, candidatesPatched: server.candidates, addIceCandidate: server.addMs }, ok }, null, 2));
+    const ok =
+      Math.abs(mic.hz - MIC_HZ) < 15 &&
+      mic.rms > 0.02 &&
+      Math.abs(r.botAudio.hz - BOT_HZ) < 15 &&
+      r.botAudio.rms > 0.02 &&
+      r.messages.some((m) => m.includes('bot-ready'));
+    console.log(
+      JSON.stringify(
+        {
+          chromium: browser.version(),
+          page: result,
+          node: {
+            micDecoded: mic,
+            pings: server.pings,
+            signalling: server.signalling,
+            patches: server.patches,
+            candidatesPatched: server.candidates,
+            addIceCandidate: server.addMs,
+          },
+          ok,
+        },
+        null,
+        2,
+      ),
+    );
     process.exitCode = ok ? 0 : 1;
     if (process.env.SPIKE_VANISH && server.pc) {
       // A peer that vanishes without closing: SIGKILL our own Chromium (child of this process), then watch werift.
       const pc = server.pc;
-      const pids = execSync(`pgrep -P ${process.pid} -f chromium-headless-shell || true`).toString().trim().split(/\s+/).filter(Boolean);
+      const pids = execSync(`pgrep -P ${process.pid} -f chromium-headless-shell || true`)
+        .toString()
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean);
       const killedAt = performance.now();
       const seen: string[] = [];
-      pc.connectionStateChange.subscribe((st) => seen.push(`connection ${st} +${Math.round(performance.now() - killedAt)}ms`));
-      pc.iceConnectionStateChange.subscribe((st) => seen.push(`ice ${st} +${Math.round(performance.now() - killedAt)}ms`));
-      for (const pid of pids) try { process.kill(Number(pid), 'SIGKILL'); } catch {}
+      pc.connectionStateChange.subscribe((st) =>
+        seen.push(`connection ${st} +${Math.round(performance.now() - killedAt)}ms`),
+      );
+      pc.iceConnectionStateChange.subscribe((st) =>
+        seen.push(`ice ${st} +${Math.round(performance.now() - killedAt)}ms`),
+      );
+      for (const pid of pids)
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {}
       await new Promise((r) => setTimeout(r, Number(process.env.SPIKE_VANISH_WAIT_MS ?? 40000)));
       console.log(JSON.stringify({ vanish: { killedPids: pids, states: seen } }));
     }
@@ -208,9 +362,13 @@ async function main() {
     await browser.close().catch(() => {});
     await server.pc?.close();
     http.close();
-    decoder.delete(); encoder.delete();
+    decoder.delete();
+    encoder.delete();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().catch((e) => { console.error('FAILED', e); process.exit(2); });
+main().catch((e) => {
+  console.error('FAILED', e);
+  process.exit(2);
+});

@@ -29,7 +29,12 @@ const pairs = Number(process.argv[3] ?? 1);
 const opusCodec = () =>
   new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 });
 
-function waitFor<T>(event: { subscribe(f: (v: T) => void): { unSubscribe(): void } }, ok: (v: T) => boolean, ms: number, what: string): Promise<void> {
+function waitFor<T>(
+  event: { subscribe(f: (v: T) => void): { unSubscribe(): void } },
+  ok: (v: T) => boolean,
+  ms: number,
+  what: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
     const sub = event.subscribe((v) => {
@@ -61,7 +66,11 @@ async function makePair(): Promise<Pair> {
 
   const decoder = new OpusScript(RATE, 1, OpusScript.Application.VOIP);
   const pair: Pair = {
-    a, b, track, decoded: [], packets: 0,
+    a,
+    b,
+    track,
+    decoded: [],
+    packets: 0,
     dcEcho: new Promise((resolve) => {
       b.onDataChannel.subscribe((channel) => {
         channel.onMessage.subscribe((msg) => channel.send(`echo:${msg.toString()}`));
@@ -92,10 +101,15 @@ async function makePair(): Promise<Pair> {
     await waitFor(b.iceGatheringStateChange, (s) => s === 'complete', 5000, 'B gathering');
   await a.setRemoteDescription(b.localDescription!);
   await Promise.all([
-    a.connectionState === 'connected' ? undefined : waitFor(a.connectionStateChange, (s) => s === 'connected', 10000, 'A connected'),
-    b.connectionState === 'connected' ? undefined : waitFor(b.connectionStateChange, (s) => s === 'connected', 10000, 'B connected'),
+    a.connectionState === 'connected'
+      ? undefined
+      : waitFor(a.connectionStateChange, (s) => s === 'connected', 10000, 'A connected'),
+    b.connectionState === 'connected'
+      ? undefined
+      : waitFor(b.connectionStateChange, (s) => s === 'connected', 10000, 'B connected'),
   ]);
-  if (dc.readyState !== 'open') await waitFor(dc.stateChanged, (s) => s === 'open', 5000, 'data channel open');
+  if (dc.readyState !== 'open')
+    await waitFor(dc.stateChanged, (s) => s === 'open', 5000, 'data channel open');
   dc.send('{"label":"rtvi-ai","type":"client-ready","id":"1","data":{}}');
   return pair;
 }
@@ -103,13 +117,17 @@ async function makePair(): Promise<Pair> {
 function analyse(chunks: Int16Array[]) {
   const all = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
   let o = 0;
-  for (const c of chunks) { all.set(c, o); o += c.length; }
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
   // Skip the first 100 ms (codec warm-up).
   const s = all.subarray(Math.min(all.length, RATE / 10));
-  let sq = 0, crossings = 0;
+  let sq = 0,
+    crossings = 0;
   for (let i = 0; i < s.length; i++) {
     sq += s[i] * s[i];
-    if (i > 0 && (s[i - 1] < 0) !== (s[i] < 0)) crossings++;
+    if (i > 0 && s[i - 1] < 0 !== s[i] < 0) crossings++;
   }
   const rms = Math.sqrt(sq / Math.max(1, s.length)) / 32768;
   const hz = crossings / 2 / (s.length / RATE);
@@ -143,7 +161,13 @@ async function main() {
     const buf = Buffer.from(pcm.buffer);
     list.forEach((p, k) => {
       const payload = encoders[k].encode(buf, FRAME);
-      const header = new RtpHeader({ payloadType: 111, sequenceNumber: seq & 0xffff, timestamp: (f * FRAME) >>> 0, marker: f === 0, ssrc: 1234 + k });
+      const header = new RtpHeader({
+        payloadType: 111,
+        sequenceNumber: seq & 0xffff,
+        timestamp: (f * FRAME) >>> 0,
+        marker: f === 0,
+        ssrc: 1234 + k,
+      });
       p.track.writeRtp(new RtpPacket(header, Buffer.from(payload)));
     });
     seq++;
@@ -159,24 +183,46 @@ async function main() {
   const rss2 = process.memoryUsage().rss;
 
   const results = list.map((p) => ({ packets: p.packets, ...analyse(p.decoded) }));
-  const echoes = await Promise.all(list.map((p) => Promise.race([p.dcEcho, new Promise<string>((r) => setTimeout(() => r('(none)'), 2000))])));
+  const echoes = await Promise.all(
+    list.map((p) =>
+      Promise.race([p.dcEcho, new Promise<string>((r) => setTimeout(() => r('(none)'), 2000))]),
+    ),
+  );
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const first = results[0];
-  const ok = results.every((r) => r.rms > 0.15 && Math.abs(r.hz - FREQ) < 10 && r.packets >= frames * 0.98) && echoes.every((e) => e.startsWith('echo:'));
-  console.log(JSON.stringify({
-    node: process.version,
-    werift: JSON.parse(readFileSync(new URL('../../node_modules/werift/package.json', import.meta.url), 'utf8')).version,
-    pairs, seconds, framesSent: frames,
-    first, allOk: ok,
-    dataChannel: echoes[0],
-    setupMsPerPair: +(setupMs / pairs).toFixed(1),
-    cpuMsTotal: +cpuMs.toFixed(1),
-    wallS: +wallS.toFixed(2),
-    cpuMsPerSessionSecond: +(cpuMs / pairs / seconds).toFixed(2),
-    rssMB: { before: +(rss0 / 2 ** 20).toFixed(1), afterConnect: +(rss1 / 2 ** 20).toFixed(1), afterRun: +(rss2 / 2 ** 20).toFixed(1) },
-    rssGrowthPerPairMB: +((rss2 - rss0) / pairs / 2 ** 20).toFixed(2),
-    gcExposed: !!gc,
-  }, null, 2));
+  const ok =
+    results.every(
+      (r) => r.rms > 0.15 && Math.abs(r.hz - FREQ) < 10 && r.packets >= frames * 0.98,
+    ) && echoes.every((e) => e.startsWith('echo:'));
+  console.log(
+    JSON.stringify(
+      {
+        node: process.version,
+        werift: JSON.parse(
+          readFileSync(new URL('../../node_modules/werift/package.json', import.meta.url), 'utf8'),
+        ).version,
+        pairs,
+        seconds,
+        framesSent: frames,
+        first,
+        allOk: ok,
+        dataChannel: echoes[0],
+        setupMsPerPair: +(setupMs / pairs).toFixed(1),
+        cpuMsTotal: +cpuMs.toFixed(1),
+        wallS: +wallS.toFixed(2),
+        cpuMsPerSessionSecond: +(cpuMs / pairs / seconds).toFixed(2),
+        rssMB: {
+          before: +(rss0 / 2 ** 20).toFixed(1),
+          afterConnect: +(rss1 / 2 ** 20).toFixed(1),
+          afterRun: +(rss2 / 2 ** 20).toFixed(1),
+        },
+        rssGrowthPerPairMB: +((rss2 - rss0) / pairs / 2 ** 20).toFixed(2),
+        gcExposed: !!gc,
+      },
+      null,
+      2,
+    ),
+  );
   for (const e of encoders) e.delete();
   await Promise.all(list.map((p) => p.close()));
   process.exit(ok ? 0 : 1);
