@@ -1,4 +1,3 @@
-import type { WebSocket } from 'ws';
 import type { Logger } from '#engine';
 import type { Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
@@ -8,12 +7,16 @@ export interface OpenTransportSessionOptions {
   sessions: SessionManager;
   graph: string;
   transport: string;
-  /** The client's socket: closed (1000) when the session ends on its own. */
-  ws: WebSocket;
+  /**
+   * Ends the client's connection when the session ends on its own (a WebSocket
+   * closes with 1000 and this reason; WebRTC says `peerLeft` and closes the pc).
+   * Not called when the client has already gone.
+   */
+  close(reason: string): void;
   logger: Logger;
   /** Whether the client has gone; checked once the graph is running. */
   isClosed(): boolean;
-  /** Says why in the transport's own words (RTVI error, Realtime `error`, …); the socket is the caller's to close. */
+  /** Says why in the transport's own words (RTVI error, Realtime `error`, …); the connection is the caller's to close. */
   onStartFailed(problem: StartProblem): void;
   /** The session ended (hang-up, error, server shutdown): release the transport's side. */
   onEnded(reason: string): void;
@@ -22,10 +25,10 @@ export interface OpenTransportSessionOptions {
 }
 
 /**
- * What every WebSocket transport does to start a session: open the graph,
+ * What every transport does to start a session: open the graph,
  * report a failure in words that name the graph, node and variable, drop a
- * session whose client left while the graph was starting, and close the
- * socket when the session ends. Resolves undefined when there is no session.
+ * session whose client left while the graph was starting, and end the
+ * client's connection when the session ends. Resolves undefined when there is no session.
  */
 export async function openTransportSession(
   options: OpenTransportSessionOptions,
@@ -47,8 +50,7 @@ export async function openTransportSession(
     return undefined;
   }
   session.once('ended', (reason) => {
-    // Close reasons are limited to 123 bytes.
-    if (!options.isClosed()) options.ws.close(1000, `session ended: ${reason}`.slice(0, 120));
+    if (!options.isClosed()) options.close(`session ended: ${reason}`);
     options.onEnded(reason);
   });
   return session;

@@ -1,8 +1,6 @@
 import type { WebSocket } from 'ws';
-import type { Frame, Logger } from '#engine';
-import { nestsDeeperThan } from '../../net/jsonDepth.ts';
+import type { Logger } from '#engine';
 import { sendBounded } from '../../net/sendBounded.ts';
-import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { decodePcm16 } from '../decodePcm16.ts';
@@ -14,15 +12,7 @@ import {
   type PipecatFrame,
   PipecatFrameError,
 } from './pipecatFrames.ts';
-import {
-  parseRtvi,
-  RTVI_PROTOCOL_VERSION,
-  type RtviMessage,
-  rtvi,
-  rtviError,
-  rtviErrorResponse,
-} from './rtvi.ts';
-import { rtviForFrame, rtviForOutput } from './rtviForFrame.ts';
+import { RtviSession } from './RtviSession.ts';
 
 export const PIPECAT_TRANSPORT = 'pipecat-websocket';
 
@@ -42,11 +32,6 @@ export interface PipecatConnectionOptions {
 
 const MIN_RATE = 8000;
 const MAX_RATE = 48000;
-/** Frames that arrive while the graph is still starting (models loading) wait, up to ~5 s of 20 ms audio. */
-const MAX_EARLY_FRAMES = 250;
-const MAX_TEXT_CHARS = 10_000;
-/** RTVI messages are flat; deeper JSON is refused before anything walks it (echoing 10,000 levels would overflow the stack). */
-const MAX_JSON_DEPTH = 32;
 /** Clients pick one microphone rate; a few switches are fine, a stream of them would spend the event loop on building resamplers. */
 const MAX_RATE_SWITCH_BUILDS_PER_MINUTE = 6;
 
@@ -58,10 +43,8 @@ const MAX_RATE_SWITCH_BUILDS_PER_MINUTE = 6;
  * at the client's playback rate.
  */
 export class PipecatConnection {
-  private session: Session | undefined;
   private closed = false;
-  private pendingReadyId: string | undefined;
-  private readonly early: Array<() => void> = [];
+  private readonly rtvi: RtviSession;
   private readonly inbound: AudioRateConverter;
   private readonly outbound: AudioRateConverter;
   private readonly inputRate: number;
@@ -77,6 +60,21 @@ export class PipecatConnection {
       maxBuildsPerMinute: MAX_RATE_SWITCH_BUILDS_PER_MINUTE,
     });
     this.outbound = new AudioRateConverter(this.outputRate);
+    this.rtvi = new RtviSession({
+      logger: options.logger,
+      redact: options.redact,
+      version: options.version,
+      send: (message) => sendBounded(this.ws, encodeMessageFrame(message)),
+      onAudioOut: (frame) =>
+        this.outbound.convert(frame.audio, frame.sampleRate, (samples) =>
+          sendBounded(this.ws, encodeAudioFrame(samples, this.outputRate)),
+        ),
+      onInterrupt: () => this.outbound.reset(),
+      onDisconnectBeforeStart: (reason) => {
+        this.ws.close(1000, reason);
+        this.shutdown(reason);
+      },
+    });
     ws.on('message', (data, isBinary) => this.onMessage(toBytes(data), isBinary));
     ws.on('close', () => this.shutdown('client disconnected'));
     void this.open();
@@ -87,62 +85,31 @@ export class PipecatConnection {
       sessions: this.options.sessions,
       graph: this.options.graphName,
       transport: PIPECAT_TRANSPORT,
-      ws: this.ws,
+      // Close reasons are limited to 123 bytes.
+      close: (reason) => this.ws.close(1000, reason.slice(0, 120)),
       logger: this.options.logger,
       isClosed: () => this.closed,
       onStartFailed: (problem) => {
-        this.send(rtviError(this.options.redact(problem.message), true));
+        this.rtvi.reportStartFailure(problem);
         // Close reasons are limited to 123 bytes; the RTVI error carries the whole story.
         this.ws.close(problem.closeCode, problem.message.slice(0, 120));
         this.shutdown('start failed');
       },
       onEnded: (reason) => this.shutdown(reason),
     });
-    if (!session) return;
-    this.session = session;
-    session.on('frame', this.onGraphFrame);
-    session.on('output', this.onGraphOutput);
-    for (const run of this.early.splice(0)) run();
-    if (this.pendingReadyId !== undefined) this.sendBotReady(this.pendingReadyId);
+    if (session) this.rtvi.attach(session);
   }
 
   private shutdown(reason: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.early.length = 0;
     this.inbound.destroy();
     this.outbound.destroy();
-    this.session?.off('frame', this.onGraphFrame);
-    this.session?.off('output', this.onGraphOutput);
-    this.session?.close(reason);
+    this.rtvi.close(reason);
   }
 
-  private readonly onGraphFrame = (frame: Frame): void => {
-    if (frame.type === 'interrupt') this.outbound.reset();
-    const message = rtviForFrame(frame, this.options.redact);
-    if (message) this.send(message);
-  };
-
-  private readonly onGraphOutput = (frame: Frame): void => {
-    if (frame.type === 'audio.out') {
-      this.outbound.convert(frame.audio, frame.sampleRate, (samples) => this.sendAudio(samples));
-      return;
-    }
-    for (const message of rtviForOutput(frame)) this.send(message);
-  };
-
-  private sendAudio(samples: Int16Array): void {
-    sendBounded(this.ws, encodeAudioFrame(samples, this.outputRate));
-  }
-
-  private send(message: RtviMessage): void {
-    sendBounded(this.ws, encodeMessageFrame(message));
-  }
-
-  /** Refuses one message; the session goes on. */
-  private refuse(problem: string, id?: string): void {
-    this.options.logger.debug({ session: this.session?.id, problem }, 'refused client message');
-    this.send(id ? rtviErrorResponse(id, problem) : rtviError(problem, false));
+  private refuse(problem: string): void {
+    this.rtvi.refuse(problem);
   }
 
   private onMessage(bytes: Uint8Array, isBinary: boolean): void {
@@ -155,7 +122,7 @@ export class PipecatConnection {
     }
     if (!isBinary) {
       // Not what the Pipecat client sends, but handy for debugging: RTVI as a JSON text message.
-      this.onJson(Buffer.from(bytes).toString('utf8'));
+      this.rtvi.onJson(Buffer.from(bytes).toString('utf8'));
       return;
     }
     let frame: PipecatFrame;
@@ -170,16 +137,13 @@ export class PipecatConnection {
         this.onAudio(frame);
         return;
       case 'text':
-        this.pushText(frame.text);
+        this.rtvi.pushText(frame.text);
         return;
       case 'transcription':
-        if (this.checkText(frame.text))
-          this.whenStarted((s) =>
-            s.push(s.runner.createFrame('transcript.final', { text: frame.text })),
-          );
+        this.rtvi.pushTranscript(frame.text);
         return;
       case 'message':
-        this.onJson(frame.data);
+        this.rtvi.onJson(frame.data);
         return;
     }
   }
@@ -208,127 +172,10 @@ export class PipecatConnection {
     }
     const samples = decodePcm16(audio);
     this.inbound.convert(samples, sampleRate, (converted) => {
-      this.whenStarted((s) =>
+      this.rtvi.whenStarted((s) =>
         s.push(s.runner.createFrame('audio.in', { audio: converted, sampleRate: this.inputRate })),
       );
     });
-  }
-
-  private onJson(text: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      this.refuse('message is not valid JSON');
-      return;
-    }
-    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-      this.refuse(`message nests deeper than ${MAX_JSON_DEPTH} levels`);
-      return;
-    }
-    const message = parseRtvi(value);
-    if (!message) {
-      this.refuse('message is not an RTVI message (needs label "rtvi-ai" and a type)');
-      return;
-    }
-    this.onRtvi(message.type, message.id, message.data);
-  }
-
-  private onRtvi(type: string, id: string, data: unknown): void {
-    const fields = (typeof data === 'object' && data !== null ? data : {}) as Record<
-      string,
-      unknown
-    >;
-    switch (type) {
-      case 'client-ready':
-        if (this.session) this.sendBotReady(id);
-        else this.pendingReadyId = id;
-        return;
-      case 'send-text':
-        this.pushText(fields.content, id);
-        return;
-      case 'client-message':
-        this.onClientMessage(id, fields.t, fields.d);
-        return;
-      case 'disconnect-bot':
-        if (this.session) this.session.close('client asked to disconnect the bot');
-        else {
-          // Still starting: the session is dropped as soon as it exists (openTransportSession sees the connection closed).
-          this.ws.close(1000, 'client asked to disconnect the bot');
-          this.shutdown('client asked to disconnect the bot');
-        }
-        return;
-      default:
-        this.refuse(
-          `unknown or unsupported RTVI message type '${type.slice(0, 60)}'`,
-          id || undefined,
-        );
-    }
-  }
-
-  private sendBotReady(id: string): void {
-    this.pendingReadyId = undefined;
-    this.send(
-      rtvi(
-        'bot-ready',
-        {
-          version: RTVI_PROTOCOL_VERSION,
-          about: {
-            library: 'parley',
-            library_version: this.options.version,
-            session_id: this.session?.id,
-          },
-        },
-        id,
-      ),
-    );
-  }
-
-  /** Built-in client requests; graphs have no handlers of their own (yet). */
-  private onClientMessage(id: string, t: unknown, d: unknown): void {
-    if (typeof t !== 'string') {
-      this.refuse('client-message needs a string "t"', id || undefined);
-      return;
-    }
-    const session = this.session;
-    switch (t) {
-      case 'ping':
-        this.send(rtvi('server-response', { t, d: { pong: true, echo: d ?? null } }, id));
-        return;
-      case 'session-info':
-        this.send(rtvi('server-response', { t, d: session ? session.info : null }, id));
-        return;
-      default:
-        this.refuse(`no handler for client message '${t.slice(0, 60)}'`, id || undefined);
-    }
-  }
-
-  private checkText(text: unknown, id?: string): text is string {
-    if (typeof text !== 'string' || text.trim().length === 0) {
-      this.refuse('text must be a non-empty string', id);
-      return false;
-    }
-    if (text.length > MAX_TEXT_CHARS) {
-      this.refuse(`text of ${text.length} characters exceeds the limit of ${MAX_TEXT_CHARS}`, id);
-      return false;
-    }
-    return true;
-  }
-
-  private pushText(text: unknown, id?: string): void {
-    if (!this.checkText(text, id)) return;
-    this.whenStarted((s) => s.push(s.runner.createFrame('text.input', { text })));
-  }
-
-  private whenStarted(run: (session: Session) => void): void {
-    if (this.closed) return;
-    const session = this.session;
-    if (session) {
-      run(session);
-      return;
-    }
-    if (this.early.length >= MAX_EARLY_FRAMES) this.early.shift();
-    this.early.push(() => this.session && run(this.session));
   }
 }
 

@@ -181,7 +181,8 @@ export class TwilioConnection {
       sessions: this.options.sessions,
       graph,
       transport: TWILIO_TRANSPORT,
-      ws: this.ws,
+      // Close reasons are limited to 123 bytes.
+      close: (reason) => this.ws.close(1000, reason.slice(0, 120)),
       logger: this.logger,
       isClosed: () => this.closed,
       onStartFailed: (problem) => this.fail(problem.closeCode, problem.message),
