@@ -36,6 +36,13 @@ import {
 import { StreamTickets } from './transports/twilio/StreamTickets.ts';
 import { DEFAULT_GREETING, TwilioConnection } from './transports/twilio/TwilioConnection.ts';
 import { TWILIO_STREAM_PATH, twilioRoutes } from './transports/twilio/twilioRoutes.ts';
+import { iceServersFromEnv } from './transports/webrtc/iceServers.ts';
+import { OFFER_PATH, offerRoutes } from './transports/webrtc/offerRoutes.ts';
+import {
+  DEFAULT_WEBRTC_TIMEOUTS,
+  type WebRtcTimeouts,
+} from './transports/webrtc/WebRtcConnection.ts';
+import { WebRtcRegistry } from './transports/webrtc/WebRtcRegistry.ts';
 
 export interface ServerOptions {
   registry: NodeRegistry;
@@ -59,6 +66,8 @@ export interface ServerOptions {
   limits?: Partial<ServerLimits>;
   /** The process's count of escaped errors (main installs the last line of defence), reported by /api/health. */
   escapedErrors?: EscapedErrors;
+  /** Overrides the WebRTC connection-life bounds (tests shorten them). */
+  webrtcTimeouts?: Partial<WebRtcTimeouts>;
 }
 
 export interface ParleyServer {
@@ -66,6 +75,8 @@ export interface ParleyServer {
   httpServer: Server;
   sessions: SessionManager;
   store: GraphStore;
+  /** Live WebRTC peers by pc_id. */
+  webrtc: WebRtcRegistry;
   listen(port: number, host?: string): Promise<{ url: string }>;
   close(): Promise<void>;
 }
@@ -73,6 +84,7 @@ export interface ParleyServer {
 const VERSION = '0.1.0';
 /** WebSocket frames beyond this are cut off by the socket itself; between maxMessageBytes and this they get an error reply. */
 const HARD_WS_LIMIT_FACTOR = 4;
+const DEFAULT_WEBRTC_MAX_CONNECTIONS = 50;
 
 /** Builds the Parley HTTP + WebSocket server. Nothing listens until `listen()`. */
 export function createServer(options: ServerOptions): ParleyServer {
@@ -102,6 +114,10 @@ export function createServer(options: ServerOptions): ParleyServer {
   const token = options.token ?? env.PARLEY_TOKEN;
   const defaultGraph = env.DEFAULT_GRAPH ?? 'voice-agent';
   const twilioTickets = new StreamTickets();
+  const webrtc = new WebRtcRegistry(
+    positiveInt(env.PARLEY_WEBRTC_MAX_CONNECTIONS) ?? DEFAULT_WEBRTC_MAX_CONNECTIONS,
+  );
+  const callOpenedBy = (ip: string) => (auth.enabled ? 'token' : `address ${ip}`);
 
   const app = express();
   app.disable('x-powered-by');
@@ -119,6 +135,24 @@ export function createServer(options: ServerOptions): ParleyServer {
     }),
   );
   app.use(auth.middleware);
+  // Before the /api JSON parser: offers have their own, smaller body limit.
+  app.use(
+    OFFER_PATH,
+    offerRoutes({
+      registry: webrtc,
+      admission,
+      callOpenedBy,
+      sessions,
+      store,
+      defaultGraph,
+      logger,
+      redact,
+      version: VERSION,
+      maxMessageBytes,
+      iceServers: iceServersFromEnv(env.PARLEY_ICE_SERVERS),
+      timeouts: { ...DEFAULT_WEBRTC_TIMEOUTS, ...options.webrtcTimeouts },
+    }),
+  );
   app.use('/api', express.json({ limit: maxMessageBytes }), rejectDeepJsonBody());
   app.get('/api/health', (_req, res) => {
     res.json({
@@ -216,7 +250,6 @@ export function createServer(options: ServerOptions): ParleyServer {
     callOpenedBy?: (ip: string) => string;
     accept(ws: WebSocket): void;
   }
-  const callOpenedBy = (ip: string) => (auth.enabled ? 'token' : `address ${ip}`);
 
   /** Which surface an upgrade is for, after its own auth check; or the HTTP answer that refuses it. */
   function routeUpgrade(
@@ -298,6 +331,7 @@ export function createServer(options: ServerOptions): ParleyServer {
     httpServer,
     sessions,
     store,
+    webrtc,
     async listen(port: number, host = '127.0.0.1') {
       if (!started) {
         await store.init();
@@ -321,6 +355,7 @@ export function createServer(options: ServerOptions): ParleyServer {
       return { url };
     },
     async close() {
+      webrtc.closeAll('server shutting down');
       sessions.closeAll('server shutting down');
       store.close();
       for (const ws of wss.clients) ws.terminate();
@@ -329,4 +364,9 @@ export function createServer(options: ServerOptions): ParleyServer {
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+function positiveInt(raw: string | undefined): number | undefined {
+  const n = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
