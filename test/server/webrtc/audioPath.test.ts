@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../engine/core/Logger.ts';
+import { OpusCodec } from '../../../server/transports/webrtc/OpusCodec.ts';
+import { RtpAudioSender } from '../../../server/transports/webrtc/RtpAudioSender.ts';
+import { tone } from '../helpers/echoBotNodes.ts';
+import { startTestServer, type TestServer, waitFor } from '../helpers/testServer.ts';
+import { SmallWebRtcClient } from './smallWebRtcClient.ts';
+
+function rms(samples: Int16Array): number {
+  let sum = 0;
+  for (const s of samples) sum += s * s;
+  return Math.sqrt(sum / Math.max(1, samples.length));
+}
+
+/** Opus both ways between a werift client and the echo graph. */
+describe('WebRTC audio path', () => {
+  let t: TestServer;
+  let c: SmallWebRtcClient;
+  let mic: RtpAudioSender | undefined;
+  const codec = new OpusCodec();
+
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => {
+    mic?.stop();
+    await c?.close();
+    codec.destroy();
+    await t.close();
+  });
+
+  it('plays the echo reply as decodable Opus and hears the microphone', {
+    timeout: 20_000,
+  }, async () => {
+    c = new SmallWebRtcClient({ url: t.url, graph: 'echo' });
+    expect((await c.connect()).status).toBe(200);
+    await waitFor(() => c.channel?.readyState === 'open', 5000, 'data channel open');
+    c.rtvi('client-ready', {});
+    await waitFor(() => c.messages.some((m) => m.type === 'bot-ready'), 5000, 'bot-ready');
+
+    // Text turn: the reply's tone arrives as Opus RTP with real content, paced.
+    const before = c.rtp.length;
+    c.rtvi('send-text', { content: 'hello' });
+    await waitFor(
+      () => c.messages.some((m) => m.type === 'bot-stopped-speaking'),
+      8000,
+      'reply to finish',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const loud = c.rtp
+      .slice(before)
+      .map((p) => rms(codec.decode(p.payload)))
+      .filter((level) => level > 1000);
+    // The echo bot speaks 1.5 s: ~75 frames of 20 ms, give or take the codec's ramp.
+    expect(loud.length).toBeGreaterThan(60);
+    expect(loud.length).toBeLessThan(90);
+
+    // Voice turn: 600 ms of tone on the mic track → the echo ear's transcript.
+    mic = new RtpAudioSender(c.micTrack, { logger: silentLogger });
+    mic.start();
+    mic.push(tone(600, 48000, 300, 12000), 48000);
+    mic.push(new Int16Array(48000 * 0.5), 48000);
+    await waitFor(
+      () =>
+        c.messages.some(
+          (m) =>
+            m.type === 'user-transcription' &&
+            (m.data as { final?: boolean; text?: string }).final === true,
+        ),
+      5000,
+      'final transcript',
+    );
+    const final = c.messages.find(
+      (m) => m.type === 'user-transcription' && (m.data as { final?: boolean }).final,
+    );
+    expect((final?.data as { text: string }).text).toMatch(/^heard \d+ ms$/);
+  });
+});
