@@ -1,6 +1,6 @@
 import OpusScript from 'opusscript';
 
-/** Opus at 48 kHz mono, the only rate the WebRTC edge speaks; the graph's rates are converted around it. */
+/** Opus at 48 kHz mono: the only rate the WebRTC edge speaks (graph rates are converted). */
 export const OPUS_RATE = 48000;
 /** 20 ms at 48 kHz: the frame size browsers send and expect. */
 export const OPUS_FRAME = 960;
@@ -22,6 +22,7 @@ export const OPUS_SILENCE_FRAME: Buffer = Buffer.from([0xf8, 0xff, 0xfe]);
 export class OpusCodec {
   private encoder: OpusScript | undefined;
   private decoder: OpusScript | undefined;
+  private destroyed = false;
 
   /** Created lazily: a receive-only or send-only use should not pay for both heaps. */
   private get enc(): OpusScript {
@@ -36,8 +37,6 @@ export class OpusCodec {
     return this.decoder;
   }
 
-  private destroyed = false;
-
   /** Encodes one 20 ms frame (960 samples at 48 kHz) to one Opus packet. */
   encode(pcm48k: Int16Array): Buffer {
     if (pcm48k.length !== OPUS_FRAME) {
@@ -49,7 +48,7 @@ export class OpusCodec {
     );
   }
 
-  /** Decodes one packet to 48 kHz mono; throws on a packet libopus rejects (the caller counts it). */
+  /** Decodes one packet to 48 kHz mono; throws on a packet libopus rejects (callers count it). */
   decode(packet: Buffer): Int16Array {
     // An empty packet would silently run PLC (60 ms of it); that is `conceal`'s job, not decode's.
     if (packet.length === 0) throw new RangeError('empty Opus packet');

@@ -83,7 +83,7 @@ export class RtpAudioSender {
     this.converter.convert(pcm, sampleRate, (converted) => this.rechunk(converted));
   }
 
-  /** Barge-in: everything queued or still being resampled is dropped; the next packet is silence. */
+  /** Barge-in: all queued or still resampling audio is dropped; the next packet is silence. */
   clear(): void {
     this.converter.reset();
     this.queue.length = 0;

@@ -18,7 +18,7 @@ async function until(ok: () => boolean): Promise<void> {
   expect(ok()).toBe(true);
 }
 
-/** Decodes in order with a fresh decoder, as the browser would: Opus frames depend on the ones before. */
+/** Decodes in order with a fresh decoder, as a browser would: Opus frames depend on earlier ones */
 function decodeAll(packets: RtpPacket[]): Int16Array[] {
   const codec = new OpusCodec();
   try {
