@@ -1,12 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../../engine/core/Logger.ts';
 import { startTestServer, type TestServer, waitFor } from '../helpers/testServer.ts';
 import { SmallWebRtcClient } from './smallWebRtcClient.ts';
 
 const TIMEOUTS = { connectMs: 3000, dataChannelMs: 1500, pingMs: 1500, gatheringMs: 1000 };
 
+/** Why each WebRTC connection closed, from the server's debug log. */
+function reasonLogger(reasons: string[]): Logger {
+  const logger: Logger = {
+    debug: (obj, msg) => {
+      if (msg === 'webrtc connection closing') reasons.push((obj as { reason: string }).reason);
+    },
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    child: () => logger,
+  };
+  return logger;
+}
+
 /** The SmallWebRTC signalling and data-channel contract, with a werift peer as the client. */
 describe('WebRTC transport (/api/offer)', () => {
   let t: TestServer;
+  const reasons: string[] = [];
   const clients: SmallWebRtcClient[] = [];
   const client = (options: Partial<ConstructorParameters<typeof SmallWebRtcClient>[0]> = {}) => {
     const c = new SmallWebRtcClient({ url: t.url, graph: 'echo', pingMs: 300, ...options });
@@ -15,7 +31,7 @@ describe('WebRTC transport (/api/offer)', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestServer({ webrtcTimeouts: TIMEOUTS });
+    t = await startTestServer({ webrtcTimeouts: TIMEOUTS, logger: reasonLogger(reasons) });
   });
   afterAll(async () => {
     for (const c of clients) await c.close();
@@ -54,6 +70,33 @@ describe('WebRTC transport (/api/offer)', () => {
     await c.close();
     await waitFor(() => t.server.webrtc.size === 0, 3000, 'registry empty');
     await waitFor(() => t.server.sessions.list().length === 0, 3000, 'sessions closed');
+    expect(reasons.at(-1)).toBe('client disconnected');
+  });
+
+  it('answers client-message, refuses what is not RTVI, and ends on disconnect-bot', {
+    timeout: 15_000,
+  }, async () => {
+    const c = client();
+    expect((await c.connect()).status).toBe(200);
+    await waitFor(() => c.channel?.readyState === 'open', 5000, 'data channel open');
+    c.rtvi('client-ready', {});
+    await waitFor(() => c.messages.some((m) => m.type === 'bot-ready'), 5000, 'bot-ready');
+    const pingId = c.rtvi('client-message', { t: 'ping', d: { n: 1 } });
+    c.send('{"hello":1}');
+    await waitFor(() => c.messages.some((m) => m.type === 'error'), 3000, 'error');
+    expect(c.messages.find((m) => m.id === pingId)).toMatchObject({
+      type: 'server-response',
+      data: { t: 'ping', d: { pong: true, echo: { n: 1 } } },
+    });
+    expect(c.messages.find((m) => m.type === 'error')?.data).toMatchObject({
+      error: expect.stringContaining('not an RTVI message'),
+      fatal: false,
+    });
+    c.rtvi('disconnect-bot');
+    await waitFor(() => c.signalling.some((m) => isType(m, 'peerLeft')), 3000, 'peerLeft');
+    await waitFor(() => t.server.webrtc.size === 0, 3000, 'registry empty');
+    expect(t.server.sessions.list()).toEqual([]);
+    expect(reasons.at(-1)).toContain('client asked to disconnect the bot');
   });
 
   it('refuses malformed offers with a 4xx that names the problem', async () => {
@@ -106,6 +149,7 @@ describe('WebRTC transport (/api/offer)', () => {
     await waitFor(() => t.server.webrtc.size === 0, 8000, 'registry empty');
     expect(Date.now() - start).toBeLessThan(TIMEOUTS.connectMs + TIMEOUTS.dataChannelMs + 1000);
     await waitFor(() => t.server.sessions.list().length === 0, 3000, 'sessions closed');
+    expect(reasons.at(-1)).toBe('data channel did not open within 1.5 s');
   });
 
   it('closes a client that vanishes without a goodbye within the bound', {
@@ -121,5 +165,12 @@ describe('WebRTC transport (/api/offer)', () => {
     await waitFor(() => t.server.webrtc.size === 0, 5000, 'registry empty');
     expect(Date.now() - start).toBeLessThan(TIMEOUTS.pingMs + 1000);
     await waitFor(() => t.server.sessions.list().length === 0, 3000, 'sessions closed');
+    expect(reasons.at(-1)).toBe('no ping from the client for 1.5 s');
   });
 });
+
+function isType(message: unknown, type: string): boolean {
+  return typeof message === 'object' && message !== null && 'type' in message
+    ? message.type === type
+    : false;
+}

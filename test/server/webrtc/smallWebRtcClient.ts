@@ -43,6 +43,9 @@ export class SmallWebRtcClient {
 
   constructor(private readonly options: SmallWebRtcClientOptions) {
     this.pc = new RTCPeerConnection({
+      // Without it werift as the offerer keeps a second ICE transport for the data m-line and
+      // never closes its UDP sockets once BUNDLE is answered (a client-side werift leak).
+      bundlePolicy: 'max-bundle',
       codecs: {
         audio: [
           new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 }),
