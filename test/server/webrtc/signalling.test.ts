@@ -152,6 +152,25 @@ describe('WebRTC transport (/api/offer)', () => {
     expect(reasons.at(-1)).toBe('data channel did not open within 1.5 s');
   });
 
+  it('closes a peer whose ICE never connects within the bound', { timeout: 15_000 }, async () => {
+    // An offer whose sender never applies the answer: no connectivity checks ever succeed.
+    const c = client();
+    await c.pc.setLocalDescription(await c.pc.createOffer());
+    const res = await fetch(`${t.url}/api/offer?graph=echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sdp: c.pc.localDescription?.sdp, type: 'offer', pc_id: null }),
+    });
+    expect(res.status).toBe(200);
+    await res.json();
+    expect(t.server.webrtc.size).toBe(1);
+    const start = Date.now();
+    await waitFor(() => t.server.webrtc.size === 0, TIMEOUTS.connectMs + 2000, 'registry empty');
+    expect(Date.now() - start).toBeLessThan(TIMEOUTS.connectMs + 1000);
+    await waitFor(() => t.server.sessions.list().length === 0, 3000, 'sessions closed');
+    expect(reasons.at(-1)).toBe('ICE/DTLS did not connect within 3 s');
+  });
+
   it('closes a client that vanishes without a goodbye within the bound', {
     timeout: 15_000,
   }, async () => {
