@@ -52,6 +52,8 @@ export class RtpAudioSender {
   private readonly queue: Int16Array[] = [];
   private partial = new Int16Array(OPUS_FRAME);
   private partialLength = 0;
+  /** Audio arrived since the last tick: a partial frame may still be completed. */
+  private arrived = false;
   private sequenceNumber = randomInt(0x10000);
   private timestamp = randomInt(0x100000000);
   private idleFrames = FADE_FRAMES;
@@ -87,6 +89,7 @@ export class RtpAudioSender {
   clear(): void {
     this.converter.reset();
     this.queue.length = 0;
+    this.partial.fill(0);
     this.partialLength = 0;
   }
 
@@ -107,6 +110,7 @@ export class RtpAudioSender {
 
   private rechunk(samples: Int16Array): void {
     if (this.state === 'stopped') return;
+    this.arrived = true;
     let at = 0;
     while (at < samples.length) {
       const take = Math.min(OPUS_FRAME - this.partialLength, samples.length - at);
@@ -132,6 +136,19 @@ export class RtpAudioSender {
     }
   }
 
+  /**
+   * The partial frame, zero-padded, when nothing arrived for a whole tick: the utterance has
+   * ended, and its tail (under 20 ms, left by resampling) must not stick to the next one. The
+   * graph hands audio ~40 ms ahead, so mid-speech the queue is not empty at a tick.
+   */
+  private staleTail(): Int16Array | undefined {
+    if (this.partialLength === 0 || this.arrived) return undefined;
+    const tail = this.partial; // the samples past partialLength are still zero
+    this.partial = new Int16Array(OPUS_FRAME);
+    this.partialLength = 0;
+    return tail;
+  }
+
   private readonly tick = (): void => {
     this.timer = undefined;
     if (this.state !== 'running') return;
@@ -154,7 +171,8 @@ export class RtpAudioSender {
   };
 
   private sendFrame(): void {
-    const frame = this.queue.shift();
+    const frame = this.queue.shift() ?? this.staleTail();
+    this.arrived = false;
     let payload: Buffer;
     if (frame) {
       this.idleFrames = 0;

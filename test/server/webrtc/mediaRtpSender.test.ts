@@ -91,9 +91,11 @@ describe('RtpAudioSender (bot audio → Opus RTP on a 20 ms clock)', () => {
     const audible = decoded.filter((pcm) => rms(pcm) > 0.05);
     expect(audible.length).toBeGreaterThanOrEqual(48); // ~1 s, minus the resampler's delay
     expect(audible.length).toBeLessThanOrEqual(51);
-    const result = analyseTone(audible, 48000);
+    // Without the last, padded frame: its silent half would pull the measured pitch down.
+    const result = analyseTone(audible.slice(0, -1), 48000);
     expect(Math.abs(result.hz - 440)).toBeLessThan(10);
     expect(result.rms).toBeGreaterThan(0.17);
+    expect(sender.queuedMs).toBe(0);
   });
 
   it('clear() silences the very next frame', async () => {
@@ -112,6 +114,27 @@ describe('RtpAudioSender (bot audio → Opus RTP on a 20 ms clock)', () => {
     // Opus's overlap carries a few ms of the tone into the next frame; what follows is quiet.
     expect(rms(decoded[cleared].subarray(480))).toBeLessThan(0.01);
     await clock.advance(60);
+    expect(packets.at(-1)?.payload.length).toBe(3);
+  });
+
+  it('sends the tail of an utterance padded, once no more audio follows', async () => {
+    const clock = new VirtualClock();
+    const { track, packets } = fakeTrack();
+    sender = new RtpAudioSender(track, { logger: silentLogger, clock });
+    sender.start();
+    await clock.advance(100);
+    const start = packets.length;
+    sender.push(tone(440, 48000, OPUS_FRAME + 480), 48000); // 30 ms
+    await clock.advance(20);
+    // The whole frame went; the 10 ms tail waits a tick for the rest of its frame.
+    expect(sender.queuedMs).toBe(10);
+    await clock.advance(20);
+    expect(sender.queuedMs).toBe(0);
+    await clock.advance(100);
+    const decoded = decodeAll(packets).slice(start);
+    // Tone (after Opus's onset), its tail right after it, then silence.
+    expect(rms(decoded[1])).toBeGreaterThan(0.02); // 30 ms is mostly Opus onset
+    expect(decoded.slice(3).every((pcm) => rms(pcm) < 0.01)).toBe(true);
     expect(packets.at(-1)?.payload.length).toBe(3);
   });
 
