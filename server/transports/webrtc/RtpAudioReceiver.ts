@@ -125,6 +125,7 @@ export class RtpAudioReceiver {
   }
 
   private play(payload: Buffer): void {
+    if (this.stopped) return; // the consumer stopped us mid-drain: the codec is gone
     let pcm: Int16Array;
     try {
       pcm = this.codec.decode(payload);

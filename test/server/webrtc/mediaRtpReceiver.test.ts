@@ -157,4 +157,25 @@ describe('RtpAudioReceiver (browser mic: Opus RTP → 48 kHz PCM)', () => {
     expect(calls).toBe(1);
     expect(onReceiveRtp.length).toBe(0);
   });
+
+  it('survives being stopped by its consumer in the middle of a drain', () => {
+    const onReceiveRtp = new Event<[RtpPacket]>();
+    const track = { onReceiveRtp } as unknown as Pick<MediaStreamTrack, 'onReceiveRtp'>;
+    let calls = 0;
+    const stopping: RtpAudioReceiver = new RtpAudioReceiver(
+      track,
+      () => {
+        if (++calls === 2) stopping.stop();
+      },
+      { logger: silentLogger },
+    );
+    receiver = stopping;
+    const packets = tonePackets(4, 1000);
+    onReceiveRtp.execute(packets[0]);
+    onReceiveRtp.execute(packets[2]);
+    onReceiveRtp.execute(packets[3]); // 2 and 3 held, waiting for 1
+    // A restarted stream plays out what is held: the consumer stops us after the first.
+    expect(() => onReceiveRtp.execute(tonePackets(1, 30000)[0])).not.toThrow();
+    expect(calls).toBe(2);
+  });
 });
