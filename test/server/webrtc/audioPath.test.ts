@@ -73,6 +73,30 @@ describe('WebRTC audio path', () => {
     const final = c.messages.find(
       (m) => m.type === 'user-transcription' && (m.data as { final?: boolean }).final,
     );
-    expect((final?.data as { text: string }).text).toMatch(/^heard \d+ ms$/);
+    expect(final?.data).toMatchObject({ text: expect.stringMatching(/^heard \d+ ms$/) });
+
+    // Barge in while the reply plays: the bot's audio goes silent at once (sender.clear()).
+    const count = (type: string) => c.messages.filter((m) => m.type === type).length;
+    await waitFor(() => count('bot-started-speaking') >= 2, 3000, 'second reply to start');
+    await new Promise((r) => setTimeout(r, 300));
+    mic.push(tone(100, 48000, 300, 12000), 48000);
+    await waitFor(() => count('user-started-speaking') >= 2, 3000, 'barge-in');
+    const bargeInAt = c.messages.filter((m) => m.type === 'user-started-speaking')[1].at ?? 0;
+    await new Promise((r) => setTimeout(r, 400));
+    // One decoder over every packet in order: Opus is stateful, a subset would decode wrong.
+    const decoder = new OpusCodec();
+    const levels = c.rtp.map((p) => rms(decoder.decode(p.payload)));
+    decoder.destroy();
+    // Until the bot answers the barge-in (the 100 ms "speech" ends, then 300 ms of silence).
+    const replyAt =
+      c.messages.find((m) => m.type === 'bot-started-speaking' && (m.at ?? 0) > bargeInAt)?.at ??
+      Number.POSITIVE_INFINITY;
+    const lateLoud = levels.filter(
+      (level, i) => c.rtpAt[i] > bargeInAt + 100 && c.rtpAt[i] < replyAt && level > 1000,
+    );
+    expect(
+      levels.filter((_level, i) => c.rtpAt[i] > bargeInAt + 100 && c.rtpAt[i] < replyAt),
+    ).not.toEqual([]);
+    expect(lateLoud).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export interface RtviIn {
   type: string;
   id: string;
   data?: unknown;
+  /** Date.now() on arrival. */
+  at?: number;
 }
 
 export interface SmallWebRtcClientOptions {
@@ -34,6 +36,8 @@ export class SmallWebRtcClient {
   readonly messages: RtviIn[] = [];
   readonly signalling: unknown[] = [];
   readonly rtp: RtpPacket[] = [];
+  /** Date.now() when each of `rtp` arrived. */
+  readonly rtpAt: number[] = [];
   readonly patches: number[] = [];
   channel: RTCDataChannel | undefined;
   pcId: string | undefined;
@@ -55,7 +59,10 @@ export class SmallWebRtcClient {
     });
     this.pc.addTransceiver(this.micTrack, { direction: 'sendrecv' });
     this.pc.onTrack.subscribe((track) => {
-      track.onReceiveRtp.subscribe((packet) => this.rtp.push(packet));
+      track.onReceiveRtp.subscribe((packet) => {
+        this.rtp.push(packet);
+        this.rtpAt.push(Date.now());
+      });
     });
     this.pc.onIceCandidate.subscribe((c) => {
       if (!c?.candidate) return;
@@ -81,7 +88,7 @@ export class SmallWebRtcClient {
       dc.onMessage.subscribe((data) => {
         const value = JSON.parse(data.toString()) as RtviIn & { message?: unknown };
         if (value.type === 'signalling') this.signalling.push(value.message);
-        else this.messages.push(value);
+        else this.messages.push({ ...value, at: Date.now() });
       });
     }
   }
