@@ -71,7 +71,7 @@ export class RtviDataChannel {
     this.scheduleFlush();
   }
 
-  /** Sends a last signalling message if the channel is open, then stops; idempotent. */
+  /** Stops, saying a last signalling message if the channel is open; idempotent. */
   close(goodbye?: unknown): void {
     if (this.closed) return;
     this.closed = true;
@@ -79,7 +79,9 @@ export class RtviDataChannel {
     this.queue.length = 0;
     for (const off of this.unsubscribe.splice(0)) off();
     if (this.channel && this.isOpen && goodbye !== undefined) {
-      this.trySend(JSON.stringify({ type: 'signalling', message: goodbye }));
+      // Deferred like every send: close() can run inside werift's onMessage (disconnect-bot).
+      const text = JSON.stringify({ type: 'signalling', message: goodbye });
+      setTimeout(() => this.trySend(text), 1);
     }
   }
 

@@ -180,7 +180,7 @@ export class WebRtcConnection {
     this.receiver?.stop();
     this.inbound.destroy();
     this.rtvi.close(reason);
-    // The goodbye is queued in SCTP; give it a moment before DTLS goes.
+    // The goodbye goes out on the next tick into SCTP; give it a moment before DTLS goes.
     setTimeout(() => {
       this.pc.close().catch((error: unknown) => {
         this.logger.debug({ err: String(error).slice(0, 200) }, 'pc.close failed');
