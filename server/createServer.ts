@@ -37,6 +37,7 @@ import { StreamTickets } from './transports/twilio/StreamTickets.ts';
 import { DEFAULT_GREETING, TwilioConnection } from './transports/twilio/TwilioConnection.ts';
 import { TWILIO_STREAM_PATH, twilioRoutes } from './transports/twilio/twilioRoutes.ts';
 import { iceServersFromEnv } from './transports/webrtc/iceServers.ts';
+import { offerLimitsFromEnv } from './transports/webrtc/offerLimits.ts';
 import { OFFER_PATH, offerRoutes } from './transports/webrtc/offerRoutes.ts';
 import {
   DEFAULT_WEBRTC_TIMEOUTS,
@@ -151,6 +152,7 @@ export function createServer(options: ServerOptions): ParleyServer {
       maxMessageBytes,
       iceServers: iceServersFromEnv(env.PARLEY_ICE_SERVERS),
       timeouts: { ...DEFAULT_WEBRTC_TIMEOUTS, ...options.webrtcTimeouts },
+      limits: offerLimitsFromEnv(env),
     }),
   );
   app.use('/api', express.json({ limit: maxMessageBytes }), rejectDeepJsonBody());

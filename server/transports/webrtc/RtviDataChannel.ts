@@ -64,6 +64,17 @@ export class RtviDataChannel {
     if (channel.readyState === 'open') this.opened();
   }
 
+  /**
+   * A restart swaps the peer: forget the old channel but keep the queue, so
+   * RTVI said while the client reconnects reaches it on the new channel.
+   */
+  detach(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.channel = undefined;
+  }
+
   send(message: RtviMessage): void {
     if (this.closed) return;
     if (this.queue.length >= MAX_QUEUED) this.queue.shift();

@@ -26,6 +26,11 @@ export interface WebRtcTimeouts {
   pingMs: number;
   /** How long the answer waits for ICE gathering to complete. */
   gatheringMs: number;
+  /**
+   * After `disconnected`/`failed` or lost pings, how long the session waits for the
+   * client's restart offer (`restart_pc: true`) before it ends.
+   */
+  graceMs: number;
 }
 
 export const DEFAULT_WEBRTC_TIMEOUTS: WebRtcTimeouts = {
@@ -33,6 +38,8 @@ export const DEFAULT_WEBRTC_TIMEOUTS: WebRtcTimeouts = {
   dataChannelMs: 10_000,
   pingMs: 5_000,
   gatheringMs: 3_000,
+  // The client re-offers after ICE `failed` or 5 s `disconnected` (design §2.5).
+  graceMs: 10_000,
 };
 
 export interface WebRtcConnectionOptions {
@@ -47,6 +54,8 @@ export interface WebRtcConnectionOptions {
   timeouts: WebRtcTimeouts;
   /** Rate the graph expects microphone audio at (as on /ws/pipecat). */
   inputSampleRate?: number;
+  /** Trickled candidates one peer may send in all; beyond it PATCH is refused. */
+  maxCandidates?: number;
   /** Called once, from close(): the registry forgets the pc, admission is released. */
   onClosed(connection: WebRtcConnection): void;
 }
@@ -63,7 +72,7 @@ const MAX_CANDIDATES_IN_FLIGHT = 200;
  */
 export class WebRtcConnection {
   readonly pcId: string;
-  private readonly pc: RTCPeerConnection;
+  private pc: RTCPeerConnection;
   private readonly rtvi: RtviSession;
   private readonly channel: RtviDataChannel;
   private readonly inbound: AudioRateConverter;
@@ -72,11 +81,15 @@ export class WebRtcConnection {
   private sender: RtpAudioSender | undefined;
   private receiver: RtpAudioReceiver | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** werift subscriptions on the current peer; a restart drops them with the peer. */
   private readonly unsubscribe: Array<() => void> = [];
   private connectTimer: NodeJS.Timeout | undefined;
   private channelTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
   private candidatesInFlight = 0;
+  /** Candidates this peer has sent in all (reset by a restart: a new peer gathers anew). */
+  private candidatesReceived = 0;
   private started = false;
   private closed = false;
   /** receiver_index → enabled, from the client's trackStatus messages (0 is the mic). */
@@ -87,16 +100,7 @@ export class WebRtcConnection {
     this.logger = options.logger.child({ pcId: options.pcId });
     this.inputRate = options.inputSampleRate ?? 16000;
     this.inbound = new AudioRateConverter(this.inputRate);
-    this.pc = new RTCPeerConnection({
-      iceServers: options.iceServers,
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 }),
-        ],
-        // Audio only: the client's video m-lines are answered rejected (port 0).
-        video: [],
-      },
-    });
+    this.pc = this.newPeer();
     this.rtvi = new RtviSession({
       logger: this.logger,
       redact: options.redact,
@@ -108,7 +112,7 @@ export class WebRtcConnection {
     });
     this.channel = new RtviDataChannel(
       {
-        onPing: () => this.pingTimer?.refresh(),
+        onPing: () => this.onPing(),
         onSignalling: (message) => this.onSignalling(message),
         onMessage: (value) => this.rtvi.onValue(value),
         onRefused: (problem) => this.rtvi.refuse(problem),
@@ -140,6 +144,20 @@ export class WebRtcConnection {
     return { sdp: local.sdp, type: 'answer' };
   }
 
+  /**
+   * The client's restart (`restart_pc: true`): a new werift peer for the same
+   * session. The old peer's events are dropped before it closes, so its end
+   * does not end the session; RTVI said meanwhile waits in the channel queue.
+   */
+  async restart(sdp: string): Promise<{ sdp: string; type: 'answer' }> {
+    if (this.closed) throw new Error('peer connection closed');
+    this.logger.debug({}, 'webrtc peer restarting');
+    this.dropPeer();
+    this.pc = this.newPeer();
+    this.subscribePeer();
+    return this.answer(sdp);
+  }
+
   /** Opens the Parley session; the HTTP answer does not wait for models to load. */
   start(): void {
     if (this.started || this.closed) return;
@@ -147,12 +165,18 @@ export class WebRtcConnection {
     void this.open();
   }
 
-  /** Trickled candidates: applied without waiting (see MAX_CANDIDATES_IN_FLIGHT). */
-  addCandidates(candidates: CandidateBody[]): void {
+  /**
+   * Trickled candidates: applied without waiting (see MAX_CANDIDATES_IN_FLIGHT).
+   * False, with nothing applied, once the peer's total would pass `maxCandidates`.
+   */
+  addCandidates(candidates: CandidateBody[]): boolean {
+    const max = this.options.maxCandidates ?? Number.POSITIVE_INFINITY;
+    if (this.candidatesReceived + candidates.length > max) return false;
+    this.candidatesReceived += candidates.length;
     for (const c of candidates) {
       // An empty candidate is the end-of-candidates marker: nothing for werift to do.
       if (this.closed || c.candidate === '') continue;
-      if (this.candidatesInFlight >= MAX_CANDIDATES_IN_FLIGHT) return;
+      if (this.candidatesInFlight >= MAX_CANDIDATES_IN_FLIGHT) break;
       this.candidatesInFlight++;
       this.pc
         .addIceCandidate({
@@ -165,6 +189,7 @@ export class WebRtcConnection {
         )
         .finally(() => this.candidatesInFlight--);
     }
+    return true;
   }
 
   /** Ends everything this peer holds; idempotent. */
@@ -181,12 +206,66 @@ export class WebRtcConnection {
     this.inbound.destroy();
     this.rtvi.close(reason);
     // The goodbye goes out on the next tick into SCTP; give it a moment before DTLS goes.
+    this.closePeer(this.pc, 50);
+    this.options.onClosed(this);
+  }
+
+  private newPeer(): RTCPeerConnection {
+    return new RTCPeerConnection({
+      iceServers: this.options.iceServers,
+      codecs: {
+        audio: [
+          new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 }),
+        ],
+        // Audio only: the client's video m-lines are answered rejected (port 0).
+        video: [],
+      },
+    });
+  }
+
+  /** Detaches everything tied to the current peer (not the session) and closes it. */
+  private dropPeer(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    for (const t of [this.connectTimer, this.channelTimer, this.pingTimer, this.graceTimer])
+      this.clear(t);
+    this.connectTimer = this.channelTimer = this.pingTimer = this.graceTimer = undefined;
+    this.channel.detach();
+    this.sender?.stop();
+    this.receiver?.stop();
+    this.sender = this.receiver = undefined;
+    this.candidatesReceived = 0;
+    this.closePeer(this.pc, 0);
+  }
+
+  private closePeer(pc: RTCPeerConnection, delayMs: number): void {
     setTimeout(() => {
-      this.pc.close().catch((error: unknown) => {
+      pc.close().catch((error: unknown) => {
         this.logger.debug({ err: String(error).slice(0, 200) }, 'pc.close failed');
       });
-    }, 50).unref();
-    this.options.onClosed(this);
+    }, delayMs).unref();
+  }
+
+  /** The peer looks gone; a restart offer within `graceMs` keeps the session. */
+  private lost(reason: string): void {
+    if (this.closed || this.graceTimer) return;
+    this.logger.debug({ reason }, 'webrtc peer lost; waiting for a restart');
+    this.graceTimer = this.timer(this.options.timeouts.graceMs, () => this.close(reason));
+  }
+
+  private onPing(): void {
+    // Pings again after a lapse (a brief network stall): the peer is back.
+    this.clear(this.graceTimer);
+    this.graceTimer = undefined;
+    if (this.pingTimer) this.pingTimer.refresh();
+    else this.armPingTimer();
+  }
+
+  private armPingTimer(): void {
+    const { pingMs } = this.options.timeouts;
+    this.pingTimer = this.timer(pingMs, () => {
+      this.pingTimer = undefined;
+      this.lost(`no ping from the client for ${pingMs / 1000} s`);
+    });
   }
 
   private async open(): Promise<void> {
@@ -211,7 +290,8 @@ export class WebRtcConnection {
     const subs = [
       this.pc.connectionStateChange.subscribe((state) => {
         if (state === 'connected') this.onConnected();
-        else if (state === 'failed') this.close('ICE/DTLS connection failed');
+        else if (state === 'failed') this.lost('ICE/DTLS connection failed');
+        else if (state === 'disconnected') this.lost('ICE disconnected');
         else if (state === 'closed') this.close('peer connection closed');
       }),
       this.pc.onDataChannel.subscribe((dc) => {
@@ -260,6 +340,8 @@ export class WebRtcConnection {
   private onConnected(): void {
     if (this.closed) return;
     this.clear(this.connectTimer);
+    this.clear(this.graceTimer);
+    this.graceTimer = undefined;
     this.sender?.start();
     if (!this.channel.isOpen && !this.channelTimer) {
       this.channelTimer = this.timer(this.options.timeouts.dataChannelMs, () =>
@@ -273,11 +355,7 @@ export class WebRtcConnection {
   private onChannelOpen(): void {
     if (this.closed) return;
     this.clear(this.channelTimer);
-    if (!this.pingTimer) {
-      this.pingTimer = this.timer(this.options.timeouts.pingMs, () =>
-        this.close(`no ping from the client for ${this.options.timeouts.pingMs / 1000} s`),
-      );
-    }
+    if (!this.pingTimer) this.armPingTimer();
   }
 
   private onSignalling(message: unknown): void {

@@ -7,6 +7,7 @@ import type { SessionManager } from '../../sessions/SessionManager.ts';
 import type { GraphStore } from '../../store/GraphStore.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { type OfferBody, parseCandidatesBody, parseOfferBody } from './offerBodies.ts';
+import { DEFAULT_OFFER_LIMITS, OfferRateLimiter, type WebRtcOfferLimits } from './offerLimits.ts';
 import type { WebRtcConnection, WebRtcTimeouts } from './WebRtcConnection.ts';
 import type { WebRtcRegistry } from './WebRtcRegistry.ts';
 
@@ -28,6 +29,8 @@ export interface OfferRoutesOptions {
   maxMessageBytes: number;
   iceServers: RTCIceServer[];
   timeouts: WebRtcTimeouts;
+  /** Per-address offer rate and per-peer candidate cap; defaults when absent. */
+  limits?: WebRtcOfferLimits;
 }
 
 /**
@@ -36,7 +39,9 @@ export interface OfferRoutesOptions {
  * `pc_id`. Every refusal is a 4xx, because the client retries 5xx and gives
  * up on 4xx; capacity is 429 for the same reason.
  */
-export function offerRoutes(options: OfferRoutesOptions): Router {
+export function offerRoutes(routeOptions: OfferRoutesOptions): Router {
+  const options = { ...routeOptions, limits: routeOptions.limits ?? DEFAULT_OFFER_LIMITS };
+  const rate = new OfferRateLimiter(options.limits);
   const router = Router();
   router.use((req, res, next) => {
     if (req.method !== 'POST' && req.method !== 'PATCH') {
@@ -51,13 +56,24 @@ export function offerRoutes(options: OfferRoutesOptions): Router {
   });
   router.use(express.json({ limit: MAX_OFFER_BODY_BYTES }), rejectDeepJsonBody());
   router.post('/', (req, res, next) => {
+    // Before parsing: every offer (new or restart) costs a UDP socket and SDP work.
+    const allowed = rate.take(req.socket.remoteAddress ?? 'unknown');
+    if (!allowed.ok) {
+      res
+        .status(429)
+        .set('Retry-After', String(allowed.retryAfterSecs))
+        .json({ error: 'too many offers from this address; retry later' });
+      return;
+    }
     postOffer(req, res, options).catch(next);
   });
   router.patch('/', (req, res) => patchCandidates(req, res, options));
   return router;
 }
 
-async function postOffer(req: Request, res: Response, options: OfferRoutesOptions) {
+type Options = OfferRoutesOptions & { limits: WebRtcOfferLimits };
+
+async function postOffer(req: Request, res: Response, options: Options) {
   const parsed = parseOfferBody(req.body);
   if (!parsed.ok) {
     res.status(400).json({ error: parsed.error });
@@ -70,8 +86,16 @@ async function postOffer(req: Request, res: Response, options: OfferRoutesOption
     await answerWith(res, existing, offer, false);
     return;
   }
-  // A restart gets a fresh peer (and, for now, a fresh session).
-  existing?.close('client restarted its peer connection');
+  if (existing) {
+    // Restart (design §3.2): a new peer for the same session, answered under the same pc_id.
+    await restartWith(res, existing, offer);
+    return;
+  }
+  if (offer.restartPc && offer.pcId !== undefined) {
+    // Its session ended (grace over, or the server restarted): a 4xx stops the client's retries.
+    res.status(404).json({ error: 'Peer connection not found; connect again' });
+    return;
+  }
   const graph = await chooseGraph(req, offer, options);
   if ('error' in graph) {
     res.status(graph.status).json({ error: graph.error });
@@ -97,6 +121,7 @@ async function postOffer(req: Request, res: Response, options: OfferRoutesOption
     maxMessageBytes: options.maxMessageBytes,
     iceServers: options.iceServers,
     timeouts: options.timeouts,
+    maxCandidates: options.limits.maxCandidatesPerPeer,
     onClosed: admitted.release,
   });
   await answerWith(res, connection, offer, true);
@@ -121,6 +146,18 @@ async function answerWith(
   if (isNew) connection.start();
 }
 
+async function restartWith(res: Response, connection: WebRtcConnection, offer: OfferBody) {
+  try {
+    const answer = await connection.restart(offer.sdp);
+    res.json({ ...answer, pc_id: connection.pcId });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // The old peer is already gone: without a new one the session has no way to the client.
+    connection.close('restart offer could not be answered');
+    res.status(400).json({ error: `could not answer the offer: ${message.slice(0, 200)}` });
+  }
+}
+
 async function chooseGraph(
   req: Request,
   offer: OfferBody,
@@ -136,7 +173,7 @@ async function chooseGraph(
   return { name };
 }
 
-function patchCandidates(req: Request, res: Response, options: OfferRoutesOptions): void {
+function patchCandidates(req: Request, res: Response, options: Options): void {
   const parsed = parseCandidatesBody(req.body);
   if (!parsed.ok) {
     res.status(400).json({ error: parsed.error });
@@ -148,6 +185,11 @@ function patchCandidates(req: Request, res: Response, options: OfferRoutesOption
     return;
   }
   // Answered before the candidates are applied: werift may take ~30 s on an mDNS one.
-  connection.addCandidates(parsed.value.candidates);
+  if (!connection.addCandidates(parsed.value.candidates)) {
+    res.status(400).json({
+      error: `more than ${options.limits.maxCandidatesPerPeer} ICE candidates for this peer`,
+    });
+    return;
+  }
   res.json({ status: 'success' });
 }

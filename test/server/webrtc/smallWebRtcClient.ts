@@ -93,8 +93,12 @@ export class SmallWebRtcClient {
     }
   }
 
-  /** POSTs the offer; resolves with the HTTP status and body (the answer is applied on 200). */
-  async connect(): Promise<{ status: number; body: Record<string, unknown> }> {
+  /**
+   * POSTs the offer; resolves with the HTTP status and body (the answer is applied on 200).
+   * `restartOf`: re-offer for that pc_id with `restart_pc: true`, as the client does after
+   * ICE failure (here from a fresh peer, standing in for the client's new RTCPeerConnection).
+   */
+  async connect(restartOf?: string): Promise<{ status: number; body: Record<string, unknown> }> {
     await this.pc.setLocalDescription(await this.pc.createOffer());
     const query = this.options.graph ? `?graph=${encodeURIComponent(this.options.graph)}` : '';
     const res = await fetch(`${this.options.url}/api/offer${query}`, {
@@ -103,8 +107,8 @@ export class SmallWebRtcClient {
       body: JSON.stringify({
         sdp: this.pc.localDescription?.sdp,
         type: 'offer',
-        pc_id: null,
-        restart_pc: false,
+        pc_id: restartOf ?? null,
+        restart_pc: restartOf !== undefined,
       }),
     });
     const body = (await res.json()) as Record<string, unknown>;
