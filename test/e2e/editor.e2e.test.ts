@@ -4,9 +4,15 @@
  * driven in headless Chromium whose microphone is a WAV fixture.
  *
  *   (a) build a pipeline from a new graph by drag and drop, save, reload;
- *   (b) talk to the default agent: transcripts, bot audio, latency waterfall;
+ *   (w) Talk over WebRTC, the default: the mic track has echo cancellation,
+ *       noise suppression and auto gain on, the server's session is a WebRTC
+ *       one, the page's peer connection receives bot audio with energy in it,
+ *       transcripts both ways and the latency table fill;
+ *   (b) talk to the default agent with WebSocket chosen in the Talk panel:
+ *       transcripts, bot audio, latency waterfall;
  *   (c) change the TTS voice while talking, Deploy, and prove the same
- *       session now speaks with the new voice.
+ *       session now speaks with the new voice;
+ *   (f) WebRTC chosen but the offer refused: Talk falls back to WebSocket and says so.
  *
  * (b) and (c) share one conversation. Failures leave a screenshot and the
  * page's console errors in a temp dir (printed). Run: npx vitest run test/e2e
@@ -44,6 +50,15 @@ interface SessionInfo {
   id: string;
   graph: string;
   revision: string;
+  transport: string;
+}
+
+/** What the page's WebRTC peer connections say (collected by an init script). */
+interface PeerReport {
+  mic: MediaTrackSettings | null;
+  packetsReceived: number;
+  totalAudioEnergy: number;
+  connectionState: string;
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, real server)', () => {
@@ -195,14 +210,110 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     );
   });
 
+  it('(w) talks over WebRTC by default: processed mic track, real media, transcripts both ways', {
+    timeout: 60_000,
+  }, async () => {
+    screenshotOnFailure('w-webrtc');
+    // Keep every RTCPeerConnection the page makes, to read its stats and sender track.
+    await page.addInitScript(() => {
+      const Native = window.RTCPeerConnection;
+      const pcs: RTCPeerConnection[] = [];
+      (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = pcs;
+      window.RTCPeerConnection = class extends Native {
+        constructor(config?: RTCConfiguration) {
+          super(config);
+          pcs.push(this);
+        }
+      };
+    });
+    await page.goto(`${server.url}/?graph=voice-agent`);
+    await page.getByTestId('node-vad').waitFor();
+    await page.getByTestId('tab-talk').click();
+    expect(await page.getByTestId('talk-transport').inputValue()).toBe('webrtc');
+    await page.getByTestId('talk-button').click();
+    await expect
+      .poll(() => page.getByTestId('talk-status').textContent(), { timeout: 20_000 })
+      .toContain('live view');
+    expect(await page.getByTestId('talk-via').textContent()).toContain('WebRTC');
+    const sessions = (await server.api<SessionInfo[]>('GET', '/api/sessions')).body;
+    expect(sessions).toEqual([
+      expect.objectContaining({ graph: 'voice-agent', transport: 'pipecat-webrtc' }),
+    ]);
+
+    const peer = () =>
+      page.evaluate(async (): Promise<PeerReport | null> => {
+        const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1);
+        if (!pc) return null;
+        const mic = pc.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null;
+        let packetsReceived = 0;
+        let totalAudioEnergy = 0;
+        for (const r of (await pc.getStats()).values())
+          if (r.type === 'inbound-rtp' && r.kind === 'audio') {
+            packetsReceived += r.packetsReceived ?? 0;
+            totalAudioEnergy += r.totalAudioEnergy ?? 0;
+          }
+        return {
+          mic: mic?.getSettings() ?? null,
+          packetsReceived,
+          totalAudioEnergy,
+          connectionState: pc.connectionState,
+        };
+      });
+    const first = await peer();
+    expect(first?.connectionState).toBe('connected');
+    expect(first?.mic).toMatchObject({
+      echoCancellation: true,
+      noiseSuppression: true,
+      autoGainControl: true,
+    });
+
+    const userLine = page.locator('[data-testid="transcript-user"]:not(.interim) .text').first();
+    const botLine = page.locator('[data-testid="transcript-bot"] .text').first();
+    await expect
+      .poll(async () => (await userLine.count()) && (await userLine.textContent())?.trim(), {
+        timeout: 25_000,
+      })
+      .toBeTruthy();
+    await expect
+      .poll(async () => (await botLine.count()) && (await botLine.textContent())?.trim(), {
+        timeout: 15_000,
+      })
+      .toBeTruthy();
+    // The bot's reply reached the page as Opus RTP with energy in it (silence packets carry none).
+    const heard = await until(
+      async () => {
+        const report = await peer();
+        return report && report.totalAudioEnergy > 0.01 ? report : undefined;
+      },
+      20_000,
+      'bot audio with energy on the inbound WebRTC track',
+    );
+    expect(heard.packetsReceived).toBeGreaterThan(50);
+    await page.locator('[data-testid^="turn-row-"]').first().waitFor({ timeout: 15_000 });
+    const said = (await page.locator('[data-testid="transcript"]').textContent()) ?? '';
+    expect(said).not.toContain('falling back');
+    console.log(
+      `[e2e] WebRTC: ${heard.packetsReceived} packets, energy ${heard.totalAudioEnergy.toFixed(3)}; transcript: ${said.slice(0, 200)}`,
+    );
+
+    await page.getByTestId('talk-stop').click();
+    await until(
+      async () => (await server.api<SessionInfo[]>('GET', '/api/sessions')).body.length === 0,
+      5000,
+      'the WebRTC session to end',
+    );
+  });
+
   let session: SessionInfo;
 
-  it('(b) talks to the default agent: transcripts, bot audio and a filled latency waterfall', {
+  it('(b) talks to the default agent over WebSocket: transcripts, bot audio and a filled latency waterfall', {
     timeout: 60_000,
   }, async () => {
     screenshotOnFailure('b-talk');
     await page.goto(`${server.url}/?graph=voice-agent`);
     await page.getByTestId('node-vad').waitFor();
+    await page.getByTestId('tab-talk').click();
+    await page.getByTestId('talk-transport').selectOption('websocket');
     await page.getByTestId('talk-button').click();
     await expect
       .poll(() => page.getByTestId('talk-status').textContent(), { timeout: 15_000 })
@@ -211,6 +322,8 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     expect(sessions).toHaveLength(1);
     session = sessions[0];
     expect(session.graph).toBe('voice-agent');
+    expect(session.transport).not.toBe('pipecat-webrtc');
+    expect(await page.getByTestId('talk-via').textContent()).toContain('WebSocket');
 
     const userLine = page.locator('[data-testid="transcript-user"]:not(.interim) .text').first();
     const botLine = page.locator('[data-testid="transcript-bot"] .text').first();
@@ -360,5 +473,37 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
       5000,
       'the session to end',
     );
+  });
+
+  it('(f) falls back to WebSocket when the WebRTC offer is refused, and says so', {
+    timeout: 30_000,
+  }, async () => {
+    screenshotOnFailure('f-fallback');
+    await page.route('**/api/offer**', (route) =>
+      route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":"blocked"}' }),
+    );
+    try {
+      await page.getByTestId('tab-talk').click();
+      await page.getByTestId('talk-transport').selectOption('webrtc');
+      await page.getByTestId('talk-button').click();
+      await expect
+        .poll(() => page.getByTestId('talk-status').textContent(), { timeout: 15_000 })
+        .toContain('live view');
+      expect(await page.getByTestId('talk-via').textContent()).toContain('WebSocket');
+      expect(await page.getByTestId('transcript').textContent()).toMatch(
+        /WebRTC did not connect.*falling back to WebSocket/,
+      );
+      const sessions = (await server.api<SessionInfo[]>('GET', '/api/sessions')).body;
+      expect(sessions).toHaveLength(1);
+      expect(sessions[0].transport).not.toBe('pipecat-webrtc');
+      await page.getByTestId('talk-stop').click();
+      await until(
+        async () => (await server.api<SessionInfo[]>('GET', '/api/sessions')).body.length === 0,
+        5000,
+        'the session to end',
+      );
+    } finally {
+      await page.unroute('**/api/offer**');
+    }
   });
 });

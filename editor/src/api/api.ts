@@ -16,13 +16,14 @@ import type {
 } from '#server/wire';
 import { ApiError } from './ApiError.ts';
 
+/** What every /api call sends besides its body (auth is the same-origin cookie). */
+export const API_HEADERS = { accept: 'application/json' };
+
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
   const response = await fetch(url, {
     method,
     headers:
-      body === undefined
-        ? { accept: 'application/json' }
-        : { 'content-type': 'application/json', accept: 'application/json' },
+      body === undefined ? API_HEADERS : { 'content-type': 'application/json', ...API_HEADERS },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });

@@ -5,7 +5,7 @@ import { ApiError } from '../api/ApiError.ts';
 import { api } from '../api/api.ts';
 import { useEditor } from '../store/editorStore.ts';
 import { liveStore, useLive } from '../store/liveStore.ts';
-import { talkStore, useTalk } from '../store/talkStore.ts';
+import { type TalkTransport, talkStore, useTalk } from '../store/talkStore.ts';
 import { setMuted, stopTalk, stopWatching, watchSession } from '../talk/talkSession.ts';
 
 function MicMeter() {
@@ -15,6 +15,28 @@ function MicMeter() {
     <span className="mic-meter" title="microphone level">
       <span style={{ width: `${muted ? 0 : Math.min(100, level * 300)}%` }} />
     </span>
+  );
+}
+
+const TRANSPORT_LABEL: Record<TalkTransport, string> = { webrtc: 'WebRTC', websocket: 'WebSocket' };
+
+/** WebRTC by default; the WebSocket for networks that block UDP (WebRTC also falls back by itself). */
+function TransportChoice() {
+  const transport = useTalk((s) => s.transport);
+  return (
+    <label title="How Talk reaches the server. WebRTC falls back to WebSocket if it cannot connect.">
+      <select
+        value={transport}
+        onChange={(e) => talkStore.getState().setTransport(e.target.value as TalkTransport)}
+        data-testid="talk-transport"
+      >
+        {(Object.keys(TRANSPORT_LABEL) as TalkTransport[]).map((t) => (
+          <option key={t} value={t}>
+            {TRANSPORT_LABEL[t]}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -139,6 +161,7 @@ export function TalkPanel({ onStart }: { onStart(): void }) {
   const botSpeaking = useTalk((s) => s.botSpeaking);
   const sessionId = useTalk((s) => s.sessionId);
   const liveStatus = useLive((s) => s.status);
+  const via = useTalk((s) => s.via);
   const end = useRef<HTMLDivElement>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the transcript grows
@@ -173,9 +196,12 @@ export function TalkPanel({ onStart }: { onStart(): void }) {
             {state === 'connected' && sessionId && <ContinueOnGraph sessionId={sessionId} />}
           </>
         ) : (
-          <button type="button" className="primary" onClick={onStart} data-testid="talk-start">
-            Start talking
-          </button>
+          <>
+            <button type="button" className="primary" onClick={onStart} data-testid="talk-start">
+              Start talking
+            </button>
+            <TransportChoice />
+          </>
         )}
       </div>
       <div className="talk-status" data-testid="talk-status">
@@ -187,6 +213,12 @@ export function TalkPanel({ onStart }: { onStart(): void }) {
             <span className={`dot${botSpeaking ? ' on bot' : ''}`} /> bot{' '}
             {botSpeaking ? 'speaking' : 'quiet'}
             {sessionId && <code className="muted"> {sessionId.slice(0, 8)}</code>}
+            {via && (
+              <span className="muted" data-testid="talk-via">
+                {' '}
+                {TRANSPORT_LABEL[via]}
+              </span>
+            )}
             {liveStatus === 'live' && <span className="tag success">live view</span>}
           </>
         )}

@@ -15,6 +15,19 @@ export interface TranscriptLine {
 
 export type TalkState = 'idle' | 'connecting' | 'connected' | 'error';
 
+/** How Talk reaches the server: WebRTC (`/api/offer`, Opus media) or the `/ws/pipecat` socket. */
+export type TalkTransport = 'webrtc' | 'websocket';
+
+const TRANSPORT_KEY = 'parley.talkTransport';
+
+function savedTransport(): TalkTransport {
+  try {
+    return globalThis.localStorage?.getItem(TRANSPORT_KEY) === 'websocket' ? 'websocket' : 'webrtc';
+  } catch {
+    return 'webrtc';
+  }
+}
+
 export interface TalkStoreState {
   state: TalkState;
   graph: string | null;
@@ -25,13 +38,18 @@ export interface TalkStoreState {
   micLevel: number;
   error: string | null;
   transcript: TranscriptLine[];
+  /** The user's choice, remembered in localStorage. */
+  transport: TalkTransport;
+  /** What the current session actually uses (WebRTC can fall back to WebSocket). */
+  via: TalkTransport | null;
 
   begin(graph: string): void;
   set(
     partial: Partial<
-      Pick<TalkStoreState, 'state' | 'sessionId' | 'muted' | 'error' | 'micLevel' | 'graph'>
+      Pick<TalkStoreState, 'state' | 'sessionId' | 'muted' | 'error' | 'micLevel' | 'graph' | 'via'>
     >,
   ): void;
+  setTransport(transport: TalkTransport): void;
   userTranscript(text: string, final: boolean): void;
   botOutput(text: string): void;
   userStartedSpeaking(): void;
@@ -75,6 +93,8 @@ export function createTalkStore() {
       micLevel: 0,
       error: null,
       transcript: [],
+      transport: savedTransport(),
+      via: null,
 
       begin(graph) {
         set({
@@ -86,10 +106,19 @@ export function createTalkStore() {
           transcript: [],
           userSpeaking: false,
           botSpeaking: false,
+          via: null,
         });
       },
       set(partial) {
         set(partial);
+      },
+      setTransport(transport) {
+        set({ transport });
+        try {
+          globalThis.localStorage?.setItem(TRANSPORT_KEY, transport);
+        } catch {
+          // private mode: remembered for this tab only
+        }
       },
       userTranscript(text, final) {
         if (!text.trim()) return;
