@@ -68,6 +68,48 @@ describe('WebRTC restart', () => {
     expect(t.server.webrtc.size).toBe(0);
   });
 
+  it('keeps the session when the client closes its old peer after the restart', {
+    timeout: 15_000,
+  }, async () => {
+    const a = client();
+    expect((await a.connect()).status).toBe(200);
+    await waitFor(() => a.channel?.readyState === 'open', 5000, 'data channel open');
+    await waitFor(() => t.server.sessions.list().length === 1, 3000, 'session');
+    const [session] = t.server.sessions.list();
+    const b = client();
+    expect((await b.connect(a.pcId)).status).toBe(200);
+    // Pipecat's client closes the old pc once the new one is up: its goodbye must not count.
+    await a.close();
+    await waitFor(() => b.channel?.readyState === 'open', 5000, 'new data channel open');
+    b.rtvi('send-text', { content: 'moved' });
+    await waitFor(() => said(b, 'moved'), 5000, 'echo moved');
+    expect(t.server.sessions.list().map((s) => s.id)).toEqual([session.id]);
+    await b.close();
+    await waitFor(() => t.server.sessions.list().length === 0, 3000, 'session closed');
+  });
+
+  it('ends the session when a restart offer cannot be answered', {
+    timeout: 15_000,
+  }, async () => {
+    const a = client();
+    expect((await a.connect()).status).toBe(200);
+    await waitFor(() => t.server.sessions.list().length === 1, 3000, 'session');
+    const res = await fetch(`${t.url}/api/offer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      // Valid enough for the body checks, nothing werift can answer.
+      body: JSON.stringify({
+        sdp: 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n',
+        type: 'offer',
+        pc_id: a.pcId,
+        restart_pc: true,
+      }),
+    });
+    expect(res.status).toBe(400);
+    await waitFor(() => t.server.sessions.list().length === 0, 3000, 'session closed');
+    expect(t.server.webrtc.size).toBe(0);
+  });
+
   it('ends the session when no restart comes within the grace window', {
     timeout: 15_000,
   }, async () => {
