@@ -2,11 +2,13 @@
 import { runEngineBench } from './suites/engine.ts';
 import { runLatencyBench } from './suites/latency.ts';
 import { runOfflineBench } from './suites/offline.ts';
+import { runWebRtcBench } from './suites/webrtc.ts';
 
 const suites: Record<string, () => Promise<unknown>> = {
   engine: runEngineBench,
   offline: runOfflineBench,
   latency: runLatencyBench,
+  webrtc: runWebRtcBench,
 };
 
 const wanted = process.argv.slice(2);
