@@ -10,6 +10,7 @@ import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { openTransportSession } from '../openTransportSession.ts';
 import { RtviSession } from '../pipecat/RtviSession.ts';
 import type { CandidateBody } from './offerBodies.ts';
+import { PeerDeadlines } from './PeerDeadlines.ts';
 import { RtpAudioReceiver } from './RtpAudioReceiver.ts';
 import { RtpAudioSender } from './RtpAudioSender.ts';
 import { RtviDataChannel } from './RtviDataChannel.ts';
@@ -83,10 +84,7 @@ export class WebRtcConnection {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** werift subscriptions on the current peer; a restart drops them with the peer. */
   private readonly unsubscribe: Array<() => void> = [];
-  private connectTimer: NodeJS.Timeout | undefined;
-  private channelTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
-  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly deadlines: PeerDeadlines;
   private candidatesInFlight = 0;
   /** Candidates this peer has sent in all (reset by a restart: a new peer gathers anew). */
   private candidatesReceived = 0;
@@ -101,6 +99,10 @@ export class WebRtcConnection {
     this.inputRate = options.inputSampleRate ?? 16000;
     this.inbound = new AudioRateConverter(this.inputRate);
     this.pc = this.newPeer();
+    this.deadlines = new PeerDeadlines(options.timeouts, {
+      expired: (reason) => this.close(reason),
+      lost: (reason) => this.lost(reason),
+    });
     this.rtvi = new RtviSession({
       logger: this.logger,
       redact: options.redact,
@@ -112,7 +114,7 @@ export class WebRtcConnection {
     });
     this.channel = new RtviDataChannel(
       {
-        onPing: () => this.onPing(),
+        onPing: () => this.deadlines.pinged(),
         onSignalling: (message) => this.onSignalling(message),
         onMessage: (value) => this.rtvi.onValue(value),
         onRefused: (problem) => this.rtvi.refuse(problem),
@@ -136,11 +138,7 @@ export class WebRtcConnection {
     await this.gathered();
     const local = this.pc.localDescription;
     if (!local || this.closed) throw new Error('peer connection closed while answering');
-    if (!this.connectTimer) {
-      this.connectTimer = this.timer(this.options.timeouts.connectMs, () =>
-        this.close(`ICE/DTLS did not connect within ${this.options.timeouts.connectMs / 1000} s`),
-      );
-    }
+    this.deadlines.answered();
     return { sdp: local.sdp, type: 'answer' };
   }
 
@@ -199,6 +197,7 @@ export class WebRtcConnection {
     this.logger.debug({ reason }, 'webrtc connection closing');
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.deadlines.reset();
     for (const off of this.unsubscribe.splice(0)) off();
     this.channel.close({ type: 'peerLeft' });
     this.sender?.stop();
@@ -226,9 +225,7 @@ export class WebRtcConnection {
   /** Detaches everything tied to the current peer (not the session) and closes it. */
   private dropPeer(): void {
     for (const off of this.unsubscribe.splice(0)) off();
-    for (const t of [this.connectTimer, this.channelTimer, this.pingTimer, this.graceTimer])
-      this.clear(t);
-    this.connectTimer = this.channelTimer = this.pingTimer = this.graceTimer = undefined;
+    this.deadlines.reset();
     this.channel.detach();
     this.sender?.stop();
     this.receiver?.stop();
@@ -247,25 +244,9 @@ export class WebRtcConnection {
 
   /** The peer looks gone; a restart offer within `graceMs` keeps the session. */
   private lost(reason: string): void {
-    if (this.closed || this.graceTimer) return;
+    if (this.closed || this.deadlines.inGrace) return;
     this.logger.debug({ reason }, 'webrtc peer lost; waiting for a restart');
-    this.graceTimer = this.timer(this.options.timeouts.graceMs, () => this.close(reason));
-  }
-
-  private onPing(): void {
-    // Pings again after a lapse (a brief network stall): the peer is back.
-    this.clear(this.graceTimer);
-    this.graceTimer = undefined;
-    if (this.pingTimer) this.pingTimer.refresh();
-    else this.armPingTimer();
-  }
-
-  private armPingTimer(): void {
-    const { pingMs } = this.options.timeouts;
-    this.pingTimer = this.timer(pingMs, () => {
-      this.pingTimer = undefined;
-      this.lost(`no ping from the client for ${pingMs / 1000} s`);
-    });
+    this.deadlines.startGrace(reason);
   }
 
   private async open(): Promise<void> {
@@ -339,23 +320,12 @@ export class WebRtcConnection {
 
   private onConnected(): void {
     if (this.closed) return;
-    this.clear(this.connectTimer);
-    this.clear(this.graceTimer);
-    this.graceTimer = undefined;
     this.sender?.start();
-    if (!this.channel.isOpen && !this.channelTimer) {
-      this.channelTimer = this.timer(this.options.timeouts.dataChannelMs, () =>
-        this.close(
-          `data channel did not open within ${this.options.timeouts.dataChannelMs / 1000} s`,
-        ),
-      );
-    }
+    this.deadlines.connected(this.channel.isOpen);
   }
 
   private onChannelOpen(): void {
-    if (this.closed) return;
-    this.clear(this.channelTimer);
-    if (!this.pingTimer) this.armPingTimer();
+    if (!this.closed) this.deadlines.channelOpened();
   }
 
   private onSignalling(message: unknown): void {
@@ -390,12 +360,6 @@ export class WebRtcConnection {
     }, ms);
     this.timers.add(t);
     return t;
-  }
-
-  private clear(t: NodeJS.Timeout | undefined): void {
-    if (!t) return;
-    clearTimeout(t);
-    this.timers.delete(t);
   }
 }
 
