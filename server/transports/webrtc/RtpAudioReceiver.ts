@@ -110,7 +110,7 @@ export class RtpAudioReceiver {
         this.play(payload);
       } else if (this.newestHeldDistance() >= this.window) {
         this.stats.concealed++;
-        this.emit(this.codec.conceal(this.frameSamples));
+        this.emit(this.conceal());
       } else {
         return; // wait for the missing one
       }
@@ -137,9 +137,19 @@ export class RtpAudioReceiver {
       }
       this.stats.invalid++;
       this.stats.concealed++;
-      pcm = this.codec.conceal(this.frameSamples);
+      pcm = this.conceal();
     }
     this.emit(pcm);
+  }
+
+  /** Concealment, or silence if even that fails: this runs inside werift's RTP callback. */
+  private conceal(): Int16Array {
+    try {
+      return this.codec.conceal(this.frameSamples);
+    } catch (error) {
+      this.logger.error({ err: error }, 'webrtc: Opus concealment failed; inserting silence');
+      return new Int16Array(this.frameSamples);
+    }
   }
 
   private emit(pcm: Int16Array): void {

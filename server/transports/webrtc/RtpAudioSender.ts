@@ -20,6 +20,8 @@ export interface RtpAudioSenderStats {
   droppedFrames: number;
   /** Ticks skipped after the event loop stalled (their time passes in the RTP timestamp). */
   skippedFrames: number;
+  /** Frames the encoder failed on (sent as silence instead). */
+  encodeErrors: number;
 }
 
 const FRAME_MS = 20;
@@ -43,6 +45,7 @@ export class RtpAudioSender {
     silencePackets: 0,
     droppedFrames: 0,
     skippedFrames: 0,
+    encodeErrors: 0,
   };
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -170,20 +173,30 @@ export class RtpAudioSender {
     this.timer = this.clock.setTimeout(this.tick, next - this.clock.now());
   };
 
+  /** This runs on a timer: a codec failure costs one frame of silence, never the process. */
+  private encode(pcm: Int16Array): Buffer {
+    try {
+      return this.codec.encode(pcm);
+    } catch (error) {
+      if (this.stats.encodeErrors++ === 0) {
+        this.logger.error({ err: error }, 'webrtc: Opus encode failed; sending silence');
+      }
+      return OPUS_SILENCE_FRAME;
+    }
+  }
+
   private sendFrame(): void {
     const frame = this.queue.shift() ?? this.staleTail();
     this.arrived = false;
-    let payload: Buffer;
+    let pcm: Int16Array | undefined;
     if (frame) {
       this.idleFrames = 0;
-      payload = this.codec.encode(frame);
+      pcm = frame;
     } else {
       this.stats.silencePackets++;
-      payload =
-        this.idleFrames++ < FADE_FRAMES
-          ? this.codec.encode(new Int16Array(OPUS_FRAME))
-          : OPUS_SILENCE_FRAME;
+      if (this.idleFrames++ < FADE_FRAMES) pcm = new Int16Array(OPUS_FRAME);
     }
+    const payload = pcm ? this.encode(pcm) : OPUS_SILENCE_FRAME;
     const header = new RtpHeader({
       payloadType: 111, // replaced by werift with the negotiated one
       sequenceNumber: this.sequenceNumber,

@@ -7,7 +7,7 @@ import {
 } from '../../../server/transports/webrtc/OpusCodec.ts';
 import { analyseTone, tone } from './mediaTone.ts';
 
-describe('OpusCodec (opusscript, 48 kHz mono)', () => {
+describe('OpusCodec (libopus in WebAssembly, 48 kHz mono)', () => {
   let codec: OpusCodec;
   afterEach(() => codec.destroy());
 
@@ -30,7 +30,7 @@ describe('OpusCodec (opusscript, 48 kHz mono)', () => {
     expect(result.rms).toBeLessThan(0.23);
   });
 
-  it('conceals exactly the samples asked for, across its 60 ms PLC steps', () => {
+  it('conceals exactly the samples asked for, however long one PLC step of libopus is', () => {
     codec = new OpusCodec();
     codec.decode(codec.encode(tone(440, OPUS_RATE, OPUS_FRAME, 0.3)));
     for (const n of [0, 960, 1920, 2880, 4000]) expect(codec.conceal(n).length).toBe(n);
@@ -57,5 +57,45 @@ describe('OpusCodec (opusscript, 48 kHz mono)', () => {
     codec.destroy();
     codec.destroy();
     expect(() => codec.encode(new Int16Array(OPUS_FRAME))).toThrow(/destroy/);
+  });
+
+  it('keeps a hundred codecs on one heap apart, while others come and go (heap growth)', () => {
+    // opusscript's own class wrote outside its allocations, so a few dozen live codecs
+    // corrupted each other. Each codec here must produce exactly what a lone codec does.
+    codec = new OpusCodec();
+    const frames = 25;
+    const signal = (i: number) => tone(200 + i * 37, OPUS_RATE, OPUS_FRAME * frames, 0.3);
+    const alone = (i: number): Buffer[] => {
+      const solo = new OpusCodec();
+      const input = signal(i);
+      const out: Buffer[] = [];
+      for (let f = 0; f < frames; f++) {
+        const pcm = solo.decode(solo.encode(input.subarray(f * OPUS_FRAME, (f + 1) * OPUS_FRAME)));
+        out.push(Buffer.from(pcm.buffer));
+      }
+      solo.destroy();
+      return out;
+    };
+    const n = 100;
+    const codecs = Array.from({ length: n }, () => new OpusCodec());
+    const inputs = codecs.map((_, i) => signal(i));
+    const outputs: Buffer[][] = codecs.map(() => []);
+    const churn: OpusCodec[] = [];
+    for (let f = 0; f < frames; f++) {
+      codecs.forEach((c, i) => {
+        const frame = inputs[i]!.subarray(f * OPUS_FRAME, (f + 1) * OPUS_FRAME);
+        outputs[i]!.push(Buffer.from(c.decode(c.encode(frame)).buffer));
+      });
+      // Codecs opened and left open grow the heap mid-stream; the live ones must not notice.
+      for (let k = 0; k < 20; k++) {
+        const extra = new OpusCodec();
+        extra.conceal(OPUS_FRAME);
+        churn.push(extra);
+      }
+    }
+    for (const i of [0, 1, 50, 98, 99]) {
+      expect(Buffer.concat(outputs[i]!).equals(Buffer.concat(alone(i))), `codec ${i}`).toBe(true);
+    }
+    for (const c of [...codecs, ...churn]) c.destroy();
   });
 });
