@@ -1,6 +1,7 @@
 import {
   MediaStreamTrack,
   type RTCDataChannel,
+  type RTCIceServer,
   RTCPeerConnection,
   RTCRtpCodecParameters,
   type RtpPacket,
@@ -22,6 +23,9 @@ export interface SmallWebRtcClientOptions {
   /** Don't create the "chat" channel (a client that never opens it). */
   noDataChannel?: boolean;
   pingMs?: number;
+  /** STUN/TURN for the client's peer, and `relay` to use TURN only (a client behind NAT). */
+  iceServers?: RTCIceServer[];
+  iceTransportPolicy?: 'all' | 'relay';
 }
 
 /**
@@ -50,6 +54,8 @@ export class SmallWebRtcClient {
       // Without it werift as the offerer keeps a second ICE transport for the data m-line and
       // never closes its UDP sockets once BUNDLE is answered (a client-side werift leak).
       bundlePolicy: 'max-bundle',
+      iceServers: options.iceServers ?? [],
+      iceTransportPolicy: options.iceTransportPolicy ?? 'all',
       codecs: {
         audio: [
           new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 }),
