@@ -1,0 +1,319 @@
+/**
+ * A third-party browser app on Parley, end to end: a page built from
+ * test/e2e/pipecat-client-page with the official Pipecat client
+ * (`@pipecat-ai/client-js` + `@pipecat-ai/small-webrtc-transport`, nothing of
+ * the editor's), served by the real server (default registry, the offline
+ * voice-agent graph) and run in headless Chromium — the browser's own WebRTC
+ * stack over loopback ICE — with a WAV as the microphone:
+ *
+ *   silence (connect) · "tell me a joke" · a pause (the bot starts its answer)
+ *   · "stop" while the bot is still talking · long silence (no loop in the test)
+ *
+ * Asserted in the page: bot-ready; the user's final transcript; the bot's
+ * remote track audible through a WebAudio AnalyserNode for a sustained stretch;
+ * after the barge-in speech starts (measured on the page's own mic track) the
+ * bot's audio goes silent within a generous bound and stays silent until the
+ * bot answers again; RTVI shows user-started-speaking, bot-interrupted and
+ * bot-stopped-speaking in between. Figures are printed. Run:
+ * npx vitest run test/e2e/pipecatClient.e2e.test.ts
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import {
+  CHROMIUM,
+  type E2EServer,
+  launchEditorBrowser,
+  ROOT,
+  SPEECH,
+  startE2EServer,
+  until,
+} from './harness.ts';
+import type { PageRecord, PageWindow } from './pipecat-client-page/record.ts';
+
+const run = promisify(execFile);
+
+/**
+ * The microphone's script, in seconds: LEAD covers connecting (bot-ready came
+ * 1.6–2.5 s after the mic opened here); GAP is from the end of the question
+ * to "stop", ~1 s after the bot's joke (~4 s of audio) becomes audible.
+ * joke-rms.wav, not tell-me-a-joke.wav: after Chromium's audio processing and
+ * Opus, pocketsphinx hears the latter as "tell me i don't".
+ */
+const LEAD_S = 6;
+const GAP_S = 3;
+const TOTAL_S = 60;
+const QUESTION = path.join(SPEECH, 'joke-rms.wav');
+const BARGE_IN = path.join(SPEECH, 'stop.wav');
+
+/** RMS (full scale 1) above which the bot's track or the mic counts as sounding. */
+const LOUD = 0.01;
+/** Generous: the machine is shared; the measured figure is printed. */
+const STOP_BOUND_MS = 1500;
+
+/** Builds the page with vite into a temp dir (~1 s): the server serves it at `/`, same origin as /api/offer. */
+async function buildPage(): Promise<{ dir: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'parley-e2e-pipecat-page-'));
+  await run(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      path.join(import.meta.dirname, 'pipecat-client-page'),
+      '--outDir',
+      dir,
+      '--emptyOutDir',
+      '--logLevel',
+      'error',
+    ],
+    { cwd: ROOT, timeout: 60_000 },
+  );
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The samples of a 16-bit mono WAV. */
+async function readWav(file: string): Promise<{ pcm: Buffer; rate: number }> {
+  const bytes = await readFile(file);
+  if (bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE')
+    throw new Error(`${file} is not a WAV file`);
+  let rate = 0;
+  for (let offset = 12; offset + 8 <= bytes.length; ) {
+    const id = bytes.toString('ascii', offset, offset + 4);
+    const size = bytes.readUInt32LE(offset + 4);
+    if (id === 'fmt ') {
+      if (bytes.readUInt16LE(offset + 10) !== 1 || bytes.readUInt16LE(offset + 22) !== 16)
+        throw new Error(`${file}: expected 16-bit mono PCM`);
+      rate = bytes.readUInt32LE(offset + 12);
+    }
+    if (id === 'data') return { pcm: bytes.subarray(offset + 8, offset + 8 + size), rate };
+    offset += 8 + size + (size % 2);
+  }
+  throw new Error(`${file}: no data chunk`);
+}
+
+/** Concatenates WAV files and stretches of silence (seconds) into `out`; returns each part's start (s). */
+async function scriptWav(parts: Array<string | number>, totalS: number, out: string) {
+  const chunks: Buffer[] = [];
+  const starts: number[] = [];
+  let rate = 16000;
+  let length = 0;
+  for (const part of parts) {
+    starts.push(length / 2 / rate);
+    const chunk =
+      typeof part === 'number' ? Buffer.alloc(Math.round(part * rate) * 2) : await readWav(part);
+    if (!Buffer.isBuffer(chunk)) {
+      if (length && chunk.rate !== rate) throw new Error(`${part}: ${chunk.rate} Hz, not ${rate}`);
+      rate = chunk.rate;
+    }
+    const pcm = Buffer.isBuffer(chunk) ? chunk : chunk.pcm;
+    chunks.push(pcm);
+    length += pcm.length;
+  }
+  const total = Math.max(length, Math.round(totalS * rate) * 2);
+  chunks.push(Buffer.alloc(total - length));
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + total, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(total, 40);
+  await writeFile(out, Buffer.concat([header, ...chunks]));
+  return { starts, durationS: length / 2 / rate };
+}
+
+type Timeline = PageRecord['bot'];
+
+/**
+ * The stretches of `t` within [from, to) where it sounds (RMS above LOUD),
+ * quieter gaps up to `bridgeMs` bridged (the pauses between words).
+ */
+function loudStretches(t: Timeline, from: number, to: number, bridgeMs: number) {
+  const stretches: Array<{ start: number; end: number }> = [];
+  for (let i = 0; i < t.at.length; i++) {
+    const at = t.at[i];
+    if (at < from || at >= to || t.rms[i] <= LOUD) continue;
+    const last = stretches.at(-1);
+    if (last && at - last.end <= bridgeMs) last.end = at;
+    else stretches.push({ start: at, end: at });
+  }
+  return stretches;
+}
+
+const ms = (value: number) => `${Math.round(value)} ms`;
+
+describe.skipIf(!existsSync(CHROMIUM))(
+  'the official Pipecat WebRTC client in headless Chromium',
+  () => {
+    let work: string;
+    let built: Awaited<ReturnType<typeof buildPage>>;
+    let server: E2EServer;
+    let context: BrowserContext;
+    let page: Page;
+    let script: Awaited<ReturnType<typeof scriptWav>>;
+    const pageErrors: string[] = [];
+    let failed = false;
+
+    beforeAll(async () => {
+      work = await mkdtemp(path.join(tmpdir(), 'parley-e2e-pipecat-'));
+      script = await scriptWav(
+        [LEAD_S, QUESTION, GAP_S, BARGE_IN],
+        TOTAL_S,
+        path.join(work, 'mic.wav'),
+      );
+      built = await buildPage();
+      server = await startE2EServer(built.dir);
+      ({ context, page } = await launchEditorBrowser({
+        wav: path.join(work, 'mic.wav'),
+        profileDir: path.join(work, 'profile'),
+      }));
+      page.on('pageerror', (e) => pageErrors.push(`[pageerror] ${e.message}`));
+      page.on('console', (m) => m.type() === 'error' && pageErrors.push(`[console] ${m.text()}`));
+    }, 60_000);
+
+    afterAll(async () => {
+      await context?.close().catch(() => {});
+      await server?.close();
+      await built?.cleanup();
+      if (work && !failed) await rm(work, { recursive: true, force: true });
+    }, 20_000);
+
+    const record = () =>
+      page.evaluate(() => (window as unknown as PageWindow).__pipecatPage) as Promise<PageRecord>;
+    const sessions = async () =>
+      (await server.api<Array<{ graph: string; transport: string }>>('GET', '/api/sessions')).body;
+
+    it('connects, hears the user, plays audible bot audio, and goes silent on barge-in', {
+      timeout: 75_000,
+    }, async () => {
+      onTestFailed(async () => {
+        failed = true;
+        const file = path.join(work, 'record.json');
+        await writeFile(file, JSON.stringify(await record().catch(() => null)));
+        console.error(
+          `[e2e] pipecat client failed — page record: ${file}\n[e2e] page errors:\n${pageErrors.join('\n') || '(none)'}`,
+        );
+      });
+      await page.goto(`${server.url}/?graph=voice-agent`);
+
+      // bot-ready, before the question starts on the mic.
+      const ready = await until(
+        async () => {
+          const r = await record();
+          if (r.state === 'failed') throw new Error(`connect failed: ${r.errors.join('; ')}`);
+          return r.botReadyAt ? r : undefined;
+        },
+        20_000,
+        'bot-ready',
+      );
+      const micAt = ready.micStartedAt ?? 0;
+      const botReadyAt = ready.botReadyAt ?? 0;
+      expect(micAt).toBeGreaterThan(0);
+      expect(botReadyAt, 'bot-ready before the question').toBeLessThan(
+        micAt + script.starts[1] * 1000,
+      );
+      expect(await sessions()).toEqual([
+        expect.objectContaining({ graph: 'voice-agent', transport: 'pipecat-webrtc' }),
+      ]);
+
+      // Wait for the bot's answer to the barge-in, and a little of its audio.
+      const bargeInInFile = micAt + script.starts[3] * 1000;
+      await until(
+        async () => {
+          const r = await record();
+          const answered = r.callbacks.find(
+            (c) => c.name === 'bot-started-speaking' && c.at > bargeInInFile,
+          );
+          return answered && (r.bot.at.at(-1) ?? 0) > answered.at + 1500;
+        },
+        40_000,
+        'the bot to answer the barge-in',
+      );
+      const r = await record();
+      expect(r.errors).toEqual([]);
+
+      // The user's transcript (final), as the app gets it.
+      const finals = r.callbacks.filter((c) => c.name === 'user-transcript' && c.final);
+      expect(finals[0]?.text).toMatch(/\bjoke\b/i);
+
+      // The page's own mic: the question, then the barge-in.
+      const mic = loudStretches(r.mic, 0, Number.POSITIVE_INFINITY, 700);
+      const firstSpeaking = r.callbacks.find((c) => c.name === 'bot-started-speaking');
+      expect(firstSpeaking, 'the bot answered the question').toBeDefined();
+      const bargeInAt = mic.find((s) => s.start > (firstSpeaking?.at ?? 0))?.start ?? 0;
+      expect(bargeInAt, 'the barge-in sounded on the mic').toBeGreaterThan(0);
+
+      // Bot audio audible in the page, sounding up to the barge-in.
+      expect(r.botTrack).not.toBeNull();
+      const before = loudStretches(r.bot, firstSpeaking?.at ?? 0, bargeInAt, 150);
+      const longest = Math.max(0, ...before.map((s) => s.end - s.start));
+      const audibleMs = before.reduce((sum, s) => sum + s.end - s.start, 0);
+      expect(longest, 'a sustained stretch of bot audio').toBeGreaterThan(500);
+      expect(before.at(-1)?.end ?? 0, 'bot audio just before the barge-in').toBeGreaterThan(
+        bargeInAt - 400,
+      );
+      let peak = 0;
+      r.bot.at.forEach((at, i) => {
+        if (at < bargeInAt) peak = Math.max(peak, r.bot.rms[i]);
+      });
+
+      // RTVI: the server heard the barge-in and interrupted the bot, which answers again after.
+      const after = r.rtvi.filter((m) => m.at >= bargeInAt);
+      const index = (type: string) => after.findIndex((m) => m.type === type);
+      expect(index('user-started-speaking')).toBeGreaterThanOrEqual(0);
+      expect(index('bot-interrupted')).toBeGreaterThanOrEqual(0);
+      expect(index('bot-stopped-speaking')).toBeGreaterThanOrEqual(0);
+      expect(index('bot-started-speaking')).toBeGreaterThan(index('bot-stopped-speaking'));
+      const heardAt = after[index('user-started-speaking')].at;
+      const resumedAt = after[index('bot-started-speaking')].at;
+
+      // The bot's track goes silent after the barge-in began and stays so until the next answer.
+      const tail = loudStretches(r.bot, bargeInAt, resumedAt, 150);
+      const silentFrom = tail.at(-1)?.end ?? bargeInAt;
+      const stopMs = silentFrom - bargeInAt;
+      const answer = loudStretches(r.bot, resumedAt, Number.POSITIVE_INFINITY, 150);
+
+      const said = finals.map((c) => c.text).join(' | ');
+      const botSaid = r.callbacks.filter((c) => c.name === 'bot-output').map((c) => c.text);
+      console.log(
+        [
+          `[e2e] pipecat client: bot-ready ${ms(botReadyAt - (r.connectStartedAt ?? 0))} after connect()`,
+          `[e2e]   user said: ${said}; bot said: ${botSaid.join(' | ')}`,
+          `[e2e]   bot audio before the barge-in: ${ms(audibleMs)} loud (longest ${ms(longest)}), ` +
+            `peak RMS ${peak.toFixed(3)}`,
+          `[e2e]   barge-in: the bot's audio silent ${ms(stopMs)} after the barge-in began on the mic ` +
+            `(user-started-speaking reached the page after ${ms(heardAt - bargeInAt)}), ` +
+            `then silent ${ms(resumedAt - silentFrom)} until the bot answered again`,
+          `[e2e]   RTVI after the barge-in: ${after
+            .map((m) => m.type)
+            .filter((t) => t !== 'metrics')
+            .slice(0, 8)
+            .join(', ')}`,
+        ].join('\n'),
+      );
+      expect(stopMs).toBeLessThan(STOP_BOUND_MS);
+      expect(resumedAt - silentFrom).toBeGreaterThan(300);
+      // The answer to the barge-in is audible: the track was silenced, not broken.
+      expect(answer[0]?.end ?? 0).toBeGreaterThan((answer[0]?.start ?? 0) + 100);
+
+      // The app hangs up: the server's session ends.
+      await page.evaluate(() =>
+        (
+          window as unknown as { pipecatClient: { disconnect(): Promise<void> } }
+        ).pipecatClient.disconnect(),
+      );
+      await until(async () => (await sessions()).length === 0, 10_000, 'the session to end');
+    });
+  },
+);
