@@ -7,15 +7,21 @@
  * stack over loopback ICE — with a WAV as the microphone:
  *
  *   silence (connect) · "tell me a joke" · a pause (the bot starts its answer)
- *   · "stop" while the bot is still talking · long silence (no loop in the test)
+ *   · "stop" while the bot is still talking · silence (Chromium loops the file every 20 s)
  *
  * Asserted in the page: bot-ready; the user's final transcript; the bot's
  * remote track audible through a WebAudio AnalyserNode for a sustained stretch;
  * after the barge-in speech starts (measured on the page's own mic track) the
  * bot's audio goes silent within a generous bound and stays silent until the
  * bot answers again; RTVI shows user-started-speaking, bot-interrupted and
- * bot-stopped-speaking in between. Figures are printed. Run:
+ * bot-stopped-speaking in between; the app's disconnect() ends the server's
+ * session. Figures are printed. ~20 s. Run:
  * npx vitest run test/e2e/pipecatClient.e2e.test.ts
+ *
+ * Limits: the joke is ~4 s of audio and "stop" comes at a fixed point of the
+ * file, so a machine so starved that the bot needs more than ~2.5 s to be
+ * heard after the question (STT alone took 1.5–4 s with two of these suites
+ * and other work on 2 cores) fails "the bot answered before the barge-in".
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -39,15 +45,17 @@ import type { PageRecord, PageWindow } from './pipecat-client-page/record.ts';
 const run = promisify(execFile);
 
 /**
- * The microphone's script, in seconds: LEAD covers connecting (bot-ready came
- * 1.6–2.5 s after the mic opened here); GAP is from the end of the question
- * to "stop", ~1 s after the bot's joke (~4 s of audio) becomes audible.
- * joke-rms.wav, not tell-me-a-joke.wav: after Chromium's audio processing and
- * Opus, pocketsphinx hears the latter as "tell me i don't".
+ * The microphone's script, in seconds, which Chromium loops every PERIOD:
+ * LEAD covers connecting (bot-ready came 1.3–3 s after the mic opened here; when
+ * it comes later, the next period's question is used); GAP is from the end of
+ * the question to "stop", which lands ~1–2 s into the bot's joke (~4 s of
+ * audio, audible ~1–2.3 s after the question ends). joke-rms.wav, not
+ * tell-me-a-joke.wav: after Chromium's audio processing and Opus, pocketsphinx
+ * hears the latter as "tell me i don't".
  */
 const LEAD_S = 6;
-const GAP_S = 3;
-const TOTAL_S = 60;
+const GAP_S = 3.2;
+const PERIOD_S = 20;
 const QUESTION = path.join(SPEECH, 'joke-rms.wav');
 const BARGE_IN = path.join(SPEECH, 'stop.wav');
 
@@ -169,7 +177,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       work = await mkdtemp(path.join(tmpdir(), 'parley-e2e-pipecat-'));
       script = await scriptWav(
         [LEAD_S, QUESTION, GAP_S, BARGE_IN],
-        TOTAL_S,
+        PERIOD_S,
         path.join(work, 'mic.wav'),
       );
       built = await buildPage();
@@ -207,7 +215,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       });
       await page.goto(`${server.url}/?graph=voice-agent`);
 
-      // bot-ready, before the question starts on the mic.
+      // bot-ready.
       const ready = await until(
         async () => {
           const r = await record();
@@ -220,15 +228,17 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const micAt = ready.micStartedAt ?? 0;
       const botReadyAt = ready.botReadyAt ?? 0;
       expect(micAt).toBeGreaterThan(0);
-      expect(botReadyAt, 'bot-ready before the question').toBeLessThan(
-        micAt + script.starts[1] * 1000,
-      );
+      // The first period of the mic file whose question starts after bot-ready.
+      let period = 0;
+      while (micAt + (period * PERIOD_S + script.starts[1]) * 1000 < botReadyAt + 500) period++;
+      expect(period, 'bot-ready within the first period').toBeLessThanOrEqual(1);
+      const periodAt = micAt + period * PERIOD_S * 1000;
       expect(await sessions()).toEqual([
         expect.objectContaining({ graph: 'voice-agent', transport: 'pipecat-webrtc' }),
       ]);
 
       // Wait for the bot's answer to the barge-in, and a little of its audio.
-      const bargeInInFile = micAt + script.starts[3] * 1000;
+      const bargeInInFile = periodAt + script.starts[3] * 1000;
       await until(
         async () => {
           const r = await record();
@@ -243,20 +253,36 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const r = await record();
       expect(r.errors).toEqual([]);
 
-      // The user's transcript (final), as the app gets it.
-      const finals = r.callbacks.filter((c) => c.name === 'user-transcript' && c.final);
-      expect(finals[0]?.text).toMatch(/\bjoke\b/i);
-
-      // The page's own mic: the question, then the barge-in.
-      const mic = loudStretches(r.mic, 0, Number.POSITIVE_INFINITY, 700);
-      const firstSpeaking = r.callbacks.find((c) => c.name === 'bot-started-speaking');
-      expect(firstSpeaking, 'the bot answered the question').toBeDefined();
-      const bargeInAt = mic.find((s) => s.start > (firstSpeaking?.at ?? 0))?.start ?? 0;
+      // The page's own mic: the question, then the barge-in (the file starts ~0.3 s after getUserMedia).
+      const mic = loudStretches(r.mic, periodAt, Number.POSITIVE_INFINITY, 700);
+      const near = (offsetS: number) =>
+        mic.find((s) => Math.abs(s.start - (periodAt + offsetS * 1000 + 300)) < 1000)?.start ?? 0;
+      const questionAt = near(script.starts[1]);
+      const questionEnd = mic.find((s) => s.start === questionAt)?.end ?? 0;
+      const bargeInAt = near(script.starts[3]);
+      expect(questionAt, 'the question sounded on the mic').toBeGreaterThan(0);
       expect(bargeInAt, 'the barge-in sounded on the mic').toBeGreaterThan(0);
+
+      // The user's transcript (final), as the app gets it.
+      const finals = r.callbacks.filter(
+        (c) => c.name === 'user-transcript' && c.final && c.at > questionAt,
+      );
+      expect(finals[0]?.text).toMatch(/\bjoke\b/i);
+      const firstSpeaking = r.callbacks.find(
+        (c) => c.name === 'bot-started-speaking' && c.at > questionAt,
+      );
+      expect(firstSpeaking, 'the bot answered the question').toBeDefined();
+      const firstAudible = loudStretches(r.bot, questionEnd, Number.POSITIVE_INFINITY, 150)[0];
+      const answerMs = (firstAudible?.start ?? Number.POSITIVE_INFINITY) - questionEnd;
+      expect(
+        firstSpeaking?.at ?? 0,
+        `the bot answered before the barge-in (heard ${ms(answerMs)} after the question)`,
+      ).toBeLessThan(bargeInAt);
 
       // Bot audio audible in the page, sounding up to the barge-in.
       expect(r.botTrack).not.toBeNull();
-      const before = loudStretches(r.bot, firstSpeaking?.at ?? 0, bargeInAt, 150);
+      // 300 ms bridged: on a starved machine the audio stutters (gaps of 150–260 ms seen).
+      const before = loudStretches(r.bot, firstSpeaking?.at ?? 0, bargeInAt, 300);
       const longest = Math.max(0, ...before.map((s) => s.end - s.start));
       const audibleMs = before.reduce((sum, s) => sum + s.end - s.start, 0);
       expect(longest, 'a sustained stretch of bot audio').toBeGreaterThan(500);
@@ -265,7 +291,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       );
       let peak = 0;
       r.bot.at.forEach((at, i) => {
-        if (at < bargeInAt) peak = Math.max(peak, r.bot.rms[i]);
+        if (at >= (firstSpeaking?.at ?? 0) && at < bargeInAt) peak = Math.max(peak, r.bot.rms[i]);
       });
 
       // RTVI: the server heard the barge-in and interrupted the bot, which answers again after.
@@ -285,11 +311,16 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const answer = loudStretches(r.bot, resumedAt, Number.POSITIVE_INFINITY, 150);
 
       const said = finals.map((c) => c.text).join(' | ');
-      const botSaid = r.callbacks.filter((c) => c.name === 'bot-output').map((c) => c.text);
+      const botSaid = r.callbacks
+        .filter((c) => c.name === 'bot-output' && c.at > questionAt)
+        .map((c) => c.text);
       console.log(
         [
-          `[e2e] pipecat client: bot-ready ${ms(botReadyAt - (r.connectStartedAt ?? 0))} after connect()`,
+          `[e2e] pipecat client: bot-ready ${ms(botReadyAt - (r.connectStartedAt ?? 0))} after connect()` +
+            (period ? ' (after the first question: the next one was used)' : ''),
           `[e2e]   user said: ${said}; bot said: ${botSaid.join(' | ')}`,
+          `[e2e]   bot heard in the page ${ms(answerMs)} after the question ended on the mic, ` +
+            `${ms((firstAudible?.start ?? 0) - (firstSpeaking?.at ?? 0))} after bot-started-speaking`,
           `[e2e]   bot audio before the barge-in: ${ms(audibleMs)} loud (longest ${ms(longest)}), ` +
             `peak RMS ${peak.toFixed(3)}`,
           `[e2e]   barge-in: the bot's audio silent ${ms(stopMs)} after the barge-in began on the mic ` +
