@@ -1,4 +1,4 @@
-/** Starts clientsProcess.ts in a child Node process and talks to it over IPC. */
+/** Starts clientsProcess.ts in a child Node process and talks to it over IPC, one request at a time. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ClientsReply, ClientsRequest } from './clientsProcess.ts';
