@@ -1,4 +1,4 @@
-/** What the Pipecat client page records for the test (on `window.__pipecatPage`). Times are epoch ms. */
+/** What the Pipecat client page records for the test, on `window.__pipecatPage` (epoch ms). */
 export interface PageRecord {
   /** The first getUserMedia resolved: the fake microphone's file starts playing about then. */
   micStartedAt: number | null;
