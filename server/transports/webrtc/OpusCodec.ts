@@ -7,10 +7,15 @@ import {
   type OpusScriptHandler,
 } from './libopusWasm.ts';
 
-/** Opus at 48 kHz mono: the only rate the WebRTC edge speaks (graph rates are converted). */
+/** Opus's RTP clock (RFC 7587): timestamps count 48 kHz samples whatever rate was coded. */
 export const OPUS_RATE = 48000;
-/** 20 ms at 48 kHz: the frame size browsers send and expect. */
+/** 20 ms at 48 kHz: the frame size browsers send and expect, and one packet's timestamp step. */
 export const OPUS_FRAME = 960;
+/**
+ * Rates libopus encodes from and decodes to natively. Opus codes internally at 48 kHz and
+ * converts at its edges, so a 16 kHz graph or a 24 kHz TTS needs no resampler of ours.
+ */
+export const OPUS_PCM_RATES: ReadonlySet<number> = new Set([8000, 12000, 16000, 24000, 48000]);
 
 /**
  * A 20 ms CELT frame that decodes to digital silence (TOC 0xF8: CELT fullband 20 ms, one
@@ -29,15 +34,25 @@ const PCM_OUT_AT = PACKET_OUT_AT + MAX_PACKET_BYTES + 4; // +4 keeps PCM out 4-b
 const REGION_BYTES = PCM_OUT_AT + PCM_OUT_BYTES;
 
 /**
- * One Opus encoder and one decoder at 48 kHz mono (libopus in WebAssembly: no native build).
- * Their memory lives on the WASM heap, which the garbage collector never frees: `destroy()`
- * must be called, and is idempotent.
+ * One Opus encoder and one decoder, mono, taking and giving PCM at `sampleRate` (one of
+ * OPUS_PCM_RATES) in 20 ms frames; libopus in WebAssembly, no native build. Their memory
+ * lives on the WASM heap, which the garbage collector never frees: `destroy()` must be
+ * called, and is idempotent.
  */
 export class OpusCodec {
+  /** Samples in one 20 ms frame at `sampleRate`. */
+  readonly frameSamples: number;
   private readonly native = libopus();
   private handler: OpusScriptHandler | undefined;
   private region = 0;
   private destroyed = false;
+
+  constructor(readonly sampleRate = OPUS_RATE) {
+    if (!OPUS_PCM_RATES.has(sampleRate)) {
+      throw new RangeError(`Opus codes 8, 12, 16, 24 or 48 kHz PCM, not ${sampleRate} Hz`);
+    }
+    this.frameSamples = sampleRate / 50;
+  }
 
   /** Created on first use: a codec that is never used costs nothing on the heap. */
   private open(): OpusScriptHandler {
@@ -45,30 +60,33 @@ export class OpusCodec {
     if (!this.handler) {
       this.region = this.native._malloc(REGION_BYTES);
       if (this.region === 0) throw new Error('Opus: out of WebAssembly memory');
-      this.handler = new this.native.OpusScriptHandler(OPUS_RATE, 1, OPUS_APPLICATION_VOIP);
+      this.handler = new this.native.OpusScriptHandler(this.sampleRate, 1, OPUS_APPLICATION_VOIP);
     }
     return this.handler;
   }
 
-  /** Encodes one 20 ms frame (960 samples at 48 kHz) to one Opus packet. */
-  encode(pcm48k: Int16Array): Buffer {
-    if (pcm48k.length !== OPUS_FRAME) {
-      throw new RangeError(`Opus frames are ${OPUS_FRAME} samples, got ${pcm48k.length}`);
+  /** Encodes one 20 ms frame (`frameSamples` samples) to one Opus packet. */
+  encode(pcm: Int16Array): Buffer {
+    const n = this.frameSamples;
+    if (pcm.length !== n) {
+      throw new RangeError(
+        `Opus frames at ${this.sampleRate} Hz are ${n} samples, got ${pcm.length}`,
+      );
     }
     const handler = this.open();
     const slots = this.native.HEAPU16;
     const first = this.region >> 1;
-    for (let i = 0; i < OPUS_FRAME; i++) {
-      const sample = pcm48k[i]!;
+    for (let i = 0; i < n; i++) {
+      const sample = pcm[i]!;
       slots[first + 2 * i] = sample & 0xff;
       slots[first + 2 * i + 1] = (sample >> 8) & 0xff;
     }
     const out = this.region + PACKET_OUT_AT;
-    const bytes = checked(handler._encode(this.region, OPUS_FRAME, out, OPUS_FRAME), 'encode');
+    const bytes = checked(handler._encode(this.region, n, out, n), 'encode');
     return Buffer.from(this.native.HEAPU8.subarray(out, out + bytes));
   }
 
-  /** Decodes one packet to 48 kHz mono; throws on a packet libopus rejects (callers count it). */
+  /** Decodes one packet to PCM at `sampleRate`; throws on a packet libopus rejects (callers count it). */
   decode(packet: Buffer): Int16Array {
     // An empty packet would silently run PLC; that is `conceal`'s job, not decode's.
     if (packet.length === 0) throw new RangeError('empty Opus packet');

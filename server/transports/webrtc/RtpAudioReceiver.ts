@@ -1,11 +1,16 @@
 import type { MediaStreamTrack, RtpPacket } from 'werift';
 import type { Logger } from '#engine';
-import { OPUS_FRAME, OPUS_RATE, OpusCodec } from './OpusCodec.ts';
+import { OPUS_RATE, OpusCodec } from './OpusCodec.ts';
 
 export interface RtpAudioReceiverOptions {
   logger: Logger;
   /** Packets held for a late one before it is declared lost (default 3, i.e. 60 ms at 20 ms). */
   reorderWindow?: number;
+  /**
+   * Rate of the PCM handed out (default 48 kHz; one of OPUS_PCM_RATES). libopus decodes
+   * straight to it, so a 16 kHz graph needs no resampler.
+   */
+  sampleRate?: number;
 }
 
 export interface RtpAudioReceiverStats {
@@ -26,7 +31,7 @@ export interface RtpAudioReceiverStats {
 const RESYNC_DISTANCE = 100;
 
 /**
- * The browser's microphone: Opus RTP in, 48 kHz mono PCM out, in sequence order. A small
+ * The browser's microphone: Opus RTP in, mono PCM out (at `sampleRate`), in sequence order. A small
  * reorder window (≤ 60 ms) absorbs network reordering without adding latency to the normal
  * case (in-order packets go straight through). A packet that does not arrive within the
  * window is concealed with libopus's PLC — the graph's clock (VAD, STT timing) counts
@@ -43,7 +48,7 @@ export class RtpAudioReceiver {
     invalid: 0,
     resyncs: 0,
   };
-  private readonly codec = new OpusCodec();
+  private readonly codec: OpusCodec;
   private readonly logger: Logger;
   private readonly window: number;
   /** Waiting for the packet before them, by sequence number. */
@@ -51,16 +56,18 @@ export class RtpAudioReceiver {
   /** The sequence number to emit next; undefined until the first packet. */
   private expected: number | undefined;
   /** Samples in the last decoded frame: what one lost packet is concealed with. */
-  private frameSamples = OPUS_FRAME;
+  private frameSamples: number;
   private readonly unsubscribe: () => void;
   private stopped = false;
 
   constructor(
     track: Pick<MediaStreamTrack, 'onReceiveRtp'>,
-    private readonly onAudio: (pcm: Int16Array, sampleRate: 48000) => void,
+    private readonly onAudio: (pcm: Int16Array, sampleRate: number) => void,
     options: RtpAudioReceiverOptions,
   ) {
     this.logger = options.logger;
+    this.codec = new OpusCodec(options.sampleRate ?? OPUS_RATE);
+    this.frameSamples = this.codec.frameSamples;
     this.window = Math.max(0, options.reorderWindow ?? 3);
     const subscription = track.onReceiveRtp.subscribe((rtp: RtpPacket) => this.receive(rtp));
     this.unsubscribe = () => subscription.unSubscribe();
@@ -155,7 +162,7 @@ export class RtpAudioReceiver {
   private emit(pcm: Int16Array): void {
     if (pcm.length === 0) return;
     try {
-      this.onAudio(pcm, OPUS_RATE);
+      this.onAudio(pcm, this.codec.sampleRate);
     } catch (error) {
       // A consumer's bug must not surface inside werift's RTP path.
       this.logger.error({ err: error }, 'webrtc: inbound audio consumer threw');

@@ -3,7 +3,13 @@ import type { MediaStreamTrack } from 'werift';
 import { RtpHeader, RtpPacket } from 'werift';
 import { type Clock, type Logger, realClock, type TimerHandle } from '#engine';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
-import { OPUS_FRAME, OPUS_RATE, OPUS_SILENCE_FRAME, OpusCodec } from './OpusCodec.ts';
+import {
+  OPUS_FRAME,
+  OPUS_PCM_RATES,
+  OPUS_RATE,
+  OPUS_SILENCE_FRAME,
+  OpusCodec,
+} from './OpusCodec.ts';
 
 export interface RtpAudioSenderOptions {
   logger: Logger;
@@ -30,14 +36,24 @@ const MAX_CATCH_UP = 3;
 /** Idle frames encoded from real zeros before the constant silence frame: the encoder fades out. */
 const FADE_FRAMES = 2;
 
+/** 20 ms of PCM at the rate it is to be coded at. */
+interface Frame {
+  pcm: Int16Array;
+  rate: number;
+}
+
 /**
- * Bot audio to the browser: any rate in, 48 kHz Opus RTP out, one packet per 20 ms on an
+ * Bot audio to the browser: any rate in, Opus RTP out, one packet per 20 ms on an
  * absolute schedule (t0 + n·20 ms, so timer jitter never accumulates). The graph already
  * paces audio in real time; this only re-chunks it. When nothing is queued a silence packet
  * goes out instead, like Pipecat's auto_silence: browsers' jitter buffers handle a
  * continuous stream better than gaps, and after `clear()` the very next packet is silence.
  * Sequence numbers and timestamps start at random values (RFC 3550) and are ours; werift
  * sets the SSRC and payload type it negotiated.
+ *
+ * Audio at a rate libopus takes natively (8/12/16/24/48 kHz: every TTS here) goes straight
+ * to an encoder opened at that rate; only other rates are resampled to 48 kHz first. A
+ * resampler per session cost about a fifth of the server's main thread at 10 sessions.
  */
 export class RtpAudioSender {
   readonly stats: RtpAudioSenderStats = {
@@ -50,9 +66,13 @@ export class RtpAudioSender {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly maxFrames: number;
-  private readonly codec = new OpusCodec();
-  private readonly converter = new AudioRateConverter(OPUS_RATE);
-  private readonly queue: Int16Array[] = [];
+  /** One encoder per PCM rate seen (in practice one: the TTS's). */
+  private readonly encoders = new Map<number, OpusCodec>();
+  /** Only for rates libopus does not take; built on first use. */
+  private converter: AudioRateConverter | undefined;
+  private readonly queue: Frame[] = [];
+  /** The rate `partial` is being filled at. */
+  private rate = OPUS_RATE;
   private partial = new Int16Array(OPUS_FRAME);
   private partialLength = 0;
   /** Audio arrived since the last tick: a partial frame may still be completed. */
@@ -85,12 +105,19 @@ export class RtpAudioSender {
   /** Queues audio at any rate; it goes out from the next tick on. */
   push(pcm: Int16Array, sampleRate: number): void {
     if (this.state === 'stopped' || pcm.length === 0) return;
-    this.converter.convert(pcm, sampleRate, (converted) => this.rechunk(converted));
+    if (OPUS_PCM_RATES.has(sampleRate)) {
+      // After anything still being resampled, so a change of rate never reorders audio.
+      if (this.converter) this.converter.after(() => this.rechunk(pcm, sampleRate));
+      else this.rechunk(pcm, sampleRate);
+      return;
+    }
+    this.converter ??= new AudioRateConverter(OPUS_RATE);
+    this.converter.convert(pcm, sampleRate, (converted) => this.rechunk(converted, OPUS_RATE));
   }
 
   /** Barge-in: all queued or still resampling audio is dropped; the next packet is silence. */
   clear(): void {
-    this.converter.reset();
+    this.converter?.reset();
     this.queue.length = 0;
     this.partial.fill(0);
     this.partialLength = 0;
@@ -102,27 +129,36 @@ export class RtpAudioSender {
     this.timer?.cancel();
     this.timer = undefined;
     this.queue.length = 0;
-    this.converter.destroy();
-    this.codec.destroy();
+    this.converter?.destroy();
+    for (const encoder of this.encoders.values()) encoder.destroy();
+    this.encoders.clear();
   }
 
   /** Audio queued, in ms (whole frames plus the partial one). */
   get queuedMs(): number {
-    return ((this.queue.length * OPUS_FRAME + this.partialLength) / OPUS_RATE) * 1000;
+    return this.queue.length * FRAME_MS + (this.partialLength / this.rate) * 1000;
   }
 
-  private rechunk(samples: Int16Array): void {
+  private rechunk(samples: Int16Array, rate: number): void {
     if (this.state === 'stopped') return;
     this.arrived = true;
+    if (rate !== this.rate) {
+      // A new voice at another rate: what is left of the old one goes out padded.
+      if (this.partialLength > 0) this.queue.push({ pcm: this.partial, rate: this.rate });
+      this.rate = rate;
+      this.partial = new Int16Array(rate / 50);
+      this.partialLength = 0;
+    }
+    const frame = this.partial.length;
     let at = 0;
     while (at < samples.length) {
-      const take = Math.min(OPUS_FRAME - this.partialLength, samples.length - at);
+      const take = Math.min(frame - this.partialLength, samples.length - at);
       this.partial.set(samples.subarray(at, at + take), this.partialLength);
       this.partialLength += take;
       at += take;
-      if (this.partialLength === OPUS_FRAME) {
-        this.queue.push(this.partial);
-        this.partial = new Int16Array(OPUS_FRAME);
+      if (this.partialLength === frame) {
+        this.queue.push({ pcm: this.partial, rate });
+        this.partial = new Int16Array(frame);
         this.partialLength = 0;
       }
     }
@@ -144,10 +180,10 @@ export class RtpAudioSender {
    * ended, and its tail (under 20 ms, left by resampling) must not stick to the next one. The
    * graph hands audio ~40 ms ahead, so mid-speech the queue is not empty at a tick.
    */
-  private staleTail(): Int16Array | undefined {
+  private staleTail(): Frame | undefined {
     if (this.partialLength === 0 || this.arrived) return undefined;
-    const tail = this.partial; // the samples past partialLength are still zero
-    this.partial = new Int16Array(OPUS_FRAME);
+    const tail = { pcm: this.partial, rate: this.rate }; // past partialLength it is still zero
+    this.partial = new Int16Array(this.partial.length);
     this.partialLength = 0;
     return tail;
   }
@@ -174,9 +210,14 @@ export class RtpAudioSender {
   };
 
   /** This runs on a timer: a codec failure costs one frame of silence, never the process. */
-  private encode(pcm: Int16Array): Buffer {
+  private encode({ pcm, rate }: Frame): Buffer {
     try {
-      return this.codec.encode(pcm);
+      let encoder = this.encoders.get(rate);
+      if (!encoder) {
+        encoder = new OpusCodec(rate);
+        this.encoders.set(rate, encoder);
+      }
+      return encoder.encode(pcm);
     } catch (error) {
       if (this.stats.encodeErrors++ === 0) {
         this.logger.error({ err: error }, 'webrtc: Opus encode failed; sending silence');
@@ -188,13 +229,15 @@ export class RtpAudioSender {
   private sendFrame(): void {
     const frame = this.queue.shift() ?? this.staleTail();
     this.arrived = false;
-    let pcm: Int16Array | undefined;
+    let pcm: Frame | undefined;
     if (frame) {
       this.idleFrames = 0;
       pcm = frame;
     } else {
       this.stats.silencePackets++;
-      if (this.idleFrames++ < FADE_FRAMES) pcm = new Int16Array(OPUS_FRAME);
+      if (this.idleFrames++ < FADE_FRAMES) {
+        pcm = { pcm: new Int16Array(this.rate / 50), rate: this.rate };
+      }
     }
     const payload = pcm ? this.encode(pcm) : OPUS_SILENCE_FRAME;
     const header = new RtpHeader({

@@ -9,6 +9,7 @@ import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { openTransportSession } from '../openTransportSession.ts';
 import { RtviSession } from '../pipecat/RtviSession.ts';
+import { OPUS_PCM_RATES, OPUS_RATE } from './OpusCodec.ts';
 import type { CandidateBody } from './offerBodies.ts';
 import { PeerDeadlines } from './PeerDeadlines.ts';
 import { RtpAudioReceiver } from './RtpAudioReceiver.ts';
@@ -76,8 +77,11 @@ export class WebRtcConnection {
   private pc: RTCPeerConnection;
   private readonly rtvi: RtviSession;
   private readonly channel: RtviDataChannel;
+  /** Passes audio through untouched when libopus decodes straight to the graph's rate. */
   private readonly inbound: AudioRateConverter;
   private readonly inputRate: number;
+  /** The rate the mic is decoded at: the graph's, when libopus can decode to it. */
+  private readonly decodeRate: number;
   private readonly logger: Logger;
   private sender: RtpAudioSender | undefined;
   private receiver: RtpAudioReceiver | undefined;
@@ -98,6 +102,7 @@ export class WebRtcConnection {
     this.logger = options.logger.child({ pcId: options.pcId });
     this.inputRate = options.inputSampleRate ?? 16000;
     this.inbound = new AudioRateConverter(this.inputRate);
+    this.decodeRate = OPUS_PCM_RATES.has(this.inputRate) ? this.inputRate : OPUS_RATE;
     this.pc = this.newPeer();
     this.deadlines = new PeerDeadlines(options.timeouts, {
       expired: (reason) => this.close(reason),
@@ -286,6 +291,7 @@ export class WebRtcConnection {
         if (track.kind !== 'audio' || this.receiver || this.closed) return;
         this.receiver = new RtpAudioReceiver(track, (pcm) => this.onMicAudio(pcm), {
           logger: this.logger,
+          sampleRate: this.decodeRate,
         });
       }),
     ];
@@ -346,7 +352,7 @@ export class WebRtcConnection {
 
   private onMicAudio(pcm: Int16Array): void {
     // The browser sends (near) silence while muted; trackStatus only says so.
-    this.inbound.convert(pcm, 48000, (converted) =>
+    this.inbound.convert(pcm, this.decodeRate, (converted) =>
       this.rtvi.whenStarted((s) =>
         s.push(s.runner.createFrame('audio.in', { audio: converted, sampleRate: this.inputRate })),
       ),

@@ -99,8 +99,9 @@ describe('RtpAudioSender → werift → RtpAudioReceiver (loopback)', () => {
     const after = frames.slice(cleared + onTheWire);
     expect(onTheWire).toBeLessThanOrEqual(2);
     expect(after.length).toBeGreaterThan(3);
-    // The first packet after clear() carries only Opus's overlap (a few ms of the tone)…
-    expect(rms(after[0].subarray(480))).toBeLessThan(0.01);
+    // The first packet after clear() carries only the codec's overlap (a few ms of the tone,
+    // fading out; coded at 16 kHz it rings a little longer than at 48 kHz)…
+    expect(rms(after[0].subarray(480))).toBeLessThan(0.02);
     // …and every later one is silent.
     expect(after.slice(1).every((pcm) => rms(pcm) < 0.01)).toBe(true);
   });

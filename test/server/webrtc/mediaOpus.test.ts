@@ -52,6 +52,22 @@ describe('OpusCodec (libopus in WebAssembly, 48 kHz mono)', () => {
     expect(pcm.every((s) => s === 0)).toBe(true);
   });
 
+  it('codes 16 kHz PCM in 320-sample frames and refuses rates libopus does not take', () => {
+    codec = new OpusCodec(16000);
+    expect(codec.frameSamples).toBe(320);
+    const input = tone(440, 16000, 16000, 0.3);
+    const decoded: Int16Array[] = [];
+    for (let at = 0; at + 320 <= input.length; at += 320) {
+      decoded.push(codec.decode(codec.encode(input.subarray(at, at + 320))));
+    }
+    expect(decoded.every((pcm) => pcm.length === 320)).toBe(true);
+    const result = analyseTone(decoded, 16000);
+    expect(Math.abs(result.hz - 440)).toBeLessThan(5);
+    expect(result.rms).toBeGreaterThan(0.19);
+    expect(() => codec.encode(new Int16Array(OPUS_FRAME))).toThrow(/320/);
+    expect(() => new OpusCodec(44100)).toThrow(/44100/);
+  });
+
   it('is unusable but harmless after destroy()', () => {
     codec = new OpusCodec();
     codec.destroy();

@@ -98,6 +98,31 @@ describe('RtpAudioSender (bot audio → Opus RTP on a 20 ms clock)', () => {
     expect(sender.queuedMs).toBe(0);
   });
 
+  it('codes 24 kHz directly and resamples only rates libopus cannot take, in order', async () => {
+    const clock = new VirtualClock();
+    const { track, packets } = fakeTrack();
+    sender = new RtpAudioSender(track, { logger: silentLogger, clock, maxQueueMs: 2000 });
+    sender.start();
+    // A 24 kHz voice (every TTS here), then a 22.05 kHz one (resampled to 48 kHz), then 24
+    // kHz again: each 500 ms at its own pitch, in the order pushed.
+    for (let i = 0; i < 5; i++) sender.push(tone(300, 24000, 2400), 24000);
+    for (let i = 0; i < 5; i++) sender.push(tone(600, 22050, 2205), 22050);
+    for (let i = 0; i < 5; i++) sender.push(tone(900, 24000, 2400), 24000);
+    await until(() => sender.queuedMs > 1400);
+    const before = packets.length;
+    await clock.advance(1600);
+    const audible = decodeAll(packets)
+      .slice(before)
+      .filter((pcm) => rms(pcm) > 0.05);
+    expect(audible.length).toBeGreaterThanOrEqual(72); // 1.5 s, minus codec and filter delays
+    expect(audible.length).toBeLessThanOrEqual(77);
+    // Each voice's middle, clear of the frames where one hands over to the next.
+    const pitch = (from: number, to: number) => analyseTone(audible.slice(from, to), 48000, 0).hz;
+    expect(Math.abs(pitch(5, 20) - 300)).toBeLessThan(10);
+    expect(Math.abs(pitch(30, 45) - 600)).toBeLessThan(10);
+    expect(Math.abs(pitch(55, 70) - 900)).toBeLessThan(10);
+  });
+
   it('clear() silences the very next frame', async () => {
     const clock = new VirtualClock();
     const { track, packets } = fakeTrack();
