@@ -6,7 +6,8 @@
  * 2. voice-to-voice and interruption stop timed at the client, on the latency suite's fake
  *    cascade (webrtc/cascadeLatency.ts);
  * 3. concurrent sessions in real time on the fake cloud graph, judged at the client, and the
- *    server's CPU per session-second there (webrtc/cascadeCapacity.ts).
+ *    server's CPU per session-second there (webrtc/cascadeCapacity.ts);
+ * 4. what the user hears through packet loss and jitter (webrtc/impairedNetwork.ts).
  *
  * bench/README.md "The webrtc suite".
  */
@@ -18,9 +19,10 @@ import { startBenchServer } from './webrtc/benchServer.ts';
 import { CPU_AT_SESSIONS, measureCascadeCapacity } from './webrtc/cascadeCapacity.ts';
 import { measureCascadeLatency } from './webrtc/cascadeLatency.ts';
 import { measureEchoCost } from './webrtc/echoCost.ts';
+import { measureImpairedNetwork } from './webrtc/impairedNetwork.ts';
 import { TransportClients } from './webrtc/TransportClients.ts';
 
-/** `WEBRTC_ONLY=echo|latency|capacity` runs one part (results still go to webrtc.json). */
+/** `WEBRTC_ONLY=echo|latency|capacity|impaired` runs one part (results still go to webrtc.json). */
 const only = process.env.WEBRTC_ONLY;
 const wanted = (part: string) => !only || only === part;
 
@@ -29,7 +31,7 @@ export async function runWebRtcBench(): Promise<Record<string, number>> {
   const clients = new TransportClients();
   const figures: Record<string, number> = {};
   try {
-    log('webrtc: /ws/pipecat (16 kHz PCM) vs WebRTC (48 kHz Opus), clients in a child process');
+    log('webrtc: /ws/pipecat (16 kHz PCM) vs WebRTC (Opus), clients in a child process');
     if (wanted('echo')) Object.assign(figures, await measureEchoCost(clients, log));
     if (wanted('latency') || wanted('capacity')) {
       const cloud = await startFakeCloud();
@@ -57,6 +59,10 @@ export async function runWebRtcBench(): Promise<Record<string, number>> {
         await cloud.stop();
         await closeSharedServices();
       }
+    }
+    if (wanted('impaired')) {
+      log('  loss and jitter on the media path, voice-agent graph');
+      Object.assign(figures, await measureImpairedNetwork(log));
     }
     writeResults('webrtc', figures);
     return figures;

@@ -1,8 +1,8 @@
 /**
  * Bot audio as one client received it: when each chunk arrived, how long it plays, whether
- * it is audible. A client plays chunks back to back as they come (no extra jitter buffer),
- * so a chunk that arrives after the previous one has finished playing leaves a gap in what
- * the user hears. Silence (WebRTC's idle packets) is not kept: what matters is when the
+ * it is audible. A client starts an answer `playoutMs` after its first chunk arrives (its
+ * jitter buffer) and plays chunks back to back, so a chunk that arrives after the previous
+ * one has finished playing leaves a gap in what the user hears. Silence (WebRTC's idle packets) is not kept: what matters is when the
  * audible audio starts, stops and breaks up.
  */
 export interface Chunk {
@@ -24,6 +24,8 @@ export class ReceivedAudio {
   readonly chunks: Chunk[] = [];
   private waiters: Array<(chunk: Chunk) => void> = [];
 
+  constructor(private readonly playoutMs = 0) {}
+
   get lastAudibleAt(): number {
     return this.chunks.at(-1)?.at ?? -Infinity;
   }
@@ -32,7 +34,7 @@ export class ReceivedAudio {
     const prev = this.chunks.at(-1);
     const startsAnswer = !prev || at - prev.playEnd > ANSWER_GAP_MS;
     const lateMs = startsAnswer ? 0 : Math.max(0, at - prev.playEnd);
-    const playEnd = (startsAnswer ? at : Math.max(at, prev.playEnd)) + ms;
+    const playEnd = (startsAnswer ? at + this.playoutMs : Math.max(at, prev.playEnd)) + ms;
     const chunk = { at, ms, playEnd, lateMs, startsAnswer };
     this.chunks.push(chunk);
     const waiters = this.waiters;

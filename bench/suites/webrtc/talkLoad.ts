@@ -52,7 +52,7 @@ export async function talk(
   windowMs: number,
 ): Promise<TalkResult> {
   const ticker = new MicTicker();
-  const audios = clients.map(() => new ReceivedAudio());
+  const audios = clients.map((c) => new ReceivedAudio(c.playoutMs));
   clients.forEach((c, i) => {
     c.onAudible = (at, ms) => audios[i].add(at, ms);
     ticker.mics.add(new ClientMic(c, silence));

@@ -43,6 +43,13 @@ export interface VoiceClient {
   send(packet: Uint8Array): void;
   /** Called with every audible chunk of bot audio: arrival (performance.now()) and length. */
   onAudible: ((at: number, ms: number) => void) | undefined;
+  /**
+   * Slack the client's player has against late audio. WS: 0 here, because the server already
+   * hands audio out 40 ms ahead of playback. WebRTC: audio is sent exactly in real time and
+   * the browser's jitter buffer holds it back instead (NetEq's target delay is 20 ms at the
+   * least and typically 40–80 ms), modelled as a fixed 40 ms: the same slack as WS.
+   */
+  readonly playoutMs: number;
   /** Bot audio received, ms (WS: PCM samples; WebRTC: 20 ms packets, silence too). */
   receivedAudioMs(): number;
   botTurns(): number;
@@ -72,6 +79,7 @@ function openWs(
   let turns = 0;
   let closing = false;
   const client: VoiceClient = {
+    playoutMs: 0,
     send: (packet) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(packet);
     },
@@ -153,6 +161,7 @@ async function openWebRtc(
   let turns = 0;
   const client: VoiceClient = {
     send: () => undefined, // replaced below, once connected
+    playoutMs: 40,
     onAudible: undefined,
     receivedAudioMs: () => packets * 20,
     botTurns: () => turns,
