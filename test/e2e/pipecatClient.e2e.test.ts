@@ -31,6 +31,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { readWav, writeWav } from '../../engine/audio/wav.ts';
 import {
   CHROMIUM,
   type E2EServer,
@@ -87,64 +88,37 @@ async function buildPage(): Promise<{ dir: string; cleanup(): Promise<void> }> {
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** The samples of a 16-bit mono WAV. */
-async function readWav(file: string): Promise<{ pcm: Buffer; rate: number }> {
-  const bytes = await readFile(file);
-  if (bytes.toString('ascii', 0, 4) !== 'RIFF' || bytes.toString('ascii', 8, 12) !== 'WAVE')
-    throw new Error(`${file} is not a WAV file`);
-  let rate = 0;
-  for (let offset = 12; offset + 8 <= bytes.length; ) {
-    const id = bytes.toString('ascii', offset, offset + 4);
-    const size = bytes.readUInt32LE(offset + 4);
-    if (id === 'fmt ') {
-      if (bytes.readUInt16LE(offset + 10) !== 1 || bytes.readUInt16LE(offset + 22) !== 16)
-        throw new Error(`${file}: expected 16-bit mono PCM`);
-      rate = bytes.readUInt32LE(offset + 12);
-    }
-    if (id === 'data') return { pcm: bytes.subarray(offset + 8, offset + 8 + size), rate };
-    offset += 8 + size + (size % 2);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
-
 /**
  * Concatenates WAV files and stretches of silence (seconds) into `out`,
  * padded to `totalS`; returns each part's start (s).
  */
 async function scriptWav(parts: Array<string | number>, totalS: number, out: string) {
-  const chunks: Buffer[] = [];
+  const pieces: Int16Array[] = [];
   const starts: number[] = [];
   let rate = 16000;
   let length = 0;
   for (const part of parts) {
-    starts.push(length / 2 / rate);
-    const chunk =
-      typeof part === 'number' ? Buffer.alloc(Math.round(part * rate) * 2) : await readWav(part);
-    if (!Buffer.isBuffer(chunk)) {
-      if (length && chunk.rate !== rate) throw new Error(`${part}: ${chunk.rate} Hz, not ${rate}`);
-      rate = chunk.rate;
+    starts.push(length / rate);
+    let samples: Int16Array;
+    if (typeof part === 'number') samples = new Int16Array(Math.round(part * rate));
+    else {
+      const wav = readWav(await readFile(part), { mixToMono: true });
+      if (length && wav.sampleRate !== rate)
+        throw new Error(`${part}: ${wav.sampleRate} Hz, not ${rate}`);
+      rate = wav.sampleRate;
+      samples = wav.samples;
     }
-    const pcm = Buffer.isBuffer(chunk) ? chunk : chunk.pcm;
-    chunks.push(pcm);
-    length += pcm.length;
+    pieces.push(samples);
+    length += samples.length;
   }
-  const total = Math.max(length, Math.round(totalS * rate) * 2);
-  chunks.push(Buffer.alloc(total - length));
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + total, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(total, 40);
-  await writeFile(out, Buffer.concat([header, ...chunks]));
-  return { starts, durationS: length / 2 / rate };
+  const all = new Int16Array(Math.max(length, Math.round(totalS * rate)));
+  let at = 0;
+  for (const piece of pieces) {
+    all.set(piece, at);
+    at += piece.length;
+  }
+  await writeFile(out, writeWav(all, rate));
+  return { starts, durationS: length / rate };
 }
 
 type Timeline = PageRecord['bot'];

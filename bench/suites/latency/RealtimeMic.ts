@@ -5,6 +5,7 @@
  * when it has been fully "captured", i.e. at the end of the 20 ms it covers.
  */
 import { dbfs, type GraphRunner } from '#engine';
+import { ChunkTicker } from '../../lib/ChunkTicker.ts';
 
 export const MIC_RATE = 16_000;
 const CHUNK_MS = 20;
@@ -68,49 +69,29 @@ export function firstVoicedSample(samples: Int16Array): number {
 }
 
 export class RealtimeMic {
-  private readonly streams = new Set<MicStream>();
-  private timer: NodeJS.Timeout | undefined;
-  private t0 = 0;
-  private n = 0;
+  private readonly ticker = new ChunkTicker<MicStream>(CHUNK_MS);
+
   /** Ticks that fired more than one chunk late (the event loop was blocked). */
-  lateTicks = 0;
+  get lateTicks(): number {
+    return this.ticker.lateTicks;
+  }
 
   attach(runner: GraphRunner): MicStream {
     const stream = new MicStream(runner);
-    this.streams.add(stream);
+    this.ticker.members.add(stream);
     return stream;
   }
 
   detach(stream: MicStream): void {
-    this.streams.delete(stream);
+    this.ticker.members.delete(stream);
   }
 
   start(): void {
-    this.t0 = performance.now();
-    this.n = 0;
-    this.schedule();
+    this.ticker.start();
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(): void {
-    const due = this.t0 + (this.n + 1) * CHUNK_MS;
-    this.timer = setTimeout(
-      () => {
-        const now = performance.now();
-        if (now - due > CHUNK_MS) this.lateTicks++;
-        // Catch up chunk by chunk if the loop was blocked, as a socket would deliver the backlog.
-        while (this.t0 + (this.n + 1) * CHUNK_MS <= now + 1) {
-          this.n++;
-          for (const s of this.streams) s.tick(this.t0 + this.n * CHUNK_MS);
-        }
-        if (this.timer) this.schedule();
-      },
-      Math.max(0, due - performance.now()),
-    );
+    this.ticker.stop();
   }
 }
 

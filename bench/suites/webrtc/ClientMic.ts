@@ -3,6 +3,7 @@
  * sending while the user is quiet). `MicTicker` drives every client's microphone from one
  * drift-corrected 20 ms tick, at the moment each chunk has been fully "captured".
  */
+import { ChunkTicker } from '../../lib/ChunkTicker.ts';
 import { CHUNK_MS, type Utterance } from './micPackets.ts';
 import type { VoiceClient } from './voiceClients.ts';
 
@@ -46,39 +47,9 @@ export class ClientMic {
   }
 }
 
-export class MicTicker {
-  readonly mics = new Set<ClientMic>();
-  private timer: NodeJS.Timeout | undefined;
-  private t0 = 0;
-  private n = 0;
-  /** Ticks that fired more than a chunk late (this process could not keep up). */
-  lateTicks = 0;
-
-  start(): void {
-    this.t0 = performance.now();
-    this.n = 0;
-    this.schedule();
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(): void {
-    const due = this.t0 + (this.n + 1) * CHUNK_MS;
-    this.timer = setTimeout(
-      () => {
-        const now = performance.now();
-        if (now - due > CHUNK_MS) this.lateTicks++;
-        // Catch up chunk by chunk if the loop was blocked, as a socket would deliver the backlog.
-        while (this.t0 + (this.n + 1) * CHUNK_MS <= now + 1) {
-          this.n++;
-          for (const mic of this.mics) mic.tick(this.t0 + this.n * CHUNK_MS);
-        }
-        if (this.timer) this.schedule();
-      },
-      Math.max(0, due - performance.now()),
-    );
+/** Every client's microphone on one tick (`members`). */
+export class MicTicker extends ChunkTicker<ClientMic> {
+  constructor() {
+    super(CHUNK_MS);
   }
 }

@@ -42,7 +42,7 @@ export async function converse(
   const audio = new ReceivedAudio();
   client.onAudible = (at, ms) => audio.add(at, ms);
   const mic = new ClientMic(client, silence);
-  ticker.mics.add(mic);
+  ticker.members.add(mic);
   const v2vMs: number[] = [];
   const said: Said[] = [];
   let unanswered = 0;
@@ -62,7 +62,7 @@ export async function converse(
     }
     await audio.quiet(500, ANSWER_TIMEOUT_MS);
   } finally {
-    ticker.mics.delete(mic);
+    ticker.members.delete(mic);
     await client.close();
   }
   const interruptStopMs = said.slice(1).flatMap((s) => interruptStop(audio, s.onsetAt) ?? []);

@@ -55,9 +55,9 @@ export async function talk(
   const audios = clients.map((c) => new ReceivedAudio(c.playoutMs));
   clients.forEach((c, i) => {
     c.onAudible = (at, ms) => audios[i].add(at, ms);
-    ticker.mics.add(new ClientMic(c, silence));
+    ticker.members.add(new ClientMic(c, silence));
   });
-  const mics = [...ticker.mics];
+  const mics = [...ticker.members];
   let running = true;
   let windowStart = Infinity;
   let windowEnd = Infinity;

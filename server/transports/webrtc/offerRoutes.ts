@@ -1,34 +1,30 @@
 import express, { type Request, type Response, Router } from 'express';
-import type { RTCIceServer } from 'werift';
-import type { Logger } from '#engine';
 import { rejectDeepJsonBody } from '../../http/rejectDeepJsonBody.ts';
 import type { ConnectionAdmission } from '../../net/ConnectionAdmission.ts';
-import type { SessionManager } from '../../sessions/SessionManager.ts';
 import type { GraphStore } from '../../store/GraphStore.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { type OfferBody, parseCandidatesBody, parseOfferBody } from './offerBodies.ts';
 import { DEFAULT_OFFER_LIMITS, OfferRateLimiter, type WebRtcOfferLimits } from './offerLimits.ts';
-import type { WebRtcConnection, WebRtcTimeouts } from './WebRtcConnection.ts';
+import type { WebRtcConnection, WebRtcConnectionOptions } from './WebRtcConnection.ts';
 import type { WebRtcRegistry } from './WebRtcRegistry.ts';
 
 export const OFFER_PATH = '/api/offer';
 /** An offer with three m-lines and candidates is ~5–8 kB. */
 export const MAX_OFFER_BODY_BYTES = 64 * 1024;
 
-export interface OfferRoutesOptions {
+/** What every connection gets, passed through from the server. */
+type ConnectionDefaults = Pick<
+  WebRtcConnectionOptions,
+  'sessions' | 'logger' | 'redact' | 'version' | 'maxMessageBytes' | 'iceServers' | 'timeouts'
+>;
+
+export interface OfferRoutesOptions extends ConnectionDefaults {
   registry: WebRtcRegistry;
   admission: ConnectionAdmission;
   /** Who opens a call from this address, for the per-token session limit. */
   callOpenedBy(ip: string): string;
-  sessions: SessionManager;
   store: GraphStore;
   defaultGraph: string;
-  logger: Logger;
-  redact: (text: string) => string;
-  version: string;
-  maxMessageBytes: number;
-  iceServers: RTCIceServer[];
-  timeouts: WebRtcTimeouts;
   /** Per-address offer rate and per-peer candidate cap; defaults when absent. */
   limits?: WebRtcOfferLimits;
 }
