@@ -42,6 +42,11 @@ export function isRtpOrRtcp(packet: Buffer): boolean {
 class Direction {
   readonly stats: DirectionStats = { media: 0, dropped: 0, reordered: 0, other: 0 };
   private readonly random: () => number;
+  /**
+   * RTCP draws from its own sequence: werift's reports come at timing-dependent moments, and
+   * must not shift which RTP packets of an utterance the main sequence drops.
+   */
+  private readonly rtcpRandom: () => number;
   /** Order in which media packets entered, and the highest one that has left. */
   private entered = 0;
   private newestSent = 0;
@@ -51,6 +56,7 @@ class Direction {
     private readonly timers: Set<NodeJS.Timeout>,
   ) {
     this.random = seededRandom(impairment.seed);
+    this.rtcpRandom = seededRandom(impairment.seed ^ 0x5bd1e995);
   }
 
   pass(packet: Buffer, send: (packet: Buffer) => void): void {
@@ -60,9 +66,11 @@ class Direction {
       return;
     }
     this.stats.media++;
-    // Both draws happen for every packet, so a packet's fate depends only on its position.
-    const drop = this.random() < this.impairment.loss;
-    const delay = (this.impairment.baseMs ?? 0) + this.random() * this.impairment.jitterMs;
+    // Both draws happen for every packet, so a packet's fate depends only on its position
+    // (among RTP packets, or among RTCP ones: RFC 5761 payload types 192–223).
+    const random = packet[1] >= 192 && packet[1] <= 223 ? this.rtcpRandom : this.random;
+    const drop = random() < this.impairment.loss;
+    const delay = (this.impairment.baseMs ?? 0) + random() * this.impairment.jitterMs;
     if (drop) {
       this.stats.dropped++;
       return;
