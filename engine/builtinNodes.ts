@@ -3,6 +3,7 @@ import { assistantTurnNode, userTurnNode } from './processors/context/nodes.ts';
 import { sentenceNode } from './processors/text/nodes.ts';
 import { transportInputNode, transportOutputNode } from './processors/transport/nodes.ts';
 import { energyVadNode } from './processors/vad/nodes.ts';
+import { anthropicNodeTypes } from './providers/anthropic/nodes.ts';
 import { deepgramNodeTypes } from './providers/deepgram/nodes.ts';
 import { espeakTtsNode } from './providers/espeak/nodes.ts';
 import { fliteTtsNode } from './providers/flite/nodes.ts';
@@ -33,6 +34,7 @@ export const builtinNodeTypes: NodeType[] = [
   espeakTtsNode,
   ...openAINodeTypes,
   ...deepgramNodeTypes,
+  ...anthropicNodeTypes,
 ];
 
 /** A registry with the built-in node types; add your own with `register()`. */

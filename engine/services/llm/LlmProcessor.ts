@@ -24,7 +24,14 @@ export const LLM_PRODUCES = [
 export type LlmDelta =
   | { type: 'text'; text: string }
   | { type: 'tool_calls'; calls: ChatToolCall[] }
-  | { type: 'usage'; promptTokens: number; completionTokens: number };
+  | {
+      type: 'usage';
+      promptTokens: number;
+      completionTokens: number;
+      /** Prompt tokens read from / written to the provider's prompt cache, where it reports them. */
+      cacheReadTokens?: number;
+      cacheWriteTokens?: number;
+    };
 
 /**
  * The settings the base reads, with the bounds it relies on. Every LLM node's
@@ -167,9 +174,11 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
         for await (const delta of stream) {
           if (signal.aborted) return;
           if (delta.type === 'usage') {
-            this.pushMetric('llm.usage', delta.promptTokens + delta.completionTokens, {
-              promptTokens: delta.promptTokens,
-              completionTokens: delta.completionTokens,
+            const { type: _, promptTokens, completionTokens, ...cache } = delta;
+            this.pushMetric('llm.usage', promptTokens + completionTokens, {
+              promptTokens,
+              completionTokens,
+              ...cache,
             });
             continue;
           }
