@@ -22,6 +22,7 @@ describe('cloud graphs', () => {
     'openai-cascade': ['OPENAI_API_KEY'],
     'deepgram-openai': ['DEEPGRAM_API_KEY', 'OPENAI_API_KEY'],
     'openai-realtime': ['OPENAI_API_KEY'],
+    'anthropic-cascade': ['DEEPGRAM_API_KEY', 'ANTHROPIC_API_KEY'],
   };
 
   for (const [name, variables] of Object.entries(needs)) {
