@@ -7,6 +7,7 @@ import { anthropicNodeTypes } from './providers/anthropic/nodes.ts';
 import { deepgramNodeTypes } from './providers/deepgram/nodes.ts';
 import { espeakTtsNode } from './providers/espeak/nodes.ts';
 import { fliteTtsNode } from './providers/flite/nodes.ts';
+import { googleNodeTypes } from './providers/google/nodes.ts';
 import { openAINodeTypes } from './providers/openai/nodes.ts';
 import { weatherToolNode } from './providers/openmeteo/nodes.ts';
 import { pocketsphinxSttNode } from './providers/pocketsphinx/nodes.ts';
@@ -34,6 +35,7 @@ export const builtinNodeTypes: NodeType[] = [
   espeakTtsNode,
   ...openAINodeTypes,
   ...deepgramNodeTypes,
+  ...googleNodeTypes,
   ...anthropicNodeTypes,
 ];
 
