@@ -214,7 +214,7 @@ describe('GeminiLive against the fake Live API, through @google/genai', () => {
         say: 'Once upon a time there was a very long story about many things.',
         audioMs: 4000,
         chunkMs: 100,
-        chunkDelayMs: 15,
+        chunkDelayMs: 30,
       },
       { heard: 'Stop', say: 'Sure.' },
     ]);
@@ -265,6 +265,24 @@ describe('GeminiLive against the fake Live API, through @google/genai', () => {
     await userSpeaks(h);
     await waitFor(undefined, () => h.downstream('llm.response.end').length === 2);
     expect(textOut(h.downstream())).toBe('Hello Ada.Ada.');
+    expect(h.upstream('error')).toHaveLength(0);
+  });
+
+  it('a live settings change reconnects with the new setup, resuming the session', async () => {
+    const { h, s2s } = await setUp([{ heard: 'Hi', say: 'Hello.' }]);
+    const first = await connected(s2s);
+    await userSpeaks(h);
+    await waitFor(undefined, () => h.downstream('llm.response.end').length === 1);
+    await h.send(h.frame('settings.update', { target: 's2s', settings: { voice: 'Puck' } }));
+    const second = await connected(s2s, 2);
+    await waitFor(undefined, () => first.closed);
+    expect(second.setup).toMatchObject({
+      generationConfig: {
+        speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } } },
+      },
+      sessionResumption: { handle: 'handle-2' },
+    });
+    expect(second.history).toEqual(['user: Hi', 'model: Hello.']);
     expect(h.upstream('error')).toHaveLength(0);
   });
 
