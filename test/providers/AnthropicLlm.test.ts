@@ -16,6 +16,7 @@ import type { Tool } from '../../engine/tools/Tool.ts';
 import { FakeAnthropic, type MessageScript } from '../fakes/FakeAnthropic.ts';
 import {
   captureLogger,
+  cityTool,
   drain,
   framesAsText,
   TEST_KEY,
@@ -35,14 +36,6 @@ const SETTINGS: AnthropicLlmSettings = {
   maxRetryDelayMs: 1000,
   firstTokenTimeoutMs: 3000,
 };
-
-const tool = (name: string, answer: (args: Record<string, unknown>) => unknown): Tool => ({
-  name,
-  description: `the ${name} tool`,
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  timeoutMs: 2000,
-  execute: async (args) => answer(args as Record<string, unknown>),
-});
 
 const usageMetrics = (h: ProcessorHarness) =>
   h
@@ -114,11 +107,11 @@ describe('AnthropicLlm against the fake Messages API, through @anthropic-ai/sdk'
   it('runs two parallel tool_use blocks, feeds both results back in one user turn, then answers', async () => {
     const calls: string[] = [];
     const tools = [
-      tool('get_weather', (args) => {
+      cityTool('get_weather', (args) => {
         calls.push(`weather:${String(args.city)}`);
         return { temperature: 18, unit: 'celsius' };
       }),
-      tool('get_time', (args) => {
+      cityTool('get_time', (args) => {
         calls.push(`time:${String(args.city)}`);
         return '09:30';
       }),
@@ -193,7 +186,7 @@ describe('AnthropicLlm against the fake Messages API, through @anthropic-ai/sdk'
     const loop: MessageScript = { toolUses: [{ name: 'get_weather', input: { city: 'Oslo' } }] };
     const { h, ask } = await setUp([loop, loop, loop, { text: 'never reached' }], {
       settings: { maxToolSteps: 1 },
-      tools: [tool('get_weather', () => 'rain')],
+      tools: [cityTool('get_weather', () => 'rain')],
     });
     await ask('weather in Oslo?');
     await drain(h);
@@ -292,7 +285,7 @@ describe('AnthropicLlm against the fake Messages API, through @anthropic-ai/sdk'
         { text: 'First.', usage: { inputTokens: 12, cacheCreationInputTokens: 1800 } },
         { text: 'Second.', usage: { inputTokens: 20, cacheReadInputTokens: 1800 } },
       ],
-      { tools: [tool('get_weather', () => 'sun')] },
+      { tools: [cityTool('get_weather', () => 'sun')] },
     );
     await ask('one');
     await drain(h);
@@ -316,7 +309,7 @@ describe('AnthropicLlm against the fake Messages API, through @anthropic-ai/sdk'
   it('sends no cache_control when prompt caching is off', async () => {
     const { h, ask } = await setUp([{ text: 'Hi.' }], {
       settings: { promptCaching: false },
-      tools: [tool('get_weather', () => 'sun')],
+      tools: [cityTool('get_weather', () => 'sun')],
     });
     await ask('hello');
     await drain(h);

@@ -8,6 +8,7 @@ import type { Tool } from '../../engine/tools/Tool.ts';
 import { type ChatScript, FakeOpenAI } from '../fakes/FakeOpenAI.ts';
 import {
   captureLogger,
+  cityTool,
   drain,
   framesAsText,
   TEST_KEY,
@@ -26,14 +27,6 @@ const SETTINGS: OpenAILlmSettings = {
   maxRetryDelayMs: 1000,
   firstTokenTimeoutMs: 3000,
 };
-
-const tool = (name: string, answer: (args: Record<string, unknown>) => unknown): Tool => ({
-  name,
-  description: `the ${name} tool`,
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  timeoutMs: 2000,
-  execute: async (args) => answer(args as Record<string, unknown>),
-});
 
 describe('OpenAILlm against the fake Chat Completions API, through the openai SDK', () => {
   let fake: FakeOpenAI;
@@ -101,11 +94,11 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
   it('runs parallel tool calls, feeds the results back and calls the model again', async () => {
     const calls: string[] = [];
     const tools = [
-      tool('get_weather', (args) => {
+      cityTool('get_weather', (args) => {
         calls.push(`weather:${String(args.city)}`);
         return { temperature: 18, unit: 'celsius' };
       }),
-      tool('get_time', (args) => {
+      cityTool('get_time', (args) => {
         calls.push(`time:${String(args.city)}`);
         return '09:30';
       }),
@@ -193,7 +186,7 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
         },
         { text: 'Done.' },
       ],
-      { tools: [tool('get_weather', (args) => String(args.city))] },
+      { tools: [cityTool('get_weather', (args) => String(args.city))] },
     );
     await ask('Oslo and Rome?');
     await drain(h);

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import type { Frame } from '../../engine/core/frames.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
 import type { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
+import type { Tool } from '../../engine/tools/Tool.ts';
 
 export const TEST_KEY = 'sk-test-SECRET-0123456789abcdef';
 
@@ -46,3 +47,15 @@ export function framesAsText(frames: Frame[]): string {
     v instanceof Int16Array ? `<${v.length} samples>` : v,
   );
 }
+
+/** A tool taking `{ city }`, answering with `answer(args)`: what the LLM nodes' tool tests call. */
+export const cityTool = (
+  name: string,
+  answer: (args: Record<string, unknown>) => unknown,
+): Tool => ({
+  name,
+  description: `the ${name} tool`,
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  timeoutMs: 2000,
+  execute: async (args) => answer(args as Record<string, unknown>),
+});
