@@ -18,6 +18,8 @@ const DEFAULT_CONVERSATION_LIMITS: ConversationLimits = { maxChars: 1_000_000, m
 export class ConversationContext {
   private readonly items: ChatMessage[] = [];
   private forgotten = 0;
+  /** The system message that stands for turns trimmed to fit a context budget. */
+  private summary: ChatMessage | undefined;
 
   constructor(private readonly limits: ConversationLimits = DEFAULT_CONVERSATION_LIMITS) {}
 
@@ -28,6 +30,11 @@ export class ConversationContext {
   /** How many messages were forgotten to stay within the limits. */
   get forgottenCount(): number {
     return this.forgotten;
+  }
+
+  /** The note left where older turns were trimmed to fit a budget, if any. */
+  get note(): ChatMessage | undefined {
+    return this.summary;
   }
 
   add(message: ChatMessage): void {
@@ -41,10 +48,30 @@ export class ConversationContext {
     return last?.role === 'assistant' ? last : undefined;
   }
 
-  /** Copies for a request, with the system prompt of the moment in front. */
-  withSystemPrompt(systemPrompt: string): ChatMessage[] {
-    const rest = this.items.filter((m) => m.role !== 'system');
+  /**
+   * Copies for a request, with the system prompt of the moment in front
+   * (replacing any other system message but the trim note, which the model
+   * must see to know earlier turns were cut). `messages` defaults to this
+   * conversation's; a snapshot of it (an `llm.context`) may be given.
+   */
+  withSystemPrompt(
+    systemPrompt: string,
+    messages: readonly ChatMessage[] = this.items,
+  ): ChatMessage[] {
+    const rest = messages.filter((m) => m.role !== 'system' || m === this.summary);
     return systemPrompt ? [{ role: 'system', content: systemPrompt }, ...rest] : [...rest];
+  }
+
+  /**
+   * Drops every message before `cut` but system ones, and the previous note,
+   * and puts `note` where they were: one trim, for a context budget.
+   */
+  compact(cut: number, note: string): void {
+    const head = this.items.slice(0, cut);
+    const kept = head.filter((m) => m.role === 'system' && m !== this.summary);
+    this.summary = { role: 'system', content: note };
+    this.forgotten += head.filter((m) => m.role !== 'system').length;
+    this.items.splice(0, cut, ...kept, this.summary);
   }
 
   /** Removes a message added earlier (an assistant reply nobody heard). */
@@ -55,6 +82,7 @@ export class ConversationContext {
 
   clear(): void {
     this.items.length = 0;
+    this.summary = undefined;
   }
 
   private forgetOldestBeyondLimits(): void {

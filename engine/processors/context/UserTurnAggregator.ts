@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { TimerHandle } from '../../core/Clock.ts';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
-import type { Frame } from '../../core/frames.ts';
+import type { ChatMessage, Frame } from '../../core/frames.ts';
 import { BargeIn } from './BargeIn.ts';
+import { contextBudgetSettings, planTrim } from './ContextBudget.ts';
 import { type EndOfTurnAnalyzer, transcriptEndOfTurn } from './EndOfTurnAnalyzer.ts';
 import { PreemptiveGeneration } from './PreemptiveGeneration.ts';
 
@@ -73,6 +74,7 @@ export const userTurnSettings = z.object({
         'the answer is held back until the turn ends with the same words, else cancelled. ' +
         'Faster replies, more LLM requests',
     ),
+  ...contextBudgetSettings.shape,
 });
 
 export type UserTurnSettings = z.output<typeof userTurnSettings>;
@@ -124,6 +126,7 @@ export class UserTurnAggregator extends FrameProcessor {
       // smart: an unfinished sentence will not be the turn's end; asking now would be wasted.
       (this.settings.endOfTurn !== 'smart' || this.analyze(words).complete),
     startEarly: (content) => {
+      this.fitBudget({ role: 'user', content });
       const messages = [...this.conversation.messages, { role: 'user' as const, content }];
       this.push(this.frame('llm.context.preemptive', { messages }));
     },
@@ -310,10 +313,32 @@ export class UserTurnAggregator extends FrameProcessor {
     this.preemptive.turnEnded(counted && content !== '');
     if (!content || !counted) return;
     this.conversation.add({ role: 'user', content });
+    this.fitBudget();
     // How long the unfinished-sentence check kept the user's turn open, for the latency waterfall.
     if (held) {
       this.pushMetric('endOfTurnHoldMs', this.clock.now() - held.since, { reason: held.reason });
     }
     this.push(this.frame('llm.context', { messages: [...this.conversation.messages] }));
+  }
+
+  /**
+   * Keeps the conversation within `contextBudgetTokens` before a request
+   * (with `pending`, the user message about to be sent): older turns give way
+   * to one note, in the conversation itself so the model, the logs and the
+   * next request all see what was cut.
+   */
+  private fitBudget(pending?: ChatMessage): void {
+    const messages = [...this.conversation.messages, ...(pending ? [pending] : [])];
+    const plan = planTrim(messages, this.conversation.note, this.settings);
+    if (!plan) return;
+    this.conversation.compact(plan.cut, plan.note);
+    const { turns, tokensBefore, tokensAfter } = plan;
+    const strategy = this.settings.contextStrategy;
+    const detail = { turns, tokensBefore, tokensAfter, strategy };
+    this.logger.info({ node: this.id, ...detail }, 'conversation trimmed to its context budget');
+    // The newest turns are kept whole even so: a cut inside them would lose what is being answered.
+    if (tokensAfter > this.settings.contextBudgetTokens)
+      this.logger.warn({ node: this.id, tokensAfter }, 'the newest turns alone exceed the budget');
+    this.pushMetric('contextTrimmedTurns', turns, detail);
   }
 }

@@ -37,6 +37,9 @@ export const userTurnNode = defineProcessorNode({
     'endOfTurn',
     'incompleteExtraMs',
     'preemptiveGeneration',
+    'contextBudgetTokens',
+    'keepLatestTurns',
+    'contextStrategy',
   ],
   latency: [
     {

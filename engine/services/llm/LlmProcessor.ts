@@ -141,10 +141,7 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
 
   /** What the model is sent for `messages`: the system prompt of the moment in front. */
   private requestMessages(messages: readonly ChatMessage[]): ChatMessage[] {
-    const rest = messages.filter((m) => m.role !== 'system');
-    return this.settings.systemPrompt
-      ? [{ role: 'system', content: this.settings.systemPrompt }, ...rest]
-      : [...rest];
+    return this.conversation.withSystemPrompt(this.settings.systemPrompt, messages);
   }
 
   /** One model call: `generate()`, retried before its first output as `requestOptions()` say. */

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationContext } from '../../engine/core/ConversationContext.ts';
+import type { ChatMessage, Frame, Metric } from '../../engine/core/frames.ts';
+import { VirtualClock } from '../../engine/core/VirtualClock.ts';
+import { pipeline } from '../../engine/graph/pipeline.ts';
+import { AssistantTurnAggregator } from '../../engine/processors/context/AssistantTurnAggregator.ts';
+import {
+  estimateAll,
+  SUMMARY_HEADER,
+  TRUNCATION_HEADER,
+} from '../../engine/processors/context/ContextBudget.ts';
+import {
+  UserTurnAggregator,
+  type UserTurnSettings,
+} from '../../engine/processors/context/UserTurnAggregator.ts';
+import { type LlmDelta, LlmProcessor } from '../../engine/services/llm/LlmProcessor.ts';
+import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
+import { cityTool } from '../providers/providerTestKit.ts';
+
+const errors = (h: ProcessorHarness) =>
+  h.upstream('error').map((f) => (f.type === 'error' ? f.message : ''));
+
+const SYSTEM_PROMPT = 'You are a patient travel agent. Answer in one sentence.';
+
+/** Answers every request at once; every 10th user turn it calls the weather tool first. */
+class ScriptedLlm extends LlmProcessor {
+  readonly requests: ChatMessage[][] = [];
+
+  protected override async *generate(messages: ChatMessage[]): AsyncIterable<LlmDelta> {
+    this.requests.push(messages);
+    const last = messages[messages.length - 1];
+    const turn = messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+    if (last.role === 'user' && turn.includes('weather')) {
+      const id = `call-${this.requests.length}`;
+      yield { type: 'tool_calls', calls: [{ id, name: 'weather', arguments: '{"city":"Oslo"}' }] };
+      return;
+    }
+    yield { type: 'text', text: `Noted: ${turn.slice(0, 40)}. Anything else you need from me?` };
+  }
+}
+
+async function converse(turns: number, settings: Partial<UserTurnSettings>) {
+  const clock = new VirtualClock();
+  const conversation = new ConversationContext();
+  const user = new UserTurnAggregator('user', conversation, settings);
+  const llm = new ScriptedLlm('llm', conversation, {
+    systemPrompt: SYSTEM_PROMPT,
+    maxToolSteps: 2,
+    fallbackReply: 'Sorry.',
+  });
+  llm.setTools([cityTool('weather', () => ({ city: 'Oslo', forecast: 'light rain, 9 degrees' }))]);
+  const runner = pipeline([user, llm, new AssistantTurnAggregator('assistant', conversation)], {
+    clock,
+  });
+  const metrics: Metric[] = [];
+  runner.onOutput((frame: Frame) => {
+    if (frame.type === 'metrics') metrics.push(...frame.metrics);
+  });
+  await runner.start();
+  const said: string[] = [];
+  for (let i = 0; i < turns; i++) {
+    const topic = i % 10 === 9 ? 'what is the weather there' : 'book me a hotel near the station';
+    const text = `Turn ${i}: ${topic}, for ${2 + (i % 5)} nights, and please keep it quiet.`;
+    said.push(text);
+    runner.push(runner.createFrame('text.input', { text }));
+    await clock.advance(50);
+  }
+  return { conversation, llm, metrics, said, user };
+}
+
+/** What the LLM was sent besides its own system prompt: the conversation the budget covers. */
+const history = (request: ChatMessage[]) => request.slice(1);
+
+describe('context budget', () => {
+  it('keeps a 200-turn conversation under the budget at every request, with a visible summary', async () => {
+    const budget = 1500;
+    const { llm, conversation, metrics, said } = await converse(200, {
+      contextBudgetTokens: budget,
+      keepLatestTurns: 4,
+      contextStrategy: 'summarize',
+    });
+    expect(llm.requests.length).toBe(220); // 200 turns, 20 of them with a tool round-trip
+    for (const request of llm.requests) {
+      expect(request[0]).toEqual({ role: 'system', content: SYSTEM_PROMPT });
+      expect(estimateAll(history(request))).toBeLessThanOrEqual(budget);
+      // No tool result without its call, no call without its result.
+      const calls = new Set(
+        request
+          .flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []) : []))
+          .map((c) => c.id),
+      );
+      const results = request.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : []));
+      for (const id of results) expect(calls.has(id)).toBe(true);
+      expect(results).toHaveLength(calls.size);
+    }
+    const last = llm.requests.at(-1) ?? [];
+    // The summary is in what the model read, right after the system prompt.
+    expect(last[1].role).toBe('system');
+    expect(last[1].content.startsWith(SUMMARY_HEADER)).toBe(true);
+    expect(last[1].content).toContain('Turn 1'); // a quote from a summarised turn
+    // The latest turns arrive whole and in order.
+    const users = last.filter((m) => m.role === 'user').map((m) => m.content);
+    expect(users.slice(-4)).toEqual(said.slice(-4));
+    // The session's conversation shows the same note, and the trims were reported.
+    expect(conversation.messages[0]).toBe(conversation.note);
+    const trims = metrics.filter((m) => m.name === 'contextTrimmedTurns');
+    expect(trims.length).toBeGreaterThan(5);
+    expect(trims.reduce((n, m) => n + m.value, 0)).toBeGreaterThan(150);
+    for (const t of trims) expect(Number(t.detail?.tokensAfter)).toBeLessThanOrEqual(budget);
+  });
+
+  it('truncate leaves a marker and drops whole turns, a tool call with its result', async () => {
+    const { llm, conversation } = await converse(200, {
+      contextBudgetTokens: 800,
+      keepLatestTurns: 2,
+      contextStrategy: 'truncate',
+    });
+    for (const request of llm.requests)
+      expect(estimateAll(history(request))).toBeLessThanOrEqual(800);
+    const first = conversation.messages[0];
+    expect(first.role).toBe('system');
+    expect(first.content.startsWith(TRUNCATION_HEADER)).toBe(true);
+    // After the note the conversation starts at a user turn, never at an orphaned tool result.
+    expect(conversation.messages[1].role).toBe('user');
+  });
+
+  it('with no budget (the default) nothing is trimmed', async () => {
+    const { llm, conversation, metrics } = await converse(60, {});
+    expect(conversation.note).toBeUndefined();
+    expect(metrics.some((m) => m.name === 'contextTrimmedTurns')).toBe(false);
+    const last = llm.requests.at(-1) ?? [];
+    expect(last.filter((m) => m.role === 'user')).toHaveLength(60);
+  });
+
+  it('takes the budget as a live settings update, checked by the node schema', async () => {
+    const conversation = new ConversationContext();
+    const h = new ProcessorHarness(new UserTurnAggregator('user', conversation, {}));
+    await h.start();
+    const send = (text: string) => h.send(h.frame('text.input', { text }));
+    for (let i = 0; i < 30; i++) {
+      await send(`message number ${i} with some words in it`);
+      conversation.add({ role: 'assistant', content: 'A reply of moderate length, as usual.' });
+    }
+    expect(conversation.note).toBeUndefined();
+    h.processor.updateSettings({ contextStrategy: 'forget' });
+    h.processor.updateSettings({ contextBudgetTokens: 200, keepLatestTurns: 0 });
+    await h.settle();
+    expect(errors(h)).toEqual([
+      expect.stringContaining("'contextStrategy' is invalid"),
+      expect.stringContaining("'keepLatestTurns' is invalid"),
+    ]);
+    await send('one more');
+    expect(conversation.note).toBeUndefined(); // both refused whole: still no budget
+    h.processor.updateSettings({ contextBudgetTokens: 200, keepLatestTurns: 2 });
+    await send('and another');
+    expect(conversation.note?.content.startsWith(SUMMARY_HEADER)).toBe(true);
+    expect(estimateAll(conversation.messages)).toBeLessThanOrEqual(200);
+    expect(conversation.messages.at(-1)).toEqual({ role: 'user', content: 'and another' });
+  });
+});
