@@ -8,6 +8,7 @@ import { deepgramNodeTypes } from './providers/deepgram/nodes.ts';
 import { espeakTtsNode } from './providers/espeak/nodes.ts';
 import { fliteTtsNode } from './providers/flite/nodes.ts';
 import { googleNodeTypes } from './providers/google/nodes.ts';
+import { moshiNodeTypes } from './providers/moshi/nodes.ts';
 import { openAINodeTypes } from './providers/openai/nodes.ts';
 import { weatherToolNode } from './providers/openmeteo/nodes.ts';
 import { pocketsphinxSttNode } from './providers/pocketsphinx/nodes.ts';
@@ -36,6 +37,7 @@ export const builtinNodeTypes: NodeType[] = [
   ...openAINodeTypes,
   ...deepgramNodeTypes,
   ...googleNodeTypes,
+  ...moshiNodeTypes,
   ...anthropicNodeTypes,
 ];
 
