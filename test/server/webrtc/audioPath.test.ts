@@ -91,12 +91,16 @@ describe('WebRTC audio path', () => {
     const replyAt =
       c.messages.find((m) => m.type === 'bot-started-speaking' && (m.at ?? 0) > bargeInAt)?.at ??
       Number.POSITIVE_INFINITY;
-    const lateLoud = levels.filter(
-      (level, i) => c.rtpAt[i] > bargeInAt + 100 && c.rtpAt[i] < replyAt && level > 1000,
-    );
-    expect(
-      levels.filter((_level, i) => c.rtpAt[i] > bargeInAt + 100 && c.rtpAt[i] < replyAt),
-    ).not.toEqual([]);
-    expect(lateLoud).toEqual([]);
+    // Judged in packet order, not arrival time: on a loaded machine packets sent before the
+    // clear() can reach the client after the barge-in message did. What may follow the
+    // barge-in is the reply's audio already in flight (a contiguous run, at most ~200 ms),
+    // then only silence until the answer to the barge-in.
+    const after = levels.filter((_level, i) => c.rtpAt[i] > bargeInAt && c.rtpAt[i] < replyAt);
+    const inFlight = after.findIndex((level) => level <= 1000);
+    expect(inFlight, 'bot audio went quiet after the barge-in').toBeGreaterThanOrEqual(0);
+    expect(inFlight, 'loud packets right after the barge-in (in flight)').toBeLessThanOrEqual(10);
+    const loudAfterQuiet = after.slice(inFlight).filter((level) => level > 1000);
+    expect(loudAfterQuiet).toEqual([]);
+    expect(after.length - inFlight).toBeGreaterThan(3);
   });
 });
