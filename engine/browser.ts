@@ -53,6 +53,19 @@ export {
   TRANSPORT_OUTPUT,
   validateGraph,
 } from './graph/validateGraph.ts';
+// Usage and cost: what a turn consumed, priced
+export {
+  costOf,
+  DEFAULT_PRICES,
+  type PriceEntry,
+  type PriceLookup,
+  type PriceOverrides,
+  pricesFor,
+  priceUsage,
+  type UnitPrices,
+  unitPricesSchema,
+} from './metrics/prices.ts';
+export { summarizeUsage, type UsageSummary } from './metrics/sessionUsage.ts';
 export {
   HOP_ORDER,
   type HopName,
@@ -60,3 +73,10 @@ export {
   type TurnHops,
   type TurnRecord,
 } from './metrics/TurnRecord.ts';
+export {
+  addUsageMetric,
+  type NodeUsage,
+  sumUsage,
+  type TurnUsage,
+  totalTokens,
+} from './metrics/Usage.ts';

@@ -3,6 +3,7 @@
  * to validate on the client exactly as the server does.
  */
 import { z } from 'zod';
+import { unitPricesSchema } from '../metrics/prices.ts';
 import { GRAPH_LIMITS } from './graphBounds.ts';
 
 /**
@@ -45,6 +46,11 @@ export const graphDocumentSchema = z.object({
   // validateGraph checks GRAPH_LIMITS before this schema runs; the maxima here document them for other readers of the schema.
   nodes: z.array(graphNodeSchema).max(GRAPH_LIMITS.maxNodes),
   edges: z.array(graphEdgeSchema).max(GRAPH_LIMITS.maxEdges),
+  /**
+   * Prices that replace the defaults (engine/metrics/prices.ts), by node id or
+   * node type: a node running another model than its type's default.
+   */
+  prices: z.record(z.string(), unitPricesSchema).optional(),
 });
 
 export type GraphNode = z.output<typeof graphNodeSchema>;

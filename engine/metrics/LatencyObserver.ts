@@ -1,6 +1,14 @@
 import type { Frame } from '../core/frames.ts';
 import type { Hop } from '../graph/GraphRunner.ts';
+import { type PriceLookup, priceUsage } from './prices.ts';
+import { summarizeUsage, type UsageSummary } from './sessionUsage.ts';
 import type { HopName, TurnRecord } from './TurnRecord.ts';
+import { addUsageMetric, isUsageMetric } from './Usage.ts';
+
+export interface LatencyObserverOptions {
+  /** Prices each node's usage when its turn ends; without it turns carry usage but no cost. */
+  prices?: PriceLookup;
+}
 
 /**
  * Watches every hop of a running graph and builds, per conversational turn, a
@@ -24,6 +32,13 @@ export class LatencyObserver {
   private held: TurnRecord | undefined;
   private readonly seen = new Set<number>();
   private readonly listeners: Array<(record: TurnRecord) => void> = [];
+
+  constructor(private readonly options: LatencyObserverOptions = {}) {}
+
+  /** The finished turns' usage and cost summed, per node; `minutes` as `summarizeUsage` takes it. */
+  sessionUsage(minutes?: number): UsageSummary {
+    return summarizeUsage(this.records, minutes);
+  }
 
   /** Called with each finished turn. */
   onTurn(listener: (record: TurnRecord) => void): void {
@@ -112,6 +127,7 @@ export class LatencyObserver {
       }
       case 'metrics':
         for (const m of frame.metrics) {
+          if (isUsageMetric(m)) this.addUsage(m);
           if (!this.current) break;
           if (m.name === 'ttfb') this.current.ttfbMs[m.source] ??= round(m.value);
           if (m.name === 'endOfTurnHold') this.held = this.current;
@@ -208,7 +224,26 @@ export class LatencyObserver {
     return end === undefined ? undefined : round(at - end);
   }
 
+  /**
+   * Usage goes to the turn in progress. A provider may report it after the
+   * reply was heard out (its turn already emitted): then it joins that turn,
+   * and its cost is brought up to date.
+   */
+  private addUsage(metric: Parameters<typeof addUsageMetric>[1]): void {
+    const turn = this.current ?? this.playing ?? this.records.at(-1);
+    if (!turn) return;
+    turn.usage ??= {};
+    addUsageMetric(turn.usage, metric);
+    if (turn !== this.current && turn !== this.playing) this.price(turn);
+  }
+
+  private price(record: TurnRecord): void {
+    const lookup = this.options.prices;
+    if (lookup && record.usage) record.costUsd = priceUsage(record.usage, lookup);
+  }
+
   private emit(record: TurnRecord): void {
+    this.price(record);
     this.records.push(record);
     for (const listener of this.listeners) listener(record);
   }

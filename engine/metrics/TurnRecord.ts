@@ -1,3 +1,5 @@
+import type { TurnUsage } from './Usage.ts';
+
 /**
  * One conversational turn's latency budget. Hop times are milliseconds after
  * the end of the user's speech (as heard in the audio, before the VAD's stop
@@ -77,4 +79,8 @@ export interface TurnRecord {
   /** Bot speech ended (ms after end of user speech). */
   botSpeechEndMs?: number;
   userText?: string;
+  /** What each model, voice and recogniser node consumed during the turn, by node id. */
+  usage?: TurnUsage;
+  /** The turn's cost at the session's prices (USD): the priced nodes' `costUsd` summed. */
+  costUsd?: number;
 }

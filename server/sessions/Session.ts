@@ -6,6 +6,7 @@ import {
   LatencyObserver,
   type Logger,
   type NodeRegistry,
+  pricesFor,
   TRANSPORT_OUTPUT,
   type TurnRecord,
   writeTurnJournal,
@@ -54,7 +55,14 @@ export class Session extends EventEmitter<SessionEvents> {
   revision: string;
   /** Latest time-to-first-byte per node (ms). */
   readonly ttfbMs: Record<string, number> = {};
-  private readonly latency = new LatencyObserver();
+  private readonly latency = new LatencyObserver({
+    // Looked up when a turn ends: the graph may have been switched or reloaded since the start.
+    prices: (nodeId) => {
+      const graph = this.runner.graph;
+      const type = graph.nodes.find((n) => n.id === nodeId)?.type;
+      return pricesFor(nodeId, type, graph.prices);
+    },
+  });
   private readonly seen = new SeenFrameIds();
   private readonly stopObserving: () => void;
   private reloadChain: Promise<unknown> = Promise.resolve();

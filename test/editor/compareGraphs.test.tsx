@@ -86,11 +86,11 @@ describe('Compare table', () => {
     const cascade = within(screen.getByTestId('compare-row-cascade'))
       .getAllByRole('cell')
       .map((c) => c.textContent);
-    expect(cascade).toEqual(['cascade', '3', '1200', '300', '350', '900', '—', '—', '1200']);
+    expect(cascade).toEqual(['cascade', '3', '1200', '300', '350', '900', '—', '—', '1200', '—']);
     const realtime = within(screen.getByTestId('compare-row-realtime'))
       .getAllByRole('cell')
       .map((c) => c.textContent);
-    expect(realtime).toEqual(['realtime', '2', '500', '—', '—', '450', '—', '—', '500']);
+    expect(realtime).toEqual(['realtime', '2', '500', '—', '—', '450', '—', '—', '500', '—']);
     expect(screen.getByTestId('compare-table').querySelectorAll('tbody tr')).toHaveLength(2);
   });
 

@@ -172,9 +172,11 @@ describe('RulesLlm with the weather tool', () => {
     const { h, conversation } = await ask("what's the weather in tokyo");
     expect(h.downstreamTypes().filter((t) => t !== 'llm.text')).toEqual([
       'llm.response.start',
-      'metrics',
+      'metrics', // ttfb
+      'metrics', // estimated usage of the call that asked for the tool
       'llm.tool.call',
       'llm.tool.result',
+      'metrics', // estimated usage of the call that spoke the result
       'llm.response.end',
     ]);
     const call = h.downstream('llm.tool.call')[0];

@@ -146,7 +146,7 @@ describe('GeminiLive against the fake Live API, through @google/genai', () => {
     ).toBe(true);
     expect(textOut(h.downstream())).toBe('It is noon.');
     const metrics = h.downstream('metrics').flatMap((f) => (f.type === 'metrics' ? f.metrics : []));
-    expect(metrics.find((m) => m.name === 'llm.usage')).toMatchObject({
+    expect(metrics.find((m) => m.name === 's2s.usage')).toMatchObject({
       value: 140,
       detail: { promptTokens: 100, completionTokens: 40 },
     });

@@ -1,19 +1,23 @@
 /**
  * One conversation, several graphs (the Talk panel's "Continue on graph…"):
  * per graph talked to, its turns and the median of voice-to-voice and of each
- * hop, so a cascade and a speech-to-speech node can be compared on the same talk.
+ * hop and the cost per minute, so a cascade and a speech-to-speech node can be
+ * compared on the same talk.
  */
 import { memo } from 'react';
-import type { TurnRecord } from '#engine/browser';
+import { summarizeUsage, type TurnRecord } from '#engine/browser';
 import { percentile } from '../talk/percentile.ts';
 import { HOP_ORDER } from '../talk/waterfall.ts';
 import { formatMs, HopHeaderCells, HopValueCells } from './HopCells.tsx';
+import { formatUsd } from './UsageCells.tsx';
 
 export interface GraphComparison {
   graph: string;
   turns: number;
   voiceToVoiceMs?: number;
   hops: Partial<Record<(typeof HOP_ORDER)[number], number>>;
+  /** The graph's turns' cost ÷ the minutes they span; undefined when none was priced. */
+  costPerMinuteUsd?: number;
 }
 
 /** Rows in the order the graphs were first talked to; turns without a graph tag are left out. */
@@ -28,6 +32,7 @@ export function compareGraphs(turns: readonly TurnRecord[]): GraphComparison[] {
   return [...byGraph].map(([graph, list]) => ({
     graph,
     turns: list.length,
+    costPerMinuteUsd: summarizeUsage(list).costPerMinuteUsd,
     voiceToVoiceMs: percentile(
       list.map((t) => t.voiceToVoiceMs),
       50,
@@ -54,7 +59,7 @@ export const CompareTable = memo(function CompareTable({
   return (
     <table className="turns-table compare-table" data-testid="compare-table">
       <caption>
-        Compare graphs (medians, ms)
+        Compare graphs (medians, ms; cost per minute)
         {rows.length === 1 ? ' — continue on another graph from the Talk panel to compare' : ''}
       </caption>
       <thead>
@@ -63,6 +68,7 @@ export const CompareTable = memo(function CompareTable({
           <th>turns</th>
           <th title="voice-to-voice">V2V</th>
           <HopHeaderCells />
+          <th title="cost of the graph's turns ÷ the minutes they span">$/min</th>
         </tr>
       </thead>
       <tbody>
@@ -72,6 +78,7 @@ export const CompareTable = memo(function CompareTable({
             <td className="num">{r.turns}</td>
             <td className="num strong">{formatMs(r.voiceToVoiceMs)}</td>
             <HopValueCells hops={r.hops} />
+            <td className="num">{formatUsd(r.costPerMinuteUsd)}</td>
           </tr>
         ))}
       </tbody>

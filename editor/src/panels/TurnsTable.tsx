@@ -1,9 +1,10 @@
-/** Every turn of the session with p50/p90 per hop: is it one slow turn or every turn? */
+/** Every turn of the session with p50/p90 per hop (is it one slow turn or every turn?), its tokens and cost. */
 import { memo } from 'react';
 import type { TurnRecord } from '#engine/browser';
 import { percentile } from '../talk/percentile.ts';
 import { HOP_ORDER } from '../talk/waterfall.ts';
 import { formatMs, HopHeaderCells, HopValueCells } from './HopCells.tsx';
+import { UsageCells } from './UsageCells.tsx';
 
 export interface TurnsTableProps {
   turns: readonly TurnRecord[];
@@ -32,6 +33,8 @@ export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }
           <th>user said</th>
           <th title="voice-to-voice">V2V ms</th>
           <HopHeaderCells />
+          <th title="tokens of every model node; ~ marks an estimate">tokens</th>
+          <th title="at the session's prices">cost</th>
         </tr>
       </thead>
       <tbody>
@@ -49,6 +52,7 @@ export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }
             <td className="turn-text">{t.userText ?? ''}</td>
             <td className="num strong">{formatMs(t.voiceToVoiceMs)}</td>
             <HopValueCells hops={t.hops} />
+            <UsageCells turn={t} />
           </tr>
         ))}
       </tbody>
@@ -62,6 +66,7 @@ export const TurnsTable = memo(function TurnsTable({ turns, selected, onSelect }
                   {formatMs(v)}
                 </td>
               ))}
+              <td colSpan={2} />
             </tr>
           ))}
         </tfoot>

@@ -4,6 +4,7 @@ import {
   type LiveServerMessage,
   type LiveServerToolCall,
   Modality,
+  type ModalityTokenCount,
   type UsageMetadata,
 } from '@google/genai';
 import { z } from 'zod';
@@ -369,5 +370,21 @@ function usageOf(usage: UsageMetadata): S2sUsage | undefined {
     totalTokens: usage.totalTokenCount,
     promptTokens: usage.promptTokenCount ?? 0,
     completionTokens: usage.responseTokenCount ?? 0,
+    inputTextTokens: byModality(usage.promptTokensDetails, 'TEXT'),
+    inputAudioTokens: byModality(usage.promptTokensDetails, 'AUDIO'),
+    cachedTokens: usage.cachedContentTokenCount,
+    outputTextTokens: byModality(usage.responseTokensDetails, 'TEXT'),
+    outputAudioTokens: byModality(usage.responseTokensDetails, 'AUDIO'),
   };
+}
+
+/** Tokens of one modality in Gemini's per-modality counts; undefined when it reports none. */
+function byModality(
+  details: ModalityTokenCount[] | undefined,
+  modality: string,
+): number | undefined {
+  if (!details) return undefined;
+  return details
+    .filter((d) => String(d.modality) === modality)
+    .reduce((sum, d) => sum + (d.tokenCount ?? 0), 0);
 }

@@ -277,5 +277,10 @@ function usageOf({ usage }: RealtimeResponseDone): S2sUsage | undefined {
     totalTokens: usage.total_tokens,
     promptTokens: usage.input_tokens ?? 0,
     completionTokens: usage.output_tokens ?? 0,
+    inputTextTokens: usage.input_token_details?.text_tokens,
+    inputAudioTokens: usage.input_token_details?.audio_tokens,
+    cachedTokens: usage.input_token_details?.cached_tokens,
+    outputTextTokens: usage.output_token_details?.text_tokens,
+    outputAudioTokens: usage.output_token_details?.audio_tokens,
   };
 }

@@ -4,6 +4,7 @@ import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { ChatMessage, ChatToolCall, Frame } from '../../core/frames.ts';
 import type { SettingsSchema } from '../../core/settingsUpdate.ts';
 import type { ToolHost } from '../../graph/NodeRegistry.ts';
+import { estimateTextTokens } from '../../metrics/Usage.ts';
 import { runToolCalls } from '../../tools/runToolCalls.ts';
 import type { Tool } from '../../tools/Tool.ts';
 import type { RequestOptions } from '../retry/RequestOptions.ts';
@@ -168,9 +169,12 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
           step === 0 && preemptive
             ? preemptive.deltas()
             : this.request(this.conversation.withSystemPrompt(this.settings.systemPrompt), signal);
+        let reported = false;
+        let outputChars = 0;
         for await (const delta of stream) {
           if (signal.aborted) return;
           if (delta.type === 'usage') {
+            reported = true;
             const { type: _, promptTokens, completionTokens, ...cache } = delta;
             this.pushMetric('llm.usage', promptTokens + completionTokens, {
               promptTokens,
@@ -191,9 +195,15 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
               });
             }
           }
-          if (delta.type === 'text') this.push(this.frame('llm.text', { text: delta.text }));
-          else calls.push(...delta.calls);
+          if (delta.type === 'text') {
+            outputChars += delta.text.length;
+            this.push(this.frame('llm.text', { text: delta.text }));
+          } else {
+            for (const call of delta.calls) outputChars += call.name.length + call.arguments.length;
+            calls.push(...delta.calls);
+          }
         }
+        if (!reported && !signal.aborted) this.estimateUsage(outputChars);
         if (signal.aborted || calls.length === 0) return;
         if (step >= this.settings.maxToolSteps) {
           this.push(this.frame('llm.text', { text: this.settings.fallbackReply }));
@@ -208,6 +218,22 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
     } finally {
       if (!signal.aborted) this.push(this.frame('llm.response.end', {}));
     }
+  }
+
+  /**
+   * The model reported no usage (a local or offline model): what it read and
+   * wrote, at four characters a token, marked estimated.
+   */
+  private estimateUsage(outputChars: number): void {
+    const messages = this.conversation.withSystemPrompt(this.settings.systemPrompt);
+    const inputChars = messages.reduce((n, m) => n + m.content.length, 0);
+    const promptTokens = estimateTextTokens(inputChars);
+    const completionTokens = estimateTextTokens(outputChars);
+    this.pushMetric('llm.usage', promptTokens + completionTokens, {
+      promptTokens,
+      completionTokens,
+      estimated: 1,
+    });
   }
 
   private async runTools(calls: ChatToolCall[], signal: AbortSignal): Promise<void> {

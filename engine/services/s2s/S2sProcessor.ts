@@ -3,6 +3,11 @@ import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { ChatToolCall, Frame } from '../../core/frames.ts';
 import type { ToolHost } from '../../graph/NodeRegistry.ts';
+import {
+  estimateTextTokens,
+  INPUT_AUDIO_TOKENS_PER_SECOND,
+  OUTPUT_AUDIO_TOKENS_PER_SECOND,
+} from '../../metrics/Usage.ts';
 import { runToolCalls, type ToolCallResult } from '../../tools/runToolCalls.ts';
 import type { Tool } from '../../tools/Tool.ts';
 import { InputResampler } from './InputResampler.ts';
@@ -37,6 +42,13 @@ export interface S2sUsage {
   totalTokens: number;
   promptTokens: number;
   completionTokens: number;
+  /** The split by modality, where the provider reports it (part of prompt/completion). */
+  inputTextTokens?: number;
+  inputAudioTokens?: number;
+  outputTextTokens?: number;
+  outputAudioTokens?: number;
+  /** Prompt tokens served from the provider's cache. */
+  cachedTokens?: number;
 }
 
 /** Where the user stopped hearing the bot: the provider's item and how far into it. */
@@ -53,7 +65,8 @@ export interface PlaybackPosition {
  * the bot's audio was played, and turns provider events — which the subclass
  * maps to the calls below — into the graph's frames: `user.speaking.*`,
  * `transcript.final`, `llm.response.start/end`, `llm.text`, `audio.out`,
- * `ttfb` from the end of user speech to the first bot audio, `llm.usage`,
+ * `ttfb` from the end of user speech to the first bot audio, `s2s.usage`
+ * (estimated from the audio and text when the provider reports none),
  * tool calls run with the graph's tools. On barge-in (the provider heard the
  * user, text was typed, or an interrupt came through the graph) the response
  * is cut: its late events are dropped, running tools are cancelled, and the
@@ -79,6 +92,10 @@ export abstract class S2sProcessor<
   private readonly input: InputResampler;
   private readonly playback = new PlaybackTracker();
   private speechStoppedAt: number | undefined;
+  /** Audio sent and received since the last response was done, for a usage estimate. */
+  private sentSeconds = 0;
+  private receivedSeconds = 0;
+  private readonly inputSampleRate: number;
   /** Tool calls run under this; cancelled when the user barges in or the node stops. */
   private toolRun = new AbortController();
 
@@ -91,6 +108,7 @@ export abstract class S2sProcessor<
   ) {
     super(id);
     this.input = new InputResampler(inputSampleRate);
+    this.inputSampleRate = inputSampleRate;
   }
 
   setTools(tools: Tool[]): void {
@@ -204,6 +222,7 @@ export abstract class S2sProcessor<
       if (this.speechStoppedAt !== undefined) this.pushMetric('ttfb', now - this.speechStoppedAt);
       this.speechStoppedAt = undefined;
     }
+    this.receivedSeconds += samples.length / sampleRate;
     this.playback.pushed(itemId, (samples.length / sampleRate) * 1000, now);
     this.push(this.frame('audio.out', { audio: samples, sampleRate }));
   }
@@ -217,10 +236,7 @@ export abstract class S2sProcessor<
     const response = this.response;
     if (!response) return;
     this.response = undefined;
-    if (usage) {
-      const { totalTokens, promptTokens, completionTokens } = usage;
-      this.pushMetric('llm.usage', totalTokens, { promptTokens, completionTokens });
-    }
+    this.reportUsage(usage ?? this.estimateUsage(response.transcript));
     if (response.interrupted) return;
     const said = response.transcript.trim();
     if (said) this.conversation?.add({ role: 'assistant', content: said });
@@ -254,7 +270,39 @@ export abstract class S2sProcessor<
       return;
     }
     const pcm = await this.input.process(audio, sampleRate);
-    if (pcm.length > 0) this.sendAudio(pcm);
+    if (pcm.length === 0) return;
+    this.sentSeconds += pcm.length / this.inputSampleRate;
+    this.sendAudio(pcm);
+  }
+
+  private reportUsage(usage: S2sUsage & { estimated?: 1 }): void {
+    this.sentSeconds = 0;
+    this.receivedSeconds = 0;
+    const { totalTokens, ...counts } = usage;
+    const detail: Record<string, number> = {};
+    for (const [key, value] of Object.entries(counts)) if (value !== undefined) detail[key] = value;
+    this.pushMetric('s2s.usage', totalTokens, detail);
+  }
+
+  /**
+   * The provider reported no usage: the audio both ways at OpenAI's tokens
+   * per second and the bot's words at four characters a token, marked estimated.
+   */
+  private estimateUsage(transcript: string): S2sUsage & { estimated: 1 } {
+    const inputAudioTokens = Math.ceil(this.sentSeconds * INPUT_AUDIO_TOKENS_PER_SECOND);
+    const outputAudioTokens = Math.ceil(this.receivedSeconds * OUTPUT_AUDIO_TOKENS_PER_SECOND);
+    const outputTextTokens = estimateTextTokens(transcript.length);
+    const completionTokens = outputTextTokens + outputAudioTokens;
+    return {
+      totalTokens: inputAudioTokens + completionTokens,
+      promptTokens: inputAudioTokens,
+      completionTokens,
+      inputTextTokens: 0,
+      inputAudioTokens,
+      outputTextTokens,
+      outputAudioTokens,
+      estimated: 1,
+    };
   }
 
   private userTyped(text: string): void {

@@ -1,5 +1,5 @@
 import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
-import type { Frame, FrameOf } from '../../core/frames.ts';
+import type { Frame, FrameOf, Metric } from '../../core/frames.ts';
 import type { RequestOptions } from '../retry/RequestOptions.ts';
 import { runRequest } from '../retry/runRequest.ts';
 
@@ -18,7 +18,8 @@ export type FinalDetail = Record<string, number | string>;
  * its own endpointing. Results become frames in one place: `pushInterim()`
  * gives `transcript.interim`, a final `transcript.final` (trimmed; an empty
  * one is not sent), and the time from asking for a final to the answer is the
- * `ttfb` metric. An interrupt of the bot does not touch recognition: what the
+ * `ttfb` metric, sent with the seconds of audio heard since the last final
+ * (`stt.usage`). An interrupt of the bot does not touch recognition: what the
  * user said is never dropped. Live settings are merged into `settings` once
  * the subclass's `settingsSchema` accepted them.
  *
@@ -36,6 +37,8 @@ export abstract class SttProcessor<S extends object = object> extends FrameProce
   /** When a streaming recogniser was asked for its final; its next final answers it. */
   private finalAskedAt: number | undefined;
   private speaking = false;
+  /** Seconds of audio heard since the last `stt.usage`. */
+  private heardSeconds = 0;
 
   constructor(
     id: string,
@@ -72,6 +75,7 @@ export abstract class SttProcessor<S extends object = object> extends FrameProce
     if (direction !== 'downstream') return;
     switch (frame.type) {
       case 'audio.in':
+        this.heardSeconds += frame.audio.length / frame.sampleRate;
         return this.hear(frame);
       case 'user.speaking.started':
         this.speaking = true;
@@ -142,7 +146,15 @@ export abstract class SttProcessor<S extends object = object> extends FrameProce
   }
 
   private reportFinal(text: string, askedAt: number | undefined, detail?: FinalDetail): void {
-    if (askedAt !== undefined) this.pushMetric('ttfb', this.clock.now() - askedAt, detail);
+    const metrics: Metric[] = [];
+    if (askedAt !== undefined)
+      metrics.push({ name: 'ttfb', source: this.id, value: this.clock.now() - askedAt, detail });
+    // The audio handed to the recogniser since the last final: all the node was
+    // given, silence too (a streaming recogniser is billed for it).
+    const seconds = Math.round(this.heardSeconds * 1000) / 1000;
+    this.heardSeconds = 0;
+    if (seconds > 0) metrics.push({ name: 'stt.usage', source: this.id, value: seconds });
+    if (metrics.length > 0) this.push(this.frame('metrics', { metrics }));
     const trimmed = text.trim();
     if (trimmed) this.push(this.frame('transcript.final', { text: trimmed }));
   }

@@ -19,7 +19,7 @@ export type EmitAudio = (audio: SynthesizedAudio) => void;
  * What every TTS node shares: speaks each `tts.text` (a sentence) in order,
  * forwarding the text just before its audio so the output can tell what the
  * user has heard; brackets a response with `tts.start`/`tts.stop`; reports
- * time to first audio per sentence as `ttfb`. A cloud engine's
+ * time to first audio per sentence as `ttfb` and its characters as `tts.usage`. A cloud engine's
  * `requestOptions()` give each sentence a first-audio deadline and retries
  * while nothing was played yet. On interrupt the synthesis in flight is
  * aborted through its signal and nothing of it is played. Live settings are
@@ -77,7 +77,12 @@ export abstract class TtsProcessor<S extends object = object> extends FrameProce
       if (signal.aborted || audio.samples.length === 0) return;
       if (first) {
         first = false;
-        this.pushMetric('ttfb', this.clock.now() - startedAt, { chars: frame.text.length });
+        // One frame for both: the sentence is spoken now (a sentence cut before its
+        // first audio is not counted, though a provider may bill it).
+        const chars = frame.text.length;
+        const ttfb = { name: 'ttfb', source: this.id, value: this.clock.now() - startedAt };
+        const usage = { name: 'tts.usage', source: this.id, value: chars };
+        this.push(this.frame('metrics', { metrics: [{ ...ttfb, detail: { chars } }, usage] }));
         this.push(frame);
       }
       this.push(this.frame('audio.out', { audio: audio.samples, sampleRate: audio.sampleRate }));

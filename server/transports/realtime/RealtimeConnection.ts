@@ -420,6 +420,9 @@ export class RealtimeConnection {
       case 'transcript.final':
         this.userTurns.transcript(frame.text);
         return;
+      case 'metrics':
+        for (const metric of frame.metrics) this.responses.metric(metric);
+        return;
       case 'llm.tool.call':
         // Before the LLM executes the calls (same tick): tell the bridge which call id comes next.
         for (const call of frame.calls)

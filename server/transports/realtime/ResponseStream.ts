@@ -1,7 +1,8 @@
-import type { ChatToolCall } from '#engine';
+import { addUsageMetric, type ChatToolCall, type Metric, type TurnUsage } from '#engine';
 import type { RealtimeEventSender } from './RealtimeEventSender.ts';
 import type { RealtimeItem, RealtimeItems } from './RealtimeItems.ts';
 import type { RealtimeAudioFormat } from './realtimeSessionConfig.ts';
+import { toRealtimeUsage } from './realtimeUsage.ts';
 
 interface MessageState {
   item: RealtimeItem;
@@ -31,6 +32,8 @@ export type ResponseEnd =
  */
 export class ResponseStream {
   private current: ResponseState | undefined;
+  /** The graph's usage since the last `response.done`: the next one reports it. */
+  private usage: TurnUsage = {};
   private readonly conversationId: string;
 
   constructor(
@@ -52,6 +55,11 @@ export class ResponseStream {
   /** The assistant message currently being spoken, for truncation. */
   get currentMessageId(): string | undefined {
     return this.current?.message?.item.id;
+  }
+
+  /** A metric from anywhere in the graph; usage ones count toward the response. */
+  metric(metric: Metric): void {
+    addUsageMetric(this.usage, metric);
   }
 
   start(): ResponseState {
@@ -152,6 +160,8 @@ export class ResponseStream {
     this.finishMessage(state, end.status === 'completed' ? 'completed' : 'incomplete');
     this.current = undefined;
     const response = this.response(state, end.status);
+    response.usage = toRealtimeUsage(this.usage);
+    this.usage = {};
     if (end.status === 'cancelled')
       response.status_details = { type: 'cancelled', reason: end.reason };
     this.events.send({ type: 'response.done', response });
@@ -240,14 +250,8 @@ export class ResponseStream {
       output_modalities: ['audio'],
       max_output_tokens: 'inf',
       audio: { output: { format, voice } },
-      // A cascade graph does not count tokens the way the Realtime API bills them.
-      usage: {
-        total_tokens: 0,
-        input_tokens: 0,
-        output_tokens: 0,
-        input_token_details: { text_tokens: 0, audio_tokens: 0, cached_tokens: 0 },
-        output_token_details: { text_tokens: 0, audio_tokens: 0 },
-      },
+      // Filled in by `finish()`: what the graph's models reported (or estimated) for it.
+      usage: null,
       metadata: null,
     };
   }
