@@ -243,7 +243,16 @@ export class FakeGeminiLive {
     this.replying.delete(session);
     this.send(session, { serverContent: { generationComplete: true } });
     this.send(session, {
-      usageMetadata: { promptTokenCount: 100, responseTokenCount: 40, totalTokenCount: 140 },
+      usageMetadata: {
+        promptTokenCount: 100,
+        responseTokenCount: 40,
+        totalTokenCount: 140,
+        promptTokensDetails: [
+          { modality: 'TEXT', tokenCount: 30 },
+          { modality: 'AUDIO', tokenCount: 70 },
+        ],
+        responseTokensDetails: [{ modality: 'AUDIO', tokenCount: 40 }],
+      },
     });
     this.send(session, { serverContent: { turnComplete: true } });
     if (session.setup?.sessionResumption) this.newHandle(session);

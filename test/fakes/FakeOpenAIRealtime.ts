@@ -379,7 +379,13 @@ export class FakeOpenAIRealtime {
         object: 'realtime.response',
         status: 'completed',
         output,
-        usage: { total_tokens: 120, input_tokens: 80, output_tokens: 40 },
+        usage: {
+          total_tokens: 120,
+          input_tokens: 80,
+          output_tokens: 40,
+          input_token_details: { text_tokens: 20, audio_tokens: 60, cached_tokens: 16 },
+          output_token_details: { text_tokens: 10, audio_tokens: 30 },
+        },
       },
     });
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { FrameOf } from '../../engine/core/frames.ts';
 import { VirtualClock } from '../../engine/core/VirtualClock.ts';
+import { graphDocumentSchema } from '../../engine/graph/GraphDocument.ts';
 import { pipeline } from '../../engine/graph/pipeline.ts';
 import { LatencyObserver } from '../../engine/metrics/LatencyObserver.ts';
 import { costOf, DEFAULT_PRICES, pricesFor } from '../../engine/metrics/prices.ts';
@@ -113,5 +114,19 @@ describe('usage in turn records', () => {
       prices,
     );
     expect(cost).toBeCloseTo(6 + 0.4 + 2, 9);
+  });
+
+  it('takes a graph-level price override by node id or type, and refuses a negative price', () => {
+    const graph = { version: 2, name: 'g', nodes: [], edges: [] };
+    const prices = { brain: { inputTextPerMTokens: 3 }, 'tts.deepgram': { ttsPerMCharacters: 5 } };
+    const parsed = graphDocumentSchema.parse({ ...graph, prices });
+    expect(pricesFor('brain', 'llm.openai', parsed.prices)).toMatchObject({
+      inputTextPerMTokens: 3,
+      outputTextPerMTokens: DEFAULT_PRICES['llm.openai']!.outputTextPerMTokens,
+    });
+    expect(pricesFor('voice', 'tts.deepgram', parsed.prices)?.ttsPerMCharacters).toBe(5);
+    expect(pricesFor('x', 'test.unknown', parsed.prices)).toBeUndefined();
+    const bad = { ...graph, prices: { brain: { inputTextPerMTokens: -1 } } };
+    expect(graphDocumentSchema.safeParse(bad).success).toBe(false);
   });
 });

@@ -148,7 +148,15 @@ describe('GeminiLive against the fake Live API, through @google/genai', () => {
     const metrics = h.downstream('metrics').flatMap((f) => (f.type === 'metrics' ? f.metrics : []));
     expect(metrics.find((m) => m.name === 's2s.usage')).toMatchObject({
       value: 140,
-      detail: { promptTokens: 100, completionTokens: 40 },
+      // Split by modality as Gemini's usageMetadata reports it.
+      detail: {
+        promptTokens: 100,
+        completionTokens: 40,
+        inputTextTokens: 30,
+        inputAudioTokens: 70,
+        outputTextTokens: 0,
+        outputAudioTokens: 40,
+      },
     });
     expect(conversation.messages).toEqual([
       { role: 'user', content: 'What time is it?' },

@@ -162,6 +162,20 @@ describe('OpenAIRealtime against the fake Realtime API (GA events)', () => {
         .join(''),
     ).toBe('Hello! How can I help?');
     expect(h.downstream('interrupt')).toHaveLength(0); // nothing was playing
+    const metrics = h.downstream('metrics').flatMap((f) => (f.type === 'metrics' ? f.metrics : []));
+    // The token details of response.done, by modality, cached tokens apart.
+    expect(metrics.find((m) => m.name === 's2s.usage')).toMatchObject({
+      value: 120,
+      detail: {
+        promptTokens: 80,
+        completionTokens: 40,
+        inputTextTokens: 20,
+        inputAudioTokens: 60,
+        cachedTokens: 16,
+        outputTextTokens: 10,
+        outputAudioTokens: 30,
+      },
+    });
     expect(conversation.messages).toEqual([
       { role: 'assistant', content: 'Hello! How can I help?' },
       { role: 'user', content: 'Hi there' },
