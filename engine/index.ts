@@ -10,6 +10,13 @@
 
 export { aLawDecode, aLawEncode, muLawDecode, muLawEncode } from './audio/g711.ts';
 export { dbfs } from './audio/level.ts';
+export {
+  OPUS_FRAME,
+  OPUS_PCM_RATES,
+  OPUS_RATE,
+  OPUS_SILENCE_FRAME,
+  OpusCodec,
+} from './audio/opus/OpusCodec.ts';
 // Audio
 export { Resampler, type ResamplerQuality, resample } from './audio/Resampler.ts';
 export { readWav, type WavAudio, WavFormatError, writeWav } from './audio/wav.ts';

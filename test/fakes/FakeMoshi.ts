@@ -2,9 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { OpusCodec } from '../../engine/audio/opus/OpusCodec.ts';
 import { decodeMessage, encodeMessage } from '../../engine/providers/moshi/moshiProtocol.ts';
 import { OggOpusWriter } from '../../engine/providers/moshi/OggOpusWriter.ts';
-import { OpusEncoder } from '../../engine/providers/moshi/OpusEncoder.ts';
 
 export const MOSHI_PATH = '/api/chat';
 const RATE = 24000;
@@ -111,7 +111,7 @@ export class FakeMoshi {
 
   private async speak(session: MoshiSession): Promise<void> {
     const { words, stepsPerWord = 2, stepDelayMs = 5, silentSteps = 15 } = this.reply;
-    const encoder = new OpusEncoder(RATE);
+    const encoder = new OpusCodec(RATE);
     const writer = new OggOpusWriter(7, RATE);
     const send = (bytes: Uint8Array) => {
       if (session.socket.readyState === session.socket.OPEN)

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OpusCodec } from '../../engine/audio/opus/OpusCodec.ts';
 import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { Frame } from '../../engine/core/frames.ts';
@@ -9,7 +10,6 @@ import { validateGraph } from '../../engine/graph/validateGraph.ts';
 import { MoshiS2s, moshiSettings } from '../../engine/providers/moshi/MoshiS2s.ts';
 import { decodeMessage, encodeMessage } from '../../engine/providers/moshi/moshiProtocol.ts';
 import { OggOpusWriter, oggCrc32 } from '../../engine/providers/moshi/OggOpusWriter.ts';
-import { OpusEncoder } from '../../engine/providers/moshi/OpusEncoder.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { FakeMoshi, type MoshiReply, type MoshiSession } from '../fakes/FakeMoshi.ts';
 import { waitFor } from './providerTestKit.ts';
@@ -171,7 +171,7 @@ describe('OggOpusWriter', () => {
   });
 
   it('writes pages that ogg-opus-decoder parses back to the tone, with correct CRCs and granules', async () => {
-    const encoder = new OpusEncoder(24000);
+    const encoder = new OpusCodec(24000);
     const writer = new OggOpusWriter(1234, 24000);
     const pages: Buffer[] = [writer.headers()];
     for (let f = 0; f < 50; f++) {

@@ -4,9 +4,8 @@
  * `ws` = Pipecat audio frames of 20 ms of 16 kHz PCM, `webrtc` = Opus payloads of 20 ms
  * at 48 kHz (the fixture resampled). Plus where the speech is, for the clock of a turn.
  */
-import { dbfs, resample } from '#engine';
+import { dbfs, OPUS_FRAME, OPUS_RATE, OpusCodec, resample } from '#engine';
 import { encodeAudioFrame } from '../../../server/transports/pipecat/pipecatFrames.ts';
-import { OPUS_FRAME, OPUS_RATE, OpusCodec } from '../../../server/transports/webrtc/OpusCodec.ts';
 import type { Transport } from './voiceClients.ts';
 
 export const CHUNK_MS = 20;

@@ -8,16 +8,11 @@
  */
 import { RtpHeader, RtpPacket } from 'werift';
 import { WebSocket } from 'ws';
-import { dbfs } from '#engine';
+import { dbfs, OPUS_FRAME, OPUS_SILENCE_FRAME, OpusCodec } from '#engine';
 import {
   decodePipecatFrame,
   encodeMessageFrame,
 } from '../../../server/transports/pipecat/pipecatFrames.ts';
-import {
-  OPUS_FRAME,
-  OPUS_SILENCE_FRAME,
-  OpusCodec,
-} from '../../../server/transports/webrtc/OpusCodec.ts';
 import { SmallWebRtcClient } from '../../../test/server/webrtc/smallWebRtcClient.ts';
 
 export type Transport = 'ws' | 'webrtc';

@@ -1,9 +1,9 @@
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import WebSocket from 'ws';
+import { OpusCodec } from '../../audio/opus/OpusCodec.ts';
 import type { S2sSession } from '../../services/s2s/S2sProcessor.ts';
 import { decodeMessage, encodeMessage } from './moshiProtocol.ts';
 import { OggOpusWriter } from './OggOpusWriter.ts';
-import { OpusEncoder } from './OpusEncoder.ts';
 
 /** Moshi hears and speaks 24 kHz mono (Mimi's rate), as Ogg/Opus both ways. */
 export const MOSHI_RATE = 24000;
@@ -36,7 +36,7 @@ export interface MoshiSocketHandlers {
 export class MoshiSocket implements S2sSession {
   private closing = false;
   private inbound: Promise<void> = Promise.resolve();
-  private readonly encoder = new OpusEncoder(MOSHI_RATE);
+  private readonly encoder = new OpusCodec(MOSHI_RATE);
   private readonly writer = new OggOpusWriter((Math.random() * 0x1_0000_0000) >>> 0, MOSHI_RATE);
   private readonly decoder = new OggOpusDecoder({ sampleRate: MOSHI_RATE } as DecoderOptions);
   private pending = new Int16Array(0);

@@ -1,6 +1,5 @@
 import type { MediaStreamTrack, RtpPacket } from 'werift';
-import type { Logger } from '#engine';
-import { OPUS_RATE, OpusCodec } from './OpusCodec.ts';
+import { type Logger, OPUS_RATE, OpusCodec } from '#engine';
 
 export interface RtpAudioReceiverOptions {
   logger: Logger;

@@ -1,15 +1,18 @@
 import { randomInt } from 'node:crypto';
 import type { MediaStreamTrack } from 'werift';
 import { RtpHeader, RtpPacket } from 'werift';
-import { type Clock, type Logger, realClock, type TimerHandle } from '#engine';
-import { AudioRateConverter } from '../AudioRateConverter.ts';
 import {
+  type Clock,
+  type Logger,
   OPUS_FRAME,
   OPUS_PCM_RATES,
   OPUS_RATE,
   OPUS_SILENCE_FRAME,
   OpusCodec,
-} from './OpusCodec.ts';
+  realClock,
+  type TimerHandle,
+} from '#engine';
+import { AudioRateConverter } from '../AudioRateConverter.ts';
 
 export interface RtpAudioSenderOptions {
   logger: Logger;

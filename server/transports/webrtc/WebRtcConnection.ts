@@ -4,12 +4,11 @@ import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
 } from 'werift';
-import type { Logger } from '#engine';
+import { type Logger, OPUS_PCM_RATES, OPUS_RATE } from '#engine';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { openTransportSession } from '../openTransportSession.ts';
 import { RtviSession } from '../pipecat/RtviSession.ts';
-import { OPUS_PCM_RATES, OPUS_RATE } from './OpusCodec.ts';
 import type { CandidateBody } from './offerBodies.ts';
 import { PeerDeadlines } from './PeerDeadlines.ts';
 import { RtpAudioReceiver } from './RtpAudioReceiver.ts';

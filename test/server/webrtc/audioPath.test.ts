@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpusCodec } from '../../../engine/audio/opus/OpusCodec.ts';
 import { silentLogger } from '../../../engine/core/Logger.ts';
-import { OpusCodec } from '../../../server/transports/webrtc/OpusCodec.ts';
 import { RtpAudioSender } from '../../../server/transports/webrtc/RtpAudioSender.ts';
 import { tone } from '../helpers/echoBotNodes.ts';
 import { startTestServer, type TestServer, waitFor } from '../helpers/testServer.ts';
@@ -93,12 +93,12 @@ describe('WebRTC audio path', () => {
       Number.POSITIVE_INFINITY;
     // Judged in packet order, not arrival time: on a loaded machine packets sent before the
     // clear() can reach the client after the barge-in message did. What may follow the
-    // barge-in is the reply's audio already in flight (a contiguous run, at most ~200 ms),
+    // barge-in is the reply's audio already in flight (a contiguous run, at most ~300 ms),
     // then only silence until the answer to the barge-in.
     const after = levels.filter((_level, i) => c.rtpAt[i] > bargeInAt && c.rtpAt[i] < replyAt);
     const inFlight = after.findIndex((level) => level <= 1000);
     expect(inFlight, 'bot audio went quiet after the barge-in').toBeGreaterThanOrEqual(0);
-    expect(inFlight, 'loud packets right after the barge-in (in flight)').toBeLessThanOrEqual(10);
+    expect(inFlight, 'loud packets right after the barge-in (in flight)').toBeLessThanOrEqual(15);
     const loudAfterQuiet = after.slice(inFlight).filter((level) => level > 1000);
     expect(loudAfterQuiet).toEqual([]);
     expect(after.length - inFlight).toBeGreaterThan(3);

@@ -4,7 +4,7 @@ import {
   OPUS_RATE,
   OPUS_SILENCE_FRAME,
   OpusCodec,
-} from '../../../server/transports/webrtc/OpusCodec.ts';
+} from '../../../engine/audio/opus/OpusCodec.ts';
 import { analyseTone, tone } from './mediaTone.ts';
 
 describe('OpusCodec (libopus in WebAssembly, 48 kHz mono)', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Event, type MediaStreamTrack, RtpHeader, RtpPacket } from 'werift';
 import { silentLogger } from '#engine';
-import { OPUS_FRAME, OpusCodec } from '../../../server/transports/webrtc/OpusCodec.ts';
+import { OPUS_FRAME, OpusCodec } from '../../../engine/audio/opus/OpusCodec.ts';
 import { RtpAudioReceiver } from '../../../server/transports/webrtc/RtpAudioReceiver.ts';
 import { analyseTone, tone } from './mediaTone.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MediaStreamTrack, RtpPacket } from 'werift';
 import { silentLogger, VirtualClock } from '#engine';
-import { OPUS_FRAME, OpusCodec } from '../../../server/transports/webrtc/OpusCodec.ts';
+import { OPUS_FRAME, OpusCodec } from '../../../engine/audio/opus/OpusCodec.ts';
 import { RtpAudioSender } from '../../../server/transports/webrtc/RtpAudioSender.ts';
 import { analyseTone, tone } from './mediaTone.ts';
 
