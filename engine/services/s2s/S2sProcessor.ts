@@ -289,8 +289,8 @@ export abstract class S2sProcessor<
    * per second and the bot's words at four characters a token, marked estimated.
    */
   private estimateUsage(transcript: string): S2sUsage & { estimated: 1 } {
-    const inputAudioTokens = Math.ceil(this.sentSeconds * INPUT_AUDIO_TOKENS_PER_SECOND);
-    const outputAudioTokens = Math.ceil(this.receivedSeconds * OUTPUT_AUDIO_TOKENS_PER_SECOND);
+    const inputAudioTokens = audioTokens(this.sentSeconds, INPUT_AUDIO_TOKENS_PER_SECOND);
+    const outputAudioTokens = audioTokens(this.receivedSeconds, OUTPUT_AUDIO_TOKENS_PER_SECOND);
     const outputTextTokens = estimateTextTokens(transcript.length);
     const completionTokens = outputTextTokens + outputAudioTokens;
     return {
@@ -346,4 +346,9 @@ export abstract class S2sProcessor<
     if (playing) this.truncate(playing);
     return active || playing !== undefined;
   }
+}
+
+/** Whole tokens for `seconds` of audio; rounded to the millisecond first, so 20 × 0.1 s is 2 s. */
+function audioTokens(seconds: number, perSecond: number): number {
+  return Math.ceil((Math.round(seconds * 1000) * perSecond) / 1000);
 }
