@@ -22,6 +22,7 @@ const SETTINGS: OpenAIRealtimeSettings = {
   prefixPaddingMs: 300,
   transcriptionModel: 'gpt-4o-mini-transcribe',
   reconnectDelayMs: 1000,
+  truncationRetentionRatio: 0,
 };
 
 const weatherTool: Tool = {
@@ -113,7 +114,18 @@ describe('OpenAIRealtime against the fake Realtime API (GA events)', () => {
           },
         ],
         tool_choice: 'auto',
+        truncation: 'auto',
       },
+    });
+  });
+
+  it('asks the server to truncate a long call to a retained fraction, live', async () => {
+    const { s2s } = await setUp();
+    const session = await connected(s2s);
+    s2s.updateSettings({ truncationRetentionRatio: 0.8 });
+    await waitFor(undefined, () => fake.eventsOf(session, 'session.update').length > 1);
+    expect(fake.eventsOf(session, 'session.update').at(-1)).toMatchObject({
+      session: { truncation: { type: 'retention_ratio', retention_ratio: 0.8 } },
     });
   });
 

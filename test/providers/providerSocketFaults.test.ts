@@ -35,6 +35,7 @@ const REALTIME: OpenAIRealtimeSettings = {
   prefixPaddingMs: 300,
   transcriptionModel: 'gpt-4o-mini-transcribe',
   reconnectDelayMs: 0,
+  truncationRetentionRatio: 0,
 };
 const STT: DeepgramSttSettings = {
   model: 'nova-3',

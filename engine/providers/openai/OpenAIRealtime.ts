@@ -57,6 +57,15 @@ export const openAIRealtimeSettings = z.object({
   reconnectDelayMs: s2sSettings.shape.reconnectDelayMs
     .default(1000)
     .describe('Wait before reconnecting after a failure (ms)'),
+  truncationRetentionRatio: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe(
+      "When the conversation outgrows the model's context, keep this fraction of it " +
+        "(e.g. 0.8: fewer, larger truncations, better prompt caching); 0: the server's default",
+    ),
 });
 
 export type OpenAIRealtimeSettings = z.output<typeof openAIRealtimeSettings>;
@@ -214,6 +223,12 @@ export class OpenAIRealtime extends S2sProcessor<
         parameters: t.parameters,
       })),
       tool_choice: 'auto',
+      // A long call never fails on context: the server drops the oldest turns ('auto'), or
+      // down to the retained fraction in one go, which keeps its prompt cache warm longer.
+      truncation:
+        s.truncationRetentionRatio > 0
+          ? { type: 'retention_ratio', retention_ratio: s.truncationRetentionRatio }
+          : 'auto',
     };
     this.session.send({ type: 'session.update', session });
   }

@@ -139,6 +139,7 @@ export const openAIRealtimeNode = defineProcessorNode({
     'prefixPaddingMs',
     'transcriptionModel',
     'reconnectDelayMs',
+    'truncationRetentionRatio',
   ],
   credentials: [OPENAI_KEY],
   endpoint: openAIEndpoint,
