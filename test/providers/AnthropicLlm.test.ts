@@ -11,7 +11,7 @@ import {
   type AnthropicLlmSettings,
 } from '../../engine/providers/anthropic/AnthropicLlm.ts';
 import { toAnthropicMessages } from '../../engine/providers/anthropic/toAnthropicMessages.ts';
-import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
+import type { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 import { FakeAnthropic, type MessageScript } from '../fakes/FakeAnthropic.ts';
 import {
@@ -19,6 +19,7 @@ import {
   cityTool,
   drain,
   framesAsText,
+  startLlm,
   TEST_KEY,
   textOf,
   waitFor,
@@ -65,14 +66,7 @@ describe('AnthropicLlm against the fake Messages API, through @anthropic-ai/sdk'
       { ...SETTINGS, ...options.settings },
       { apiKey: options.apiKey ?? TEST_KEY, baseUrl },
     );
-    llm.setTools(options.tools ?? []);
-    const h = new ProcessorHarness(llm, { logger: options.logger });
-    await h.start();
-    const ask = async (words: string) => {
-      conversation.add({ role: 'user', content: words });
-      await h.send(h.frame('llm.context', { messages: [...conversation.messages] }));
-    };
-    return { h, conversation, ask };
+    return startLlm(llm, conversation, options);
   }
 
   it('answers a spoken question as streamed text, with the system prompt apart and usage reported', async () => {

@@ -11,6 +11,7 @@ import {
   cityTool,
   drain,
   framesAsText,
+  startLlm,
   TEST_KEY,
   textOf,
   waitFor,
@@ -50,14 +51,7 @@ describe('OpenAILlm against the fake Chat Completions API, through the openai SD
       { ...SETTINGS, ...options.settings },
       { apiKey: options.apiKey ?? TEST_KEY, baseUrl },
     );
-    llm.setTools(options.tools ?? []);
-    const h = new ProcessorHarness(llm, { logger: options.logger });
-    await h.start();
-    const ask = async (words: string) => {
-      conversation.add({ role: 'user', content: words });
-      await h.send(h.frame('llm.context', { messages: [...conversation.messages] }));
-    };
-    return { h, conversation, ask };
+    return startLlm(llm, conversation, options);
   }
 
   it('streams text, reports time to first token and usage, and sends the conversation with the system prompt', async () => {

@@ -1,8 +1,10 @@
 /** Helpers for driving processors that do real network I/O against local fakes on a virtual clock. */
 import { pino } from 'pino';
+import type { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { Frame } from '../../engine/core/frames.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
-import type { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
+import type { LlmProcessor } from '../../engine/services/llm/LlmProcessor.ts';
+import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 
 export const TEST_KEY = 'sk-test-SECRET-0123456789abcdef';
@@ -59,3 +61,22 @@ export const cityTool = (
   timeoutMs: 2000,
   execute: async (args) => answer(args as Record<string, unknown>),
 });
+
+/**
+ * An LLM node started in a harness, with the conversation it was built on; `ask` adds a user
+ * turn and sends the context, as the user-turn node would.
+ */
+export async function startLlm(
+  llm: LlmProcessor,
+  conversation: ConversationContext,
+  options: { tools?: Tool[]; logger?: Logger } = {},
+) {
+  llm.setTools(options.tools ?? []);
+  const h = new ProcessorHarness(llm, { logger: options.logger });
+  await h.start();
+  const ask = async (words: string) => {
+    conversation.add({ role: 'user', content: words });
+    await h.send(h.frame('llm.context', { messages: [...conversation.messages] }));
+  };
+  return { h, conversation, ask };
+}
