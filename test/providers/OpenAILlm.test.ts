@@ -3,7 +3,6 @@ import { ConversationContext } from '../../engine/core/ConversationContext.ts';
 import type { Logger } from '../../engine/core/Logger.ts';
 import { OpenAILlm, type OpenAILlmSettings } from '../../engine/providers/openai/OpenAILlm.ts';
 import { ToolCallAssembler } from '../../engine/providers/openai/ToolCallAssembler.ts';
-import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 import { type ChatScript, FakeOpenAI } from '../fakes/FakeOpenAI.ts';
 import {
