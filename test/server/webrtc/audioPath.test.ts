@@ -94,13 +94,15 @@ describe('WebRTC audio path', () => {
     // Judged in packet order, not arrival time: on a loaded machine packets sent before the
     // clear() can reach the client after the barge-in message did. What may follow the
     // barge-in is the reply's audio already in flight (a contiguous run, at most ~300 ms),
-    // then only silence until the answer to the barge-in.
+    // then silence: at least 5 packets of it (100 ms), or all there is before the answer to
+    // the barge-in — whose first packet can arrive before its bot-started-speaking message.
+    // Without clear() the 1.5 s reply would play on, loud, for far longer than that.
     const after = levels.filter((_level, i) => c.rtpAt[i] > bargeInAt && c.rtpAt[i] < replyAt);
     const inFlight = after.findIndex((level) => level <= 1000);
     expect(inFlight, 'bot audio went quiet after the barge-in').toBeGreaterThanOrEqual(0);
     expect(inFlight, 'loud packets right after the barge-in (in flight)').toBeLessThanOrEqual(15);
-    const loudAfterQuiet = after.slice(inFlight).filter((level) => level > 1000);
-    expect(loudAfterQuiet).toEqual([]);
-    expect(after.length - inFlight).toBeGreaterThan(3);
+    const quiet = after.slice(inFlight);
+    const nextLoud = quiet.findIndex((level) => level > 1000);
+    expect(nextLoud === -1 ? quiet.length : nextLoud).toBeGreaterThanOrEqual(5);
   });
 });
