@@ -3,10 +3,14 @@ import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import type { ChatMessage } from '../../core/frames.ts';
-import { type LlmDelta, LlmProcessor, llmSettings } from '../../services/llm/LlmProcessor.ts';
+import {
+  cloudLlmRequestOptions,
+  cloudLlmSettings,
+  voiceSystemPrompt,
+} from '../../services/llm/cloudLlmSettings.ts';
+import { type LlmDelta, LlmProcessor } from '../../services/llm/LlmProcessor.ts';
 import { RequestAttempt } from '../../services/retry/RequestAttempt.ts';
 import type { RequestOptions } from '../../services/retry/RequestOptions.ts';
-import { retryPolicyFrom, retrySettings } from '../../services/retry/retrySettings.ts';
 import type { Tool } from '../../tools/Tool.ts';
 import { type AnthropicConnection, createAnthropicClient } from './createAnthropicClient.ts';
 import { ToolUseAssembler } from './ToolUseAssembler.ts';
@@ -15,10 +19,7 @@ import { toAnthropicMessages, toAnthropicTools } from './toAnthropicMessages.ts'
 export const anthropicLlmSettings = z.object({
   // Haiku: the fastest first token of the current models, which a voice turn waits on.
   model: z.string().min(1).default('claude-haiku-4-5').describe('Claude model name'),
-  systemPrompt: llmSettings.shape.systemPrompt.default(
-    'You are Parley, a friendly voice assistant. ' +
-      'Answer in one or two short spoken sentences, without lists or markdown.',
-  ),
+  systemPrompt: voiceSystemPrompt,
   maxTokens: z
     .number()
     .int()
@@ -27,24 +28,11 @@ export const anthropicLlmSettings = z.object({
     .default(1024)
     .describe('Longest answer per model call (tokens)'),
   // No temperature: the Messages API this SDK speaks deprecated sampling parameters.
-  fallbackReply: llmSettings.shape.fallbackReply
-    .default('Sorry, I could not think of an answer just now.')
-    .describe('Said when the model fails'),
-  maxToolSteps: llmSettings.shape.maxToolSteps
-    .default(3)
-    .describe('Model round-trips with tool results per turn'),
-  firstTokenTimeoutMs: z
-    .number()
-    .int()
-    .min(500)
-    .max(60_000)
-    .default(8000)
-    .describe('Abandon (and retry) an attempt with no first token by then (ms)'),
   promptCaching: z
     .boolean()
     .default(true)
     .describe('Cache the system prompt and tools between turns (cheaper, faster first token)'),
-  ...retrySettings,
+  ...cloudLlmSettings,
 });
 
 export type AnthropicLlmSettings = z.output<typeof anthropicLlmSettings>;
@@ -78,14 +66,8 @@ export class AnthropicLlm extends LlmProcessor<AnthropicLlmSettings> {
     this.client = createAnthropicClient(connection);
   }
 
-  // The first-token deadline is kept here, not in the base: a tool_use block start is a first
-  // token too, but the base only sees the assembled calls, at the end of the stream.
   protected override requestOptions(): RequestOptions {
-    return {
-      retry: retryPolicyFrom(this.settings),
-      secret: this.connection.apiKey,
-      describe: { model: this.settings.model },
-    };
+    return cloudLlmRequestOptions(this.settings, this.connection.apiKey);
   }
 
   protected override async *generate(

@@ -6,10 +6,14 @@ import {
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import type { ChatMessage, ChatToolCall } from '../../core/frames.ts';
-import { type LlmDelta, LlmProcessor, llmSettings } from '../../services/llm/LlmProcessor.ts';
+import {
+  cloudLlmRequestOptions,
+  cloudLlmSettings,
+  voiceSystemPrompt,
+} from '../../services/llm/cloudLlmSettings.ts';
+import { type LlmDelta, LlmProcessor } from '../../services/llm/LlmProcessor.ts';
 import { RequestAttempt } from '../../services/retry/RequestAttempt.ts';
 import type { RequestOptions } from '../../services/retry/RequestOptions.ts';
-import { retryPolicyFrom, retrySettings } from '../../services/retry/retrySettings.ts';
 import type { Tool } from '../../tools/Tool.ts';
 import type { GeminiConnection } from './GeminiLive.ts';
 import { toGeminiContents } from './toGeminiContents.ts';
@@ -18,10 +22,7 @@ import { toGeminiTools } from './toGeminiTools.ts';
 export const geminiLlmSettings = z.object({
   // Flash: a fast first token at a low price, which a voice turn wants.
   model: z.string().min(1).default('gemini-2.5-flash').describe('Gemini model name'),
-  systemPrompt: llmSettings.shape.systemPrompt.default(
-    'You are Parley, a friendly voice assistant. ' +
-      'Answer in one or two short spoken sentences, without lists or markdown.',
-  ),
+  systemPrompt: voiceSystemPrompt,
   maxTokens: z
     .number()
     .int()
@@ -39,20 +40,7 @@ export const geminiLlmSettings = z.object({
     .describe(
       'Thinking tokens per model call: 0 off (fastest first token; Pro models cannot turn it off), -1 the model decides',
     ),
-  fallbackReply: llmSettings.shape.fallbackReply
-    .default('Sorry, I could not think of an answer just now.')
-    .describe('Said when the model fails'),
-  maxToolSteps: llmSettings.shape.maxToolSteps
-    .default(3)
-    .describe('Model round-trips with tool results per turn'),
-  firstTokenTimeoutMs: z
-    .number()
-    .int()
-    .min(500)
-    .max(60_000)
-    .default(8000)
-    .describe('Abandon (and retry) an attempt with no first token by then (ms)'),
-  ...retrySettings,
+  ...cloudLlmSettings,
 });
 
 export type GeminiLlmSettings = z.output<typeof geminiLlmSettings>;
@@ -89,11 +77,7 @@ export class GeminiLlm extends LlmProcessor<GeminiLlmSettings> {
   }
 
   protected override requestOptions(): RequestOptions {
-    return {
-      retry: retryPolicyFrom(this.settings),
-      secret: this.connection.apiKey,
-      describe: { model: this.settings.model },
-    };
+    return cloudLlmRequestOptions(this.settings, this.connection.apiKey);
   }
 
   protected override async *generate(

@@ -2,10 +2,14 @@ import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import type { ChatMessage } from '../../core/frames.ts';
-import { type LlmDelta, LlmProcessor, llmSettings } from '../../services/llm/LlmProcessor.ts';
+import {
+  cloudLlmRequestOptions,
+  cloudLlmSettings,
+  voiceSystemPrompt,
+} from '../../services/llm/cloudLlmSettings.ts';
+import { type LlmDelta, LlmProcessor } from '../../services/llm/LlmProcessor.ts';
 import { RequestAttempt } from '../../services/retry/RequestAttempt.ts';
 import type { RequestOptions } from '../../services/retry/RequestOptions.ts';
-import { retryPolicyFrom, retrySettings } from '../../services/retry/retrySettings.ts';
 import type { Tool } from '../../tools/Tool.ts';
 import { createOpenAIClient, type OpenAIConnection } from './createOpenAIClient.ts';
 import { ToolCallAssembler } from './ToolCallAssembler.ts';
@@ -13,25 +17,9 @@ import { toOpenAIMessages, toOpenAITools } from './toOpenAIMessages.ts';
 
 export const openAILlmSettings = z.object({
   model: z.string().min(1).default('gpt-4o-mini').describe('Model name as the server knows it'),
-  systemPrompt: llmSettings.shape.systemPrompt.default(
-    'You are Parley, a friendly voice assistant. ' +
-      'Answer in one or two short spoken sentences, without lists or markdown.',
-  ),
+  systemPrompt: voiceSystemPrompt,
   temperature: z.number().min(0).max(2).default(0.7),
-  fallbackReply: llmSettings.shape.fallbackReply
-    .default('Sorry, I could not think of an answer just now.')
-    .describe('Said when the model fails'),
-  maxToolSteps: llmSettings.shape.maxToolSteps
-    .default(3)
-    .describe('Model round-trips with tool results per turn'),
-  firstTokenTimeoutMs: z
-    .number()
-    .int()
-    .min(500)
-    .max(60_000)
-    .default(8000)
-    .describe('Abandon (and retry) an attempt with no first token by then (ms)'),
-  ...retrySettings,
+  ...cloudLlmSettings,
 });
 
 export type OpenAILlmSettings = z.output<typeof openAILlmSettings>;
@@ -58,14 +46,8 @@ export class OpenAILlm extends LlmProcessor<OpenAILlmSettings> {
     this.client = createOpenAIClient(connection);
   }
 
-  // The first-token deadline is not handed to the base: a tool-call fragment is a first token
-  // too, but the base only sees the assembled call, at the end of the stream.
   protected override requestOptions(): RequestOptions {
-    return {
-      retry: retryPolicyFrom(this.settings),
-      secret: this.connection.apiKey,
-      describe: { model: this.settings.model },
-    };
+    return cloudLlmRequestOptions(this.settings, this.connection.apiKey);
   }
 
   protected override async *generate(
