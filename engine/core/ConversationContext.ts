@@ -74,6 +74,18 @@ export class ConversationContext {
     this.items.splice(0, cut, ...kept, this.summary);
   }
 
+  /**
+   * Puts `content` in place of the note if the note still reads `expected`
+   * (a summary written in the background must not overwrite a later trim's).
+   */
+  replaceNote(expected: string, content: string): boolean {
+    const i = this.summary ? this.items.indexOf(this.summary) : -1;
+    if (i < 0 || this.summary?.content !== expected) return false;
+    this.summary = { role: 'system', content };
+    this.items[i] = this.summary;
+    return true;
+  }
+
   /** Removes a message added earlier (an assistant reply nobody heard). */
   remove(message: ChatMessage): void {
     const i = this.items.indexOf(message);

@@ -86,6 +86,17 @@ interface BuiltInFramePayloads {
   'llm.context.preemptive': { messages: ChatMessage[] };
   /** The preemptive request is moot (the user went on): cancel it. */
   'llm.context.discard': Record<string, never>;
+  /**
+   * Older turns were cut to fit a context budget and a local note stands in for them
+   * (`note`): the LLM may write a real summary of `dropped` (and the `previous` note) in the
+   * background and put it in the note's place, at most `maxChars` long.
+   */
+  'context.summarize': {
+    dropped: ChatMessage[];
+    previous?: string;
+    note: string;
+    maxChars: number;
+  };
   'llm.text': { text: string };
   'llm.tool.call': { calls: ChatToolCall[] };
   'llm.tool.result': { callId: string; name: string; result: string; isError: boolean };
@@ -230,6 +241,13 @@ const BUILT_IN_FRAME_SPECS: Record<keyof BuiltInFramePayloads, FrameSpec> = {
     class: 'data',
     dropOnInterrupt: true,
     description: 'Cancel the preemptive LLM request',
+  },
+  'context.summarize': {
+    class: 'data',
+    // A barge-in cuts the reply, not the conversation's memory.
+    dropOnInterrupt: false,
+    description:
+      'Turns cut to fit the context budget: the LLM may summarise them in the background',
   },
   'llm.text': { class: 'data', dropOnInterrupt: true, description: 'A chunk of LLM output text' },
   'llm.tool.call': {

@@ -13,6 +13,7 @@ import {
   UserTurnAggregator,
   type UserTurnSettings,
 } from '../../engine/processors/context/UserTurnAggregator.ts';
+import { MODEL_SUMMARY_HEADER } from '../../engine/services/llm/conversationSummary.ts';
 import { type LlmDelta, LlmProcessor } from '../../engine/services/llm/LlmProcessor.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import { cityTool } from '../providers/providerTestKit.ts';
@@ -22,11 +23,43 @@ const errors = (h: ProcessorHarness) =>
 
 const SYSTEM_PROMPT = 'You are a patient travel agent. Answer in one sentence.';
 
-/** Answers every request at once; every 10th user turn it calls the weather tool first. */
+type SummaryBehaviour = 'write' | 'fail' | 'none';
+
+/**
+ * Answers every request at once; every 10th user turn it calls the weather
+ * tool first. Asked for a summary (its own system prompt is not the graph's),
+ * it names the turns it was given, fails, or — like a rule-based responder —
+ * is not asked at all.
+ */
 class ScriptedLlm extends LlmProcessor {
   readonly requests: ChatMessage[][] = [];
+  readonly summaryRequests: ChatMessage[][] = [];
+  protected override readonly writesSummaries: boolean;
+
+  constructor(
+    conversation: ConversationContext,
+    private readonly summaryBehaviour: SummaryBehaviour,
+  ) {
+    super('llm', conversation, {
+      systemPrompt: SYSTEM_PROMPT,
+      maxToolSteps: 2,
+      fallbackReply: 'Sorry.',
+    });
+    this.writesSummaries = summaryBehaviour !== 'none';
+  }
 
   protected override async *generate(messages: ChatMessage[]): AsyncIterable<LlmDelta> {
+    if (messages[0].content !== SYSTEM_PROMPT) {
+      this.summaryRequests.push(messages);
+      if (this.summaryBehaviour === 'fail') throw new Error('summary model overloaded');
+      // Like a model, it folds the previous summary in: its range starts where that one's did.
+      const asked = messages[1]?.content ?? '';
+      const turns = [...asked.matchAll(/User: Turn (\d+)/g)].map((m) => m[1]);
+      const from = asked.match(/^Previous summary: .*? turns (\d+)/)?.[1] ?? turns[0];
+      yield { type: 'text', text: `The user booked hotels in turns ${from} to ${turns.at(-1)}.` };
+      yield { type: 'usage', promptTokens: 300, completionTokens: 20 };
+      return;
+    }
     this.requests.push(messages);
     const last = messages[messages.length - 1];
     const turn = messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
@@ -39,15 +72,15 @@ class ScriptedLlm extends LlmProcessor {
   }
 }
 
-async function converse(turns: number, settings: Partial<UserTurnSettings>) {
+async function converse(
+  turns: number,
+  settings: Partial<UserTurnSettings>,
+  summaries: SummaryBehaviour = 'write',
+) {
   const clock = new VirtualClock();
   const conversation = new ConversationContext();
   const user = new UserTurnAggregator('user', conversation, settings);
-  const llm = new ScriptedLlm('llm', conversation, {
-    systemPrompt: SYSTEM_PROMPT,
-    maxToolSteps: 2,
-    fallbackReply: 'Sorry.',
-  });
+  const llm = new ScriptedLlm(conversation, summaries);
   llm.setTools([cityTool('weather', () => ({ city: 'Oslo', forecast: 'light rain, 9 degrees' }))]);
   const runner = pipeline([user, llm, new AssistantTurnAggregator('assistant', conversation)], {
     clock,
@@ -67,6 +100,8 @@ async function converse(turns: number, settings: Partial<UserTurnSettings>) {
   }
   return { conversation, llm, metrics, said, user };
 }
+
+const trimsOf = (metrics: Metric[]) => metrics.filter((m) => m.name === 'contextTrimmedTurns');
 
 /** What the LLM was sent besides its own system prompt: the conversation the budget covers. */
 const history = (request: ChatMessage[]) => request.slice(1);
@@ -94,19 +129,63 @@ describe('context budget', () => {
       expect(results).toHaveLength(calls.size);
     }
     const last = llm.requests.at(-1) ?? [];
-    // The summary is in what the model read, right after the system prompt.
+    // The summary is in what the model read, right after the system prompt: the model's own,
+    // of the latest trim, which the model was asked for with the turns it cut and the summary
+    // before.
     expect(last[1].role).toBe('system');
-    expect(last[1].content.startsWith(SUMMARY_HEADER)).toBe(true);
-    expect(last[1].content).toContain('Turn 1'); // a quote from a summarised turn
+    expect(last[1].content.startsWith(MODEL_SUMMARY_HEADER)).toBe(true);
+    const asked = llm.summaryRequests.at(-1)?.[1].content ?? '';
+    expect(asked).toContain('Previous summary: The user booked hotels in turns 0 to');
+    const lastCut = [...asked.matchAll(/User: Turn (\d+)/g)].at(-1)?.[1];
+    expect(last[1].content).toBe(
+      `${MODEL_SUMMARY_HEADER}The user booked hotels in turns 0 to ${lastCut}.`,
+    );
+    expect(llm.summaryRequests.length).toBe(trimsOf(metrics).length);
+    // A summary costs tokens like a turn does, marked as such.
+    const summaryUsage = metrics.filter((m) => m.name === 'llm.usage' && m.detail?.summary === 1);
+    expect(summaryUsage).toHaveLength(llm.summaryRequests.length);
     // The latest turns arrive whole and in order.
     const users = last.filter((m) => m.role === 'user').map((m) => m.content);
     expect(users.slice(-4)).toEqual(said.slice(-4));
     // The session's conversation shows the same note, and the trims were reported.
     expect(conversation.messages[0]).toBe(conversation.note);
-    const trims = metrics.filter((m) => m.name === 'contextTrimmedTurns');
+    const trims = trimsOf(metrics);
     expect(trims.length).toBeGreaterThan(5);
     expect(trims.reduce((n, m) => n + m.value, 0)).toBeGreaterThan(150);
     for (const t of trims) expect(Number(t.detail?.tokensAfter)).toBeLessThanOrEqual(budget);
+  });
+
+  it('keeps its local note when the LLM cannot summarise (a rule-based responder) or fails to', async () => {
+    for (const summaries of ['none', 'fail'] as const) {
+      const { llm, conversation, said } = await converse(
+        120,
+        { contextBudgetTokens: 1500, keepLatestTurns: 4, contextStrategy: 'summarize' },
+        summaries,
+      );
+      expect(llm.summaryRequests.length > 0).toBe(summaries === 'fail');
+      for (const request of llm.requests)
+        expect(estimateAll(history(request))).toBeLessThanOrEqual(1500);
+      const note = conversation.note?.content ?? '';
+      expect(note.startsWith(SUMMARY_HEADER)).toBe(true);
+      // The local note quotes what the user said in the trimmed turns.
+      expect(note).toContain(said[100].slice(0, 30));
+    }
+  });
+
+  it("a summary that arrives after a later trim does not overwrite that trim's note", () => {
+    const conversation = new ConversationContext();
+    conversation.add({ role: 'user', content: 'one' });
+    conversation.add({ role: 'user', content: 'two' });
+    conversation.compact(1, 'note A');
+    conversation.compact(2, 'note B');
+    expect(conversation.replaceNote('note A', 'summary of A')).toBe(false);
+    expect(conversation.note?.content).toBe('note B');
+    expect(conversation.replaceNote('note B', 'summary of B')).toBe(true);
+    expect(conversation.messages[0]).toBe(conversation.note);
+    expect(conversation.withSystemPrompt('prompt')[1]).toEqual({
+      role: 'system',
+      content: 'summary of B',
+    });
   });
 
   it('truncate leaves a marker and drops whole turns, a tool call with its result', async () => {

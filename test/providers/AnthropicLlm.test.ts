@@ -11,6 +11,7 @@ import {
   type AnthropicLlmSettings,
 } from '../../engine/providers/anthropic/AnthropicLlm.ts';
 import { toAnthropicMessages } from '../../engine/providers/anthropic/toAnthropicMessages.ts';
+import { MODEL_SUMMARY_HEADER } from '../../engine/services/llm/conversationSummary.ts';
 import type { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 import { FakeAnthropic, type MessageScript } from '../fakes/FakeAnthropic.ts';
@@ -321,6 +322,48 @@ describe('AnthropicLlm against the fake Messages API, through @anthropic-ai/sdk'
     expect(error.type === 'error' && error.message).toContain('invalid x-api-key: [redacted]');
     const all = framesAsText(h.emitted.map((e) => e.frame)) + lines.join('\n');
     expect(all).not.toContain(TEST_KEY);
+  });
+
+  it('writes the context budget’s summary through the Messages API, without tools, in place of the local note', async () => {
+    const { h, conversation } = await setUp(
+      [
+        {
+          text: 'The user, Ada, is planning a trip to Lisbon in May.',
+          usage: { inputTokens: 90, outputTokens: 12 },
+        },
+      ],
+      { tools: [cityTool('get_weather', () => ({}))] },
+    );
+    conversation.add({ role: 'user', content: 'I am Ada and I want to visit Lisbon in May' });
+    conversation.add({ role: 'assistant', content: 'Lovely, Lisbon in May is warm.' });
+    conversation.add({ role: 'user', content: 'what should I pack' });
+    conversation.compact(2, 'Earlier conversation (local note)');
+    await h.send(
+      h.frame('context.summarize', {
+        dropped: [
+          { role: 'user', content: 'I am Ada and I want to visit Lisbon in May' },
+          { role: 'assistant', content: 'Lovely, Lisbon in May is warm.' },
+        ],
+        note: 'Earlier conversation (local note)',
+        maxChars: 400,
+      }),
+    );
+    await waitFor(h, () => conversation.note?.content.includes('Ada') === true);
+    expect(conversation.note?.content).toBe(
+      `${MODEL_SUMMARY_HEADER}The user, Ada, is planning a trip to Lisbon in May.`,
+    );
+    expect(conversation.messages[0]).toBe(conversation.note);
+    const [request] = fake.requests;
+    expect(request.json?.tools).toBeUndefined();
+    const sent = JSON.stringify(request.json?.messages);
+    expect(sent).toContain('User: I am Ada and I want to visit Lisbon in May');
+    expect(sent).toContain('Assistant: Lovely, Lisbon in May is warm.');
+    expect(JSON.stringify(request.json?.system)).toContain('Summarise the earlier part');
+    // Not a reply: nothing for the speaker, and its usage is marked as the summary's.
+    expect(h.downstream('llm.text')).toEqual([]);
+    expect(usageMetrics(h)).toEqual([
+      expect.objectContaining({ value: 102, detail: expect.objectContaining({ summary: 1 }) }),
+    ]);
   });
 
   it('applies live settings to the next request', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChatMessage } from '../../core/frames.ts';
+import { MODEL_SUMMARY_HEADER } from '../../services/llm/conversationSummary.ts';
 
 export const contextBudgetSettings = z.object({
   contextBudgetTokens: z
@@ -24,7 +25,8 @@ export const contextBudgetSettings = z.object({
     .default('summarize')
     .describe(
       'Budget: what replaces older turns. truncate: a marker saying turns were dropped. ' +
-        'summarize: a condensed list of what the user said in them',
+        "summarize: a summary written by the graph's LLM in the background (until it arrives, " +
+        'and for a responder that is not a language model, a list of what the user said)',
     ),
 });
 
@@ -127,7 +129,8 @@ function turnStarts(messages: readonly ChatMessage[]): number[] {
 /**
  * The note for dropping `dropped`. truncate says only that turns are gone;
  * summarize quotes what the user said in them, oldest first, after what the
- * previous note quoted — a local condensation, not a model-written summary.
+ * previous note said — a local condensation, in place at once, which the
+ * graph's LLM then replaces with its own summary (conversationSummary.ts).
  */
 function noteFor(
   dropped: readonly ChatMessage[],
@@ -137,14 +140,24 @@ function noteFor(
   if (settings.contextStrategy === 'truncate') {
     return `${TRUNCATION_HEADER}older turns were dropped to stay within the context budget.`;
   }
-  const earlier = previousNote?.content.startsWith(SUMMARY_HEADER)
-    ? previousNote.content.slice(SUMMARY_HEADER.length)
-    : '';
+  const earlier = noteBody(previousNote);
   const quotes = dropped.flatMap((m) => (m.role === 'user' ? [quote(m.content)] : []));
   let body = [earlier, ...quotes].filter(Boolean).join(' · ');
-  const maxChars = Math.max(200, Math.floor(settings.contextBudgetTokens * 4 * SUMMARY_SHARE));
+  const maxChars = summaryMaxChars(settings);
   if (body.length > maxChars) body = `…${body.slice(body.length - maxChars + 1)}`;
   return SUMMARY_HEADER + body;
+}
+
+/** The longest a summary may be, local or written by the model. */
+export function summaryMaxChars(settings: ContextBudgetSettings): number {
+  return Math.max(200, Math.floor(settings.contextBudgetTokens * 4 * SUMMARY_SHARE));
+}
+
+/** What a previous summary said, without its header: local or written by the model. */
+export function noteBody(note: ChatMessage | undefined): string {
+  for (const header of [SUMMARY_HEADER, MODEL_SUMMARY_HEADER])
+    if (note?.content.startsWith(header)) return note.content.slice(header.length);
+  return '';
 }
 
 function quote(text: string): string {

@@ -4,7 +4,7 @@ import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
 import type { ChatMessage, Frame } from '../../core/frames.ts';
 import { BargeIn } from './BargeIn.ts';
-import { contextBudgetSettings, planTrim } from './ContextBudget.ts';
+import { contextBudgetSettings, noteBody, planTrim, summaryMaxChars } from './ContextBudget.ts';
 import { type EndOfTurnAnalyzer, transcriptEndOfTurn } from './EndOfTurnAnalyzer.ts';
 import { PreemptiveGeneration } from './PreemptiveGeneration.ts';
 
@@ -329,9 +329,22 @@ export class UserTurnAggregator extends FrameProcessor {
    */
   private fitBudget(pending?: ChatMessage): void {
     const messages = [...this.conversation.messages, ...(pending ? [pending] : [])];
-    const plan = planTrim(messages, this.conversation.note, this.settings);
+    const previous = this.conversation.note;
+    const plan = planTrim(messages, previous, this.settings);
     if (!plan) return;
     this.conversation.compact(plan.cut, plan.note);
+    if (this.settings.contextStrategy === 'summarize') {
+      // The local note is in place for this request; the graph's LLM writes the real summary
+      // beside the conversation and swaps it in (LlmProcessor), so no turn waits for it.
+      this.push(
+        this.frame('context.summarize', {
+          dropped: messages.slice(0, plan.cut).filter((m) => m.role !== 'system'),
+          previous: noteBody(previous) || undefined,
+          note: plan.note,
+          maxChars: summaryMaxChars(this.settings),
+        }),
+      );
+    }
     const { turns, tokensBefore, tokensAfter } = plan;
     const strategy = this.settings.contextStrategy;
     const detail = { turns, tokensBefore, tokensAfter, strategy };

@@ -22,6 +22,7 @@ export const userTurnNode = defineProcessorNode({
     'llm.context',
     'llm.context.preemptive',
     'llm.context.discard',
+    'context.summarize',
     'interrupt',
     'output.pause',
     'output.resume',

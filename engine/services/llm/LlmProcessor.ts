@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
 import { type Direction, FrameProcessor } from '../../core/FrameProcessor.ts';
-import type { ChatMessage, ChatToolCall, Frame } from '../../core/frames.ts';
+import type { ChatMessage, ChatToolCall, Frame, FrameOf } from '../../core/frames.ts';
 import type { SettingsSchema } from '../../core/settingsUpdate.ts';
 import type { ToolHost } from '../../graph/NodeRegistry.ts';
 import { estimateTextTokens } from '../../metrics/Usage.ts';
@@ -9,10 +9,16 @@ import { runToolCalls } from '../../tools/runToolCalls.ts';
 import type { Tool } from '../../tools/Tool.ts';
 import type { RequestOptions } from '../retry/RequestOptions.ts';
 import { streamRequest } from '../retry/runRequest.ts';
+import { modelSummaryNote, SUMMARY_TIMEOUT_MS, summaryRequest } from './conversationSummary.ts';
 import { PreemptiveResponse } from './PreemptiveResponse.ts';
 
 /** The frames every LLM node consumes and produces, for node definitions. */
-export const LLM_CONSUMES = ['llm.context', 'llm.context.preemptive', 'llm.context.discard'];
+export const LLM_CONSUMES = [
+  'llm.context',
+  'llm.context.preemptive',
+  'llm.context.discard',
+  'context.summarize',
+];
 export const LLM_PRODUCES = [
   'llm.response.start',
   'llm.text',
@@ -67,8 +73,16 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
 {
   protected override readonly settingsSchema: SettingsSchema = llmSettings;
   protected tools: Tool[] = [];
+  /**
+   * Whether this node writes the conversation's summary when a context budget
+   * trims it: a language model can; a rule-based responder cannot, and the
+   * local note stays.
+   */
+  protected readonly writesSummaries: boolean = true;
   /** A request started on `llm.context.preemptive`, waiting for its turn to be confirmed. */
   private preemptive: PreemptiveResponse | undefined;
+  /** Summaries being written; they outlive interrupts (memory, not reply) but not the node. */
+  private readonly summariesInFlight = new Set<AbortController>();
 
   constructor(
     id: string,
@@ -104,18 +118,81 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
       // Handled synchronously so the confirming `llm.context` is not queued behind the request.
       if (frame.type === 'llm.context.preemptive') return this.preempt(frame.messages);
       if (frame.type === 'llm.context.discard') return this.dropPreemptive('withdrawn');
+      // Started, not awaited: the turn's `llm.context` right behind it must not wait.
+      if (frame.type === 'context.summarize') return this.summarize(frame);
     }
     this.push(frame, direction);
   }
 
   protected override onStop(): void {
     this.dropPreemptive('session ended');
+    for (const summary of this.summariesInFlight) summary.abort();
+    this.summariesInFlight.clear();
+  }
+
+  /**
+   * Writes the summary of the turns a context budget cut and puts it in
+   * place of the local note, unless a later trim replaced that note first
+   * (its own summary request covers these turns too). A failure leaves the
+   * local note: the conversation stays within budget either way.
+   */
+  private summarize({ dropped, previous, note, maxChars }: FrameOf<'context.summarize'>): void {
+    if (!this.writesSummaries) return;
+    const controller = new AbortController();
+    this.summariesInFlight.add(controller);
+    const deadline = this.clock.setTimeout(() => controller.abort(), SUMMARY_TIMEOUT_MS);
+    const run = async () => {
+      let text = '';
+      const request = summaryRequest(dropped, previous, maxChars);
+      for await (const delta of this.request(request, [], controller.signal)) {
+        if (delta.type === 'text') text += delta.text;
+        else if (delta.type === 'usage') this.pushUsage(delta, { summary: 1 });
+      }
+      if (controller.signal.aborted) return;
+      const summary = modelSummaryNote(text, maxChars);
+      if (!summary) throw new Error('the model returned an empty summary');
+      const replaced = this.conversation.replaceNote(note, summary);
+      this.logger.info(
+        { node: this.id, turns: dropped.filter((m) => m.role === 'user').length, replaced },
+        replaced
+          ? 'context summary written by the model'
+          : 'context summary superseded by a later trim',
+      );
+    };
+    run()
+      .catch((error: unknown) => {
+        if (controller.signal.aborted) return;
+        this.logger.warn(
+          { node: this.id, error: error instanceof Error ? error.message : String(error) },
+          'context summary failed; the local note stays',
+        );
+      })
+      .finally(() => {
+        deadline.cancel();
+        this.summariesInFlight.delete(controller);
+      });
+  }
+
+  private pushUsage(
+    {
+      promptTokens,
+      completionTokens,
+      ...cache
+    }: Omit<Extract<LlmDelta, { type: 'usage' }>, 'type'>,
+    extra: Record<string, number> = {},
+  ): void {
+    this.pushMetric('llm.usage', promptTokens + completionTokens, {
+      promptTokens,
+      completionTokens,
+      ...cache,
+      ...extra,
+    });
   }
 
   private preempt(messages: ChatMessage[]): void {
     this.dropPreemptive('superseded');
     const request = this.requestMessages(messages);
-    const start = (signal: AbortSignal) => this.request(request, signal);
+    const start = (signal: AbortSignal) => this.request(request, this.tools, signal);
     this.preemptive = new PreemptiveResponse(messages, start, this.signal, this.clock);
   }
 
@@ -146,8 +223,11 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
   }
 
   /** One model call: `generate()`, retried before its first output as `requestOptions()` say. */
-  private request(messages: ChatMessage[], signal: AbortSignal): AsyncIterable<LlmDelta> {
-    const tools = this.tools;
+  private request(
+    messages: ChatMessage[],
+    tools: readonly Tool[],
+    signal: AbortSignal,
+  ): AsyncIterable<LlmDelta> {
     const options = this.requestOptions();
     if (!options) return this.generate(messages, tools, signal);
     const scope = { clock: this.clock, signal, logger: this.logger, node: this.id };
@@ -168,19 +248,19 @@ export abstract class LlmProcessor<S extends LlmSettings = LlmSettings>
         const stream =
           step === 0 && preemptive
             ? preemptive.deltas()
-            : this.request(this.conversation.withSystemPrompt(this.settings.systemPrompt), signal);
+            : this.request(
+                this.conversation.withSystemPrompt(this.settings.systemPrompt),
+                this.tools,
+                signal,
+              );
         let reported = false;
         let outputChars = 0;
         for await (const delta of stream) {
           if (signal.aborted) return;
           if (delta.type === 'usage') {
             reported = true;
-            const { type: _, promptTokens, completionTokens, ...cache } = delta;
-            this.pushMetric('llm.usage', promptTokens + completionTokens, {
-              promptTokens,
-              completionTokens,
-              ...cache,
-            });
+            const { type: _, ...usage } = delta;
+            this.pushUsage(usage);
             continue;
           }
           if (firstOutput) {
