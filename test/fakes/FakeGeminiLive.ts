@@ -108,6 +108,11 @@ export class FakeGeminiLive {
     this.send(session, { goAway: { timeLeft } });
   }
 
+  /** Fault: a frame that is not a server message (garbage from the server or a proxy). */
+  sendRaw(session: GeminiLiveSession, data: string | Buffer): void {
+    session.socket.send(data);
+  }
+
   /** Fault: the connection dies without a close handshake. */
   drop(session: GeminiLiveSession): void {
     session.socket.terminate();

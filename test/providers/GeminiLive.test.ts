@@ -317,6 +317,37 @@ describe('GeminiLive against the fake Live API, through @google/genai', () => {
     expect(conversation.messages.at(-1)).toEqual({ role: 'assistant', content: 'Good.' });
   });
 
+  it('a malformed server message ends that connection as a protocol fault (no rejection escapes the SDK); it resumes and the next turn works', async () => {
+    const { h, s2s, conversation } = await setUp([
+      { heard: 'Hi', say: 'Hello.' },
+      { heard: 'Fine', say: 'Good.' },
+    ]);
+    const first = await connected(s2s);
+    await userSpeaks(h);
+    await waitFor(undefined, () => h.downstream('llm.response.end').length === 1);
+    fake.sendRaw(first, Buffer.from('{"serverContent": {"modelTurn": '));
+    await waitFor(undefined, () => h.upstream('error').length === 1);
+    const error = h.upstream('error')[0];
+    expect(error.type === 'error' && error.message).toMatch(
+      /Gemini Live session closed \(code 1007.*malformed message from the Live API \(binary frame\): not JSON/,
+    );
+    await h.advance(1000);
+    await h.send(h.frame('audio.in', { audio: new Int16Array(320), sampleRate: 16000 }));
+    const second = await connected(s2s, 2);
+    // The latest handle: one after setup, one after the first turn.
+    expect(second.setup?.sessionResumption).toEqual({ handle: 'handle-2' });
+    fake.sendRaw(second, '[1, 2]');
+    await waitFor(undefined, () => h.upstream('error').length === 2);
+    const again = h.upstream('error')[1];
+    expect(again.type === 'error' && again.message).toMatch(/a JSON array, not an object/);
+    await h.advance(1000);
+    await h.send(h.frame('audio.in', { audio: new Int16Array(320), sampleRate: 16000 }));
+    await connected(s2s, 3);
+    await userSpeaks(h);
+    await waitFor(undefined, () => h.downstream('llm.response.end').length === 2);
+    expect(conversation.messages.at(-1)).toEqual({ role: 'assistant', content: 'Good.' });
+  });
+
   it('seeds a fresh session with the conversation so far when there is no handle', async () => {
     fake = new FakeGeminiLive({ apiKey: TEST_KEY });
     const baseUrl = await fake.start();

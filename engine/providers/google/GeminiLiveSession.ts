@@ -7,6 +7,7 @@ import {
 } from '@google/genai';
 import { redactSecret } from '../../services/redactSecret.ts';
 import type { S2sSession } from '../../services/s2s/S2sProcessor.ts';
+import { guardLiveSockets } from './GuardedLiveSocket.ts';
 
 export interface GeminiLiveConnectOptions {
   apiKey: string;
@@ -51,6 +52,7 @@ export class GeminiLiveSession implements S2sSession {
     const { apiKey, baseUrl, model, config } = options;
     const redact = (text: string) => redactSecret(text, apiKey);
     const ai = new GoogleGenAI({ vertexai: false, apiKey, httpOptions: { baseUrl } });
+    guardLiveSockets(ai.live);
     let live: GeminiLiveSession | undefined;
     let settled = false;
     return new Promise((resolve, reject) => {
