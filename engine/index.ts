@@ -63,6 +63,7 @@ export {
 export { type PipelineOptions, pipeline } from './graph/pipeline.ts';
 // Metrics
 export { LatencyObserver } from './metrics/LatencyObserver.ts';
+export { summarizeUsage, type UsageSummary } from './metrics/sessionUsage.ts';
 export { writeTurnJournal } from './metrics/TurnJournal.ts';
 export { AssistantTurnAggregator } from './processors/context/AssistantTurnAggregator.ts';
 export {

@@ -10,6 +10,7 @@ import type {
   NodeChange,
   NodeEndpoints,
   NodeTypeInfo,
+  UsageSummary,
 } from '#engine/browser';
 
 /** `GET /api/node-types`: one per node type. */
@@ -87,6 +88,8 @@ export interface SessionInfo {
 export interface SessionDetail extends SessionInfo {
   nodes: string[];
   botSpeaking: boolean;
+  /** Tokens, audio, characters and cost of the finished turns, per node and in all; cost per minute since the start. */
+  usage: UsageSummary;
 }
 
 /** A session's reload, with the revision it was asked to run. */

@@ -17,6 +17,7 @@ export function sessionRoutes(sessions: SessionManager): Router {
       ...session.info,
       nodes: [...session.runner.nodes().keys()],
       botSpeaking: session.runner.isBotSpeaking,
+      usage: session.usage(),
     } satisfies SessionDetail);
   });
   /** Continue the live conversation on another saved graph, through hot reload: `{ graph: NAME }`. */

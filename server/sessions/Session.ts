@@ -9,6 +9,7 @@ import {
   pricesFor,
   TRANSPORT_OUTPUT,
   type TurnRecord,
+  type UsageSummary,
   writeTurnJournal,
 } from '#engine';
 import type { ReloadResult, SessionInfo } from '../api/restTypes.ts';
@@ -108,6 +109,12 @@ export class Session extends EventEmitter<SessionEvents> {
       transport: this.transport,
       startedAt: this.startedAt,
     };
+  }
+
+  /** Usage and cost summed over the finished turns; per minute of the session so far. */
+  usage(): UsageSummary {
+    const minutes = (Date.now() - Date.parse(this.startedAt)) / 60_000;
+    return this.latency.sessionUsage(minutes);
   }
 
   get isClosed(): boolean {
