@@ -108,6 +108,11 @@ export class FakeGeminiLive {
     this.send(session, { goAway: { timeLeft } });
   }
 
+  /** The server takes back function calls it sent (the user spoke again before they were answered). */
+  cancelToolCalls(session: GeminiLiveSession, ids: string[]): void {
+    this.send(session, { toolCallCancellation: { ids } });
+  }
+
   /** Fault: a frame that is not a server message (garbage from the server or a proxy). */
   sendRaw(session: GeminiLiveSession, data: string | Buffer): void {
     session.socket.send(data);
@@ -151,6 +156,8 @@ export class FakeGeminiLive {
     }
     session.messages.push(message);
     if (message.setup) this.onSetup(session, message.setup as Message);
+    else if (input?.activityStart)
+      this.interrupt(session); // START_OF_ACTIVITY_INTERRUPTS
     else if (input?.activityEnd) void this.endOfTurn(session);
     else if (message.clientContent) {
       const content = message.clientContent as { turns?: Message[]; turnComplete?: boolean };
@@ -193,6 +200,8 @@ export class FakeGeminiLive {
     session.audioSamples += samples;
     let sum = 0;
     for (let i = 0; i < samples; i++) sum += Math.abs(bytes.readInt16LE(2 * i));
+    // With automatic activity detection off, the client's activityStart/End mark the turns.
+    if (clientMarksTurns(session.setup)) return;
     const speech = samples > 0 && sum / samples > SPEECH_LEVEL;
     const vad = this.vad.get(session)!;
     if (speech) {
@@ -306,4 +315,11 @@ export class FakeGeminiLive {
     if (session.socket.readyState === session.socket.OPEN)
       session.socket.send(JSON.stringify(message));
   }
+}
+
+function clientMarksTurns(setup: Message | undefined): boolean {
+  const input = setup?.realtimeInputConfig as
+    | { automaticActivityDetection?: { disabled?: boolean } }
+    | undefined;
+  return input?.automaticActivityDetection?.disabled === true;
 }

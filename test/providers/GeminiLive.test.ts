@@ -57,14 +57,19 @@ describe('GeminiLive against the fake Live API, through @google/genai', () => {
 
   async function setUp(
     turns: GeminiTurnScript[] = [],
-    options: { logger?: Logger; apiKey?: string; tools?: Tool[] } = {},
+    options: {
+      logger?: Logger;
+      apiKey?: string;
+      tools?: Tool[];
+      settings?: Partial<GeminiLiveSettings>;
+    } = {},
   ) {
     fake = new FakeGeminiLive({ apiKey: TEST_KEY, turns });
     const baseUrl = await fake.start();
     const conversation = new ConversationContext();
     const s2s = new GeminiLive(
       's2s',
-      SETTINGS,
+      { ...SETTINGS, ...options.settings },
       { apiKey: options.apiKey ?? TEST_KEY, baseUrl },
       conversation,
     );
@@ -213,6 +218,91 @@ describe('GeminiLive against the fake Live API, through @google/genai', () => {
       'Let me check.',
       'It is 18 degrees in Tokyo.',
     ]);
+  });
+
+  it('drops a tool call the server cancelled (toolCallCancellation): no response is sent for it', async () => {
+    let release = () => {};
+    const slowTool: Tool = {
+      ...weatherTool,
+      execute: async (args) => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return weatherTool.execute(args, { signal: new AbortController().signal });
+      },
+    };
+    const { h, s2s } = await setUp(
+      [
+        {
+          heard: 'Weather in Tokyo?',
+          say: 'Let me check.',
+          toolCalls: [{ id: 'fc_1', name: 'get_weather', args: { location: 'Tokyo' } }],
+        },
+      ],
+      { tools: [slowTool] },
+    );
+    const session = await connected(s2s);
+    await userSpeaks(h);
+    await waitFor(undefined, () => h.downstream('llm.tool.call').length === 1);
+    // The user spoke again before the tool answered: the server takes the call back.
+    fake.cancelToolCalls(session, ['fc_1']);
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await waitFor(undefined, () => h.downstream('llm.tool.result').length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.messagesWith(session, 'toolResponse')).toEqual([]);
+  });
+
+  it('client turn detection: the graph’s VAD marks turns as activityStart/End, and its speech start cuts the bot at once', async () => {
+    const { h, s2s, conversation } = await setUp(
+      [
+        {
+          heard: 'Tell me a story',
+          say: 'Once upon a time there was a very long story about many things.',
+          audioMs: 4000,
+          chunkMs: 100,
+          chunkDelayMs: 30,
+        },
+        { heard: 'Stop', say: 'Sure.' },
+      ],
+      { settings: { turnDetection: 'client' } },
+    );
+    const quiet = () => h.frame('audio.in', { audio: new Int16Array(320), sampleRate: 16000 });
+    await h.send(quiet());
+    const session = await connected(s2s);
+    expect(session.setup?.realtimeInputConfig).toEqual({
+      automaticActivityDetection: { disabled: true },
+    });
+    const turn = async () => {
+      await h.send(h.frame('user.speaking.started', { speechStartedAt: 0 }));
+      // Loud audio would start a turn for the fake's own VAD; with detection off it must not.
+      await userSpeaks(h, 200);
+      await h.send(h.frame('user.speaking.stopped', { speechEndedAt: 0 }));
+    };
+    await turn();
+    await waitFor(undefined, () => h.downstream('audio.out').length >= 12);
+    await h.send(h.frame('bot.speaking.started', {}), 'upstream');
+    await h.advance(1000);
+    const before = h.downstream().length;
+    await h.send(h.frame('user.speaking.started', { speechStartedAt: 0 }));
+    // Cut here before the server has answered anything: the interrupt follows the VAD's frame.
+    const at = h
+      .downstream()
+      .slice(before)
+      .map((f) => f.type)
+      .filter((t) => t !== 'audio.in' && t !== 'audio.out');
+    expect(at).toEqual(['interrupt', 'user.speaking.started']);
+    await h.send(h.frame('user.speaking.stopped', { speechEndedAt: 0 }));
+    // The cut story ends no response (as with the server's VAD); the answer to "Stop" does.
+    await waitFor(undefined, () => h.downstream('llm.response.end').length === 1);
+    const activity = session.messages
+      .map((m) => Object.keys((m.realtimeInput as object | undefined) ?? {})[0])
+      .filter(Boolean);
+    expect(activity).toEqual(['activityStart', 'activityEnd', 'activityStart', 'activityEnd']);
+    // The server's own `interrupted` did not announce the user a second time.
+    expect(h.downstream('user.speaking.started')).toHaveLength(2);
+    expect(conversation.messages.at(-1)).toEqual({ role: 'assistant', content: 'Sure.' });
+    expect(conversation.messages[1]?.content.length).toBeLessThan(40); // the story was cut
   });
 
   it('on interrupted: user.speaking.started + interrupt, no more audio, the assistant message holds what was played', async () => {

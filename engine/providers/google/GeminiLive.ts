@@ -9,6 +9,8 @@ import {
 } from '@google/genai';
 import { z } from 'zod';
 import type { ConversationContext } from '../../core/ConversationContext.ts';
+import type { Direction } from '../../core/FrameProcessor.ts';
+import type { Frame } from '../../core/frames.ts';
 import { base64ToPcm, pcmToBase64 } from '../../services/s2s/base64Pcm.ts';
 import {
   type PlaybackPosition,
@@ -38,13 +40,20 @@ export const geminiLiveSettings = z.object({
     .min(1)
     .default('Puck')
     .describe('A prebuilt voice: Puck, Charon, Kore, Fenrir, Aoede, Leda, Orus, Zephyr…'),
+  turnDetection: z
+    .enum(['server', 'client'])
+    .default('server')
+    .describe(
+      "server: Gemini's own VAD ends turns and hears barge-ins. client: a VAD node upstream " +
+        '(e.g. vad.silero) does, its speech start/stop sent as activityStart/activityEnd',
+    ),
   silenceDurationMs: z
     .number()
     .int()
     .min(100)
     .max(3000)
     .default(500)
-    .describe('Silence that ends the user turn for the server VAD (ms)'),
+    .describe('Silence that ends the user turn for the server VAD (ms; server turn detection)'),
   prefixPaddingMs: z
     .number()
     .int()
@@ -174,6 +183,25 @@ export class GeminiLive extends S2sProcessor<
     if (!this.resumed) this.seedConversation();
   }
 
+  /**
+   * Client turn detection: the graph's VAD marks the user's turns. Its speech
+   * start is sent as `activityStart` (the server then stops a reply it is
+   * giving, as its own VAD would) and silences the bot here at once; its stop
+   * is `activityEnd`, which asks for the answer.
+   */
+  protected override process(frame: Frame, direction: Direction): void | Promise<void> {
+    if (direction === 'downstream' && this.settings.turnDetection === 'client') {
+      if (frame.type === 'user.speaking.started') {
+        this.session?.sendActivity('start');
+        this.silenceBotForUser();
+      } else if (frame.type === 'user.speaking.stopped') {
+        this.markSpeechStopped();
+        this.session?.sendActivity('end');
+      }
+    }
+    return super.process(frame, direction);
+  }
+
   protected override sendAudio(pcm: Int16Array): void {
     this.session?.sendAudio(pcmToBase64(pcm), GEMINI_INPUT_RATE);
   }
@@ -209,11 +237,14 @@ export class GeminiLive extends S2sProcessor<
       systemInstruction: s.systemInstruction,
       speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: s.voice } } },
       realtimeInputConfig: {
-        automaticActivityDetection: {
-          disabled: false,
-          silenceDurationMs: s.silenceDurationMs,
-          prefixPaddingMs: s.prefixPaddingMs,
-        },
+        automaticActivityDetection:
+          s.turnDetection === 'client'
+            ? { disabled: true }
+            : {
+                disabled: false,
+                silenceDurationMs: s.silenceDurationMs,
+                prefixPaddingMs: s.prefixPaddingMs,
+              },
       },
       inputAudioTranscription: {},
       outputAudioTranscription: {},
@@ -294,7 +325,9 @@ export class GeminiLive extends S2sProcessor<
   private onInterrupted(): void {
     const response = this.activeResponse();
     this.truncated = false;
-    this.userStartedSpeaking();
+    // With client turn detection the graph's VAD already said the user started (and cut the bot).
+    if (this.settings.turnDetection === 'client') this.silenceBotForUser();
+    else this.userStartedSpeaking();
     // All of it was played before the user spoke (nothing to cut): the whole answer was heard.
     const said = response?.transcript.trim();
     if (response && !this.truncated && said)

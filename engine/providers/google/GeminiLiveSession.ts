@@ -118,6 +118,12 @@ export class GeminiLiveSession implements S2sSession {
     });
   }
 
+  /** Client turn detection: the user started or stopped speaking. */
+  sendActivity(activity: 'start' | 'end'): void {
+    if (!this.isOpen) return;
+    this.sdk.sendRealtimeInput(activity === 'start' ? { activityStart: {} } : { activityEnd: {} });
+  }
+
   /** Turns into the model's context; `turnComplete` asks it to answer. */
   sendTurns(turns: Array<{ role: 'user' | 'model'; text: string }>, turnComplete: boolean): void {
     if (!this.isOpen) return;

@@ -25,9 +25,9 @@ export const geminiLiveNode = defineProcessorNode({
   category: 's2s',
   title: 'Gemini Live (speech-to-speech)',
   description:
-    'The whole loop in one node over the Gemini Live API: server VAD, the model hears and speaks directly, tools, barge-in, transcripts both ways, resumable sessions. Place between transport in and out.',
+    'The whole loop in one node over the Gemini Live API: server VAD (or a VAD node before it, turnDetection: client), the model hears and speaks directly, tools, barge-in, transcripts both ways, resumable sessions. Place between transport in and out.',
   config: geminiLiveSettings.extend({ baseUrl }),
-  consumes: ['audio.in', 'text.input'],
+  consumes: ['audio.in', 'text.input', 'user.speaking.started', 'user.speaking.stopped'],
   produces: [
     'audio.out',
     'user.speaking.started',
@@ -40,6 +40,7 @@ export const geminiLiveNode = defineProcessorNode({
   liveKeys: [
     'systemInstruction',
     'voice',
+    'turnDetection',
     'silenceDurationMs',
     'prefixPaddingMs',
     'contextCompression',

@@ -181,14 +181,22 @@ export abstract class S2sProcessor<
 
   protected userStartedSpeaking(): void {
     this.push(this.frame('user.speaking.started', { speechStartedAt: this.clock.now() }));
-    // The provider stops its response itself; we silence what is already on its way out.
+    this.silenceBotForUser();
+  }
+
+  /** The user talks over the bot: the provider stops its response itself; we silence what is already on its way out. */
+  protected silenceBotForUser(): void {
     if (this.cutResponse()) this.push(this.frame('interrupt', { reason: 'user started speaking' }));
   }
 
   protected userStoppedSpeaking(): void {
-    const now = this.clock.now();
-    this.speechStoppedAt = now;
-    this.push(this.frame('user.speaking.stopped', { speechEndedAt: now }));
+    this.push(this.frame('user.speaking.stopped', { speechEndedAt: this.markSpeechStopped() }));
+  }
+
+  /** The user's turn ended now (by the provider's VAD or a local one): the reply's ttfb counts from here. */
+  protected markSpeechStopped(): number {
+    this.speechStoppedAt = this.clock.now();
+    return this.speechStoppedAt;
   }
 
   /** The provider's transcript of the user's words. */
