@@ -3,7 +3,7 @@
  * that only touch stores, in one place for the toolbar, shortcuts and panels.
  */
 
-import { useReactFlow } from '@xyflow/react';
+import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useMemo } from 'react';
 import { type ClipboardContent, isClipboardContent } from '../graph/clipboard.ts';
 import type { AgentFlowNode, FrameFlowEdge } from '../graph/flowTypes.ts';
@@ -19,6 +19,7 @@ let internalClipboard: ClipboardContent | null = null;
 
 export function useEditorCommands() {
   const flow = useReactFlow<AgentFlowNode, FrameFlowEdge>();
+  const flowStore = useStoreApi();
   return useMemo(() => {
     const goToNode = (nodeId: string) => {
       const node = editorStore.getState().nodes.find((n) => n.id === nodeId);
@@ -55,6 +56,7 @@ export function useEditorCommands() {
           target: e.target,
           tools: e.targetHandle === 'tools',
         })),
+        { width: flowStore.getState().width, height: flowStore.getState().height },
       );
       editorStore.getState().setPositions(positions);
       setTimeout(() => void flow.fitView({ padding: 0.15, duration: 300 }), 30);
@@ -142,5 +144,5 @@ export function useEditorCommands() {
       },
       paste,
     };
-  }, [flow]);
+  }, [flow, flowStore]);
 }

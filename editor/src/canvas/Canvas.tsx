@@ -17,6 +17,7 @@ import {
   type NodeTypes,
   ReactFlow,
   useReactFlow,
+  useStoreApi,
 } from '@xyflow/react';
 import { type DragEvent, useCallback } from 'react';
 import type { AgentFlowNode, FrameFlowEdge } from '../graph/flowTypes.ts';
@@ -27,6 +28,7 @@ import { ConnectionHint } from './ConnectionHint.tsx';
 import { CATEGORY_COLORS } from './categoryIcons.ts';
 import { FrameEdge } from './FrameEdge.tsx';
 import { PALETTE_MIME } from './paletteMime.ts';
+import { readableViewport } from './readableViewport.ts';
 import { useFitViewOnLoad } from './useFitViewOnLoad.ts';
 
 const nodeTypes: NodeTypes = { agent: AgentNode };
@@ -54,10 +56,12 @@ export function Canvas() {
   const { onNodesChange, onEdgesChange } = editorStore.getState();
   const flow = useReactFlow<AgentFlowNode, FrameFlowEdge>();
 
-  const fitLoadedGraph = useCallback(
-    () => void flow.fitView({ padding: 0.15, duration: 200 }),
-    [flow],
-  );
+  const flowStore = useStoreApi();
+  const fitLoadedGraph = useCallback(() => {
+    const { width, height } = flowStore.getState();
+    const bounds = flow.getNodesBounds(flow.getNodes());
+    void flow.setViewport(readableViewport(bounds, { width, height }), { duration: 200 });
+  }, [flow, flowStore]);
   useFitViewOnLoad(loadCount, nodes, fitLoadedGraph);
 
   const onConnect = useCallback((connection: Connection) => {
@@ -137,7 +141,6 @@ export function Canvas() {
         maxZoom={2}
         colorMode="dark"
         proOptions={proOptions}
-        fitView
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} color="#2a3140" />
         <MiniMap

@@ -4,6 +4,7 @@
  * serve, where their wire plugs in.
  */
 import type { ELK as ElkApi, ElkNode } from 'elkjs/lib/elk-api.js';
+import { READABLE_ZOOM } from '../canvas/readableViewport.ts';
 
 export interface LayoutNode {
   id: string;
@@ -23,9 +24,32 @@ type Position = { x: number; y: number };
 
 let elk: ElkApi | null = null;
 
+/** A typical editor canvas, when the caller does not say. */
+const DEFAULT_SCREEN = { width: 1400, height: 800 };
+
+/**
+ * @param screen the canvas the layout is for: a flow too wide to read there
+ *   (wider than it at READABLE_ZOOM — a ten-stage voice pipeline in one row)
+ *   is wrapped into rows of the canvas's proportions, each read left to right
+ */
 export async function layoutGraph(
   nodes: readonly LayoutNode[],
   edges: readonly LayoutEdge[],
+  screen: { width: number; height: number } = DEFAULT_SCREEN,
+): Promise<Record<string, Position>> {
+  const row = await layoutOnce(nodes, edges, {});
+  const width = Math.max(0, ...nodes.map((n) => (row[n.id]?.x ?? 0) + n.width));
+  if (width * READABLE_ZOOM <= screen.width) return row;
+  return layoutOnce(nodes, edges, {
+    'elk.layered.wrapping.strategy': 'MULTI_EDGE',
+    'elk.aspectRatio': String(screen.width / screen.height),
+  });
+}
+
+async function layoutOnce(
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
+  wrapping: Record<string, string>,
 ): Promise<Record<string, Position>> {
   if (!elk) {
     // ELK is a megabyte of transpiled Java: load it on the first layout, not at startup.
@@ -47,6 +71,7 @@ export async function layoutGraph(
       'elk.spacing.nodeNode': '50',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
+      ...wrapping,
     },
     children: flowNodes.map((n) => ({ id: n.id, width: n.width, height: n.height })),
     edges: edges
