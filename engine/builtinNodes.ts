@@ -10,7 +10,7 @@ import { fliteTtsNode } from './providers/flite/nodes.ts';
 import { googleNodeTypes } from './providers/google/nodes.ts';
 import { moshiNodeTypes } from './providers/moshi/nodes.ts';
 import { openAINodeTypes } from './providers/openai/nodes.ts';
-import { weatherToolNode } from './providers/openmeteo/nodes.ts';
+import { clockToolNode, weatherToolNode } from './providers/openmeteo/nodes.ts';
 import { pocketsphinxSttNode } from './providers/pocketsphinx/nodes.ts';
 import { rulesLlmNode } from './providers/rules/nodes.ts';
 import { sileroVadNode } from './providers/silero/nodes.ts';
@@ -32,6 +32,7 @@ export const builtinNodeTypes: NodeType[] = [
   sentenceNode,
   rulesLlmNode,
   weatherToolNode,
+  clockToolNode,
   fliteTtsNode,
   espeakTtsNode,
   ...openAINodeTypes,

@@ -12,12 +12,53 @@ export interface FakeOpenMeteoOptions {
       country: string;
       temperature: number;
       weatherCode: number;
+      /** IANA zone the geocoder reports; 'UTC' when absent. */
+      timezone?: string;
+      /** Tomorrow's daily forecast; absent: the same as now, ±3 degrees. */
+      tomorrow?: { high: number; low: number; weatherCode: number };
     }
   >;
   /** Answer every request with this status instead. */
   failWith?: number;
   /** Delay before answering (ms). */
   delayMs?: number;
+}
+
+type FakePlace = NonNullable<FakeOpenMeteoOptions['places']>[string];
+
+/**
+ * Open-Meteo's answer to `daily=temperature_2m_max,temperature_2m_min,weather_code`
+ * with `timezone=auto`: one entry per day from today, `forecast_days` of them (7 by default).
+ */
+function dailyForecast(place: FakePlace, url: URL) {
+  const days = Number(url.searchParams.get('forecast_days') ?? 7);
+  const tomorrow = place.tomorrow ?? {
+    high: place.temperature + 3,
+    low: place.temperature - 3,
+    weatherCode: place.weatherCode,
+  };
+  const time = Array.from({ length: days }, (_, i) => `2026-11-${String(25 + i).padStart(2, '0')}`);
+  const pick = (today: number, next: number) => time.map((_, i) => (i === 0 ? today : next));
+  return {
+    latitude: place.latitude,
+    longitude: place.longitude,
+    generationtime_ms: 0.1,
+    utc_offset_seconds: 0,
+    timezone: place.timezone ?? 'GMT',
+    timezone_abbreviation: 'GMT',
+    daily_units: {
+      time: 'iso8601',
+      temperature_2m_max: '°C',
+      temperature_2m_min: '°C',
+      weather_code: 'wmo code',
+    },
+    daily: {
+      time,
+      temperature_2m_max: pick(place.temperature + 2, tomorrow.high),
+      temperature_2m_min: pick(place.temperature - 4, tomorrow.low),
+      weather_code: pick(place.weatherCode, tomorrow.weatherCode),
+    },
+  };
 }
 
 /**
@@ -38,6 +79,19 @@ export class FakeOpenMeteo {
     country: 'Japan',
     temperature: 18.4,
     weatherCode: 2,
+    timezone: 'Asia/Tokyo',
+    tomorrow: { high: 21.3, low: 12.6, weatherCode: 61 },
+  };
+
+  static readonly PARIS = {
+    name: 'Paris',
+    latitude: 48.85341,
+    longitude: 2.3488,
+    country: 'France',
+    temperature: 9.1,
+    weatherCode: 3,
+    timezone: 'Europe/Paris',
+    tomorrow: { high: 11, low: 4.2, weatherCode: 0 },
   };
 
   async start(): Promise<string> {
@@ -76,7 +130,7 @@ export class FakeOpenMeteo {
                 longitude: place.longitude,
                 country: place.country,
                 country_code: 'XX',
-                timezone: 'UTC',
+                timezone: place.timezone ?? 'UTC',
               },
             ]
           : undefined;
@@ -88,6 +142,10 @@ export class FakeOpenMeteo {
         const place = Object.values(this.places()).find((p) => Math.abs(p.latitude - lat) < 1e-3);
         if (!place) {
           res.writeHead(400).end(JSON.stringify({ error: true, reason: 'unknown coordinates' }));
+          return;
+        }
+        if (url.searchParams.has('daily')) {
+          res.end(JSON.stringify(dailyForecast(place, url)));
           return;
         }
         res.end(

@@ -13,6 +13,7 @@ import {
   UserTurnAggregator,
   type UserTurnSettings,
 } from '../../engine/processors/context/UserTurnAggregator.ts';
+import { RulesLlm, rulesLlmSettings } from '../../engine/providers/rules/RulesLlm.ts';
 import { MODEL_SUMMARY_HEADER } from '../../engine/services/llm/conversationSummary.ts';
 import { type LlmDelta, LlmProcessor } from '../../engine/services/llm/LlmProcessor.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
@@ -235,5 +236,29 @@ describe('context budget', () => {
     expect(conversation.note?.content.startsWith(SUMMARY_HEADER)).toBe(true);
     expect(estimateAll(conversation.messages)).toBeLessThanOrEqual(200);
     expect(conversation.messages.at(-1)).toEqual({ role: 'user', content: 'and another' });
+  });
+});
+
+describe('context budget with the rule-based responder', () => {
+  it('llm.rules writes no summary (it is not a language model): the local note stays', async () => {
+    const conversation = new ConversationContext();
+    const clock = new VirtualClock();
+    const user = new UserTurnAggregator('user', conversation, {
+      contextBudgetTokens: 300,
+      keepLatestTurns: 2,
+      contextStrategy: 'summarize',
+    });
+    const rules = new RulesLlm('llm', conversation, rulesLlmSettings.parse({}));
+    const runner = pipeline([user, rules, new AssistantTurnAggregator('assistant', conversation)], {
+      clock,
+    });
+    await runner.start();
+    for (let i = 0; i < 30; i++) {
+      runner.push(runner.createFrame('text.input', { text: `Turn ${i}: tell me a joke please` }));
+      await clock.advance(50);
+    }
+    const note = conversation.note?.content ?? '';
+    expect(note.startsWith(SUMMARY_HEADER)).toBe(true);
+    expect(note).toContain('Turn 20: tell me a joke');
   });
 });

@@ -8,7 +8,11 @@ import {
   compileIntentPattern,
   INTENT_PATTERN_LIMITS,
 } from '../../engine/providers/rules/IntentPattern.ts';
-import { type RulesIntent, RulesLlm } from '../../engine/providers/rules/RulesLlm.ts';
+import {
+  type RulesIntent,
+  RulesLlm,
+  rulesLlmSettings,
+} from '../../engine/providers/rules/RulesLlm.ts';
 import { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 
@@ -183,6 +187,33 @@ describe('llm.rules patterns run on RE2 (linear time)', () => {
     expect(!tooCostly.ok && tooCostly.errors[0].message).toMatch(
       /RE2 instructions in all; the limit is 4000 per node/,
     );
+  });
+
+  it('loads configs written before the built-in understanding, and refuses an unknown style', () => {
+    const registry = createDefaultRegistry();
+    const old = rulesGraph(DEFAULT_INTENTS);
+    old.nodes[1].config = {
+      persona: 'Parley',
+      intents: DEFAULT_INTENTS,
+      fallback: 'Sorry?',
+    } as never;
+    // rulesGraph's wiring is not a working agent: only config errors matter here.
+    const configErrors = (graph: unknown) => {
+      const result = validateGraph(graph, registry);
+      return result.ok ? [] : result.errors.filter((e) => e.code === 'invalid-config');
+    };
+    expect(configErrors(old)).toEqual([]);
+    expect(rulesLlmSettings.parse({ persona: 'Parley' })).toMatchObject({
+      persona: 'Parley',
+      style: 'friendly',
+      builtInIntents: true,
+      intents: [],
+    });
+    const styled = rulesGraph([]);
+    styled.nodes[1].config = { style: 'pirate' } as never;
+    expect(configErrors(styled)).toEqual([
+      expect.objectContaining({ nodeId: 'brain', path: 'nodes[1].config.style' }),
+    ]);
   });
 
   it('accepts every graph shipped in graphs/', async () => {

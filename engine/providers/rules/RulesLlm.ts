@@ -1,14 +1,17 @@
 import type { RE2JS } from 're2js';
 import { z } from 'zod';
+import type { ConversationContext } from '../../core/ConversationContext.ts';
 import type { ChatMessage } from '../../core/frames.ts';
 import { type LlmDelta, LlmProcessor, llmSettings } from '../../services/llm/LlmProcessor.ts';
 import type { Tool } from '../../tools/Tool.ts';
-import { DEFAULT_INTENTS } from './defaultIntents.ts';
+import { type PendingToolReply, planReply, replyToToolResult } from './builtInReplies.ts';
 import {
   compileIntentPattern,
   INTENT_PATTERN_LIMITS,
   intentPatternIssues,
 } from './IntentPattern.ts';
+import { phrasebook, RESPONDER_STYLES, type ResponderStyle } from './phrasebook.ts';
+import { dialogueStateFrom, type Understanding, understand } from './understand.ts';
 
 /** A reply template is a spoken answer: a few sentences, not a document. */
 const MAX_TEMPLATE_CHARS = 2000;
@@ -35,6 +38,20 @@ export type RulesIntent = z.output<typeof rulesIntent>;
 
 export const rulesLlmSettings = z.object({
   persona: z.string().min(1).max(64).default('Parley').describe('Name the bot uses for itself'),
+  style: z
+    .enum(RESPONDER_STYLES)
+    .default('friendly')
+    .describe(
+      'How replies are worded. friendly: plain and warm; butler: a curt British butler ' +
+        '(pair it with the Flite voice awb)',
+    ),
+  builtInIntents: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Understand weather, time, date, jokes and small talk from many phrasings and misrecognitions, ' +
+        'after your own intents',
+    ),
   systemPrompt: llmSettings.shape.systemPrompt
     .default('You are Parley, a friendly voice assistant. Keep answers short.')
     .describe('Kept in the conversation for LLM nodes that replace this one'),
@@ -48,37 +65,69 @@ export const rulesLlmSettings = z.object({
         ctx.addIssue({ code: 'custom', path, message });
       }
     })
-    .default(DEFAULT_INTENTS)
+    .default([])
     .describe(
-      'Patterns are RE2 regular expressions, matched case-insensitively: ' +
-        'no lookahead, lookbehind or backreferences',
+      'Your own intents, tried before the built-in ones. Patterns are RE2 regular expressions, ' +
+        'matched case-insensitively: no lookahead, lookbehind or backreferences',
     ),
-  // Said when no intent matches.
-  fallback: template.default(
-    'Sorry, I only know a few things. Ask me about the weather somewhere, or for a joke.',
-  ),
+  fallback: template
+    .optional()
+    .describe(
+      'Said when nothing matches; by default the style’s own, which says what the bot can do',
+    ),
   fallbackReply: llmSettings.shape.fallbackReply
     .max(MAX_TEMPLATE_CHARS)
     .default('Sorry, something went wrong on my side.'),
   maxToolSteps: llmSettings.shape.maxToolSteps.default(3),
 });
 
-export type RulesLlmSettings = z.output<typeof rulesLlmSettings>;
+/**
+ * The settings a `RulesLlm` runs with. Keys added after the first release
+ * may be missing when code builds the settings itself (graphs always get
+ * them from the schema's defaults): absent means the default.
+ */
+export type RulesLlmSettings = Omit<z.output<typeof rulesLlmSettings>, 'style' | 'builtInIntents'> &
+  Partial<Pick<z.output<typeof rulesLlmSettings>, 'style' | 'builtInIntents'>>;
+
+/** A tool call in flight: a graph intent's, with the values its templates need, or the built-in understanding's. */
+type PendingCall =
+  | { kind: 'pattern'; intent: RulesIntent; values: Record<string, string> }
+  | { kind: 'builtIn'; reply: PendingToolReply };
 
 /**
  * A deterministic, rule-based responder: no language model. It stands in for
  * an LLM when none is configured and emits exactly the frames an LLM node
  * emits — text, tool calls, tool results — so the rest of the graph cannot tell.
+ * A turn is tried against the graph's own intents (regular expressions)
+ * first, then the built-in understanding (understand.ts), which also reads
+ * earlier turns for follow-ups. That dialogue state is rebuilt from the
+ * conversation on every turn rather than kept here, so a hot-reloaded
+ * responder carries on where the old one was.
  */
 export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
   protected override readonly settingsSchema = rulesLlmSettings;
+  /** Not a language model: a context budget's trimmed turns keep their local note. */
+  protected override readonly writesSummaries = false;
   private readonly compiled = new Map<RulesIntent, RE2JS[]>();
-  /** Tool calls in flight, by call id, with the values their reply needs. */
-  private readonly pending = new Map<
-    string,
-    { intent: RulesIntent; values: Record<string, string> }
-  >();
+  /** Tool calls in flight, by call id. */
+  private readonly pending = new Map<string, PendingCall>();
   private nextCallId = 1;
+  private understood: Understanding | undefined;
+
+  constructor(
+    id: string,
+    conversation: ConversationContext,
+    settings: RulesLlmSettings,
+    /** The wall clock, for the time of day when the graph has no clock tool. */
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    super(id, conversation, settings);
+  }
+
+  /** What the built-in understanding made of the last user turn; undefined when a graph intent answered it. */
+  get lastUnderstanding(): Understanding | undefined {
+    return this.understood;
+  }
 
   protected override onSettings(update: Partial<RulesLlmSettings>): void {
     super.onSettings(update);
@@ -95,28 +144,74 @@ export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
       return;
     }
     const said = last?.role === 'user' ? last.content : '';
+    this.understood = undefined;
     const match = this.match(said);
-    if (!match) {
-      yield* words(this.render(this.settings.fallback, {}));
+    if (match) {
+      yield* this.answerPattern(match, tools);
       return;
     }
-    const { intent, values } = match;
+    if (this.settings.builtInIntents === false) {
+      yield* words(this.fallbackText() ?? phrasebook(this.style()).fallback);
+      return;
+    }
+    yield* this.answerBuiltIn(messages, tools);
+  }
+
+  private *answerPattern(
+    { intent, values }: { intent: RulesIntent; values: Record<string, string> },
+    tools: readonly Tool[],
+  ): Generator<LlmDelta> {
     if (intent.tool && tools.some((t) => t.name === intent.tool!.name)) {
-      const id = `call_${this.id}_${this.nextCallId++}`;
       const args = Object.fromEntries(
         Object.entries(intent.tool.arguments).map(([k, v]) => [k, this.render(v, values)]),
       );
-      this.pending.set(id, { intent, values });
       if (intent.reply) yield* words(this.render(intent.reply, values));
-      yield {
-        type: 'tool_calls',
-        calls: [{ id, name: intent.tool.name, arguments: JSON.stringify(args) }],
-      };
+      yield this.toolCall(intent.tool.name, args, { kind: 'pattern', intent, values });
       return;
     }
     const reply =
-      intent.reply ?? (intent.tool ? intent.replyOnError : undefined) ?? this.settings.fallback;
+      intent.reply ??
+      (intent.tool ? intent.replyOnError : undefined) ??
+      this.fallbackText() ??
+      phrasebook(this.style()).fallback;
     yield* words(this.render(reply, values));
+  }
+
+  private *answerBuiltIn(messages: ChatMessage[], tools: readonly Tool[]): Generator<LlmDelta> {
+    const userTurns = messages.flatMap((m) => (m.role === 'user' ? [m.content] : []));
+    const state = dialogueStateFrom(userTurns.slice(0, -1));
+    const heard = understand(userTurns.at(-1) ?? '', state);
+    this.understood = heard;
+    const plan = planReply(heard, state, {
+      book: phrasebook(this.style()),
+      persona: this.settings.persona,
+      fallback: this.fallbackText(),
+      hasTool: (name) => tools.some((t) => t.name === name),
+      now: this.now,
+    });
+    if (plan.text) yield* words(plan.text);
+    if (plan.call)
+      yield this.toolCall(plan.call.name, plan.call.args, {
+        kind: 'builtIn',
+        reply: plan.call.pending,
+      });
+  }
+
+  private toolCall(name: string, args: Record<string, string>, pending: PendingCall): LlmDelta {
+    const id = `call_${this.id}_${this.nextCallId++}`;
+    this.pending.set(id, pending);
+    return { type: 'tool_calls', calls: [{ id, name, arguments: JSON.stringify(args) }] };
+  }
+
+  private style(): ResponderStyle {
+    return this.settings.style ?? 'friendly';
+  }
+
+  /** The graph's own fallback text, rendered, if it sets one. */
+  private fallbackText(): string | undefined {
+    return this.settings.fallback === undefined
+      ? undefined
+      : this.render(this.settings.fallback, {});
   }
 
   private replyToToolResults(messages: ChatMessage[]): string {
@@ -132,16 +227,19 @@ export class RulesLlm extends LlmProcessor<RulesLlmSettings> {
       } catch {
         result = message.content;
       }
-      const failed = typeof result === 'object' && result !== null && 'error' in result;
-      const template = failed ? pending.intent.replyOnError : pending.intent.replyWithResult;
-      replies.unshift(
-        this.render(template ?? this.settings.fallback, {
-          ...pending.values,
-          ...flatten('result', result),
-        }),
-      );
+      replies.unshift(this.replyToResult(pending, result));
     }
-    return replies.join(' ') || this.settings.fallback;
+    return replies.join(' ') || this.fallbackText() || phrasebook(this.style()).fallback;
+  }
+
+  private replyToResult(pending: PendingCall, result: unknown): string {
+    if (pending.kind === 'builtIn')
+      return replyToToolResult(pending.reply, result, phrasebook(this.style()));
+    const failed = typeof result === 'object' && result !== null && 'error' in result;
+    const template = failed ? pending.intent.replyOnError : pending.intent.replyWithResult;
+    const values = { ...pending.values, ...flatten('result', result) };
+    if (template) return this.render(template, values);
+    return this.fallbackText() ?? phrasebook(this.style()).fallback;
   }
 
   private match(text: string): { intent: RulesIntent; values: Record<string, string> } | undefined {

@@ -1,6 +1,12 @@
 import type { RulesIntent } from './RulesLlm.ts';
 
-/** What the offline rule-based responder understands out of the box. Patterns are RE2 syntax, matched case-insensitively (IntentPattern.ts). */
+/**
+ * The pattern intents `llm.rules` shipped with before its built-in
+ * understanding (understand.ts) existed: an example of graph-defined intents,
+ * kept for graphs and tests that set them explicitly. New graphs need none —
+ * the built-in understanding covers these and far more phrasings. Patterns
+ * are RE2 syntax, matched case-insensitively (IntentPattern.ts).
+ */
 export const DEFAULT_INTENTS: RulesIntent[] = [
   {
     name: 'weather',

@@ -7,11 +7,22 @@ export const rulesLlmNode = defineProcessorNode({
   category: 'llm',
   title: 'Rules (offline)',
   description:
-    'A deterministic rule-based responder — not a language model. Stands in for an LLM when none is configured: pattern → reply or tool call.',
+    'A deterministic rule-based responder — not a language model. Stands in for an LLM when none is configured: ' +
+    'understands weather, time, date, jokes and small talk from many phrasings (and the recogniser’s usual slips), ' +
+    'asks when unsure, follows up, and calls the weather and clock tools. Your own patterns are tried first.',
   config: rulesLlmSettings,
   consumes: LLM_CONSUMES,
   produces: LLM_PRODUCES,
-  liveKeys: ['persona', 'systemPrompt', 'intents', 'fallback', 'fallbackReply', 'maxToolSteps'],
+  liveKeys: [
+    'persona',
+    'style',
+    'builtInIntents',
+    'systemPrompt',
+    'intents',
+    'fallback',
+    'fallbackReply',
+    'maxToolSteps',
+  ],
   acceptsTools: true,
   latency: [
     {
@@ -19,7 +30,7 @@ export const rulesLlmNode = defineProcessorNode({
       label: 'LLM first token',
       typicalMs: 1,
       source:
-        'an in-process pattern match, no network; the reply comes whole, so its first sentence is ready at once. Tool turns add the tool’s time',
+        'in-process word matching, no network; the reply comes whole, so its first sentence is ready at once. Tool turns add the tool’s time',
     },
   ],
   create: (config, ctx) => new RulesLlm(ctx.nodeId, ctx.session.conversation, config),

@@ -1,0 +1,123 @@
+import { listedPlaceNames } from './placeMatcher.ts';
+
+/**
+ * Sentences covering what the rule-based responder understands: every
+ * intent's usual phrasings and every listed place. Lower case, words only,
+ * every word in pocketsphinx's dictionary — a language model built from
+ * these biases the recogniser toward what the agent can act on.
+ */
+export function responderPhrases(): string[] {
+  const places = listedPlaceNames().map((p) => p.toLowerCase());
+  const lines = new Set<string>(FIXED_PHRASES);
+  places.forEach((place, i) => {
+    // Each place in two frames, rotating through them so every frame meets many places: a few hundred lines in all.
+    lines.add(PLACE_FRAMES[i % PLACE_FRAMES.length].replace('PLACE', place));
+    lines.add(PLACE_FRAMES[(i + 7) % PLACE_FRAMES.length].replace('PLACE', place));
+  });
+  return [...lines];
+}
+
+const PLACE_FRAMES = [
+  'what is the weather like in PLACE',
+  'what is the forecast for PLACE',
+  'what is the weather in PLACE tomorrow',
+  'is it raining in PLACE',
+  'is it snowing in PLACE',
+  'how hot is it in PLACE',
+  'how cold is it in PLACE',
+  'what is the temperature in PLACE',
+  'do i need an umbrella in PLACE',
+  'what time is it in PLACE',
+  'what is the time in PLACE',
+  'what is the date in PLACE',
+  'what day is it in PLACE',
+  'what about PLACE',
+  'how about PLACE',
+  'weather in PLACE',
+  'tell me the weather in PLACE',
+  'could you tell me the weather in PLACE',
+  'i would like to know the forecast for PLACE',
+  'will it rain tomorrow in PLACE',
+];
+
+const FIXED_PHRASES = [
+  'what is the weather',
+  'what is the weather like',
+  'what is the weather like today',
+  'what is the weather tomorrow',
+  'what is the forecast',
+  'what is the forecast for tomorrow',
+  'will it rain tomorrow',
+  'is it going to rain',
+  'is it going to snow',
+  'is it cold outside',
+  'is it hot outside',
+  'is it sunny',
+  'is it windy',
+  'do i need an umbrella',
+  'do i need a coat',
+  'how warm is it',
+  'and tomorrow',
+  'what about tomorrow',
+  'how about tomorrow',
+  'what time is it',
+  'what is the time',
+  'tell me the time',
+  'what time is it now',
+  'do you know what time it is',
+  'what day is it',
+  'what day is it today',
+  'what is the date',
+  'what is the date today',
+  'what is today',
+  'tell me a joke',
+  'tell me another joke',
+  'do you know any jokes',
+  'say something funny',
+  'make me laugh',
+  'hello',
+  'hi',
+  'hey',
+  'hi there',
+  'hello there',
+  'good morning',
+  'good afternoon',
+  'good evening',
+  'how are you',
+  'how are you doing today',
+  'who are you',
+  'what are you',
+  'what is your name',
+  'are you a robot',
+  'who made you',
+  'what can you do',
+  'what can i ask you',
+  'what do you know',
+  'how can you help me',
+  'help',
+  'thank you',
+  'thanks',
+  'thank you very much',
+  'thanks a lot',
+  'cheers',
+  'goodbye',
+  'bye',
+  'bye bye',
+  'see you later',
+  'good night',
+  'that is all',
+  'stop',
+  'stop talking',
+  'be quiet',
+  'enough',
+  'never mind',
+  'cancel',
+  'yes',
+  'yes please',
+  'yeah',
+  'sure',
+  'that is right',
+  'no',
+  'no thanks',
+  'nope',
+];
