@@ -6,8 +6,14 @@
  * Runs any graph on a WAV file in real time (the VAD and the output pacing
  * need real time), prints what was said by whom and a latency line per turn,
  * and writes the bot's audio to a WAV file.
+ *
+ *   parley replay recordings/<id> --graph voice-agent@<revision>
+ *
+ * Replays a recorded conversation's user audio, with its timing, into a graph
+ * and prints old beside new, turn by turn (docs/recording.md).
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { replayCommand } from './replayCommand.ts';
 import { runGraphOnWav } from './runGraphOnWav.ts';
 
 const program = new Command('parley').description(
@@ -43,6 +49,53 @@ program
       if (result.errors.length > 0) process.exitCode = 1;
     },
   );
+
+program
+  .command('replay')
+  .description('replay a recorded conversation against a graph and compare old with new')
+  .argument('<recording>', 'recording directory (or its recording.json)')
+  .option(
+    '--graph <name[@revision] | file.json>',
+    'graph to replay against (default: the one the recording ran)',
+  )
+  .option('--graphs <dir>', 'graph store for --graph NAME', process.env.GRAPHS_DIR ?? 'graphs')
+  .option('--fast', 'virtual clock: as fast as the graph allows (see docs/recording.md)', false)
+  .option('--live-tools', 'run the tools for real instead of replaying recorded results', false)
+  .option('--json <file>', 'also write the comparison as JSON')
+  .option('--save <dir>', 'write the replay as a recording (to listen to or replay again)')
+  .option('--noise <ms>', 'latency differences within ± this are not marked', parseMs)
+  .action(
+    async (
+      recording: string,
+      options: {
+        graph?: string;
+        graphs: string;
+        fast: boolean;
+        liveTools: boolean;
+        json?: string;
+        save?: string;
+        noise?: number;
+      },
+    ) => {
+      await replayCommand({
+        recording,
+        graph: options.graph,
+        graphsDir: options.graphs,
+        fast: options.fast,
+        liveTools: options.liveTools,
+        json: options.json,
+        save: options.save,
+        noiseMs: options.noise,
+        print: (text) => console.log(text),
+      });
+    },
+  );
+
+function parseMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of ms ≥ 0');
+  return n;
+}
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -97,6 +97,41 @@ export { PocketsphinxStt } from './providers/pocketsphinx/PocketsphinxStt.ts';
 export { closeSharedServices } from './providers/sharedServices.ts';
 export { SileroScorer } from './providers/silero/SileroScorer.ts';
 export { SILERO_WINDOW_SAMPLES, SileroVadModel } from './providers/silero/SileroVadModel.ts';
+// Recording conversations and replaying them against a graph (docs/recording.md)
+export {
+  type CompareOptions,
+  type Comparison,
+  compareReplays,
+  type DifferenceKind,
+  type LatencyComparison,
+  type TurnComparison,
+} from './recording/compareReplays.ts';
+export {
+  type ConversationToolCall,
+  type ConversationTurn,
+  conversationTurns,
+} from './recording/conversationTurns.ts';
+export * from './recording/RecordingFormat.ts';
+export { RecordingFormatError } from './recording/RecordingFormatError.ts';
+export type { ReplayMode } from './recording/ReplayPacer.ts';
+export { parseRecordingMeta, readRecording } from './recording/readRecording.ts';
+export { renderComparison } from './recording/renderComparison.ts';
+export {
+  NOT_IN_RECORDING,
+  RecordedToolAnswers,
+  withRecordedTools,
+} from './recording/replayedTools.ts';
+export {
+  type ReplayOptions,
+  type ReplayResult,
+  replayRecording,
+} from './recording/replayRecording.ts';
+export {
+  SessionRecorder,
+  type SessionRecorderInfo,
+  type SessionRecorderOptions,
+} from './recording/SessionRecorder.ts';
+export { writeRecording } from './recording/writeRecording.ts';
 // Service family bases: what a new provider's processor extends
 export {
   type LlmDelta,

@@ -359,6 +359,7 @@ export function createServer(options: ServerOptions): ParleyServer {
     async close() {
       webrtc.closeAll('server shutting down');
       sessions.closeAll('server shutting down');
+      await sessions.recordingsWritten();
       store.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();

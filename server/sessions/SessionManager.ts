@@ -2,6 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger, NodeRegistry } from '#engine';
 import type { ReloadResult, SessionInfo, SwitchResult } from '../api/restTypes.ts';
+import {
+  type RecordingSettings,
+  recordingSettingsFromEnv,
+  recordsGraph,
+} from '../recording/RecordingSettings.ts';
+import { recordSession } from '../recording/recordSession.ts';
 import type { GraphStore } from '../store/GraphStore.ts';
 import { GraphNotFoundError } from '../store/StoreErrors.ts';
 import { Session } from './Session.ts';
@@ -26,9 +32,13 @@ interface ManagerEvents {
  */
 export class SessionManager extends EventEmitter<ManagerEvents> {
   private readonly sessions = new Map<string, Session>();
+  /** Off unless PARLEY_RECORD is set (server/recording/RecordingSettings.ts). */
+  private readonly recording: RecordingSettings | undefined;
+  private readonly recordingWrites = new Set<Promise<unknown>>();
 
   constructor(private readonly options: SessionManagerOptions) {
     super();
+    this.recording = recordingSettingsFromEnv(options.env);
     options.store.on('change', (change) => {
       if (change.source !== 'disk' || !change.stored) return;
       void this.reloadGraph(change.name, change.stored.graph, change.stored.revision);
@@ -58,6 +68,11 @@ export class SessionManager extends EventEmitter<ManagerEvents> {
       turnLogDir: this.options.env.PARLEY_TURN_LOG_DIR || undefined,
     });
     this.sessions.set(session.id, session);
+    if (this.recording && recordsGraph(this.recording, graphName)) {
+      const written = recordSession(session, this.recording);
+      this.recordingWrites.add(written);
+      void written.then(() => this.recordingWrites.delete(written));
+    }
     session.once('ended', (reason) => {
       this.sessions.delete(session.id);
       session.logger.info({ reason }, 'session ended');
@@ -102,5 +117,17 @@ export class SessionManager extends EventEmitter<ManagerEvents> {
 
   closeAll(reason: string): void {
     for (const session of [...this.sessions.values()]) session.close(reason);
+  }
+
+  /** Resolves when the recordings of ended sessions are on disk (bounded: a stuck write is not waited for). */
+  async recordingsWritten(timeoutMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.recordingWrites),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }
