@@ -80,3 +80,11 @@ export {
   type TurnUsage,
   totalTokens,
 } from './metrics/Usage.ts';
+// Replay comparisons, for the editor (types only: the replay itself runs on the server)
+export type {
+  Comparison,
+  DifferenceKind,
+  LatencyComparison,
+  TurnComparison,
+} from './recording/compareReplays.ts';
+export type { ConversationToolCall, ConversationTurn } from './recording/conversationTurns.ts';
