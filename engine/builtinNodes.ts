@@ -1,4 +1,5 @@
 import { NodeRegistry, type NodeType } from './graph/NodeRegistry.ts';
+import { levelNormalizeNode } from './processors/audio/nodes.ts';
 import { assistantTurnNode, userTurnNode } from './processors/context/nodes.ts';
 import { sentenceNode } from './processors/text/nodes.ts';
 import { transportInputNode, transportOutputNode } from './processors/transport/nodes.ts';
@@ -12,6 +13,7 @@ import { moshiNodeTypes } from './providers/moshi/nodes.ts';
 import { openAINodeTypes } from './providers/openai/nodes.ts';
 import { clockToolNode, weatherToolNode } from './providers/openmeteo/nodes.ts';
 import { pocketsphinxSttNode } from './providers/pocketsphinx/nodes.ts';
+import { rnnoiseDenoiseNode } from './providers/rnnoise/nodes.ts';
 import { rulesLlmNode } from './providers/rules/nodes.ts';
 import { sileroVadNode } from './providers/silero/nodes.ts';
 
@@ -24,6 +26,8 @@ import { sileroVadNode } from './providers/silero/nodes.ts';
 export const builtinNodeTypes: NodeType[] = [
   transportInputNode,
   transportOutputNode,
+  rnnoiseDenoiseNode,
+  levelNormalizeNode,
   sileroVadNode,
   energyVadNode,
   pocketsphinxSttNode,

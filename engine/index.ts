@@ -65,6 +65,14 @@ export { type PipelineOptions, pipeline } from './graph/pipeline.ts';
 export { LatencyObserver } from './metrics/LatencyObserver.ts';
 export { summarizeUsage, type UsageSummary } from './metrics/sessionUsage.ts';
 export { writeTurnJournal } from './metrics/TurnJournal.ts';
+export {
+  LevelNormalizeProcessor,
+  type LevelNormalizeSettings,
+} from './processors/audio/LevelNormalizeProcessor.ts';
+export {
+  LevelNormalizer,
+  type LevelNormalizerOptions,
+} from './processors/audio/LevelNormalizer.ts';
 export { AssistantTurnAggregator } from './processors/context/AssistantTurnAggregator.ts';
 export {
   UserTurnAggregator,
@@ -93,6 +101,8 @@ export {
   PocketsphinxRecognizer,
 } from './providers/pocketsphinx/PocketsphinxRecognizer.ts';
 export { PocketsphinxStt } from './providers/pocketsphinx/PocketsphinxStt.ts';
+export { RnnoiseDenoiser } from './providers/rnnoise/RnnoiseDenoiser.ts';
+export { RnnoiseProcessor, type RnnoiseSettings } from './providers/rnnoise/RnnoiseProcessor.ts';
 /** Shared local engines (recogniser pools, model workers) outlive sessions: close them on exit. */
 export { closeSharedServices } from './providers/sharedServices.ts';
 export { SileroScorer } from './providers/silero/SileroScorer.ts';
