@@ -40,6 +40,21 @@ describe('RecognizerPool', () => {
     expect(partials).toBe(0);
   });
 
+  it('gives the next caller a decoder back at the prior, not the last caller’s cepstral mean', async () => {
+    pool = new RecognizerPool({ warm: 0, max: 1 });
+    const first = await pool.acquire();
+    const prior = await first.getCmn();
+    // The last caller's channel, as adaptation would have left it.
+    first.setCmn({ mean: prior.mean.map((m) => m + 7), frames: 800 });
+    expect((await first.getCmn()).mean[0]).toBeCloseTo(prior.mean[0] + 7, 3);
+    pool.release(first);
+    const again = await pool.acquire();
+    expect(again).toBe(first);
+    const state = await again.getCmn();
+    state.mean.forEach((m, i) => expect(m).toBeCloseTo(prior.mean[i], 3));
+    expect(state.frames).toBe(prior.frames);
+  });
+
   it('refuses more than max decoders and drops crashed ones', async () => {
     pool = new RecognizerPool({ warm: 0, max: 1 });
     const only = await pool.acquire();

@@ -13,6 +13,7 @@ export type HelperCommand =
   | 'sync'
   | 'setCmn'
   | 'getCmn'
+  | 'bias'
   | 'quit';
 
 const COMMAND_BYTES: Record<HelperCommand, number> = {
@@ -23,6 +24,7 @@ const COMMAND_BYTES: Record<HelperCommand, number> = {
   sync: 0x53, // 'S'
   setCmn: 0x4d, // 'M'
   getCmn: 0x47, // 'G'
+  bias: 0x4c, // 'L'
   quit: 0x51, // 'Q'
 };
 
@@ -75,6 +77,33 @@ export function encodeSetCmn(state: CmnState): Buffer {
   return encodeHelperCommand('setCmn', payload);
 }
 
+/** The largest bias model the helper accepts (MAX_BIAS_ARPA); a few thousand phrases fit comfortably. */
+export const MAX_BIAS_ARPA_BYTES = 256 * 1024;
+
+/**
+ * 'L': sequence, interpolation weight, then the bias model's ARPA text (none:
+ * back to the general model alone).
+ */
+export function encodeSetBias(seq: number, weight: number, arpa: string): Buffer {
+  const text = Buffer.from(arpa, 'utf8');
+  const payload = new Uint8Array(8 + text.byteLength);
+  const view = new DataView(payload.buffer);
+  view.setUint32(0, seq, true);
+  view.setFloat32(4, weight, true);
+  payload.set(text, 8);
+  return encodeHelperCommand('bias', payload);
+}
+
+/** What the decoder made of a bias model. */
+export interface BiasReport {
+  /** Words in the bias model (its unigrams, <s> and </s> included). */
+  words: number;
+  /** Its words the dictionary cannot pronounce: the decoder never proposes them (at most 50 listed). */
+  oov: readonly string[];
+  /** Time the decoder took to parse it and build the biased search. */
+  loadMs: number;
+}
+
 /**
  * Frames PCM as one or more audio commands. Int16Array bytes are in host order;
  * the helper assumes little-endian, which every platform Node ships for is.
@@ -96,7 +125,9 @@ export type HelperMessage =
   | { type: 'final'; utt: number; text: string; decodeMs: number }
   | { type: 'sync'; seq: number }
   | ({ type: 'cmn'; seq: number } & CmnState)
-  | { type: 'error'; message: string };
+  | ({ type: 'bias'; seq: number } & BiasReport)
+  /** `seq` names the command that failed, when it carried one ('L'). */
+  | { type: 'error'; message: string; seq?: number };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -144,8 +175,23 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
         ? undefined
         : { type, seq, mean: mean as number[], frames };
     }
-    case 'error':
-      return { type, message: str('message') ?? 'unknown helper error' };
+    case 'bias': {
+      const seq = num('seq');
+      const words = num('words');
+      const oov = value.oov;
+      const valid = Array.isArray(oov) && oov.every((x) => typeof x === 'string');
+      return seq === undefined || words === undefined || !valid
+        ? undefined
+        : { type, seq, words, oov: oov as string[], loadMs: num('loadMs') ?? 0 };
+    }
+    case 'error': {
+      const seq = num('seq');
+      return {
+        type,
+        message: str('message') ?? 'unknown helper error',
+        ...(seq === undefined ? {} : { seq }),
+      };
+    }
     default:
       return undefined;
   }

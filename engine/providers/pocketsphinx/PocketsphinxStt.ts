@@ -3,10 +3,16 @@ import type { FrameOf } from '../../core/frames.ts';
 import { PreRollBuffer } from '../../services/stt/PreRollBuffer.ts';
 import { SttProcessor } from '../../services/stt/SttProcessor.ts';
 import { sharedService } from '../sharedServices.ts';
-import type { PocketsphinxRecognizer } from './PocketsphinxRecognizer.ts';
+import type { LanguageModelBias, PocketsphinxRecognizer } from './PocketsphinxRecognizer.ts';
 import { RecognizerPool } from './RecognizerPool.ts';
 
 const STT_RATE = 16000;
+
+export interface PocketsphinxSttOptions {
+  /** A phrase model mixed into the general one for this node's sessions (vocabularyBias.ts). */
+  bias?: LanguageModelBias;
+  pool?: RecognizerPool;
+}
 
 /**
  * One pool for the whole process: its decoders are forked from one zygote
@@ -30,11 +36,13 @@ export class PocketsphinxStt extends SttProcessor {
   private listening = false;
   private detach: Array<() => void> = [];
 
-  constructor(
-    id: string,
-    private readonly pool: RecognizerPool = sharedRecognizerPool(),
-  ) {
+  private readonly pool: RecognizerPool;
+  private readonly bias: LanguageModelBias | undefined;
+
+  constructor(id: string, options: PocketsphinxSttOptions = {}) {
     super(id, {});
+    this.pool = options.pool ?? sharedRecognizerPool();
+    this.bias = options.bias;
   }
 
   protected override async onStart(frame: FrameOf<'start'>): Promise<void> {
@@ -45,8 +53,29 @@ export class PocketsphinxStt extends SttProcessor {
       }),
       this.recognizer.onError((error) => this.pushError(error)),
     );
+    this.applyBias(this.recognizer);
     if (frame.audioInSampleRate !== STT_RATE)
       this.resampler = await Resampler.create(frame.audioInSampleRate, STT_RATE);
+  }
+
+  /**
+   * Also with no bias: a pooled decoder may come from a graph that had one.
+   * Not awaited: building the biased search takes the decoder ~0.5 s, and the
+   * helper handles commands in order, so audio that arrives meanwhile simply
+   * waits for it. Only a session whose caller speaks at once sees that delay.
+   */
+  private applyBias(recognizer: PocketsphinxRecognizer): void {
+    recognizer.setBias(this.bias).then(
+      (report) => {
+        if (report.oov.length > 0) {
+          this.logger.warn(
+            { node: this.id, words: report.oov },
+            'bias phrases use words the recogniser cannot pronounce; it will never hear them',
+          );
+        }
+      },
+      (error: unknown) => this.pushError(error),
+    );
   }
 
   protected override onStop(): void {

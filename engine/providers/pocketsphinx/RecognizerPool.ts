@@ -32,9 +32,12 @@ interface Loading {
  * back. A decoder is a process with its models in memory. They are forked
  * from one zygote that loaded the models once (see DecoderZygote), so a burst
  * of sessions gets its decoders in milliseconds each rather than ~0.3 s of
- * CPU each, and they share the models' memory. A reused decoder is preferred:
- * pocketsphinx adapts its cepstral mean across utterances, so it starts
- * better calibrated.
+ * CPU each, and they share the models' memory. A decoder given back has its
+ * cepstral mean reset to the prior: the next caller starts where every caller
+ * does, so one caller's channel does not shape another's recognition and the
+ * same audio is heard the same way in any session (what replaying a recorded
+ * conversation relies on). The decoder adapts to a caller within their first
+ * turn (cmnAdaptFrames), so little is lost.
  */
 export class RecognizerPool {
   private readonly recognizerOptions: PocketsphinxOptions;
@@ -105,6 +108,7 @@ export class RecognizerPool {
     recognizer.cancelUtterance();
     recognizer.removeAllListeners();
     if (!this.closed && recognizer.running && this.idle.length < this.maxIdle) {
+      recognizer.resetCmn();
       this.idle.push(recognizer);
     } else {
       void recognizer.close();

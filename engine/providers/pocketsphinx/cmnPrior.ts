@@ -7,7 +7,10 @@
  * session is decoded against whatever it starts from. The model's own start
  * (MODEL_CMN_PRIOR with weight 0) is far from our audio, and since it has no
  * weight the first utterance's mean replaces it outright, which makes the
- * second turn depend on how long and how voiced the first one was.
+ * second turn depend on how long and how voiced the first one was. The
+ * helper now also re-estimates the mean during an utterance
+ * (DEFAULT_CMN_ADAPT_FRAMES), so the prior mostly decides a first turn's
+ * first second; README.md has the measurements.
  */
 
 /**
@@ -21,8 +24,9 @@
  * Caveat: all of this is synthetic speech. Its spectrum is tilted compared
  * with the real voices the model was trained on (c1 and c3 differ most from
  * MODEL_CMN_PRIOR), so for human callers the model's mean may be the better
- * start. The prior has the weight of 500 frames (~5 s of speech) either way,
- * so a real caller pulls it to their own channel within a few turns.
+ * start. The prior weighs DEFAULT_CMN_PRIOR_FRAMES (100 frames, ~1 s of
+ * speech), so a real caller pulls it to their own channel within their first
+ * turn.
  * c0 is log energy and follows the input level: 6 dB quieter is ~7 lower.
  */
 export const DEFAULT_CMN_PRIOR: readonly number[] = [

@@ -25,6 +25,17 @@
  *                         utterance's mean replace it outright.
  *   'G' get CMN state     payload: uint32 LE sequence -> replies
  *                         {"type":"cmn","seq":N,"mean":[...],"frames":F}
+ *   'L' bias the LM       payload: uint32 LE sequence, float32 LE weight (0..1),
+ *                         then an ARPA language model as text (<= MAX_BIAS_ARPA
+ *                         bytes). The decoder then searches the general model
+ *                         and this one interpolated, P = (1-w) Pgeneral + w Pbias,
+ *                         so free speech is still heard. No ARPA text (or weight
+ *                         0) goes back to the general model alone. Refused inside
+ *                         an utterance. Replies
+ *                         {"type":"bias","seq":N,"words":K,"oov":[...],"loadMs":T}
+ *                         (oov: its words the dictionary cannot pronounce, which
+ *                         the search therefore never proposes) or
+ *                         {"type":"error","seq":N,"message":"..."}.
  *   'Q' quit              payload: empty
  *
  * Output (stdout), one JSON object per line:
@@ -43,18 +54,32 @@
  *                     next one by the jumpy mean of a single utterance.
  *   -zygote SOCKET    load the models, then fork a ready decoder per request
  *                     instead of serving one: see run_zygote() below.
+ *   -cmn_prior_frames N
+ *                     the weight of -cmn_prior in frames (default 500): how
+ *                     many frames of a caller's speech it takes to move it
+ *                     halfway to theirs.
+ *   -cmn_adapt_frames N
+ *                     re-estimate the cepstral mean every N frames (10 ms
+ *                     each) during an utterance, not only at its end; 0 (the
+ *                     default) keeps sphinxbase's behaviour. See adapt_cmn().
  *
- * Cepstral mean normalisation (CMN) is the only decoder state that survives an
- * utterance: sphinxbase subtracts a running mean during the utterance and
+ * Cepstral mean normalisation (CMN) is the only acoustic state that survives
+ * an utterance: sphinxbase subtracts a running mean during the utterance and
  * re-estimates it at its end (live CMN; feat.params says "batch", but
- * sphinxbase switches to live mode whenever audio is streamed).
+ * sphinxbase switches to live mode whenever audio is streamed), so a
+ * session's turns keep adapting to its caller. -cmn_adapt_frames also
+ * re-estimates it during an utterance. The other state a session may change
+ * is the language model ('L').
  *
  * Host byte order is assumed little-endian (x86-64, arm64), which is what the
  * Node side writes.
  */
+/* memfd_create: the bias LM is parsed from memory, never from a temp file. */
+#define _GNU_SOURCE
 #include <pocketsphinx.h>
 #include <sphinxbase/cmn.h>
 #include <sphinxbase/feat.h>
+#include <sphinxbase/ngram_model.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -63,6 +88,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -77,6 +103,10 @@
 /* A frame larger than this means the stream is out of sync; better to die
  * loudly than to decode garbage. 10 s of audio is far above any sane chunk. */
 #define MAX_PAYLOAD (16000 * 2 * 10)
+/* A bias LM is a few hundred phrases; 256 KiB of ARPA is thousands. Bigger
+ * would make every session's search set-up slow. */
+#define MAX_BIAS_ARPA (256 * 1024)
+#define MAX_OOV_REPORTED 50
 
 static double now_ms(void)
 {
@@ -172,6 +202,20 @@ static int parse_vector(const char *text, float *out, int n)
     return *p == '\0';
 }
 
+static int write_all_fd(int fd, const char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t put = write(fd, buf, n);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put <= 0)
+            return 0;
+        buf += put;
+        n -= (size_t)put;
+    }
+    return 1;
+}
+
 static void emit_cmn(uint32_t seq, const cmn_t *cmn)
 {
     printf("{\"type\":\"cmn\",\"seq\":%u,\"mean\":[", seq);
@@ -181,6 +225,20 @@ static void emit_cmn(uint32_t seq, const cmn_t *cmn)
     fflush(stdout);
 }
 
+/* What one decoder serves with: the models, and how it adapts to its caller. */
+typedef struct {
+    ps_decoder_t *ps;
+    cmn_t *cmn;
+    float *cmn_buf;
+    long partial_samples;
+    /* Samples between in-utterance CMN re-estimates (0: only at the end). */
+    long cmn_adapt_samples;
+    /* The search the decoder was configured with, and its n-gram model
+     * (NULL for keyword or grammar searches): what a bias is mixed into. */
+    char *general_search;
+    ngram_model_t *general_lm;
+} decoder_t;
+
 static int has_arg(int argc, char **argv, const char *name)
 {
     for (int i = 1; i < argc; i++)
@@ -189,10 +247,160 @@ static int has_arg(int argc, char **argv, const char *name)
     return 0;
 }
 
-/* Decodes utterances from stdin until it closes or says 'Q'. Returns the exit status. */
-static int serve(ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samples)
+/* sphinxbase's live CMN subtracts the running mean but only recomputes it at
+ * the end of an utterance (or when 800 frames have piled up). So a first turn
+ * from a channel far from the prior (telephone band, quiet or noisy mic) is
+ * decoded entirely against the prior. The running sums are kept per frame
+ * anyway; dividing them now lets the rest of the utterance use what its start
+ * taught. The weight (nframe) is untouched, so the end-of-utterance update
+ * and its decay behave exactly as before. */
+static void adapt_cmn(cmn_t *cmn)
 {
-    int16_t *audio = malloc(MAX_PAYLOAD);
+    if (cmn->nframe <= 0)
+        return;
+    for (int i = 0; i < cmn->veclen; i++)
+        cmn->cmn_mean[i] = cmn->sum[i] / cmn->nframe;
+}
+
+static void emit_seq_error(uint32_t seq, const char *message)
+{
+    printf("{\"type\":\"error\",\"seq\":%u,\"message\":", seq);
+    put_json_string(message);
+    fputs("}\n", stdout);
+    fflush(stdout);
+}
+
+/* Parses ARPA text with sphinxbase. Its reader takes a path, so the text goes
+ * into an anonymous memory file: nothing on disk to clean up or to collide
+ * between forked decoders. */
+static ngram_model_t *read_arpa(decoder_t *d, const char *arpa, size_t n)
+{
+    int fd = memfd_create("parley-bias-lm", MFD_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    ngram_model_t *lm = NULL;
+    if (write_all_fd(fd, arpa, n)) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        lm = ngram_model_read(ps_get_config(d->ps), path, NGRAM_ARPA,
+                              logmath_retain(ps_get_logmath(d->ps)));
+    }
+    close(fd);
+    return lm;
+}
+
+/* sphinxbase's ARPA reader trusts its input: some malformed files crash it
+ * (a unigram section shorter than its header says is a segfault). A bias LM
+ * comes from a graph, so it is parsed first in a throwaway child; only text
+ * that child survived is parsed here. A fork of this process costs a few ms. */
+static int arpa_parses_safely(decoder_t *d, const char *arpa, size_t n)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        alarm(10); /* a reader stuck in a loop counts as a failure too */
+        _exit(read_arpa(d, arpa, n) != NULL ? 0 : 1);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return 0;
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Replies with the bias LM's size and the words the dictionary lacks. */
+static void emit_bias(decoder_t *d, uint32_t seq, ngram_model_t *lm, double load_ms)
+{
+    int32 words = lm ? (int32)ngram_model_get_counts(lm)[0] : 0;
+    printf("{\"type\":\"bias\",\"seq\":%u,\"words\":%d,\"oov\":[", seq, (int)words);
+    int reported = 0;
+    for (int32 wid = 0; wid < words && reported < MAX_OOV_REPORTED; wid++) {
+        const char *word = ngram_word(lm, wid);
+        if (word == NULL || word[0] == '<') /* <s>, </s>, <unk> */
+            continue;
+        char *phones = ps_lookup_word(d->ps, word);
+        if (phones == NULL) {
+            fputs(reported++ ? "," : "", stdout);
+            put_json_string(word);
+        }
+        free(phones);
+    }
+    printf("],\"loadMs\":%.2f}\n", load_ms);
+    fflush(stdout);
+}
+
+/* 'L': see the protocol comment at the top. */
+static void set_bias(decoder_t *d, const unsigned char *payload, uint32_t len)
+{
+    double t = now_ms();
+    uint32_t seq = len >= 4 ? read_u32le(payload) : 0;
+    if (len < 8) {
+        emit_seq_error(seq, "bias: payload needs a sequence number and a weight");
+        return;
+    }
+    float weight = read_f32le(payload + 4);
+    const char *arpa = (const char *)payload + 8;
+    size_t arpa_len = len - 8;
+    if (d->general_lm == NULL) {
+        emit_seq_error(seq, "bias: this decoder has no n-gram language model to bias");
+        return;
+    }
+    /* Never leave the decoder on a search that is about to be replaced:
+     * replacing it frees it. */
+    ps_set_search(d->ps, d->general_search);
+    if (arpa_len == 0 || weight == 0) {
+        ps_unset_search(d->ps, "bias");
+        emit_bias(d, seq, NULL, now_ms() - t);
+        return;
+    }
+    if (!(weight > 0 && weight < 1)) {
+        emit_seq_error(seq, "bias: weight must be between 0 and 1 (exclusive)");
+        return;
+    }
+    if (arpa_len > MAX_BIAS_ARPA) {
+        emit_seq_error(seq, "bias: ARPA text larger than 256 KiB");
+        return;
+    }
+    ngram_model_t *lm = arpa_parses_safely(d, arpa, arpa_len) ? read_arpa(d, arpa, arpa_len) : NULL;
+    if (lm == NULL) {
+        emit_seq_error(seq, "bias: not a valid ARPA language model");
+        return;
+    }
+    /* The set frees its members with itself; the general model must outlive it. */
+    ngram_model_t *models[2] = { ngram_model_retain(d->general_lm), lm };
+    char *names[2] = { "general", "bias" };
+    float32 weights[2] = { 1 - weight, weight };
+    ngram_model_t *set = ngram_model_set_init(ps_get_config(d->ps), models, names, weights, 2);
+    if (set == NULL) {
+        ngram_model_free(models[0]);
+        ngram_model_free(lm);
+        emit_seq_error(seq, "bias: cannot interpolate the language models");
+        return;
+    }
+    ngram_model_retain(lm); /* for the OOV report below */
+    int failed = ps_set_lm(d->ps, "bias", set) < 0 || ps_set_search(d->ps, "bias") < 0;
+    ngram_model_free(set); /* the search holds its own reference */
+    if (failed) {
+        ps_set_search(d->ps, d->general_search);
+        emit_seq_error(seq, "bias: the decoder refused the interpolated language model");
+    } else {
+        emit_bias(d, seq, lm, now_ms() - t);
+    }
+    ngram_model_free(lm);
+}
+
+/* Decodes utterances from stdin until it closes or says 'Q'. Returns the exit status. */
+static int serve(decoder_t *d)
+{
+    ps_decoder_t *ps = d->ps;
+    cmn_t *cmn = d->cmn;
+    float *cmn_buf = d->cmn_buf;
+    long partial_samples = d->partial_samples;
+    int16_t *audio = malloc(MAX_PAYLOAD + MAX_BIAS_ARPA + 8);
+    long since_cmn = 0;
     char *last_partial = NULL;
     int in_utt = 0;
     uint32_t utt_id = 0;
@@ -204,7 +412,7 @@ static int serve(ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samp
         if (!read_exact(header, sizeof header))
             break; /* stdin closed: the parent is gone or done with us */
         uint32_t len = read_u32le(header + 1);
-        if (len > MAX_PAYLOAD) {
+        if (len > MAX_PAYLOAD + (header[0] == 'L' ? MAX_BIAS_ARPA + 8 : 0)) {
             fprintf(stderr, "pocketsphinx-helper: frame of %u bytes, stream out of sync\n", len);
             status = 4;
             goto done;
@@ -223,6 +431,7 @@ static int serve(ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samp
             }
             in_utt = 1;
             since_partial = 0;
+            since_cmn = 0;
             free(last_partial);
             last_partial = NULL;
             break;
@@ -235,6 +444,11 @@ static int serve(ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samp
             size_t n = len / 2;
             ps_process_raw(ps, audio, n, FALSE, FALSE);
             since_partial += (long)n;
+            since_cmn += (long)n;
+            if (d->cmn_adapt_samples > 0 && since_cmn >= d->cmn_adapt_samples) {
+                since_cmn = 0;
+                adapt_cmn(cmn);
+            }
             if (partial_samples > 0 && since_partial >= partial_samples) {
                 since_partial = 0;
                 const char *hyp = ps_get_hyp(ps, NULL);
@@ -289,6 +503,12 @@ static int serve(ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samp
         }
         case 'G':
             emit_cmn(len >= 4 ? read_u32le(audio) : 0, cmn);
+            break;
+        case 'L':
+            if (in_utt)
+                emit_seq_error(len >= 4 ? read_u32le(audio) : 0, "bias set inside an utterance");
+            else
+                set_bias(d, (const unsigned char *)audio, len);
             break;
         case 'Q':
             goto done;
@@ -347,22 +567,8 @@ static int read_fd_exact(int fd, void *buf, size_t n)
     return 1;
 }
 
-static int write_fd_all(int fd, const char *buf, size_t n)
-{
-    while (n > 0) {
-        ssize_t put = write(fd, buf, n);
-        if (put < 0 && errno == EINTR)
-            continue;
-        if (put <= 0)
-            return 0;
-        buf += put;
-        n -= (size_t)put;
-    }
-    return 1;
-}
-
 /* In the child: the socket becomes stdin and stdout, and the decoder is served on it. */
-static int become_decoder(const char *socket_path, const char *token, ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samples)
+static int become_decoder(const char *socket_path, const char *token, decoder_t *d)
 {
     int sock = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un addr;
@@ -375,7 +581,7 @@ static int become_decoder(const char *socket_path, const char *token, ps_decoder
     }
     char hello[MAX_TOKEN + 64];
     int n = snprintf(hello, sizeof hello, "{\"type\":\"hello\",\"token\":\"%s\",\"pid\":%d}\n", token, (int)getpid());
-    if (!write_fd_all(sock, hello, (size_t)n))
+    if (!write_all_fd(sock, hello, (size_t)n))
         return 5;
     /* The zygote never read stdin through stdio and flushed stdout before
      * forking, so neither FILE has anything buffered: rebinding the
@@ -383,8 +589,8 @@ static int become_decoder(const char *socket_path, const char *token, ps_decoder
     if (dup2(sock, STDIN_FILENO) < 0 || dup2(sock, STDOUT_FILENO) < 0)
         return 5;
     close(sock);
-    emit_ready(0, cmn);
-    return serve(ps, cmn, cmn_buf, partial_samples);
+    emit_ready(0, d->cmn);
+    return serve(d);
 }
 
 static void emit_exits(void)
@@ -400,7 +606,7 @@ static void emit_exits(void)
     fflush(stdout);
 }
 
-static int run_zygote(const char *socket_path, double load_ms, ps_decoder_t *ps, cmn_t *cmn, float *cmn_buf, long partial_samples)
+static int run_zygote(const char *socket_path, double load_ms, decoder_t *d)
 {
     sigset_t chld;
     sigemptyset(&chld);
@@ -411,7 +617,7 @@ static int run_zygote(const char *socket_path, double load_ms, ps_decoder_t *ps,
         fprintf(stderr, "pocketsphinx-helper: signalfd: %s\n", strerror(errno));
         return 6;
     }
-    printf("{\"type\":\"zygote\",\"loadMs\":%.1f,\"cmnSize\":%d}\n", load_ms, (int)cmn->veclen);
+    printf("{\"type\":\"zygote\",\"loadMs\":%.1f,\"cmnSize\":%d}\n", load_ms, (int)d->cmn->veclen);
     fflush(stdout);
 
     unsigned char payload[MAX_TOKEN + 1];
@@ -452,7 +658,7 @@ static int run_zygote(const char *socket_path, double load_ms, ps_decoder_t *ps,
         if (pid == 0) {
             close(sfd);
             sigprocmask(SIG_UNBLOCK, &chld, NULL);
-            _exit(become_decoder(socket_path, token, ps, cmn, cmn_buf, partial_samples));
+            _exit(become_decoder(socket_path, token, d));
         }
         fputs(pid < 0 ? "{\"type\":\"forkFailed\",\"token\":" : "{\"type\":\"forked\",\"token\":", stdout);
         put_json_string(token);
@@ -475,6 +681,8 @@ int main(int argc, char **argv)
     long partial_ms = 200;
     const char *cmn_prior = NULL;
     const char *zygote_socket = NULL;
+    long cmn_adapt_frames = 0;
+    float cmn_prior_frames = CMN_WIN;
 
     /* Split our own options from the pocketsphinx ones, and add model
      * defaults the caller did not override. */
@@ -486,6 +694,10 @@ int main(int argc, char **argv)
             partial_ms = strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "-cmn_prior") == 0 && i + 1 < argc) {
             cmn_prior = argv[++i];
+        } else if (strcmp(argv[i], "-cmn_prior_frames") == 0 && i + 1 < argc) {
+            cmn_prior_frames = strtof(argv[++i], NULL);
+        } else if (strcmp(argv[i], "-cmn_adapt_frames") == 0 && i + 1 < argc) {
+            cmn_adapt_frames = strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "-zygote") == 0 && i + 1 < argc) {
             zygote_socket = argv[++i];
         } else {
@@ -530,19 +742,36 @@ int main(int argc, char **argv)
             fprintf(stderr, "pocketsphinx-helper: -cmn_prior needs %d comma-separated numbers\n", (int)cmn->veclen);
             return 2;
         }
-        set_cmn(cmn, cmn_buf, CMN_WIN);
+        if (!(cmn_prior_frames >= 0 && cmn_prior_frames <= CMN_WIN_HWM)) {
+            fprintf(stderr, "pocketsphinx-helper: -cmn_prior_frames must be 0..%d\n", CMN_WIN_HWM);
+            return 2;
+        }
+        set_cmn(cmn, cmn_buf, cmn_prior_frames);
     }
 
     long sample_rate = (long)cmd_ln_float32_r(config, "-samprate");
     long partial_samples = partial_ms > 0 ? sample_rate * partial_ms / 1000 : 0;
 
+    /* 100 frames per second of audio at any rate pocketsphinx supports (-frate). */
+    long samples_per_frame = sample_rate / (long)cmd_ln_int32_r(config, "-frate");
+    decoder_t decoder = {
+        .ps = ps,
+        .cmn = cmn,
+        .cmn_buf = cmn_buf,
+        .partial_samples = partial_samples,
+        .cmn_adapt_samples = cmn_adapt_frames > 0 ? cmn_adapt_frames * samples_per_frame : 0,
+        .general_search = strdup(ps_get_search(ps)),
+    };
+    decoder.general_lm = ps_get_lm(ps, decoder.general_search);
+
     int status;
     if (zygote_socket != NULL) {
-        status = run_zygote(zygote_socket, now_ms() - t0, ps, cmn, cmn_buf, partial_samples);
+        status = run_zygote(zygote_socket, now_ms() - t0, &decoder);
     } else {
         emit_ready(now_ms() - t0, cmn);
-        status = serve(ps, cmn, cmn_buf, partial_samples);
+        status = serve(&decoder);
     }
+    free(decoder.general_search);
     free(cmn_buf);
     free(ps_argv);
     ps_free(ps);
