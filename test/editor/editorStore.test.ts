@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEditorStore, type EditorStore } from '../../editor/src/store/editorStore.ts';
-import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
+import { loadCatalogue, shippedDefaultGraph, voiceAgent } from './fixtures/loadCatalogue.ts';
 
 let store: EditorStore;
 
@@ -21,12 +21,20 @@ describe('editor store', () => {
     expect(s().document()).toEqual(voiceAgent());
   });
 
+  it('loads the shipped default graph clean too', () => {
+    s().loadGraph(shippedDefaultGraph(), { name: 'voice-agent', revision: 'r2' });
+    expect(s().errors).toEqual([]);
+    expect(s().warnings).toEqual([]);
+    expect(s().document()).toEqual(shippedDefaultGraph());
+  });
+
   it('colours edges by the frames they carry', () => {
     const edge = s().edges.find((e) => e.id === 'user-llm')!;
     expect(edge.data?.types).toEqual([
       'llm.context',
       'llm.context.preemptive',
       'llm.context.discard',
+      'context.summarize',
     ]);
     expect(s().edges.find((e) => e.id === 'weather-llm')!.data?.types).toEqual([]);
   });

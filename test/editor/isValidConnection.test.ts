@@ -47,7 +47,7 @@ describe('checkConnection', () => {
     const verdict = checkConnection({ source: 'user', target: 'llm' }, chain);
     expect(verdict).toEqual({
       ok: true,
-      types: ['llm.context', 'llm.context.preemptive', 'llm.context.discard'],
+      types: ['llm.context', 'llm.context.preemptive', 'llm.context.discard', 'context.summarize'],
     });
   });
 

@@ -46,6 +46,9 @@ function insertBetween(
   };
 }
 
+const vadHop = (estimate: ReturnType<typeof estimateGraphLatency>) =>
+  estimate.hops.find((h) => h.nodeId === 'vad');
+
 const summary = (doc: GraphDocument, types = nodeTypes) =>
   estimateGraphLatency(doc, types).hops.map((h) => [h.nodeId, h.stage, h.ms, h.basis]);
 
@@ -54,6 +57,8 @@ describe('estimateGraphLatency', () => {
     const estimate = estimateGraphLatency(graph('voice-agent'), nodeTypes);
     expect(estimate.path).toEqual([
       'in',
+      'level',
+      'denoise',
       'vad',
       'stt',
       'user',
@@ -64,6 +69,8 @@ describe('estimateGraphLatency', () => {
       'out',
     ]);
     expect(summary(graph('voice-agent'))).toEqual([
+      // RNNoise's frame, its 48 kHz frame filling and the resamplers; level normalisation adds none.
+      ['denoise', 'vad', 22.5, 'typical'],
       // stopMs 300 in whole 32 ms Silero windows: 10 windows.
       ['vad', 'vad', 320, 'config'],
       ['stt', 'stt', 10, 'typical'],
@@ -71,7 +78,7 @@ describe('estimateGraphLatency', () => {
       ['tts', 'tts', 160, 'typical'],
       ['out', 'output', 0, 'typical'],
     ]);
-    expect(estimate.totalMs).toBe(491);
+    expect(estimate.totalMs).toBe(513.5);
     expect(estimate.hops.filter((h) => h.slowest).map((h) => h.nodeId)).toEqual(['vad']);
     expect(estimate.pathCount).toBe(1);
     expect(estimate.undeclared).toEqual([]);
@@ -86,19 +93,19 @@ describe('estimateGraphLatency', () => {
   it('follows the VAD config, and the schema default when the graph sets none', () => {
     const doc = graph('voice-agent');
     expect(estimateGraphLatency(withConfig(doc, 'vad', { stopMs: 500 }), nodeTypes).totalMs).toBe(
-      491 - 320 + 512,
+      513.5 - 320 + 512,
     );
     const unset = {
       ...doc,
       nodes: doc.nodes.map((n) => (n.id === 'vad' ? { ...n, config: {} } : n)),
     };
-    expect(estimateGraphLatency(unset, nodeTypes).hops[0]).toMatchObject({
+    expect(vadHop(estimateGraphLatency(unset, nodeTypes))).toMatchObject({
       ms: 320,
       basis: 'config',
     });
     // Mid-edit, the form may hold something that is not a number: the typical figure stands in, and says so.
     expect(
-      estimateGraphLatency(withConfig(doc, 'vad', { stopMs: '' }), nodeTypes).hops[0],
+      vadHop(estimateGraphLatency(withConfig(doc, 'vad', { stopMs: '' }), nodeTypes)),
     ).toMatchObject({ ms: 320, basis: 'typical' });
   });
 
@@ -158,7 +165,7 @@ describe('estimateGraphLatency', () => {
     expect(estimate.pathCount).toBe(2);
     expect(estimate.path).toContain('tts');
     expect(estimate.path).not.toContain('fast');
-    expect(estimate.totalMs).toBe(491);
+    expect(estimate.totalMs).toBe(513.5);
     expect(estimate.path).not.toContain('weather');
     // Make the flite branch the fast one: the estimate moves to the espeak branch.
     const swapped = {
@@ -190,7 +197,7 @@ describe('estimateGraphLatency', () => {
     const estimate = estimateGraphLatency(doc, [...nodeTypes, custom]);
     expect(estimate.path).toContain('filter');
     expect(estimate.undeclared).toEqual(['filter']);
-    expect(estimate.totalMs).toBe(491);
+    expect(estimate.totalMs).toBe(513.5);
     // Pass-throughs that declare `[]` are known to add nothing and are not listed.
     expect(estimate.undeclared).not.toContain('assistant');
   });
@@ -223,7 +230,7 @@ describe('estimateGraphLatency', () => {
       nodes: doc.nodes,
       edges: [...doc.edges, { id: 'loop', source: 'tts', target: 'stt' }],
     };
-    expect(estimateGraphLatency(cyclic, nodeTypes).totalMs).toBe(491);
+    expect(estimateGraphLatency(cyclic, nodeTypes).totalMs).toBe(513.5);
   });
 });
 

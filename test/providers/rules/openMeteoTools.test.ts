@@ -126,13 +126,13 @@ describe('the default graph with the clock tool and the butler', () => {
     const node = (id: string) => graph.nodes.find((n: { id: string }) => n.id === id);
     node('llm').config = { persona: 'Jeeves', style: 'butler' };
     node('tts').config = { voice: personaVoice('butler') };
-    graph.nodes.push({
-      id: 'clock',
-      type: 'tool.clock',
-      config: {},
-      position: { x: 1100, y: 320 },
+    expect(node('clock').type).toBe('tool.clock');
+    expect(graph.edges).toContainEqual({
+      id: 'clock-llm',
+      source: 'clock',
+      target: 'llm',
+      targetHandle: 'tools',
     });
-    graph.edges.push({ id: 'clock-llm', source: 'clock', target: 'llm', targetHandle: 'tools' });
     const result = validateGraph(graph, createDefaultRegistry());
     expect(result.ok ? [] : result.errors).toEqual([]);
     expect(personaVoice('butler')).toBe('awb');
