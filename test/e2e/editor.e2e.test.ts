@@ -337,6 +337,19 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
         timeout: 15_000,
       })
       .toBeTruthy();
+    // Understood, not merely transcribed: the mic asks for the weather in Tokyo (looping), and
+    // the agent answers with Tokyo's weather from the fake Open-Meteo (18 °C, partly cloudy) — not
+    // the fallback, not a clarifying question. A first loop clipped while the call connected
+    // may be misheard, so any answer in the conversation so far counts.
+    const botLines = page.locator('[data-testid="transcript-bot"] .text');
+    await expect
+      .poll(async () => (await botLines.allTextContents()).join(' | '), { timeout: 30_000 })
+      .toMatch(/Tokyo[^|]*\b18\b[^|]*partly cloudy/i);
+    const userLines = await page
+      .locator('[data-testid="transcript-user"]:not(.interim) .text')
+      .allTextContents();
+    expect(userLines.join(' | ')).toMatch(/\btokyo\b/i);
+    expect(server.weather.requests.some((url) => /[?&]name=tokyo\b/i.test(url))).toBe(true);
 
     // Bot audio, as the browser received it on the Pipecat socket (decoded here): ≥ 1 s of real signal.
     await until(

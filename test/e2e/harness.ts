@@ -87,6 +87,9 @@ export async function startE2EServer(editorDir: string): Promise<E2EServer> {
   const tool = graph.nodes.find((n) => n.type === 'tool.weather');
   if (!tool) throw new Error('graphs/voice-agent.json has no tool.weather node');
   tool.config = { ...tool.config, baseUrl: weatherUrl, geocodingBaseUrl: weatherUrl };
+  // The clock asks the same geocoder for a place's time zone.
+  for (const clock of graph.nodes.filter((n) => n.type === 'tool.clock'))
+    clock.config = { ...clock.config, geocodingBaseUrl: weatherUrl };
   await writeFile(path.join(graphsDir, 'voice-agent.json'), `${JSON.stringify(graph, null, 2)}\n`);
 
   const server = createServer({

@@ -52,6 +52,8 @@ export function offlineGraph(
 ): GraphDocument {
   const graph = load();
   setConfig(graph, 'weather', { baseUrl: weatherUrl, geocodingBaseUrl: weatherUrl });
+  for (const clock of graph.nodes.filter((n) => n.type === 'tool.clock'))
+    clock.config = { ...clock.config, geocodingBaseUrl: weatherUrl };
   setConfig(graph, 'user', userConfig);
   return graph;
 }
@@ -66,8 +68,10 @@ export function fakeCascadeGraph(
 ): GraphDocument {
   const graph = load();
   setConfig(graph, 'user', userConfig);
-  graph.edges = graph.edges.filter((e) => e.source !== 'weather');
-  graph.nodes = graph.nodes.filter((n) => n.id !== 'weather');
+  // No tools: the fake LLM never calls them, and the clock would reach for the real geocoder.
+  const tools = new Set(['weather', 'clock']);
+  graph.edges = graph.edges.filter((e) => !tools.has(e.source));
+  graph.nodes = graph.nodes.filter((n) => !tools.has(n.id));
   setConfig(graph, 'vad', { stopMs: 300 });
   replace(graph, 'llm', { type: 'llm.openai', config: { baseUrl: urls.openai, maxRetries: 0 } });
   replace(graph, 'tts', { type: 'tts.openai', config: { baseUrl: urls.openai, maxRetries: 0 } });

@@ -219,6 +219,11 @@ const AROUND_A_PLACE = new Set([
   'okay',
   'then',
   'there',
+  // Openers the recogniser hears in front of a clipped question ("but in tokyo").
+  'but',
+  'so',
+  'well',
+  'oh',
 ]);
 
 /** Whether the place is all that was said, give or take "in", "and", "what about". */

@@ -238,6 +238,13 @@ describe('understand: asks when unsure, and takes the answer', () => {
       day: 'today',
       clarify: true,
     });
+    // A question clipped at its start, as heard in the browser end-to-end test.
+    expect(understand('but in tokyo')).toEqual({
+      intent: 'weather',
+      place: 'Tokyo',
+      day: 'today',
+      clarify: true,
+    });
   });
 
   it('answers a new question instead of treating it as the answer', () => {
