@@ -228,6 +228,17 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     });
     await page.goto(`${server.url}/?graph=voice-agent`);
     await page.getByTestId('node-vad').waitFor();
+    // Opened at a readable zoom (issue 18: ten nodes in a row used to fit at labels a few px
+    // high), with the flow's input end on screen.
+    const zoom = () =>
+      page
+        .locator('.react-flow__viewport')
+        .evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+    await expect.poll(zoom).toBeGreaterThanOrEqual(0.65);
+    const pane = (await page.locator('.react-flow').boundingBox())!;
+    const input = (await page.getByTestId('node-in').boundingBox())!;
+    expect(input.x).toBeGreaterThanOrEqual(pane.x);
+    expect(input.x + input.width).toBeLessThanOrEqual(pane.x + pane.width);
     await page.getByTestId('tab-talk').click();
     expect(await page.getByTestId('talk-transport').inputValue()).toBe('webrtc');
     await page.getByTestId('talk-button').click();
