@@ -103,6 +103,12 @@ export {
 export { PocketsphinxStt } from './providers/pocketsphinx/PocketsphinxStt.ts';
 export { RnnoiseDenoiser } from './providers/rnnoise/RnnoiseDenoiser.ts';
 export { RnnoiseProcessor, type RnnoiseSettings } from './providers/rnnoise/RnnoiseProcessor.ts';
+/** What the rule-based responder makes of a transcript: the same decision llm.rules acts on. */
+export {
+  type DialogueState,
+  type Understanding,
+  understand,
+} from './providers/rules/understand.ts';
 /** Shared local engines (recogniser pools, model workers) outlive sessions: close them on exit. */
 export { closeSharedServices } from './providers/sharedServices.ts';
 export { SileroScorer } from './providers/silero/SileroScorer.ts';

@@ -1,9 +1,16 @@
 /**
  * The offline voice agent's components, measured alone: STT word error rate
  * and final-transcript delay on the spoken test set, Flite time to first audio
- * and real-time factor, Silero VAD cost per 32 ms window.
+ * and real-time factor, Silero VAD cost per 32 ms window. Then the eval
+ * (offline/): word error rate and intent accuracy of the default graph's front
+ * end and responder in noise, reverb, gain and telephone conditions, on a
+ * tuning and a held-out set (bench/README.md, "The offline suite").
+ *
+ * OFFLINE_ONLY=components or OFFLINE_ONLY=eval runs one part; the other
+ * part's figures are carried over from the last results/offline.json.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   type FliteSettings,
   FliteSynth,
@@ -15,6 +22,7 @@ import {
 } from '#engine';
 import { median, writeResults } from '../lib/results.ts';
 import { measureSttWer } from '../stt-wer.ts';
+import { measureEval } from './offline/evalFigures.ts';
 
 const SENTENCES = [
   'In Tokyo it is eighteen degrees Celsius, partly cloudy.',
@@ -80,18 +88,58 @@ async function measureVad(): Promise<number> {
   return median(per);
 }
 
-export async function runOfflineBench(): Promise<Record<string, number>> {
+const RESULTS = fileURLToPath(new URL('../results/offline.json', import.meta.url));
+const COMPONENT_KEYS = [
+  'sttWer',
+  'sttFinalDelayMs',
+  'ttsFirstAudioMs',
+  'ttsRealTimeFactor',
+  'vadMsPerWindow',
+];
+
+async function measureComponents(): Promise<Record<string, number>> {
   const stt = await measureSttWer({ mode: 'fast' });
   const flite = await measureFlite('slt');
   const vadMsPerWindow = await measureVad();
-  const figures = {
+  return {
     sttWer: round(stt.sttWer, 3),
     sttFinalDelayMs: round(stt.sttFinalDelayMs, 1),
     ttsFirstAudioMs: round(flite.firstAudioMs, 1),
     ttsRealTimeFactor: round(flite.realTimeFactor, 3),
     vadMsPerWindow: round(vadMsPerWindow, 3),
   };
+}
+
+export async function runOfflineBench(): Promise<Record<string, number>> {
+  const only = process.env.OFFLINE_ONLY;
+  if (only !== undefined && only !== 'components' && only !== 'eval')
+    throw new Error(`OFFLINE_ONLY=${only}: expected 'components' or 'eval'`);
+  const previous = existsSync(RESULTS)
+    ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>)
+    : {};
+  const carried = (wanted: (key: string) => boolean) =>
+    Object.fromEntries(
+      Object.entries(previous).filter(([k, v]) => typeof v === 'number' && wanted(k)),
+    ) as Record<string, number>;
+  const components =
+    only === 'eval' ? carried((k) => COMPONENT_KEYS.includes(k)) : await measureComponents();
+  const evaluation =
+    only === 'components'
+      ? {
+          figures: carried((k) => !COMPONENT_KEYS.includes(k)),
+          detail: previous.evalDetail as Record<string, unknown> | undefined,
+        }
+      : await measureEval((line) => console.log(line));
+  const figures = { ...components, ...evaluation.figures };
   writeResults('offline', figures);
+  // The per-variant table does not fit the flat figures; it is stored beside them.
+  if (evaluation.detail) {
+    const written = JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      RESULTS,
+      `${JSON.stringify({ ...written, evalDetail: evaluation.detail }, null, 2)}\n`,
+    );
+  }
   return figures;
 }
 
