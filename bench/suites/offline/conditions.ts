@@ -26,7 +26,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeWav } from '#engine';
 import { activeLevelDbfs, clip } from './activeLevel.ts';
-import { EVAL_RATE, readMono16k, runTool, soxTransform, withScratch } from './sox.ts';
+import { EVAL_RATE, PCM16_MONO, readMono16k, runTool, soxTransform, withScratch } from './sox.ts';
 
 export type NoiseKind = 'white' | 'pink' | 'babble';
 
@@ -137,14 +137,7 @@ function noiseBed(kind: 'white' | 'pink'): Int16Array {
         '-R',
         '-D',
         '-n',
-        '-r',
-        String(EVAL_RATE),
-        '-c',
-        '1',
-        '-b',
-        '16',
-        '-e',
-        'signed-integer',
+        ...PCM16_MONO,
         file,
         'synth',
         String(BED_SECONDS),

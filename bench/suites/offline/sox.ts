@@ -12,6 +12,18 @@ import { readWav, writeWav } from '#engine';
 
 export const EVAL_RATE = 16_000;
 
+/** sox's output format for every file the eval makes: 16 kHz mono signed 16-bit. */
+export const PCM16_MONO = [
+  '-r',
+  String(EVAL_RATE),
+  '-c',
+  '1',
+  '-b',
+  '16',
+  '-e',
+  'signed-integer',
+] as const;
+
 /** Runs a command; throws with its arguments and stderr when it fails or is missing. */
 export function runTool(command: string, args: readonly string[]): void {
   try {

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FliteSynth, writeWav } from '#engine';
 import { activeLevelDbfs, applyGain } from './activeLevel.ts';
-import { EVAL_RATE, readMono16k, runTool, withScratchAsync } from './sox.ts';
+import { EVAL_RATE, PCM16_MONO, readMono16k, runTool, withScratchAsync } from './sox.ts';
 
 export type VoiceSpec =
   | { engine: 'flite'; name: 'slt' | 'rms' | 'awb' | 'kal16' | 'kal' }
@@ -61,14 +61,7 @@ export async function speak(text: string, voice: VoiceSpec): Promise<Int16Array>
       '-R',
       '-D',
       raw,
-      '-r',
-      String(EVAL_RATE),
-      '-c',
-      '1',
-      '-b',
-      '16',
-      '-e',
-      'signed-integer',
+      ...PCM16_MONO,
       trimmed,
       'silence',
       '1',

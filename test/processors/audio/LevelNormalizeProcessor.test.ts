@@ -3,7 +3,8 @@ import { createDefaultRegistry } from '../../../engine/builtinNodes.ts';
 import type { Frame, FrameOf } from '../../../engine/core/frames.ts';
 import { LevelNormalizeProcessor } from '../../../engine/processors/audio/LevelNormalizeProcessor.ts';
 import { ProcessorHarness } from '../../../engine/testing/ProcessorHarness.ts';
-import { loadSpeechFixture, pcmChunks } from '../../fixtures/speech/speechFixtures.ts';
+import { loadSpeechFixture } from '../../fixtures/speech/speechFixtures.ts';
+import { audioInFrames, joinAudio, sendClip } from '../../helpers/audioInFrames.ts';
 import { activeDbfs, withGain } from './testSignals.ts';
 
 const SAMPLE_RATE = 16000;
@@ -14,29 +15,6 @@ async function started(settings: ConstructorParameters<typeof LevelNormalizeProc
   return h;
 }
 
-async function feed(h: ProcessorHarness, samples: Int16Array): Promise<FrameOf<'audio.in'>[]> {
-  const sent: FrameOf<'audio.in'>[] = [];
-  for (const chunk of pcmChunks(samples)) {
-    await h.advance(20);
-    const frame = h.frame('audio.in', { audio: chunk.slice(), sampleRate: SAMPLE_RATE });
-    sent.push(frame);
-    await h.send(frame);
-  }
-  await h.idle();
-  return sent;
-}
-
-function received(h: ProcessorHarness, from = 0): Int16Array {
-  const frames = (h.downstream('audio.in') as FrameOf<'audio.in'>[]).slice(from);
-  const out = new Int16Array(frames.reduce((n, f) => n + f.audio.length, 0));
-  let offset = 0;
-  for (const f of frames) {
-    out.set(f.audio, offset);
-    offset += f.audio.length;
-  }
-  return out;
-}
-
 const errors = (h: ProcessorHarness) =>
   h.upstream('error').map((f: Frame) => (f.type === 'error' ? f.message : ''));
 
@@ -45,12 +23,12 @@ const quietSpeech = () => withGain(loadSpeechFixture('weather-london.wav').sampl
 describe('LevelNormalizeProcessor', () => {
   it('lifts a quiet microphone to the target, keeping each frame’s length, rate and timestamp', async () => {
     const h = await started();
-    const sent = await feed(h, quietSpeech());
+    const sent = await sendClip(h, quietSpeech());
     const out = h.downstream('audio.in') as FrameOf<'audio.in'>[];
     expect(out.map((f) => [f.audio.length, f.sampleRate, f.at])).toEqual(
       sent.map((f) => [f.audio.length, f.sampleRate, f.at]),
     );
-    expect(Math.abs(activeDbfs(received(h)) + 20)).toBeLessThan(3);
+    expect(Math.abs(activeDbfs(joinAudio(audioInFrames(h))) + 20)).toBeLessThan(3);
     expect((h.processor as LevelNormalizeProcessor).gainDb).toBeGreaterThan(10);
   });
 
@@ -66,18 +44,18 @@ describe('LevelNormalizeProcessor', () => {
 
   it('takes a new target live', async () => {
     const h = await started();
-    await feed(h, quietSpeech());
+    await sendClip(h, quietSpeech());
     h.processor.updateSettings({ targetDbfs: -30 });
     const before = h.downstream('audio.in').length;
-    await feed(h, quietSpeech());
-    expect(Math.abs(activeDbfs(received(h, before)) + 30)).toBeLessThan(2);
+    await sendClip(h, quietSpeech());
+    expect(Math.abs(activeDbfs(joinAudio(audioInFrames(h, before))) + 30)).toBeLessThan(2);
     expect(errors(h)).toEqual([]);
   });
 
   it('switched off live, passes the very frames it gets', async () => {
     const h = await started();
     h.processor.updateSettings({ enabled: false });
-    const [frame] = await feed(h, quietSpeech().subarray(0, 320));
+    const [frame] = await sendClip(h, quietSpeech().subarray(0, 320));
     expect(h.downstream('audio.in')).toEqual([frame]);
     expect(h.downstream('audio.in')[0]).toBe(frame);
   });

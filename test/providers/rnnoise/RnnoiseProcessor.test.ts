@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultRegistry } from '../../../engine/builtinNodes.ts';
-import type { Frame, FrameOf } from '../../../engine/core/frames.ts';
+import type { Frame } from '../../../engine/core/frames.ts';
 import { RnnoiseProcessor } from '../../../engine/providers/rnnoise/RnnoiseProcessor.ts';
 import { RnnoiseState } from '../../../engine/providers/rnnoise/RnnoiseState.ts';
 import { ProcessorHarness } from '../../../engine/testing/ProcessorHarness.ts';
-import { loadSpeechFixture, pcmChunks } from '../../fixtures/speech/speechFixtures.ts';
+import { loadSpeechFixture } from '../../fixtures/speech/speechFixtures.ts';
+import { audioInFrames, joinAudio, sendClip } from '../../helpers/audioInFrames.ts';
 import { mixAtSnr, snrAgainst, whiteNoise } from '../../processors/audio/testSignals.ts';
 
 const SAMPLE_RATE = 16000;
@@ -19,33 +20,6 @@ async function started(settings: ConstructorParameters<typeof RnnoiseProcessor>[
   return h;
 }
 
-/** Sends a clip in 20 ms frames, 20 ms of virtual time apart; returns the frames sent. */
-async function feed(h: ProcessorHarness, samples: Int16Array): Promise<FrameOf<'audio.in'>[]> {
-  const sent: FrameOf<'audio.in'>[] = [];
-  for (const chunk of pcmChunks(samples)) {
-    await h.advance(20);
-    const frame = h.frame('audio.in', { audio: chunk.slice(), sampleRate: SAMPLE_RATE });
-    sent.push(frame);
-    await h.send(frame);
-    await h.idle();
-  }
-  return sent;
-}
-
-function audioOut(h: ProcessorHarness): FrameOf<'audio.in'>[] {
-  return h.downstream('audio.in') as FrameOf<'audio.in'>[];
-}
-
-function joined(frames: FrameOf<'audio.in'>[]): Int16Array {
-  const out = new Int16Array(frames.reduce((n, f) => n + f.audio.length, 0));
-  let offset = 0;
-  for (const f of frames) {
-    out.set(f.audio, offset);
-    offset += f.audio.length;
-  }
-  return out;
-}
-
 const errors = (h: ProcessorHarness) =>
   h.upstream('error').map((f: Frame) => (f.type === 'error' ? f.message : ''));
 
@@ -53,10 +27,10 @@ describe('RnnoiseProcessor', () => {
   it('keeps every frame’s length, rate and timestamp, and passes other frames unchanged', async () => {
     const h = await started();
     const clip = loadSpeechFixture('stop.wav').samples;
-    const sent = await feed(h, clip);
+    const sent = await sendClip(h, clip);
     const text = h.frame('text.input', { text: 'hello' });
     await h.send(text);
-    const out = audioOut(h);
+    const out = audioInFrames(h);
     expect(out.map((f) => f.audio.length)).toEqual(sent.map((f) => f.audio.length));
     expect(out.map((f) => f.at)).toEqual(sent.map((f) => f.at));
     expect(out.every((f) => f.sampleRate === SAMPLE_RATE)).toBe(true);
@@ -71,15 +45,15 @@ describe('RnnoiseProcessor', () => {
     // Trailing silence flushes the delayed tail out.
     const padded = new Int16Array(noisy.length + 480);
     padded.set(noisy);
-    await feed(h, padded);
-    const output = joined(audioOut(h));
+    await sendClip(h, padded);
+    const output = joinAudio(audioInFrames(h));
     expect(snrAgainst(clean, output, 360) - snrAgainst(clean, noisy)).toBeGreaterThan(3);
   });
 
   it.each(['end', 'cancel'] as const)('destroys its RNNoise state on %s', async (type) => {
     const destroy = vi.spyOn(RnnoiseState.prototype, 'destroy');
     const h = await started();
-    await feed(h, new Int16Array(640));
+    await sendClip(h, new Int16Array(640));
     expect(destroy).not.toHaveBeenCalled();
     await h.send(type === 'end' ? h.frame('end', {}) : h.frame('cancel', { reason: 'test' }));
     await h.idle();
@@ -88,18 +62,18 @@ describe('RnnoiseProcessor', () => {
 
   it('switched off live, passes the very frames it gets; back on, denoises again', async () => {
     const h = await started();
-    await feed(h, new Int16Array(640));
+    await sendClip(h, new Int16Array(640));
     h.processor.updateSettings({ enabled: false });
-    const [passed] = await feed(h, new Int16Array(320).fill(500));
-    expect(audioOut(h).at(-1)).toBe(passed);
+    const [passed] = await sendClip(h, new Int16Array(320).fill(500));
+    expect(audioInFrames(h).at(-1)).toBe(passed);
     expect((h.processor as RnnoiseProcessor).latencyMs).toBe(0);
     h.processor.updateSettings({ enabled: true });
-    await feed(h, new Int16Array(320).fill(500));
+    await sendClip(h, new Int16Array(320).fill(500));
     // Restarted: the delay is back, and the output opens with the silence it is primed with
     // (at least the 10 ms a 48 kHz frame takes to fill), not with the input.
     expect((h.processor as RnnoiseProcessor).latencyMs).toBe(22.5);
     expect(
-      audioOut(h)
+      audioInFrames(h)
         .at(-1)!
         .audio.subarray(0, 160)
         .every((s) => s === 0),
