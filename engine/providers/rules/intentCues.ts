@@ -33,6 +33,11 @@ export function weatherCue(words: readonly string[]): CueStrength | undefined {
   }
   if (hasPhrase(words, 'how is it') && !hasPhrase(words, 'how is it going')) return 'weak';
   if (hasPhrase(words, 'what is it like') || hasPhrase(words, 'like outside')) return 'weak';
+  // The adjective lost or misheard ("how warm is it in" heard as "how long is it in"), or
+  // "like" dropped ("what is it in tokyo"): weak, so only a place heard well makes it the weather.
+  if (hasPhrase(words, 'what is it in')) return 'weak';
+  if (words[0] === 'how' && words[2] === 'is' && words[3] === 'it' && words[4] === 'in')
+    return 'weak';
   if (words.some((w) => WEATHER_FEELINGS.has(w) || WEATHER_SOUNDALIKES.has(w))) return 'weak';
   if (WEATHER_SOUNDALIKE_PHRASES.some((p) => hasPhrase(words, p))) return 'weak';
   return undefined;
@@ -103,6 +108,9 @@ export function identityCue(words: readonly string[]): boolean {
 
 export function capabilitiesCue(words: readonly string[]): boolean {
   if (words.length <= 3 && (words.includes('help') || words.includes('options'))) return true;
+  // Its first word lost ("[what] can you do", "[how] can you help me").
+  if (words.length <= 5 && (hasPhrase(words, 'can you do') || hasPhrase(words, 'can you help')))
+    return true;
   return [
     'what can you do',
     'what do you do',

@@ -231,6 +231,19 @@ describe('understand: asks when unsure, and takes the answer', () => {
     });
   });
 
+  it('hears a question whose first words the recogniser lost or misheard', () => {
+    expect(understand('can you do')).toEqual({ intent: 'capabilities' });
+    expect(understand('i can you help me')).toEqual({ intent: 'capabilities' });
+    expect(understand('what is it in tokyo')).toMatchObject({ intent: 'weather', place: 'Tokyo' });
+    expect(understand('how long is it in cape town')).toMatchObject({
+      intent: 'weather',
+      place: 'Cape Town',
+    });
+    // Without a place it stays an ordinary question.
+    expect(understand('how long is it in the oven')).toEqual({ intent: 'fallback' });
+    expect(understand('can you do my taxes for me this year')).toEqual({ intent: 'fallback' });
+  });
+
   it('asks about a place said alone, with nothing to follow', () => {
     expect(understand('paris')).toEqual({
       intent: 'weather',
