@@ -1,3 +1,5 @@
+/// <reference path="./rnnoiseWasm.d.ts" />
+// (The package has no types of its own; this brings ours into any program that imports this file.)
 /**
  * RNNoise (xiph, BSD-3-Clause) compiled to WebAssembly, with its built-in
  * model, from @echogarden/rnnoise-wasm. One module per process, loaded on

@@ -1,3 +1,5 @@
+/// <reference path="./rnnoiseWasm.d.ts" />
+// (The package has no types of its own; this brings ours into any program that imports this file.)
 import type { RnnoiseWasmExports } from '@echogarden/rnnoise-wasm';
 import { loadRnnoise, RNNOISE_FRAME_SAMPLES } from './RnnoiseModule.ts';
 
