@@ -11,8 +11,15 @@
  *
  * Replays a recorded conversation's user audio, with its timing, into a graph
  * and prints old beside new, turn by turn (docs/recording.md).
+ *
+ *   parley eval scenarios/default-agent --graph voice-agent --repeat 3 --junit eval.xml
+ *
+ * Runs scenario files (conversations with expectations) against a graph and
+ * prints pass rates and failures; exit 1 on a failure, 2 on bad input
+ * (docs/scenarios.md).
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { evalCommand } from './evalCommand.ts';
 import { replayCommand } from './replayCommand.ts';
 import { runGraphOnWav } from './runGraphOnWav.ts';
 
@@ -86,6 +93,58 @@ program
         json: options.json,
         save: options.save,
         noiseMs: options.noise,
+        print: (text) => console.log(text),
+      });
+    },
+  );
+
+program
+  .command('eval')
+  .description('run scenario tests against a graph: pass rates, failures, JSON and JUnit reports')
+  .argument('<scenarios>', 'scenario directory (its *.json files) or one scenario file')
+  .requiredOption('--graph <name | file.json>', 'graph to test: a store name or a graph file')
+  .option('--graphs <dir>', 'graph store for --graph NAME', process.env.GRAPHS_DIR ?? 'graphs')
+  .option('--repeat <n>', 'run every scenario n times (pass rates)', '1')
+  .option('--json <file>', 'write the full report as JSON')
+  .option('--junit <file>', 'write the results as JUnit XML (for CI)')
+  .option('--save <dir>', 'write every run as a recording (to listen to or replay)')
+  .option('--realtime', 'use the wall clock even for a local graph', false)
+  .option('--fast', 'use a virtual clock even for a graph with network services', false)
+  .option(
+    '--live-tools',
+    "run the tools for real instead of the scenarios' scripted answers",
+    false,
+  )
+  .action(
+    async (
+      scenarios: string,
+      options: {
+        graph: string;
+        graphs: string;
+        repeat: string;
+        json?: string;
+        junit?: string;
+        save?: string;
+        realtime: boolean;
+        fast: boolean;
+        liveTools: boolean;
+      },
+    ) => {
+      if (options.realtime && options.fast) {
+        console.error('parley eval: --realtime and --fast contradict each other');
+        process.exitCode = 2;
+        return;
+      }
+      process.exitCode = await evalCommand({
+        scenarios,
+        graph: options.graph,
+        graphsDir: options.graphs,
+        repeat: options.repeat,
+        mode: options.realtime ? 'realtime' : options.fast ? 'fast' : undefined,
+        liveTools: options.liveTools,
+        json: options.json,
+        junit: options.junit,
+        save: options.save,
         print: (text) => console.log(text),
       });
     },

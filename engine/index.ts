@@ -148,6 +148,40 @@ export {
   type SessionRecorderOptions,
 } from './recording/SessionRecorder.ts';
 export { writeRecording } from './recording/writeRecording.ts';
+// Scenario tests: conversations with expectations, run against a graph (docs/scenarios.md)
+export { clockModeFor } from './scenarios/clockModeFor.ts';
+export {
+  evaluateScenario,
+  type ScenarioOutcome,
+  type TurnOutcome,
+} from './scenarios/evaluateScenario.ts';
+export type { ExpectationCheck } from './scenarios/expectations.ts';
+export {
+  type LoadedSuite,
+  loadScenarios,
+  parseScenario,
+  readScenarioFile,
+} from './scenarios/loadScenarios.ts';
+export { renderSuiteText } from './scenarios/renderSuiteText.ts';
+export { runScenario, type ScenarioRun, type ScenarioRunOptions } from './scenarios/runScenario.ts';
+export {
+  runScenarioSuite,
+  type ScenarioGraph,
+  type ScenarioResult,
+  type SuiteOptions,
+  type SuiteReport,
+  type TimedOutcome,
+} from './scenarios/runScenarioSuite.ts';
+export * from './scenarios/ScenarioFormat.ts';
+export { ScenarioFormatError } from './scenarios/ScenarioFormatError.ts';
+export { NOT_IN_SCENARIO, ScriptedToolAnswers } from './scenarios/ScriptedToolAnswers.ts';
+export {
+  EVAL_REPORT_FORMAT,
+  EVAL_REPORT_VERSION,
+  suiteReportJson,
+} from './scenarios/suiteReportJson.ts';
+export { suiteReportJunit } from './scenarios/suiteReportJunit.ts';
+export { userSpeech } from './scenarios/userSpeech.ts';
 // Service family bases: what a new provider's processor extends
 export {
   type LlmDelta,

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wordErrorRate } from '../../engine/audio/wer.ts';
 import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { type Comparison, compareReplays } from '../../engine/recording/compareReplays.ts';
@@ -68,17 +69,31 @@ afterAll(async () => {
 
 const slowerVad = () => withConfig(graph, { vad: { stopMs: STOP_MS_AFTER } });
 
-/** What the bot heard, said and called, turn by turn: none of it may change in these replays. */
-function expectSameConversation(comparison: Comparison): void {
+/**
+ * What the bot heard, said and called, turn by turn: none of it may change in
+ * these replays. In real time the recogniser may hear a word differently
+ * (`heardWer`): the decoder adapts its cepstral mean every 200 ms of the
+ * audio it is given, and how much audio each turn gets depends on when the
+ * VAD's decision lands between chunks, which load moves ("what's the
+ * weather" / "what so weather"). What the agent did with it — its replies and
+ * tool calls — must still be the same. On the virtual clock it is exact.
+ */
+function expectSameConversation(comparison: Comparison, { heardWer = 0 } = {}): void {
   const table = renderComparison(comparison); // the failure message: old beside new
   expect(comparison.turns, table).toHaveLength(2);
-  for (const kind of ['turns', 'heard', 'said', 'tools', 'toolNotInRecording', 'interrupted'])
+  const exact = heardWer === 0 ? ['heard'] : [];
+  for (const kind of ['turns', ...exact, 'said', 'tools', 'toolNotInRecording', 'interrupted'])
     expect(comparison.differences, table).not.toContain(kind);
   for (const turn of comparison.turns) {
-    expect(turn.new?.heard).toBe(turn.old?.heard);
+    expect(wordErrorRate(turn.old?.heard ?? '', turn.new?.heard ?? ''), table).toBeLessThanOrEqual(
+      heardWer,
+    );
     expect(turn.new?.tools).toEqual(turn.old?.tools);
   }
 }
+
+/** One word of the question may be heard differently in real time: see expectSameConversation. */
+const REALTIME_HEARD_WER = 0.4;
 
 describe('a recording made through the server', () => {
   it('holds both tracks, the turns, transcripts, tool calls with results, and the graph revision', () => {
@@ -137,7 +152,7 @@ describe('replaying it in real time', { retry: 1 }, () => {
     // Tool results came from the recording: the weather service was not asked again.
     expect(weather.requests.length).toBe(requestsBefore);
     const comparison = compareReplays(recorded.recording, replay);
-    expectSameConversation(comparison);
+    expectSameConversation(comparison, { heardWer: REALTIME_HEARD_WER });
     for (const turn of comparison.turns)
       expect(Math.abs(turn.voiceToVoice.deltaMs!)).toBeLessThan(REALTIME_NOISE_MS);
   });
@@ -149,7 +164,7 @@ describe('replaying it in real time', { retry: 1 }, () => {
       registry: createDefaultRegistry(),
     });
     const comparison = compareReplays(recorded.recording, replay);
-    expectSameConversation(comparison);
+    expectSameConversation(comparison, { heardWer: REALTIME_HEARD_WER });
     expect(comparison.differences).toContain('latency');
     // The VAD's own hop is cheap enough to be measured through the noise; later hops carry the recogniser's.
     for (const turn of comparison.turns) {
