@@ -12,7 +12,6 @@ import {
 } from '../../engine/providers/anthropic/AnthropicLlm.ts';
 import { toAnthropicMessages } from '../../engine/providers/anthropic/toAnthropicMessages.ts';
 import { MODEL_SUMMARY_HEADER } from '../../engine/services/llm/conversationSummary.ts';
-import type { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 import { FakeAnthropic, type MessageScript } from '../fakes/FakeAnthropic.ts';
 import {
@@ -23,6 +22,7 @@ import {
   startLlm,
   TEST_KEY,
   textOf,
+  usageMetrics,
   waitFor,
 } from './providerTestKit.ts';
 
@@ -38,12 +38,6 @@ const SETTINGS: AnthropicLlmSettings = {
   maxRetryDelayMs: 1000,
   firstTokenTimeoutMs: 3000,
 };
-
-const usageMetrics = (h: ProcessorHarness) =>
-  h
-    .downstream('metrics')
-    .flatMap((f) => (f.type === 'metrics' ? f.metrics : []))
-    .filter((m) => m.name === 'llm.usage');
 
 describe('AnthropicLlm against the fake Messages API, through @anthropic-ai/sdk', () => {
   let fake: FakeAnthropic;

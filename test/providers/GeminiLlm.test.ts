@@ -8,7 +8,6 @@ import { GraphRunner } from '../../engine/graph/GraphRunner.ts';
 import { MissingCredentialError } from '../../engine/graph/NodeRegistry.ts';
 import { GeminiLlm, type GeminiLlmSettings } from '../../engine/providers/google/GeminiLlm.ts';
 import { toGeminiContents } from '../../engine/providers/google/toGeminiContents.ts';
-import type { ProcessorHarness } from '../../engine/testing/ProcessorHarness.ts';
 import type { Tool } from '../../engine/tools/Tool.ts';
 import { FakeGeminiText, type GeminiTextScript } from '../fakes/FakeGeminiText.ts';
 import {
@@ -19,6 +18,7 @@ import {
   startLlm,
   TEST_KEY,
   textOf,
+  usageMetrics,
   waitFor,
 } from './providerTestKit.ts';
 
@@ -35,12 +35,6 @@ const SETTINGS: GeminiLlmSettings = {
   maxRetryDelayMs: 1000,
   firstTokenTimeoutMs: 3000,
 };
-
-const usageMetrics = (h: ProcessorHarness) =>
-  h
-    .downstream('metrics')
-    .flatMap((f) => (f.type === 'metrics' ? f.metrics : []))
-    .filter((m) => m.name === 'llm.usage');
 
 describe('GeminiLlm against the fake streamGenerateContent, through @google/genai', () => {
   let fake: FakeGeminiText;

@@ -40,6 +40,13 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
   return { logger, lines };
 }
 
+/** The `llm.usage` metrics an LLM node reported, in order. */
+export const usageMetrics = (h: ProcessorHarness) =>
+  h
+    .downstream('metrics')
+    .flatMap((f) => (f.type === 'metrics' ? f.metrics : []))
+    .filter((m) => m.name === 'llm.usage');
+
 export const textOf = (frames: Frame[]) =>
   frames.flatMap((f) => (f.type === 'llm.text' ? [f.text] : [])).join('');
 
