@@ -5,9 +5,17 @@ import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createLogger, type Logger, type NodeRegistry } from '#engine';
+import {
+  ClusterMember,
+  type ClusterSettings,
+  clusterSettingsFromEnv,
+} from './cluster/ClusterMember.ts';
+import { connectRoutes } from './cluster/connectRoutes.ts';
+import { waitForSessionsToEnd } from './cluster/drainSessions.ts';
 import { editorAssets } from './http/editorAssets.ts';
 import { errorHandler } from './http/errorHandler.ts';
 import { graphRoutes } from './http/graphRoutes.ts';
+import { healthRoutes } from './http/healthRoutes.ts';
 import { nodeTypeRoutes } from './http/nodeTypeRoutes.ts';
 import { rejectDeepJsonBody } from './http/rejectDeepJsonBody.ts';
 import { sessionRoutes } from './http/sessionRoutes.ts';
@@ -69,6 +77,8 @@ export interface ServerOptions {
   escapedErrors?: EscapedErrors;
   /** Overrides the WebRTC connection-life bounds (tests shorten them). */
   webrtcTimeouts?: Partial<WebRtcTimeouts>;
+  /** Overrides the cluster settings read from the environment (REDIS_URL, PARLEY_WORKER_*). */
+  cluster?: Partial<ClusterSettings>;
 }
 
 export interface ParleyServer {
@@ -78,7 +88,14 @@ export interface ParleyServer {
   store: GraphStore;
   /** Live WebRTC peers by pc_id. */
   webrtc: WebRtcRegistry;
+  /** This process as a cluster worker (a cluster of one without REDIS_URL). */
+  cluster: ClusterMember;
   listen(port: number, host?: string): Promise<{ url: string }>;
+  /**
+   * Stops taking new calls (dispatch passes this worker over, /readyz answers 503), waits up
+   * to `timeoutMs` for live calls to end, then closes what is left and the server.
+   */
+  drain(timeoutMs: number): Promise<{ endedByThemselves: number; cutOff: number }>;
   close(): Promise<void>;
 }
 
@@ -102,6 +119,12 @@ export function createServer(options: ServerOptions): ParleyServer {
     PARLEY_TOKEN: options.token ?? env.PARLEY_TOKEN,
   });
 
+  let started = false;
+  const cluster = new ClusterMember(
+    { ...clusterSettingsFromEnv(env), ...options.cluster },
+    () => sessions.size,
+    logger,
+  );
   const store = new GraphStore(options.graphsDir, logger);
   const sessions = new SessionManager({
     registry: options.registry,
@@ -114,7 +137,7 @@ export function createServer(options: ServerOptions): ParleyServer {
 
   const token = options.token ?? env.PARLEY_TOKEN;
   const defaultGraph = env.DEFAULT_GRAPH ?? 'voice-agent';
-  const twilioTickets = new StreamTickets();
+  const twilioTickets = new StreamTickets(cluster.id, env.TWILIO_AUTH_TOKEN || token || undefined);
   const webrtc = new WebRtcRegistry(
     positiveInt(env.PARLEY_WEBRTC_MAX_CONNECTIONS) ?? DEFAULT_WEBRTC_MAX_CONNECTIONS,
   );
@@ -132,10 +155,17 @@ export function createServer(options: ServerOptions): ParleyServer {
       publicUrl: env.PUBLIC_URL,
       defaultGraph: env.TWILIO_DEFAULT_GRAPH ?? 'phone-bot',
       tickets: twilioTickets,
+      dispatch: cluster.dispatch,
       logger,
     }),
   );
+  app.use(healthRoutes(() => cluster.readiness(started)));
   app.use(auth.middleware);
+  // A draining worker finishes its calls but starts no new peer (trickle and renegotiation go on).
+  app.post(OFFER_PATH, (_req, res, next) => {
+    if (!cluster.isDraining) return next();
+    res.set('Retry-After', '5').status(503).json({ error: 'this server is draining' });
+  });
   // Before the /api JSON parser: offers have their own, smaller body limit.
   app.use(
     OFFER_PATH,
@@ -164,6 +194,7 @@ export function createServer(options: ServerOptions): ParleyServer {
       escapedErrors: options.escapedErrors?.count ?? 0,
     });
   });
+  app.use('/api/connect', connectRoutes({ dispatch: cluster.dispatch, defaultGraph }));
   app.use('/api/graphs', graphRoutes({ store, sessions, registry: options.registry }));
   app.use('/api/node-types', nodeTypeRoutes(options.registry, env));
   app.use('/api/sessions', sessionRoutes(sessions));
@@ -221,6 +252,10 @@ export function createServer(options: ServerOptions): ParleyServer {
     const route = routeUpgrade(req, url);
     if ('status' in route) {
       reject(route.status, route.message);
+      return;
+    }
+    if (cluster.isDraining && route.callOpenedBy) {
+      reject(503, 'Server is draining');
       return;
     }
     const ip = req.socket.remoteAddress ?? 'unknown';
@@ -327,13 +362,13 @@ export function createServer(options: ServerOptions): ParleyServer {
     return { status: 404, message: 'Not Found' };
   }
 
-  let started = false;
   return {
     app,
     httpServer,
     sessions,
     store,
     webrtc,
+    cluster,
     async listen(port: number, host = '127.0.0.1') {
       if (!started) {
         await store.init();
@@ -354,7 +389,17 @@ export function createServer(options: ServerOptions): ParleyServer {
         { url, graphsDir: options.graphsDir, auth: auth.enabled },
         'parley server listening',
       );
+      cluster.start(url);
       return { url };
+    },
+    async drain(timeoutMs) {
+      await cluster.drain();
+      const before = sessions.size;
+      logger.info({ sessions: before, timeoutMs }, 'draining: no new calls, waiting for live ones');
+      const cutOff = await waitForSessionsToEnd(sessions, timeoutMs);
+      if (cutOff > 0) logger.warn({ cutOff }, 'drain timed out; ending the calls still live');
+      await this.close();
+      return { endedByThemselves: before - cutOff, cutOff };
     },
     async close() {
       webrtc.closeAll('server shutting down');
@@ -365,6 +410,7 @@ export function createServer(options: ServerOptions): ParleyServer {
       wss.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await cluster.stop();
     },
   };
 }

@@ -118,4 +118,6 @@ export interface ErrorBody {
   warnings?: GraphIssue[];
   /** 400 from `/validate` when the document is too large or too deep to examine. */
   ok?: false;
+  /** 503 when no worker takes calls now (also in the Retry-After header). */
+  retryAfterS?: number;
 }

@@ -116,7 +116,7 @@ describe('POST /telephony/twilio/voice', () => {
     expect(ok.status).toBe(200);
     const params = streamParameters(ok.body);
     expect(params.graph).toBe('echo');
-    expect(params.ticket).toMatch(/^[\w-]{32}$/);
+    expect(params.ticket).toMatch(/^[\w-]+\.\d+\.[\w-]{22}\.[\w-]{43}$/);
 
     // The stream must present the ticket, once.
     const noTicket = await TwilioCallSimulator.open(`${t.wsUrl}/telephony/twilio/stream`);

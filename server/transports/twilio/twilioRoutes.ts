@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import type { Logger } from '#engine';
+import type { CallDispatch } from '../../cluster/CallDispatch.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { excerpt } from '../logExcerpt.ts';
 import { capGreeting } from './greeting.ts';
@@ -10,6 +11,8 @@ import { isValidTwilioSignature } from './twilioSignature.ts';
 import { connectStreamTwiml } from './twiml.ts';
 
 export const TWILIO_STREAM_PATH = '/telephony/twilio/stream';
+const REJECT_BUSY_TWIML =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><Reject reason="busy"/></Response>';
 
 export interface TwilioRouteOptions {
   /** TWILIO_AUTH_TOKEN: when set, every webhook must carry a valid X-Twilio-Signature. */
@@ -20,6 +23,8 @@ export interface TwilioRouteOptions {
   publicUrl?: string;
   defaultGraph: string;
   tickets: StreamTickets;
+  /** Which worker takes the call; its media stream is pointed there. */
+  dispatch: CallDispatch;
   logger: Logger;
 }
 
@@ -32,7 +37,7 @@ export interface TwilioRouteOptions {
 export function twilioRoutes(options: TwilioRouteOptions): Router {
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
-  router.post('/voice', (req: Request, res: Response) => {
+  router.post('/voice', async (req: Request, res: Response) => {
     const graph = typeof req.query.graph === 'string' ? req.query.graph : options.defaultGraph;
     if (!isValidGraphName(graph)) {
       res.status(400).type('text/plain').send('invalid graph name');
@@ -48,18 +53,35 @@ export function twilioRoutes(options: TwilioRouteOptions): Router {
       res.status(denied.status).type('text/plain').send(denied.reason);
       return;
     }
+    const chosen = await options.dispatch.choose();
+    if (!chosen.ok) {
+      // The caller hears a busy tone; Twilio's fallback URL, if any, is not involved.
+      options.logger.warn({ graph, reason: chosen.reason }, 'twilio call refused: no capacity');
+      res.type('text/xml').send(REJECT_BUSY_TWIML);
+      return;
+    }
+    // Our own calls keep the URL Twilio reached us at (PUBLIC_URL); another worker's, its advertised URL.
+    const streamBase =
+      chosen.worker.id === options.dispatch.selfId ? base : chosen.worker.url.replace(/\/+$/, '');
     const parameters: Record<string, string> = { graph };
-    if (options.twilioAuthToken || options.parleyToken) parameters.ticket = options.tickets.issue();
+    if (options.twilioAuthToken || options.parleyToken)
+      parameters.ticket = options.tickets.issue(chosen.worker.id);
     if (typeof req.query.greeting === 'string')
       parameters.greeting = capGreeting(req.query.greeting);
     const body = (req.body ?? {}) as Record<string, unknown>;
     options.logger.info(
-      { graph, callSid: logValue(body.CallSid), from: logValue(body.From), to: logValue(body.To) },
+      {
+        graph,
+        worker: chosen.worker.id,
+        callSid: logValue(body.CallSid),
+        from: logValue(body.From),
+        to: logValue(body.To),
+      },
       'twilio call answered',
     );
     res
       .type('text/xml')
-      .send(connectStreamTwiml(toWebSocketUrl(base) + TWILIO_STREAM_PATH, parameters));
+      .send(connectStreamTwiml(toWebSocketUrl(streamBase) + TWILIO_STREAM_PATH, parameters));
   });
   router.use((_req, res) => {
     res.status(404).type('text/plain').send('Not Found');
