@@ -17,8 +17,15 @@
  * Runs scenario files (conversations with expectations) against a graph and
  * prints pass rates and failures; exit 1 on a failure, 2 on bad input
  * (docs/scenarios.md).
+ *
+ *   parley cluster --workers 2
+ *
+ * Runs a Parley cluster on this host: a private Redis (unless REDIS_URL is set) and one
+ * server process per core, worker 0's port the front door (docs/cluster.md).
  */
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
+import { runLocalCluster } from '../server/process/localCluster.ts';
 import { evalCommand } from './evalCommand.ts';
 import { replayCommand } from './replayCommand.ts';
 import { runGraphOnWav } from './runGraphOnWav.ts';
@@ -149,6 +156,27 @@ program
       });
     },
   );
+
+program
+  .command('cluster')
+  .description('run a Parley cluster on this host: one worker process per core, on Redis')
+  .option('--workers <n>', 'worker processes (default: one per core)', parseCount)
+  .option('--port <port>', 'port of worker 0; worker i listens on port + i', parseCount)
+  .action(async (options: { workers?: number; port?: number }) => {
+    process.exitCode = await runLocalCluster({
+      workers: options.workers ?? availableParallelism(),
+      basePort: options.port ?? Number(process.env.PORT ?? 3000),
+      host: process.env.HOST ?? '127.0.0.1',
+      env: process.env,
+      log: (line) => console.log(line),
+    });
+  });
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return n;
+}
 
 function parseMs(value: string): number {
   const n = Number(value);

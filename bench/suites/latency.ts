@@ -12,7 +12,11 @@ import { median, writeResults } from '../lib/results.ts';
 import { withBenchRig } from './latency/benchRig.ts';
 import { converse } from './latency/conversation.ts';
 import { fakeCascadeGraph, fakeCloudEnv, offlineGraph, PREEMPTIVE } from './latency/graphs.ts';
-import { measureCapacity, runCapacityOnly } from './latency/measureCapacity.ts';
+import {
+  measureCapacity,
+  runCapacityOnly,
+  runClusterCapacityOnly,
+} from './latency/measureCapacity.ts';
 import { runOfflineStagesOnly } from './latency/offlineStages.ts';
 import { measureSessionStartBurst, runSessionStartBurstOnly } from './latency/sessionStartBurst.ts';
 import { measureTurnEnd } from './latency/turnEnd.ts';
@@ -64,6 +68,7 @@ const answered = (turns: TurnRecord[]) =>
 
 export async function runLatencyBench(): Promise<Record<string, number>> {
   if (process.env.LATENCY_ONLY === 'capacity') return runCapacityOnly(log);
+  if (process.env.LATENCY_ONLY === 'cluster') return runClusterCapacityOnly(log);
   if (process.env.LATENCY_ONLY === 'burst') return runSessionStartBurstOnly(log);
   if (process.env.LATENCY_ONLY === 'offline') return runOfflineStagesOnly(log);
   const figures: Record<string, number> = {};

@@ -252,18 +252,28 @@ export interface CapacitySearch {
  */
 export async function findCapacity(
   mic: RealtimeMic,
-  options: CapacityOptions & {
-    start: number;
-    max: number;
-    budgetMs: number;
-    log: (line: string) => void;
-  },
+  options: CapacityOptions & SearchOptions,
+): Promise<CapacitySearch> {
+  await warmSharedServices(mic, options);
+  return searchCapacity((n) => runStep(n, mic, options), options);
+}
+
+export interface SearchOptions {
+  start: number;
+  max: number;
+  budgetMs: number;
+  log: (line: string) => void;
+}
+
+/** The search of `findCapacity` over any way of running a step (one process, or several). */
+export async function searchCapacity(
+  runOne: (n: number) => Promise<StepResult>,
+  options: SearchOptions,
 ): Promise<CapacitySearch> {
   const deadline = performance.now() + options.budgetMs;
   const steps: StepResult[] = [];
-  await warmSharedServices(mic, options);
   const attempt = async (n: number, retry: boolean) => {
-    const r = await runStep(n, mic, options);
+    const r = await runOne(n);
     steps.push(r);
     options.log(
       `    ${n} sessions${retry ? ' (again)' : ''}: ${r.pass ? 'pass' : `FAIL (${r.failed.join(', ')})`} late p99 ${r.lateP99Ms} ms, underruns ${r.underruns}/${r.chunks} (starved by the producer ${r.starved}), input lag p99 ${r.inputLagP99Ms} ms, answer p50 ${r.answerP50Ms} ms, unanswered ${r.unanswered}, errors ${r.errors}; loop p99 ${r.loopDelayP99Ms} ms, CPU ${r.cpuMsPerSessionSec} ms/s per session (+ decoder ${r.decoderCpuMsPerSessionSec}), fake cloud ${r.cloudCpuPct} %, others ${r.othersCpuPct} %, ${r.memPerSessionMb} MB/session`,
@@ -298,7 +308,10 @@ export async function findCapacity(
  * pool) with one session, so that no step's memory baseline misses them and
  * the first step's figure is not their cost divided by a few sessions.
  */
-async function warmSharedServices(mic: RealtimeMic, options: CapacityOptions): Promise<void> {
+export async function warmSharedServices(
+  mic: RealtimeMic,
+  options: CapacityOptions,
+): Promise<void> {
   const session = await BenchSession.open(options.graph(), mic, {
     env: options.env,
     sessionId: 'warm-up',

@@ -1,0 +1,98 @@
+/**
+ * `sessionsFakeCloudCluster`: the most fake-cloud sessions two worker processes hold in
+ * real time on this machine, judged by the same criteria as `sessionsFakeCloud` (one
+ * process): each worker runs its share of a step exactly as the single-process step runs
+ * (capacityWorkerProcess.ts), and the step passes only if both halves pass. Sessions are
+ * split evenly, as the cluster's dispatch places them (its spread is tested, ±20 %).
+ * What it shows is what a second worker buys on a 2-core machine: one Node process keeps
+ * its event loop on one core.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BenchRig } from './benchRig.ts';
+import { type CapacitySearch, type StepResult, searchCapacity } from './capacity.ts';
+
+const WORKERS = 2;
+
+export async function measureClusterCapacity(
+  { cloud }: BenchRig,
+  log: (line: string) => void,
+): Promise<CapacitySearch> {
+  const workers = Array.from({ length: WORKERS }, () => startWorker(cloud));
+  try {
+    await Promise.all(workers.map((w) => w.ask({ warm: true }, 'warmed')));
+    return await searchCapacity(
+      async (n) => {
+        const shares = workers.map((_, i) => Math.floor(n / WORKERS) + (i < n % WORKERS ? 1 : 0));
+        const results = await Promise.all(
+          workers.map((w, i) => w.ask({ run: shares[i] }, 'result') as Promise<StepResult>),
+        );
+        return combine(n, results);
+      },
+      { start: 16, max: 512, budgetMs: 150_000, log },
+    );
+  } finally {
+    for (const w of workers) w.child.disconnect();
+  }
+}
+
+interface CapacityWorker {
+  child: ChildProcess;
+  ask(message: object, answer: 'warmed' | 'result'): Promise<unknown>;
+}
+
+function startWorker(cloud: BenchRig['cloud']): CapacityWorker {
+  const script = fileURLToPath(new URL('./capacityWorkerProcess.ts', import.meta.url));
+  const child = fork(script, [JSON.stringify({ urls: cloud.urls, cloudPid: cloud.child.pid })], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return {
+    child,
+    ask: (message, answer) =>
+      new Promise((resolve, reject) => {
+        const onMessage = (reply: Record<string, unknown>) => {
+          if (!(answer in reply) && !('error' in reply)) return;
+          child.off('message', onMessage);
+          if ('error' in reply) reject(new Error(`capacity worker: ${reply.error}`));
+          else resolve(reply[answer]);
+        };
+        child.on('message', onMessage);
+        child.send(message);
+      }),
+  };
+}
+
+/** One step's result from its halves: it passes if every half passes; tails are the worst half's. */
+function combine(n: number, halves: StepResult[]): StepResult {
+  const sum = (pick: (r: StepResult) => number) => halves.reduce((a, r) => a + pick(r), 0);
+  const max = (pick: (r: StepResult) => number) => Math.max(...halves.map(pick));
+  const weighted = (pick: (r: StepResult) => number) =>
+    n > 0 ? Math.round((sum((r) => pick(r) * r.sessions) / n) * 10) / 10 : 0;
+  // CPU % of one core each worker used: to the other worker it is "others", which it is not here.
+  const ownPct = halves.map((r) => (r.cpuMsPerSessionSec * r.sessions) / 10);
+  const totalOwn = ownPct.reduce((a, b) => a + b, 0);
+  return {
+    sessions: n,
+    pass: halves.every((r) => r.pass),
+    failed: [...new Set(halves.flatMap((r) => r.failed))],
+    lateP99Ms: max((r) => r.lateP99Ms),
+    underruns: sum((r) => r.underruns),
+    chunks: sum((r) => r.chunks),
+    starved: sum((r) => r.starved),
+    underrunsAt: halves.flatMap((r) => r.underrunsAt),
+    inputLagP99Ms: max((r) => r.inputLagP99Ms),
+    unanswered: sum((r) => r.unanswered),
+    errors: sum((r) => r.errors),
+    answerP50Ms: max((r) => r.answerP50Ms),
+    loopDelayP99Ms: max((r) => r.loopDelayP99Ms),
+    memPerSessionMb: weighted((r) => r.memPerSessionMb),
+    cpuMsPerSessionSec: weighted((r) => r.cpuMsPerSessionSec),
+    decoderCpuMsPerSessionSec: 0,
+    cloudCpuPct: max((r) => r.cloudCpuPct),
+    othersCpuPct: Math.max(
+      0,
+      Math.round(Math.min(...halves.map((r, i) => r.othersCpuPct - (totalOwn - ownPct[i])))),
+    ),
+  };
+}
