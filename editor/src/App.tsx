@@ -19,6 +19,8 @@ import { useShortcuts } from './shortcuts/useShortcuts.ts';
 import { editorStore, useEditor } from './store/editorStore.ts';
 import { useLive } from './store/liveStore.ts';
 import { type BottomTab, type RightTab, uiStore, useUi } from './store/uiStore.ts';
+import { TestsPanel } from './tests/TestsPanel.tsx';
+import { recordTalkSessions } from './tests/talkRecording.ts';
 
 function useBeforeUnload() {
   useEffect(() => {
@@ -79,6 +81,7 @@ function BottomDock({
   const tabs: Array<[BottomTab, string]> = [
     ['problems', `Problems${errors + warnings ? ` (${errors + warnings})` : ''}`],
     ['latency', `Latency${turns ? ` (${turns})` : ''}`],
+    ['tests', 'Tests'],
   ];
   return (
     <section className={`bottom-dock${open ? ' open' : ''}`} data-testid="bottom-dock">
@@ -102,6 +105,8 @@ function BottomDock({
         <div className="dock-body">
           {tab === 'problems' ? (
             <ProblemsPanel onGoToNode={onGoToNode} onGoToEdge={onGoToEdge} />
+          ) : tab === 'tests' ? (
+            <TestsPanel />
           ) : (
             <LatencyPanel onSelectNode={onGoToNode} />
           )}
@@ -119,6 +124,8 @@ function Editor() {
   useEffect(() => {
     void bootstrap();
   }, []);
+  // Talk sessions started from the editor are recorded (in server memory) so one can be saved as a scenario.
+  useEffect(() => recordTalkSessions(), []);
   if (fatal) {
     return (
       <div className="fatal" data-testid="fatal">

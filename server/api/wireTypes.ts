@@ -7,3 +7,4 @@
 
 export type * from './liveMessages.ts';
 export type * from './restTypes.ts';
+export type * from './scenarioWire.ts';

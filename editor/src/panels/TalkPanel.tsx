@@ -7,6 +7,7 @@ import { useEditor } from '../store/editorStore.ts';
 import { liveStore, useLive } from '../store/liveStore.ts';
 import { type TalkTransport, talkStore, useTalk } from '../store/talkStore.ts';
 import { setMuted, stopTalk, stopWatching, watchSession } from '../talk/talkSession.ts';
+import { SaveAsScenario } from '../tests/SaveAsScenario.tsx';
 
 function MicMeter() {
   const level = useTalk((s) => s.micLevel);
@@ -226,6 +227,7 @@ export function TalkPanel({ onStart }: { onStart(): void }) {
           'Talk uses the saved revision of this graph. Speak over the bot to interrupt it.'}
         {state === 'error' && <span className="field-error">{error}</span>}
       </div>
+      {!active && <SaveAsScenario />}
       {!active && <OtherSessions />}
       <div className="transcript" data-testid="transcript">
         {transcript.map((line) => (

@@ -11,7 +11,7 @@ export interface Toast {
 }
 
 export type RightTab = 'inspect' | 'talk' | 'versions';
-export type BottomTab = 'problems' | 'latency';
+export type BottomTab = 'problems' | 'latency' | 'tests';
 
 export interface Conflict {
   currentRevision: string | null;
