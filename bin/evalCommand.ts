@@ -1,11 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   createDefaultRegistry,
   GraphRunner,
   GraphValidationError,
   loadScenarios,
-  migrateGraph,
   type NodeRegistry,
   type ReplayMode,
   renderSuiteText,
@@ -15,7 +14,7 @@ import {
   suiteReportJunit,
   writeRecording,
 } from '#engine';
-import { GraphStore } from '../server/store/GraphStore.ts';
+import { GraphSpecError, loadGraphSpec } from './graphSpec.ts';
 
 export interface EvalCommandOptions {
   /** A scenario directory (its *.json files) or one scenario file. */
@@ -100,9 +99,8 @@ async function writeReport(file: string, text: string, print: (text: string) => 
 }
 
 /**
- * A graph file (a path, relative to `base`), or `NAME` from the graph store;
- * migrated like a stored graph and validated before anything runs, so a bad
- * graph is bad input and not eight failed scenarios.
+ * What `--graph` (or a scenario's own `graph`) names, validated before anything runs, so
+ * a bad graph is bad input and not eight failed scenarios.
  */
 async function resolveGraph(
   spec: string,
@@ -110,9 +108,9 @@ async function resolveGraph(
   registry: NodeRegistry,
   base = '.',
 ): Promise<ScenarioGraph> {
-  const graph = isPath(spec)
-    ? await readGraphFile(path.resolve(base, spec), spec)
-    : await storedGraph(spec, graphsDir);
+  const graph = await loadGraphSpec(spec, graphsDir, base).catch((error: Error) => {
+    throw error instanceof GraphSpecError ? new EvalInputError(error.message) : error;
+  });
   try {
     GraphRunner.validate(graph.document, registry);
   } catch (error) {
@@ -121,30 +119,7 @@ async function resolveGraph(
       `${spec} is not a valid graph:\n  ${error.issues.map((i) => i.message).join('\n  ')}`,
     );
   }
-  return graph;
-}
-
-function isPath(spec: string): boolean {
-  return spec.endsWith('.json') || spec.includes('/') || spec.includes(path.sep);
-}
-
-async function readGraphFile(file: string, spec: string): Promise<ScenarioGraph> {
-  const text = await readFile(file, 'utf8').catch((error: Error) => {
-    throw new EvalInputError(`graph ${spec}: cannot be read (${error.message})`);
-  });
-  try {
-    return { document: migrateGraph(JSON.parse(text)), name: path.basename(file, '.json') };
-  } catch (error) {
-    throw new EvalInputError(`graph ${spec}: ${(error as Error).message}`);
-  }
-}
-
-async function storedGraph(name: string, graphsDir: string): Promise<ScenarioGraph> {
-  const stored = await new GraphStore(graphsDir).get(name).catch((error: Error) => {
-    throw new EvalInputError(`graph ${name}: ${error.message}`);
-  });
-  if (!stored) throw new EvalInputError(`graph ${name}: no graph '${name}' in ${graphsDir}`);
-  return { document: stored.graph, name };
+  return { document: graph.document, name: graph.name };
 }
 
 function plural(n: number, noun: string): string {

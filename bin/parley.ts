@@ -109,7 +109,10 @@ program
   .command('eval')
   .description('run scenario tests against a graph: pass rates, failures, JSON and JUnit reports')
   .argument('<scenarios>', 'scenario directory (its *.json files) or one scenario file')
-  .requiredOption('--graph <name | file.json>', 'graph to test: a store name or a graph file')
+  .requiredOption(
+    '--graph <name[@revision] | file.json>',
+    'graph to test: a store name (at a revision) or a graph file',
+  )
   .option('--graphs <dir>', 'graph store for --graph NAME', process.env.GRAPHS_DIR ?? 'graphs')
   .option('--repeat <n>', 'run every scenario n times (pass rates)', '1')
   .option('--json <file>', 'write the full report as JSON')
