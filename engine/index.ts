@@ -133,8 +133,10 @@ export type { ReplayMode } from './recording/ReplayPacer.ts';
 export { parseRecordingMeta, readRecording } from './recording/readRecording.ts';
 export { renderComparison } from './recording/renderComparison.ts';
 export {
+  answeringFrom,
   NOT_IN_RECORDING,
   RecordedToolAnswers,
+  type ToolAnswers,
   withRecordedTools,
 } from './recording/replayedTools.ts';
 export {

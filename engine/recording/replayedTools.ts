@@ -15,6 +15,12 @@ interface RecordedCall {
   used: boolean;
 }
 
+/** Where a replayed or scripted run's tools get their answers instead of running. */
+export interface ToolAnswers {
+  /** The tool's content for this call, or a throw that becomes its error result. */
+  answer(name: string, args: unknown): string;
+}
+
 /**
  * The recorded tool answers, handed out to a replay: a call with the same name
  * and arguments as a recorded one (in order, each recorded answer once; then
@@ -22,7 +28,7 @@ interface RecordedCall {
  * today's weather or on a live API. Any other call gets an error result that
  * names it — the model hears that, and the comparison flags it.
  */
-export class RecordedToolAnswers {
+export class RecordedToolAnswers implements ToolAnswers {
   private readonly calls: RecordedCall[] = [];
 
   constructor(events: readonly RecordedEvent[]) {
@@ -42,7 +48,6 @@ export class RecordedToolAnswers {
     }
   }
 
-  /** What the tool answers now: the recorded content, or a throw that becomes an error result. */
   answer(name: string, args: unknown): string {
     const key = canonicalJson(args);
     const same = this.calls.filter((c) => c.name === name && c.args === key);
@@ -52,11 +57,11 @@ export class RecordedToolAnswers {
     if (call.isError) throw new Error(recordedErrorMessage(call.result));
     return call.result;
   }
+}
 
-  /** A copy of `tool` that answers from the recording instead of running. */
-  wrap(tool: Tool): Tool {
-    return { ...tool, execute: async (args) => this.answer(tool.name, args) };
-  }
+/** A copy of `tool` that answers from `answers` instead of running. */
+export function answeringFrom(answers: ToolAnswers, tool: Tool): Tool {
+  return { ...tool, execute: async (args) => answers.answer(tool.name, args) };
 }
 
 /**
@@ -65,7 +70,7 @@ export class RecordedToolAnswers {
  */
 export function withRecordedTools(
   registry: NodeRegistryType,
-  answers: RecordedToolAnswers,
+  answers: ToolAnswers,
 ): NodeRegistryType {
   const replaying = new NodeRegistry();
   for (const { type } of registry.list()) {
@@ -74,7 +79,10 @@ export function withRecordedTools(
       replaying.register(def);
       continue;
     }
-    replaying.register({ ...def, create: (config, ctx) => answers.wrap(def.create(config, ctx)) });
+    replaying.register({
+      ...def,
+      create: (config, ctx) => answeringFrom(answers, def.create(config, ctx)),
+    });
   }
   return replaying;
 }

@@ -1,4 +1,4 @@
-import { canonicalJson, RecordedToolAnswers } from '../recording/replayedTools.ts';
+import { canonicalJson, type ToolAnswers } from '../recording/replayedTools.ts';
 import { matchesPartially } from './partialMatch.ts';
 import type { ScriptedTool } from './ScenarioFormat.ts';
 
@@ -12,12 +12,10 @@ export const NOT_IN_SCENARIO = 'the scenario has no answer for';
  * answers. Any other call gets an error result naming it, so a run never
  * reaches a live API and is the same every time.
  */
-export class ScriptedToolAnswers extends RecordedToolAnswers {
-  constructor(private readonly script: readonly ScriptedTool[]) {
-    super([]);
-  }
+export class ScriptedToolAnswers implements ToolAnswers {
+  constructor(private readonly script: readonly ScriptedTool[]) {}
 
-  override answer(name: string, args: unknown): string {
+  answer(name: string, args: unknown): string {
     const entry = this.script.find(
       (tool) => tool.name === name && matchesPartially(tool.arguments ?? {}, args),
     );

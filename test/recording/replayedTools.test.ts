@@ -3,6 +3,7 @@ import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { realClock } from '../../engine/core/Clock.ts';
 import type { RecordedEvent } from '../../engine/recording/RecordingFormat.ts';
 import {
+  answeringFrom,
   NOT_IN_RECORDING,
   RecordedToolAnswers,
   withRecordedTools,
@@ -32,7 +33,7 @@ describe('RecordedToolAnswers', () => {
     const answers = new RecordedToolAnswers([
       ...call('a', 'get_weather', '{"location":"Tokyo","unit":"c"}', '{"t":21}'),
     ]);
-    const tool = answers.wrap(liveTool);
+    const tool = answeringFrom(answers, liveTool);
     expect(tool.parameters).toBe(liveTool.parameters);
     const signal = new AbortController().signal;
     await expect(tool.execute({ unit: 'c', location: 'Tokyo' }, { signal })).resolves.toBe(
@@ -55,7 +56,7 @@ describe('RecordedToolAnswers', () => {
     );
     const [result] = await runToolCalls(
       [{ id: 'x', name: 'get_weather', arguments: '{"location":"Oslo"}' }],
-      [answers.wrap(liveTool)],
+      [answeringFrom(answers, liveTool)],
       new AbortController().signal,
       realClock,
     );
@@ -72,7 +73,7 @@ describe('RecordedToolAnswers', () => {
     );
     const [result] = await runToolCalls(
       [{ id: 'y', name: 'get_weather', arguments: '{"location":"Atlantis"}' }],
-      [answers.wrap(liveTool)],
+      [answeringFrom(answers, liveTool)],
       new AbortController().signal,
       realClock,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { realClock } from '../../engine/core/Clock.ts';
+import { answeringFrom } from '../../engine/recording/replayedTools.ts';
 import { matchesPartially } from '../../engine/scenarios/partialMatch.ts';
 import {
   NOT_IN_SCENARIO,
@@ -61,7 +62,7 @@ describe('ScriptedToolAnswers', () => {
         { id: 'c1', name: 'get_weather', arguments: '{"location":"Paris"}' },
         { id: 'c2', name: 'get_weather', arguments: '{"location":"Atlantis"}' },
       ],
-      [answers.wrap(live)],
+      [answeringFrom(answers, live)],
       new AbortController().signal,
       realClock,
     );
