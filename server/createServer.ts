@@ -5,13 +5,16 @@ import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createLogger, type Logger, type NodeRegistry } from '#engine';
+import { type ClusterContext, clusterContextOf } from './cluster/ClusterContext.ts';
 import {
   ClusterMember,
   type ClusterSettings,
   clusterSettingsFromEnv,
 } from './cluster/ClusterMember.ts';
+import { ClusterSessions, LOCAL_SCOPE } from './cluster/ClusterSessions.ts';
 import { connectRoutes } from './cluster/connectRoutes.ts';
 import { waitForSessionsToEnd } from './cluster/drainSessions.ts';
+import { watchSessionElsewhere } from './cluster/liveProxy.ts';
 import { editorAssets } from './http/editorAssets.ts';
 import { errorHandler } from './http/errorHandler.ts';
 import { graphRoutes } from './http/graphRoutes.ts';
@@ -25,14 +28,18 @@ import { ConnectionAdmission } from './net/ConnectionAdmission.ts';
 import { CloseCode } from './net/closeCodes.ts';
 import { guardSocket } from './net/guardSocket.ts';
 import { limitsFromEnv, type ServerLimits } from './net/ServerLimits.ts';
+import { Observability, type ObservabilitySettings } from './observability/Observability.ts';
 import type { EscapedErrors } from './process/lastLineOfDefence.ts';
+import { type ScenarioSettings, scenarioSettingsFromEnv } from './scenarios/ScenarioSettings.ts';
+import { scenarioRoutes } from './scenarios/scenarioRoutes.ts';
 import { browserRequestGuard } from './security/browserRequestGuard.ts';
 import { createRedactor } from './security/createRedactor.ts';
 import { isHostAllowed, parseAllowedHosts } from './security/isHostAllowed.ts';
 import { isOriginAllowed, parseAllowedOrigins } from './security/isOriginAllowed.ts';
 import { TokenAuth } from './security/TokenAuth.ts';
 import { SessionManager } from './sessions/SessionManager.ts';
-import { GraphStore } from './store/GraphStore.ts';
+import { createGraphStore } from './store/createGraphStore.ts';
+import type { GraphStorage } from './store/GraphStorage.ts';
 import { isValidGraphName } from './store/graphName.ts';
 import { PipecatConnection } from './transports/pipecat/PipecatConnection.ts';
 import { RealtimeConnection } from './transports/realtime/RealtimeConnection.ts';
@@ -77,15 +84,27 @@ export interface ServerOptions {
   escapedErrors?: EscapedErrors;
   /** Overrides the WebRTC connection-life bounds (tests shorten them). */
   webrtcTimeouts?: Partial<WebRtcTimeouts>;
+  /** Overrides the Tests panel's settings read from the environment (PARLEY_SCENARIOS_DIR, …). */
+  scenarios?: Partial<ScenarioSettings>;
+  /** Metrics and traces beyond the environment's settings: a test's span exporter, the worker id (docs/observability.md). */
+  observability?: ObservabilitySettings;
   /** Overrides the cluster settings read from the environment (REDIS_URL, PARLEY_WORKER_*). */
   cluster?: Partial<ClusterSettings>;
+  /**
+   * The cluster's Redis client and worker registry for the shared graph store, the
+   * cluster-wide sessions API and the live view across workers. Default: the cluster
+   * member's (REDIS_URL); tests pass their own. None → graphs on disk, local sessions.
+   */
+  clusterContext?: ClusterContext;
+  /** A graph store to run on instead of the one chosen above; the server inits and closes it. */
+  graphStore?: GraphStorage;
 }
 
 export interface ParleyServer {
   app: Express;
   httpServer: Server;
   sessions: SessionManager;
-  store: GraphStore;
+  store: GraphStorage;
   /** Live WebRTC peers by pc_id. */
   webrtc: WebRtcRegistry;
   /** This process as a cluster worker (a cluster of one without REDIS_URL). */
@@ -125,7 +144,16 @@ export function createServer(options: ServerOptions): ParleyServer {
     () => sessions.size,
     logger,
   );
-  const store = new GraphStore(options.graphsDir, logger);
+  // In a cluster the graph store, the sessions API and the live view are shared through Redis and the registry.
+  const clusterContext = options.clusterContext ?? clusterContextOf(cluster);
+  const store = options.graphStore ?? createGraphStore(options.graphsDir, clusterContext, logger);
+  const clusterSessions =
+    clusterContext &&
+    new ClusterSessions({
+      directory: clusterContext.directory,
+      token: options.token ?? env.PARLEY_TOKEN,
+      logger,
+    });
   const sessions = new SessionManager({
     registry: options.registry,
     env,
@@ -133,7 +161,21 @@ export function createServer(options: ServerOptions): ParleyServer {
     logger,
     quietTimeoutMs: options.reloadQuietTimeoutMs,
   });
-  const live = new LiveChannel({ sessions, redact, intervalMs: options.liveIntervalMs });
+  const live = new LiveChannel({
+    sessions,
+    redact,
+    intervalMs: options.liveIntervalMs,
+    watchElsewhere:
+      clusterSessions && ((ws, id) => watchSessionElsewhere(ws, id, clusterSessions, logger)),
+  });
+  const observability = new Observability({
+    ...options.observability,
+    workerId: options.observability?.workerId ?? cluster.id,
+    capacity: options.observability?.capacity ?? cluster.capacity,
+    sessions,
+    env,
+    logger,
+  });
 
   const token = options.token ?? env.PARLEY_TOKEN;
   const defaultGraph = env.DEFAULT_GRAPH ?? 'voice-agent';
@@ -161,6 +203,8 @@ export function createServer(options: ServerOptions): ParleyServer {
   );
   app.use(healthRoutes(() => cluster.readiness(started)));
   app.use(auth.middleware);
+  // Behind the token like /api: a Prometheus scrape config sends it as `authorization: { credentials }`.
+  app.get('/metrics', observability.metricsRoute);
   // A draining worker finishes its calls but starts no new peer (trickle and renegotiation go on).
   app.post(OFFER_PATH, (_req, res, next) => {
     if (!cluster.isDraining) return next();
@@ -197,7 +241,16 @@ export function createServer(options: ServerOptions): ParleyServer {
   app.use('/api/connect', connectRoutes({ dispatch: cluster.dispatch, defaultGraph }));
   app.use('/api/graphs', graphRoutes({ store, sessions, registry: options.registry }));
   app.use('/api/node-types', nodeTypeRoutes(options.registry, env));
-  app.use('/api/sessions', sessionRoutes(sessions));
+  app.use('/api/sessions', sessionRoutes(sessions, clusterSessions));
+  const scenarioApi = scenarioRoutes({
+    settings: scenarioSettingsFromEnv(env, options.scenarios),
+    registry: options.registry,
+    store,
+    sessions,
+    env,
+    logger,
+  });
+  app.use('/api/scenarios', scenarioApi.router);
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such API route' });
   });
@@ -356,7 +409,10 @@ export function createServer(options: ServerOptions): ParleyServer {
       const sessionId = url.searchParams.get('session');
       return {
         surface: 'live',
-        accept: (ws) => (sessionId ? live.attachSession(ws, sessionId) : live.attachList(ws)),
+        accept: (ws) =>
+          sessionId
+            ? live.attachSession(ws, sessionId, url.searchParams.get('scope') === LOCAL_SCOPE)
+            : live.attachList(ws),
       };
     }
     return { status: 404, message: 'Not Found' };
@@ -402,9 +458,12 @@ export function createServer(options: ServerOptions): ParleyServer {
       return { endedByThemselves: before - cutOff, cutOff };
     },
     async close() {
+      scenarioApi.close();
       webrtc.closeAll('server shutting down');
       sessions.closeAll('server shutting down');
       await sessions.recordingsWritten();
+      // After the sessions ended: their conversation spans are complete and go out in this flush.
+      await observability.close();
       store.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();

@@ -82,6 +82,8 @@ export interface SessionInfo {
   revision: string;
   transport: string;
   startedAt: string;
+  /** In a cluster (REDIS_URL): the worker that holds the session. */
+  worker?: string;
 }
 
 /** `GET /api/sessions/:id`. */

@@ -26,11 +26,12 @@ export interface ClusterSettings {
   heartbeatMs?: number;
 }
 
-const DEFAULT_CAPACITY = 100;
+/** About what one core holds of cloud-cascade conversations. */
+export const DEFAULT_WORKER_CAPACITY = 100;
 
 export function clusterSettingsFromEnv(env: Record<string, string | undefined>): ClusterSettings {
   const capacity = env.PARLEY_WORKER_CAPACITY;
-  const parsed = capacity === undefined ? DEFAULT_CAPACITY : Number(capacity);
+  const parsed = capacity === undefined ? DEFAULT_WORKER_CAPACITY : Number(capacity);
   if (!Number.isInteger(parsed) || parsed < 1)
     throw new Error(`PARLEY_WORKER_CAPACITY must be a positive integer, got "${capacity}"`);
   const redisUrl = env.REDIS_URL?.trim() || undefined;
@@ -83,6 +84,10 @@ export class ClusterMember {
 
   get id(): string {
     return this.settings.workerId;
+  }
+
+  get capacity(): number {
+    return this.settings.capacity;
   }
 
   get isDraining(): boolean {

@@ -104,7 +104,7 @@ export class ClusterSessions {
       let pending = others.length;
       if (pending === 0) resolve(undefined);
       for (const worker of others)
-        this.ask(worker, path, this.askTimeoutMs)
+        void this.ask(worker, path, this.askTimeoutMs)
           .then(
             (res) => res.status === 200,
             () => false,

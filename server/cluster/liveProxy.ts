@@ -31,13 +31,10 @@ export async function watchSessionElsewhere(
   cluster: ClusterSessions,
   logger: Logger,
 ): Promise<boolean> {
-  const pending: Array<{ data: RawData; isBinary: boolean }> = [];
-  const hold = (data: RawData, isBinary: boolean) => {
-    if (pending.length < MAX_PENDING_MESSAGES) pending.push({ data, isBinary });
-  };
-  viewer.on('message', hold);
+  const pending = new PendingMessages();
+  viewer.on('message', pending.hold);
   const holder = await cluster.findHolder(sessionId);
-  viewer.off('message', hold);
+  viewer.off('message', pending.hold);
   if (!holder) return false;
   if (viewer.readyState !== WebSocket.OPEN) return true; // the viewer left while we looked
   relay(viewer, holder, sessionId, cluster, logger, pending);
@@ -50,7 +47,7 @@ function relay(
   sessionId: string,
   cluster: ClusterSessions,
   logger: Logger,
-  pending: Array<{ data: RawData; isBinary: boolean }>,
+  pending: PendingMessages,
 ): void {
   const url = new URL('/ws/live', holder.url.replace(/^http/, 'ws'));
   url.searchParams.set('session', sessionId);
@@ -60,21 +57,18 @@ function relay(
     handshakeTimeout: CONNECT_TIMEOUT_MS,
   });
   let opened = false;
-  const log = logger.child?.({ session: sessionId, worker: holder.id }) ?? logger;
+  const log = logger.child({ session: sessionId, worker: holder.id });
 
   const toHolder = (data: RawData, isBinary: boolean) => {
-    if (upstream.readyState !== WebSocket.OPEN) return hold(data, isBinary);
+    if (upstream.readyState !== WebSocket.OPEN) return pending.hold(data, isBinary);
     if (upstream.bufferedAmount > MAX_UPSTREAM_BACKLOG_BYTES) return;
     upstream.send(data, { binary: isBinary });
-  };
-  const hold = (data: RawData, isBinary: boolean) => {
-    if (pending.length < MAX_PENDING_MESSAGES) pending.push({ data, isBinary });
   };
   viewer.on('message', toHolder);
 
   upstream.on('open', () => {
     opened = true;
-    for (const m of pending.splice(0)) toHolder(m.data, m.isBinary);
+    for (const m of pending.take()) toHolder(m.data, m.isBinary);
   });
   upstream.on('message', (data, isBinary) => {
     const bytes = asBuffer(data);
@@ -98,12 +92,26 @@ function relay(
       viewer.close(CloseCode.internalError, 'worker unreachable');
       return;
     }
-    viewer.close(sendableCode(code), reason.toString('utf8').slice(0, 120));
+    // The holder's reason came in a close frame, so it fits in one (≤ 123 bytes).
+    viewer.close(sendableCode(code), reason.subarray(0, 123).toString('utf8'));
   });
   viewer.once('close', () => {
     if (upstream.readyState === WebSocket.OPEN) upstream.close(CloseCode.normal, 'viewer left');
     else if (upstream.readyState === WebSocket.CONNECTING) upstream.terminate();
   });
+}
+
+/** What a viewer sent before the holder's channel opened, up to a small cap; beyond it, dropped. */
+class PendingMessages {
+  private readonly messages: Array<{ data: RawData; isBinary: boolean }> = [];
+
+  readonly hold = (data: RawData, isBinary: boolean): void => {
+    if (this.messages.length < MAX_PENDING_MESSAGES) this.messages.push({ data, isBinary });
+  };
+
+  take(): Array<{ data: RawData; isBinary: boolean }> {
+    return this.messages.splice(0);
+  }
 }
 
 /** Codes that only describe a close (no close frame, abnormal end) cannot be sent on. */

@@ -1,7 +1,8 @@
-import { type Request, Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { type GraphIssue, type NodeRegistry, validateGraph } from '#engine';
 import type {
+  ErrorBody,
   GraphAtRevision,
   GraphSummary,
   GraphVersion,
@@ -10,12 +11,13 @@ import type {
   ValidationAnswer,
 } from '../api/restTypes.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
-import type { GraphStore, StoredGraph } from '../store/GraphStore.ts';
+import type { GraphStorage, StoredGraph } from '../store/GraphStorage.ts';
 import { isValidGraphName, isValidRevision } from '../store/graphName.ts';
+import { StoreUnavailableError } from '../store/StoreUnavailableError.ts';
 import { HttpError } from './HttpError.ts';
 
 export interface GraphRoutesOptions {
-  store: GraphStore;
+  store: GraphStorage;
   sessions: SessionManager;
   registry: NodeRegistry;
 }
@@ -165,6 +167,15 @@ export function graphRoutes({ store, sessions, registry }: GraphRoutesOptions): 
       reload: await reloadLive(stored),
     };
     res.json(body);
+  });
+
+  // The cluster's store (Redis) is down: the request was fine, so 503 and when to retry, not a 500.
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(error instanceof StoreUnavailableError)) return next(error);
+    res
+      .status(503)
+      .set('Retry-After', String(error.retryAfterS))
+      .json({ error: error.message, retryAfterS: error.retryAfterS } satisfies ErrorBody);
   });
 
   return router;

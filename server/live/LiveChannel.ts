@@ -10,6 +10,11 @@ export interface LiveChannelOptions {
   sessions: SessionManager;
   redact: (text: string) => string;
   intervalMs?: number;
+  /**
+   * In a cluster: relays the view of a session another worker holds
+   * (server/cluster/liveProxy.ts); resolves false when no worker holds it.
+   */
+  watchElsewhere?: (ws: WebSocket, sessionId: string) => Promise<boolean>;
 }
 
 /**
@@ -45,18 +50,19 @@ export class LiveChannel {
     });
   }
 
-  /** Streams one session's counters, errors, reloads and turns. */
-  attachSession(ws: WebSocket, sessionId: string): void {
+  /**
+   * Streams one session's counters, errors, reloads and turns. A session held by
+   * another worker is relayed from it, unless `localOnly` (a relay asking this worker).
+   */
+  attachSession(ws: WebSocket, sessionId: string, localOnly = false): void {
     const session = this.options.sessions.get(sessionId);
     if (!session) {
-      sendBounded(
-        ws,
-        JSON.stringify({
-          type: 'error',
-          error: `no live session '${sessionId.slice(0, 64)}'`,
-        } satisfies LiveMessage),
+      const elsewhere = localOnly ? undefined : this.options.watchElsewhere;
+      if (!elsewhere) return noSuchSession(ws, sessionId);
+      elsewhere(ws, sessionId).then(
+        (found) => found || noSuchSession(ws, sessionId),
+        () => noSuchSession(ws, sessionId),
       );
-      ws.close(CloseCode.notFound, 'no such session');
       return;
     }
     let feed = this.feeds.get(sessionId);
@@ -79,4 +85,15 @@ export class LiveChannel {
     const text = JSON.stringify(message);
     for (const ws of this.listWatchers) sendBounded(ws, text);
   }
+}
+
+function noSuchSession(ws: WebSocket, sessionId: string): void {
+  sendBounded(
+    ws,
+    JSON.stringify({
+      type: 'error',
+      error: `no live session '${sessionId.slice(0, 64)}'`,
+    } satisfies LiveMessage),
+  );
+  ws.close(CloseCode.notFound, 'no such session');
 }

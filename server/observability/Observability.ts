@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Request, Response } from 'express';
 import type { Frame, Logger, TurnRecord } from '#engine';
+import { DEFAULT_WORKER_CAPACITY } from '../cluster/ClusterMember.ts';
 import type { Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { ConversationTracer } from './ConversationTracer.ts';
@@ -18,7 +19,7 @@ export interface ObservabilitySettings {
   traceExporter?: SpanExporter;
   /** This process's id in metrics and traces; default `hostname:pid` (createServer passes the cluster's worker id). */
   workerId?: string;
-  /** Sessions this worker is meant to hold (the load gauge's denominator); default PARLEY_WORKER_CAPACITY, else 100. */
+  /** Sessions this worker is meant to hold (the load gauge's denominator); createServer passes the cluster's. */
   capacity?: number;
 }
 
@@ -28,8 +29,6 @@ export interface ObservabilityOptions extends ObservabilitySettings {
   logger: Logger;
 }
 
-/** About what one core holds of cloud-cascade conversations (the issue's own figure). */
-export const DEFAULT_WORKER_CAPACITY = 100;
 /** A collector that does not answer must not hold up a shutdown for the exporter's 30 s. */
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
@@ -50,7 +49,7 @@ export class Observability {
     const config = observabilityFromEnv(options.env);
     this.logger = options.logger.child({ component: 'observability' });
     const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
-    const capacity = options.capacity ?? capacityFromEnv(options.env);
+    const capacity = options.capacity ?? DEFAULT_WORKER_CAPACITY;
     if (!(capacity > 0))
       throw new Error(`observability capacity must be positive, got ${capacity}`);
     if (config.metrics)
@@ -165,16 +164,6 @@ export class Observability {
       this.logger.warn({ err: errorText(error), what }, 'observability failed to record');
     }
   }
-}
-
-/** The cluster's own setting (server/cluster), read the same way: the load gauge agrees with dispatch. */
-function capacityFromEnv(env: Record<string, string | undefined>): number {
-  const raw = env.PARLEY_WORKER_CAPACITY?.trim();
-  if (!raw) return DEFAULT_WORKER_CAPACITY;
-  const capacity = Number(raw);
-  if (!Number.isInteger(capacity) || capacity < 1)
-    throw new Error(`PARLEY_WORKER_CAPACITY must be a positive integer, got "${raw.slice(0, 40)}"`);
-  return capacity;
 }
 
 function errorText(error: unknown): string {

@@ -4,9 +4,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from '#engine';
+import type { RunJob } from '../api/scenarioWire.ts';
 import type { PanelRunSpec } from './runScenariosForPanel.ts';
 import { ScenarioApiError } from './ScenarioApiError.ts';
-import type { RunJob } from '../api/scenarioWire.ts';
 import type { WorkerMessage } from './workerMessages.ts';
 
 export interface JobLimits {

@@ -8,9 +8,9 @@ import {
   RECORDING_FILE,
   ScenarioFormatError,
 } from '#engine';
+import type { ScenarioSource, SuiteSummary } from '../api/scenarioWire.ts';
 import { ScenarioApiError } from './ScenarioApiError.ts';
 import { checkScenarioName, inside, scenarioRecordingDir, suiteDir } from './scenarioPaths.ts';
-import type { ScenarioSource, SuiteSummary } from '../api/scenarioWire.ts';
 
 /**
  * The scenario suites on disk (one directory each under the root) as the

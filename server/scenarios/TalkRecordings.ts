@@ -1,7 +1,7 @@
 import { type Recording, SessionRecorder } from '#engine';
+import type { TalkRecordingStatus } from '../api/scenarioWire.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { ScenarioApiError } from './ScenarioApiError.ts';
-import type { TalkRecordingStatus } from '../api/scenarioWire.ts';
 
 interface Kept {
   sessionId: string;

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeRecording, writeWav } from '#engine';
+import type { ScenarioSource } from '../api/scenarioWire.ts';
 import { ScenarioApiError } from './ScenarioApiError.ts';
 import type { ScenarioLibrary } from './ScenarioLibrary.ts';
 import { scenarioFromRecording } from './scenarioFromRecording.ts';
 import { checkScenarioName, inside, scenarioRecordingDir } from './scenarioPaths.ts';
-import type { ScenarioSource } from '../api/scenarioWire.ts';
 import type { TalkRecordings } from './TalkRecordings.ts';
 
 /**

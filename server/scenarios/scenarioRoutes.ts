@@ -1,6 +1,7 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { type Logger, type NodeRegistry, ScenarioFormatError, validateGraph } from '#engine';
+import type { SuitesAnswer } from '../api/scenarioWire.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { isValidGraphName } from '../store/graphName.ts';
 import type { PanelRunSpec } from './runScenariosForPanel.ts';
@@ -10,7 +11,6 @@ import { ScenarioLibrary } from './ScenarioLibrary.ts';
 import type { ScenarioSettings } from './ScenarioSettings.ts';
 import { saveTalkAsScenario } from './saveTalkAsScenario.ts';
 import { checkScenarioName } from './scenarioPaths.ts';
-import type { SuitesAnswer } from '../api/scenarioWire.ts';
 import { TalkRecordings } from './TalkRecordings.ts';
 
 export interface ScenarioRoutesOptions {

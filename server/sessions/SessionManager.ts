@@ -8,14 +8,14 @@ import {
   recordsGraph,
 } from '../recording/RecordingSettings.ts';
 import { recordSession } from '../recording/recordSession.ts';
-import type { GraphStore } from '../store/GraphStore.ts';
+import type { GraphStorage } from '../store/GraphStorage.ts';
 import { GraphNotFoundError } from '../store/StoreErrors.ts';
 import { Session } from './Session.ts';
 
 export interface SessionManagerOptions {
   registry: NodeRegistry;
   env: Record<string, string | undefined>;
-  store: GraphStore;
+  store: GraphStorage;
   logger: Logger;
   quietTimeoutMs?: number;
 }
@@ -40,7 +40,9 @@ export class SessionManager extends EventEmitter<ManagerEvents> {
     super();
     this.recording = recordingSettingsFromEnv(options.env);
     options.store.on('change', (change) => {
-      if (change.source !== 'disk' || !change.stored) return;
+      // An API save is reloaded by the route that made it, which reports how it went;
+      // edits on disk and other workers' deploys are reloaded here.
+      if (change.source === 'api' || !change.stored) return;
       void this.reloadGraph(change.name, change.stored.graph, change.stored.revision);
     });
   }

@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type FSWatcher, watch } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GRAPH_LIMITS, GraphVersionError, type Logger, migrateGraph, silentLogger } from '#engine';
+import { type Logger, silentLogger } from '#engine';
 import type { GraphSummary, GraphVersion } from '../api/restTypes.ts';
-import { nestsDeeperThan } from '../net/jsonDepth.ts';
+import type { GraphStorage, GraphStoreEvents, StoredGraph } from './GraphStorage.ts';
 import { isValidGraphName, isValidRevision } from './graphName.ts';
+import { MAX_VERSIONS, parseGraphText, revisionOf, serialiseGraph } from './graphText.ts';
 import { KeyedMutex } from './KeyedMutex.ts';
 import {
   GraphExistsError,
@@ -15,70 +16,11 @@ import {
   StaleRevisionError,
 } from './StoreErrors.ts';
 
-export interface StoredGraph {
-  name: string;
-  revision: string;
-  graph: unknown;
-  updatedAt: string;
-}
-
-export interface GraphChange {
-  name: string;
-  /** undefined when the graph was deleted. */
-  stored?: StoredGraph;
-  source: 'api' | 'disk';
-}
-
-interface StoreEvents {
-  change: [GraphChange];
-}
+export type { GraphChange, StoredGraph } from './GraphStorage.ts';
+export { revisionOf } from './graphText.ts';
 
 const VERSIONS_DIR = '.versions';
-const MAX_VERSIONS = 50;
 const WATCH_DEBOUNCE_MS = 150;
-
-/** A revision is the hash of the file's bytes: an edit on disk is a new revision without any sidecar. */
-export function revisionOf(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-/**
- * A graph file's JSON, in the current document format: a file saved by an
- * older Parley is migrated as it is read (the file itself is rewritten only
- * by the next save, so its revision stays the hash of what is on disk). A
- * file nested deeper than any graph may be (edited by hand, or by another
- * program) is refused like broken JSON: answering it would overflow
- * JSON.stringify's stack. So is one from a newer Parley, naming its version.
- */
-function parseGraphFile(name: string, revision: string, text: string): unknown {
-  let graph: unknown;
-  try {
-    graph = JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new GraphFileError(
-      name,
-      revision,
-      `is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (nestsDeeperThan(graph, GRAPH_LIMITS.maxDepth))
-    throw new GraphFileError(
-      name,
-      revision,
-      `nests deeper than ${GRAPH_LIMITS.maxDepth} levels, the limit for a graph document`,
-    );
-  try {
-    return migrateGraph(graph);
-  } catch (error) {
-    if (!(error instanceof GraphVersionError)) throw error;
-    throw new GraphFileError(name, revision, `cannot be read: ${error.message}`);
-  }
-}
-
-/** Saved in the current format, whatever format the client sent. */
-function serialise(graph: unknown): string {
-  return `${JSON.stringify(migrateGraph(graph), null, 2)}\n`;
-}
 
 /**
  * Graphs as `DIR/NAME.json`, previous versions as `DIR/.versions/NAME/REVISION.json`.
@@ -87,7 +29,7 @@ function serialise(graph: unknown): string {
  * reader (or the file watcher) never sees half a graph. Files edited by hand
  * are picked up by the watcher and announced like API saves.
  */
-export class GraphStore extends EventEmitter<StoreEvents> {
+export class GraphStore extends EventEmitter<GraphStoreEvents> implements GraphStorage {
   private readonly mutex = new KeyedMutex();
   /** Last revision seen per graph, so the watcher can tell our own writes from outside edits. */
   private readonly known = new Map<string, string>();
@@ -162,7 +104,7 @@ export class GraphStore extends EventEmitter<StoreEvents> {
       stored: {
         name,
         revision,
-        graph: parseGraphFile(name, revision, text),
+        graph: parseGraphText(name, revision, text),
         updatedAt: mtime.toISOString(),
       },
       text,
@@ -215,7 +157,7 @@ export class GraphStore extends EventEmitter<StoreEvents> {
   }
 
   async version(name: string, revision: string): Promise<unknown> {
-    return parseGraphFile(name, revision, await this.versionText(name, revision));
+    return parseGraphText(name, revision, await this.versionText(name, revision));
   }
 
   /**
@@ -294,7 +236,7 @@ export class GraphStore extends EventEmitter<StoreEvents> {
   }
 
   private write(name: string, graph: unknown): Promise<StoredGraph> {
-    return this.writeText(name, serialise(graph));
+    return this.writeText(name, serialiseGraph(graph));
   }
 
   private async writeText(name: string, text: string): Promise<StoredGraph> {
@@ -306,7 +248,7 @@ export class GraphStore extends EventEmitter<StoreEvents> {
     this.known.set(name, revision);
     await this.recordVersion(name, revision, text, true);
     const { mtime } = await stat(file);
-    const graph = parseGraphFile(name, revision, text);
+    const graph = parseGraphText(name, revision, text);
     const stored: StoredGraph = { name, revision, graph, updatedAt: mtime.toISOString() };
     this.emit('change', { name, stored, source: 'api' });
     return stored;

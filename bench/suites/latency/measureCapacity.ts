@@ -21,7 +21,7 @@ export async function measureCapacity(
   log: (line: string) => void,
   { offline: withOffline = true } = {},
 ): Promise<Record<string, number>> {
-  const { mic, weatherUrl, cloud } = rig;
+  const { mic, cloud } = rig;
   const utterances = [wav('tell-me-a-joke.wav'), wav('weather-tokyo.wav')];
   const figures: Record<string, number> = {};
   if (withOffline) Object.assign(figures, await measureOfflineCapacity(rig, utterances, log));

@@ -68,6 +68,7 @@ function OtherSessions() {
         <div key={s.id} className="other-session">
           <code>{s.id.slice(0, 8)}</code>
           <span className="muted">{s.transport}</span>
+          {s.worker && <span className="muted">on {s.worker}</span>}
           {watched === s.id ? (
             <button type="button" className="link-button" onClick={stopWatching}>
               stop watching

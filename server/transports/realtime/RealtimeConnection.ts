@@ -3,7 +3,7 @@ import type { Frame, Logger } from '#engine';
 import { SLOW_READER_EVENT } from '../../net/sendBounded.ts';
 import type { Session } from '../../sessions/Session.ts';
 import type { SessionManager } from '../../sessions/SessionManager.ts';
-import type { GraphStore } from '../../store/GraphStore.ts';
+import type { GraphStorage } from '../../store/GraphStorage.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { AudioRateConverter } from '../AudioRateConverter.ts';
 import { DropOldestQueue } from '../DropOldestQueue.ts';
@@ -33,7 +33,7 @@ export interface RealtimeConnectionOptions {
   model: string | undefined;
   defaultGraph: string;
   sessions: SessionManager;
-  store: GraphStore;
+  store: GraphStorage;
   logger: Logger;
   redact: (text: string) => string;
   maxMessageBytes: number;

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, Router } from 'express';
 import { rejectDeepJsonBody } from '../../http/rejectDeepJsonBody.ts';
 import type { ConnectionAdmission } from '../../net/ConnectionAdmission.ts';
-import type { GraphStore } from '../../store/GraphStore.ts';
+import type { GraphStorage } from '../../store/GraphStorage.ts';
 import { isValidGraphName } from '../../store/graphName.ts';
 import { type OfferBody, parseCandidatesBody, parseOfferBody } from './offerBodies.ts';
 import { DEFAULT_OFFER_LIMITS, OfferRateLimiter, type WebRtcOfferLimits } from './offerLimits.ts';
@@ -23,7 +23,7 @@ export interface OfferRoutesOptions extends ConnectionDefaults {
   admission: ConnectionAdmission;
   /** Who opens a call from this address, for the per-token session limit. */
   callOpenedBy(ip: string): string;
-  store: GraphStore;
+  store: GraphStorage;
   defaultGraph: string;
   /** Per-address offer rate and per-peer candidate cap; defaults when absent. */
   limits?: WebRtcOfferLimits;
