@@ -1,5 +1,6 @@
 import { DecoderZygote, type DecoderZygoteOptions } from './DecoderZygote.ts';
 import type { HelperLauncher, HelperProcess } from './HelperProcess.ts';
+import type { BiasReport } from './PocketsphinxProtocol.ts';
 
 /**
  * Launches helpers as forks of a zygote per command line (one in practice:
@@ -14,6 +15,15 @@ export class ForkingLauncher implements HelperLauncher {
   launch(helperPath: string, args: readonly string[]): Promise<HelperProcess> {
     if (this.closed) return Promise.reject(new Error('launcher closed'));
     return this.zygoteFor(helperPath, args).fork();
+  }
+
+  prepareBias(
+    helperPath: string,
+    args: readonly string[],
+    bias: { weight: number; arpa: string },
+  ): Promise<BiasReport> {
+    if (this.closed) return Promise.reject(new Error('launcher closed'));
+    return this.zygoteFor(helperPath, args).prepareBias(bias);
   }
 
   /** Stops every zygote and every decoder forked from them. */

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import type { BiasReport } from './PocketsphinxProtocol.ts';
 
 export type HelperExitListener = (code: number | null, signal: NodeJS.Signals | null) => void;
 
@@ -26,6 +27,16 @@ export interface HelperProcess {
 export interface HelperLauncher {
   /** Starts a helper; rejects when it cannot be started at all (not built, zygote failed to load). */
   launch(helperPath: string, args: readonly string[]): Promise<HelperProcess>;
+  /**
+   * Builds a bias model once for every helper this launcher starts later with the same
+   * command line (a zygote's cache), so each of them switches to it instead of building
+   * it. Launchers that start helpers afresh do not have it.
+   */
+  prepareBias?(
+    helperPath: string,
+    args: readonly string[],
+    bias: { weight: number; arpa: string },
+  ): Promise<BiasReport>;
 }
 
 /** The error for a helper binary that cannot be executed, with what to do about it. */

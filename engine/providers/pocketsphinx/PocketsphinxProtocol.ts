@@ -85,13 +85,18 @@ export const MAX_BIAS_ARPA_BYTES = 256 * 1024;
  * back to the general model alone).
  */
 export function encodeSetBias(seq: number, weight: number, arpa: string): Buffer {
+  return encodeHelperCommand('bias', biasPayload(seq, weight, arpa));
+}
+
+/** The payload of 'L' (and of the zygote's 'B'): sequence, weight, ARPA text. */
+export function biasPayload(seq: number, weight: number, arpa: string): Uint8Array {
   const text = Buffer.from(arpa, 'utf8');
   const payload = new Uint8Array(8 + text.byteLength);
   const view = new DataView(payload.buffer);
   view.setUint32(0, seq, true);
   view.setFloat32(4, weight, true);
   payload.set(text, 8);
-  return encodeHelperCommand('bias', payload);
+  return payload;
 }
 
 /** What the decoder made of a bias model. */
@@ -100,8 +105,10 @@ export interface BiasReport {
   words: number;
   /** Its words the dictionary cannot pronounce: the decoder never proposes them (at most 50 listed). */
   oov: readonly string[];
-  /** Time the decoder took to parse it and build the biased search. */
+  /** Time the decoder took to parse it and build the biased search (or to switch to it, when cached). */
   loadMs: number;
+  /** The zygote had built it before this decoder was forked: it was only switched to. */
+  cached: boolean;
 }
 
 /**
@@ -182,7 +189,14 @@ export function parseHelperMessage(line: string): HelperMessage | undefined {
       const valid = Array.isArray(oov) && oov.every((x) => typeof x === 'string');
       return seq === undefined || words === undefined || !valid
         ? undefined
-        : { type, seq, words, oov: oov as string[], loadMs: num('loadMs') ?? 0 };
+        : {
+            type,
+            seq,
+            words,
+            oov: oov as string[],
+            loadMs: num('loadMs') ?? 0,
+            cached: value.cached === true,
+          };
     }
     case 'error': {
       const seq = num('seq');

@@ -321,7 +321,7 @@ export class PocketsphinxRecognizer {
       current.wanted.weight === bias?.weight
     )
       return current.applied;
-    if (!bias && !current) return Promise.resolve({ words: 0, oov: [], loadMs: 0 });
+    if (!bias && !current) return Promise.resolve({ words: 0, oov: [], loadMs: 0, cached: false });
     const applied = this.sendBias(bias);
     this.bias = bias ? { wanted: bias, applied } : undefined;
     // A refused bias is not in force: the next call must send it again.
@@ -329,6 +329,15 @@ export class PocketsphinxRecognizer {
       if (this.bias?.applied === applied) this.bias = undefined;
     });
     return applied;
+  }
+
+  /**
+   * Asks this recognizer's launcher to build `bias` once for every decoder it starts from
+   * now on (a zygote's cache; see DecoderZygote), so their `setBias` only switches to it.
+   * Undefined when the launcher starts each helper afresh and cannot.
+   */
+  prepareLauncher(bias: LanguageModelBias): Promise<BiasReport> | undefined {
+    return this.options.launcher.prepareBias?.(this.options.helperPath, this.helperArgs(), bias);
   }
 
   private sendBias(bias: LanguageModelBias | undefined): Promise<BiasReport> {
@@ -386,8 +395,9 @@ export class PocketsphinxRecognizer {
     clearTimeout(timer);
   }
 
-  private async launchHelper(): Promise<void> {
-    const args = [
+  /** The helper's command line: what a zygote is keyed by, so it must not vary between calls. */
+  private helperArgs(): string[] {
+    return [
       ...(this.options.mode === 'fast' ? ['-fwdflat', 'no', '-bestpath', 'no'] : []),
       '-partial_ms',
       String(Math.max(0, Math.round(this.options.partialIntervalMs))),
@@ -404,6 +414,10 @@ export class PocketsphinxRecognizer {
         : []),
       ...this.options.decoderArgs,
     ];
+  }
+
+  private async launchHelper(): Promise<void> {
+    const args = this.helperArgs();
     const startedAt = performance.now();
     this.stderrTail = '';
     let child: HelperProcess;
@@ -497,7 +511,12 @@ export class PocketsphinxRecognizer {
       case 'bias': {
         const pending = this.biasReplies.get(message.seq);
         this.biasReplies.delete(message.seq);
-        pending?.resolve({ words: message.words, oov: message.oov, loadMs: message.loadMs });
+        pending?.resolve({
+          words: message.words,
+          oov: message.oov,
+          loadMs: message.loadMs,
+          cached: message.cached,
+        });
         break;
       }
       case 'error': {

@@ -32,9 +32,11 @@
  *                         so free speech is still heard. No ARPA text (or weight
  *                         0) goes back to the general model alone. Refused inside
  *                         an utterance. Replies
- *                         {"type":"bias","seq":N,"words":K,"oov":[...],"loadMs":T}
+ *                         {"type":"bias","seq":N,"words":K,"oov":[...],"loadMs":T,"cached":B}
  *                         (oov: its words the dictionary cannot pronounce, which
- *                         the search therefore never proposes) or
+ *                         the search therefore never proposes; cached: the zygote
+ *                         had already built this model, see 'B' below, so it was
+ *                         only switched to) or
  *                         {"type":"error","seq":N,"message":"..."}.
  *   'Q' quit              payload: empty
  *
@@ -312,7 +314,7 @@ static int arpa_parses_safely(decoder_t *d, const char *arpa, size_t n)
 }
 
 /* Replies with the bias LM's size and the words the dictionary lacks. */
-static void emit_bias(decoder_t *d, uint32_t seq, ngram_model_t *lm, double load_ms)
+static void emit_bias(decoder_t *d, uint32_t seq, ngram_model_t *lm, double load_ms, int cached)
 {
     int32 words = lm ? (int32)ngram_model_get_counts(lm)[0] : 0;
     printf("{\"type\":\"bias\",\"seq\":%u,\"words\":%d,\"oov\":[", seq, (int)words);
@@ -328,47 +330,49 @@ static void emit_bias(decoder_t *d, uint32_t seq, ngram_model_t *lm, double load
         }
         free(phones);
     }
-    printf("],\"loadMs\":%.2f}\n", load_ms);
+    printf("],\"loadMs\":%.2f,\"cached\":%s}\n", load_ms, cached ? "true" : "false");
     fflush(stdout);
 }
 
-/* 'L': see the protocol comment at the top. */
-static void set_bias(decoder_t *d, const unsigned char *payload, uint32_t len)
+/* Bias models the zygote built ('B'), by search name. Forked decoders inherit
+ * the table with the searches, so they find them here. */
+#define MAX_ZYGOTE_BIASES 16
+static struct {
+    char name[32];
+    ngram_model_t *lm; /* the bias model alone, for the report */
+} prepared_biases[MAX_ZYGOTE_BIASES];
+static int prepared_count;
+
+static ngram_model_t *prepared_bias(const char *name)
 {
-    double t = now_ms();
-    uint32_t seq = len >= 4 ? read_u32le(payload) : 0;
-    if (len < 8) {
-        emit_seq_error(seq, "bias: payload needs a sequence number and a weight");
-        return;
-    }
-    float weight = read_f32le(payload + 4);
-    const char *arpa = (const char *)payload + 8;
-    size_t arpa_len = len - 8;
-    if (d->general_lm == NULL) {
-        emit_seq_error(seq, "bias: this decoder has no n-gram language model to bias");
-        return;
-    }
-    /* Never leave the decoder on a search that is about to be replaced:
-     * replacing it frees it. */
-    ps_set_search(d->ps, d->general_search);
-    if (arpa_len == 0 || weight == 0) {
-        ps_unset_search(d->ps, "bias");
-        emit_bias(d, seq, NULL, now_ms() - t);
-        return;
-    }
-    if (!(weight > 0 && weight < 1)) {
-        emit_seq_error(seq, "bias: weight must be between 0 and 1 (exclusive)");
-        return;
-    }
-    if (arpa_len > MAX_BIAS_ARPA) {
-        emit_seq_error(seq, "bias: ARPA text larger than 256 KiB");
-        return;
-    }
+    for (int i = 0; i < prepared_count; i++)
+        if (strcmp(prepared_biases[i].name, name) == 0)
+            return prepared_biases[i].lm;
+    return NULL;
+}
+
+/* The name a bias model is cached under in the zygote: its weight and text,
+ * hashed (64-bit FNV-1a), so a decoder asked for the same bias finds it. */
+static void bias_search_name(float weight, const char *arpa, size_t n, char out[32])
+{
+    uint64_t h = 1469598103934665603ULL;
+    const unsigned char *w = (const unsigned char *)&weight;
+    for (size_t i = 0; i < sizeof weight; i++)
+        h = (h ^ w[i]) * 1099511628211ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)arpa[i]) * 1099511628211ULL;
+    snprintf(out, 32, "bias-%016llx", (unsigned long long)h);
+}
+
+/* Interpolates `arpa` into the general model at `weight` and registers the
+ * result as search `name` (not switched to). Returns NULL or what was wrong;
+ * on success *bias_lm holds a reference to the bias model, for the report. */
+static const char *build_bias_search(decoder_t *d, const char *name, float weight,
+                                     const char *arpa, size_t arpa_len, ngram_model_t **bias_lm)
+{
     ngram_model_t *lm = arpa_parses_safely(d, arpa, arpa_len) ? read_arpa(d, arpa, arpa_len) : NULL;
-    if (lm == NULL) {
-        emit_seq_error(seq, "bias: not a valid ARPA language model");
-        return;
-    }
+    if (lm == NULL)
+        return "bias: not a valid ARPA language model";
     /* The set frees its members with itself; the general model must outlive it. */
     ngram_model_t *models[2] = { ngram_model_retain(d->general_lm), lm };
     char *names[2] = { "general", "bias" };
@@ -377,19 +381,75 @@ static void set_bias(decoder_t *d, const unsigned char *payload, uint32_t len)
     if (set == NULL) {
         ngram_model_free(models[0]);
         ngram_model_free(lm);
-        emit_seq_error(seq, "bias: cannot interpolate the language models");
-        return;
+        return "bias: cannot interpolate the language models";
     }
-    ngram_model_retain(lm); /* for the OOV report below */
-    int failed = ps_set_lm(d->ps, "bias", set) < 0 || ps_set_search(d->ps, "bias") < 0;
+    ngram_model_retain(lm);
+    int failed = ps_set_lm(d->ps, name, set) < 0;
     ngram_model_free(set); /* the search holds its own reference */
     if (failed) {
-        ps_set_search(d->ps, d->general_search);
-        emit_seq_error(seq, "bias: the decoder refused the interpolated language model");
-    } else {
-        emit_bias(d, seq, lm, now_ms() - t);
+        ngram_model_free(lm);
+        return "bias: the decoder refused the interpolated language model";
     }
-    ngram_model_free(lm);
+    *bias_lm = lm;
+    return NULL;
+}
+
+/* Checks an 'L' or zygote 'B' payload; returns NULL or what was wrong. */
+static const char *check_bias_payload(decoder_t *d, uint32_t len, float weight, size_t arpa_len)
+{
+    if (len < 8)
+        return "bias: payload needs a sequence number and a weight";
+    if (d->general_lm == NULL)
+        return "bias: this decoder has no n-gram language model to bias";
+    if (arpa_len > 0 && weight != 0 && !(weight > 0 && weight < 1))
+        return "bias: weight must be between 0 and 1 (exclusive)";
+    if (arpa_len > MAX_BIAS_ARPA)
+        return "bias: ARPA text larger than 256 KiB";
+    return NULL;
+}
+
+/* 'L': see the protocol comment at the top. A model the zygote built before
+ * this decoder was forked ('B') is only switched to: no parsing, no search
+ * to build, and its memory stays shared with the zygote. */
+static void set_bias(decoder_t *d, const unsigned char *payload, uint32_t len)
+{
+    double t = now_ms();
+    uint32_t seq = len >= 4 ? read_u32le(payload) : 0;
+    float weight = len >= 8 ? read_f32le(payload + 4) : 0;
+    const char *arpa = (const char *)payload + 8;
+    size_t arpa_len = len >= 8 ? len - 8 : 0;
+    const char *problem = check_bias_payload(d, len, weight, arpa_len);
+    if (problem != NULL) {
+        emit_seq_error(seq, problem);
+        return;
+    }
+    /* Never leave the decoder on a search that is about to be replaced:
+     * replacing it frees it. */
+    ps_set_search(d->ps, d->general_search);
+    if (arpa_len == 0 || weight == 0) {
+        ps_unset_search(d->ps, "bias");
+        emit_bias(d, seq, NULL, now_ms() - t, 0);
+        return;
+    }
+    char cached_name[32];
+    bias_search_name(weight, arpa, arpa_len, cached_name);
+    ngram_model_t *cached = prepared_bias(cached_name);
+    if (cached != NULL && ps_set_search(d->ps, cached_name) == 0) {
+        emit_bias(d, seq, cached, now_ms() - t, 1);
+        return;
+    }
+    ngram_model_t *lm = NULL;
+    problem = build_bias_search(d, "bias", weight, arpa, arpa_len, &lm);
+    if (problem == NULL && ps_set_search(d->ps, "bias") < 0)
+        problem = "bias: the decoder refused the interpolated language model";
+    if (problem != NULL) {
+        ps_set_search(d->ps, d->general_search);
+        emit_seq_error(seq, problem);
+    } else {
+        emit_bias(d, seq, lm, now_ms() - t, 0);
+    }
+    if (lm != NULL)
+        ngram_model_free(lm);
 }
 
 /* Decodes utterances from stdin until it closes or says 'Q'. Returns the exit status. */
@@ -542,6 +602,12 @@ static void emit_ready(double load_ms, const cmn_t *cmn)
  *   'F' fork     payload: a token (<= 64 bytes, [0-9a-f]) -> replies
  *                {"type":"forked","token":"..","pid":N} or
  *                {"type":"forkFailed","token":"..","error":".."}
+ *   'B' build a bias model once for every later child: the payload of 'L'.
+ *                Replies like 'L' ({"type":"bias",...} or {"type":"error",...}).
+ *                A child forked after it that is asked for the same bias ('L'
+ *                with the same weight and text) switches to it at once instead
+ *                of building it (~0.5 s of CPU per decoder). At most
+ *                MAX_ZYGOTE_BIASES distinct models are kept.
  *   'Q' quit     (children keep running; so does stdin EOF)
  * Zygote output (stdout), JSON lines:
  *   {"type":"zygote","loadMs":N,"cmnSize":N}     models loaded, ready to fork
@@ -551,6 +617,39 @@ static void emit_ready(double load_ms, const cmn_t *cmn)
  */
 
 #define MAX_TOKEN 64
+
+/* 'B' in the zygote: builds the model under its cache name, leaves the zygote on the general search. */
+static void prepare_bias(decoder_t *d, const unsigned char *payload, uint32_t len)
+{
+    double t = now_ms();
+    uint32_t seq = len >= 4 ? read_u32le(payload) : 0;
+    float weight = len >= 8 ? read_f32le(payload + 4) : 0;
+    const char *arpa = (const char *)payload + 8;
+    size_t arpa_len = len >= 8 ? len - 8 : 0;
+    const char *problem = check_bias_payload(d, len, weight, arpa_len);
+    if (problem == NULL && arpa_len == 0)
+        problem = "bias: nothing to prepare (no ARPA text)";
+    char name[32];
+    bias_search_name(weight, arpa, arpa_len, name);
+    ngram_model_t *cached = problem == NULL ? prepared_bias(name) : NULL;
+    if (cached != NULL) {
+        emit_bias(d, seq, cached, now_ms() - t, 1);
+        return;
+    }
+    if (problem == NULL && prepared_count >= MAX_ZYGOTE_BIASES)
+        problem = "bias: the zygote keeps no more bias models (decoders build their own)";
+    ngram_model_t *lm = NULL;
+    if (problem == NULL)
+        problem = build_bias_search(d, name, weight, arpa, arpa_len, &lm);
+    if (problem != NULL) {
+        emit_seq_error(seq, problem);
+        return;
+    }
+    /* Kept (with its reference) for as long as the zygote lives. */
+    snprintf(prepared_biases[prepared_count].name, sizeof prepared_biases[0].name, "%s", name);
+    prepared_biases[prepared_count++].lm = lm;
+    emit_bias(d, seq, lm, now_ms() - t, 0);
+}
 
 static int read_fd_exact(int fd, void *buf, size_t n)
 {
@@ -620,7 +719,9 @@ static int run_zygote(const char *socket_path, double load_ms, decoder_t *d)
     printf("{\"type\":\"zygote\",\"loadMs\":%.1f,\"cmnSize\":%d}\n", load_ms, (int)d->cmn->veclen);
     fflush(stdout);
 
-    unsigned char payload[MAX_TOKEN + 1];
+    unsigned char *payload = malloc(MAX_BIAS_ARPA + 8 + 1);
+    if (payload == NULL)
+        return 6;
     for (;;) {
         struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
         if (poll(fds, 2, -1) < 0) {
@@ -639,8 +740,9 @@ static int run_zygote(const char *socket_path, double load_ms, decoder_t *d)
         if (!read_fd_exact(STDIN_FILENO, header, sizeof header))
             break;
         uint32_t len = read_u32le(header + 1);
-        if (len > MAX_TOKEN) {
+        if (len > (header[0] == 'B' ? MAX_BIAS_ARPA + 8 : MAX_TOKEN)) {
             fprintf(stderr, "pocketsphinx-helper: zygote frame of %u bytes, stream out of sync\n", len);
+            free(payload);
             return 4;
         }
         if (!read_fd_exact(STDIN_FILENO, payload, len))
@@ -649,8 +751,13 @@ static int run_zygote(const char *socket_path, double load_ms, decoder_t *d)
         const char *token = (const char *)payload;
         if (header[0] == 'Q')
             break;
+        if (header[0] == 'B') {
+            prepare_bias(d, payload, len);
+            continue;
+        }
         if (header[0] != 'F') {
             fprintf(stderr, "pocketsphinx-helper: unknown zygote command 0x%02x, stream out of sync\n", header[0]);
+            free(payload);
             return 4;
         }
         fflush(stdout);
@@ -671,6 +778,7 @@ static int run_zygote(const char *socket_path, double load_ms, decoder_t *d)
         fputs("}\n", stdout);
         fflush(stdout);
     }
+    free(payload);
     close(sfd);
     return 0;
 }

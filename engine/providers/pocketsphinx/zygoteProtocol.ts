@@ -4,8 +4,15 @@
  * length-prefixed commands in, JSON lines out, like the decoder protocol.
  */
 import { constants } from 'node:os';
+import {
+  type BiasReport,
+  biasPayload,
+  type HelperMessage,
+  parseHelperMessage,
+} from './PocketsphinxProtocol.ts';
 
 const FORK = 0x46; // 'F'
+const PREPARE_BIAS = 0x42; // 'B'
 const QUIT = 0x51; // 'Q'
 /** The helper refuses longer tokens as a desync. */
 export const MAX_TOKEN_CHARS = 64;
@@ -14,15 +21,23 @@ export type ZygoteMessage =
   | { type: 'zygote'; loadMs: number }
   | { type: 'forked'; token: string; pid: number }
   | { type: 'forkFailed'; token: string; error: string }
-  | { type: 'exit'; pid: number; code: number | null; signal: NodeJS.Signals | null };
+  | { type: 'exit'; pid: number; code: number | null; signal: NodeJS.Signals | null }
+  /** The answer to a prepared bias ('B'), in the decoder protocol's shape. */
+  | ({ type: 'bias'; seq: number } & BiasReport)
+  | Extract<HelperMessage, { type: 'error' }>;
 
-function frame(command: number, payload: string): Buffer {
-  const bytes = Buffer.from(payload, 'latin1');
+function frame(command: number, payload: string | Uint8Array): Buffer {
+  const bytes = typeof payload === 'string' ? Buffer.from(payload, 'latin1') : payload;
   const out = Buffer.allocUnsafe(5 + bytes.length);
   out.writeUInt8(command, 0);
   out.writeUInt32LE(bytes.length, 1);
-  bytes.copy(out, 5);
+  out.set(bytes, 5);
   return out;
+}
+
+/** Builds a bias model in the zygote once, for every decoder it forks later (see 'B' in the helper). */
+export function encodePrepareBias(seq: number, weight: number, arpa: string): Buffer {
+  return frame(PREPARE_BIAS, biasPayload(seq, weight, arpa));
 }
 
 /** Asks for one decoder; the child names itself with `token` when it connects. */
@@ -64,6 +79,11 @@ export function parseZygoteMessage(line: string): ZygoteMessage | undefined {
   switch (value.type) {
     case 'zygote':
       return { type: 'zygote', loadMs: num('loadMs') ?? 0 };
+    case 'bias':
+    case 'error': {
+      const message = parseHelperMessage(line);
+      return message?.type === 'bias' || message?.type === 'error' ? message : undefined;
+    }
     case 'forked':
       return token === undefined || pid === undefined ? undefined : { type: 'forked', token, pid };
     case 'forkFailed':

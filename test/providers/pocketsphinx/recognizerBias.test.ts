@@ -115,6 +115,36 @@ describe('vocabulary biasing', () => {
   );
 
   it(
+    'builds a bias once in the zygote: later forks switch to it and hear the same, earlier ones build their own',
+    async () => {
+      launcher = new ForkingLauncher();
+      const before = await started({ launcher });
+      const prepared = await before.prepareLauncher(bias);
+      expect(prepared).toMatchObject({ cached: false, oov: [] });
+      expect((await before.prepareLauncher(bias))?.cached, 'asked again: already built').toBe(true);
+      const after = await started({ launcher });
+
+      const own = await before.setBias(bias);
+      const switched = await after.setBias(bias);
+      expect(own.cached, 'forked before the zygote had it').toBe(false);
+      expect(switched.cached, 'forked after').toBe(true);
+      expect(switched.words).toBe(own.words);
+      // Another weight is another model: built by the decoder itself.
+      expect((await after.setBias({ ...bias, weight: 0.3 })).cached).toBe(false);
+      expect((await after.setBias(bias)).cached, 'and back, without a rebuild').toBe(true);
+
+      const utterances = loadFixtureSet(IN_DOMAIN_DIR).slice(0, 4);
+      expect(await coldHypotheses(after, utterances)).toEqual(
+        await coldHypotheses(before, utterances),
+      );
+      // Back to the general model and to the cached one again.
+      expect((await after.setBias(undefined)).words).toBe(0);
+      expect((await after.setBias(bias)).cached).toBe(true);
+    },
+    SLOW_MS,
+  );
+
+  it(
     'costs nothing to set again the bias already in force',
     async () => {
       const recognizer = await started();
