@@ -15,7 +15,7 @@ import { type BrowserContext, chromium, type Locator, type Page } from 'playwrig
 import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { silentLogger } from '../../engine/core/Logger.ts';
 import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
-import { createServer, type ParleyServer } from '../../server/createServer.ts';
+import { createServer, type ParleyServer, type ServerOptions } from '../../server/createServer.ts';
 import { decodePcm16 } from '../../server/transports/decodePcm16.ts';
 import { decodePipecatFrame } from '../../server/transports/pipecat/pipecatFrames.ts';
 import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';
@@ -77,7 +77,10 @@ export interface E2EServer {
 }
 
 /** The real server with the real node types, over a temp copy of graphs/voice-agent.json (weather → FakeOpenMeteo). */
-export async function startE2EServer(editorDir: string): Promise<E2EServer> {
+export async function startE2EServer(
+  editorDir: string,
+  overrides: Partial<ServerOptions> = {},
+): Promise<E2EServer> {
   const weather = new FakeOpenMeteo();
   const weatherUrl = await weather.start();
   const graphsDir = await mkdtemp(path.join(tmpdir(), 'parley-e2e-graphs-'));
@@ -99,6 +102,7 @@ export async function startE2EServer(editorDir: string): Promise<E2EServer> {
     logger: silentLogger,
     editorDir,
     reloadQuietTimeoutMs: 2000,
+    ...overrides,
   });
   const { url } = await server.listen(0, '127.0.0.1');
   return {

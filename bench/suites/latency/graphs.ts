@@ -78,9 +78,31 @@ export function fakeCascadeGraph(
   return graph;
 }
 
-/** Everything but the VAD remote: stt.deepgram, llm.openai, tts.openai, all on the fakes. */
+/**
+ * Everything but the VAD remote: stt.deepgram, llm.openai, tts.openai, all on the fakes.
+ * Without the offline graph's audio front end: a cloud recogniser does its own noise
+ * handling, and RNNoise alone (audio.denoise) costs a session ~45 ms of CPU per second —
+ * four times the rest of a cloud session — so a cloud deployment leaves it out.
+ */
 export function fakeCloudGraph(urls: FakeCloudUrls): GraphDocument {
-  const graph = fakeCascadeGraph(urls);
+  const cascade = fakeCascadeGraph(urls);
+  const graph = cascade.nodes
+    .filter((n) => FRONT_END_TYPES.has(n.type))
+    .reduce((g, n) => bypass(g, n.id), cascade);
   replace(graph, 'stt', { type: 'stt.deepgram', config: { baseUrl: urls.deepgram } });
   return graph;
+}
+
+/** Node types that sit in front of the VAD to condition the microphone. */
+export const FRONT_END_TYPES = new Set(['audio.denoise', 'audio.normalize']);
+
+/** `graph` with node `id` removed and its input wired straight to its output. */
+export function bypass(graph: GraphDocument, id: string): GraphDocument {
+  const into = graph.edges.filter((e) => e.target === id);
+  const out = graph.edges.filter((e) => e.source === id);
+  const rest = graph.edges.filter((e) => e.source !== id && e.target !== id);
+  const joined = into.flatMap((a) =>
+    out.map((b) => ({ ...b, id: `${a.source}-${b.target}`, source: a.source })),
+  );
+  return { ...graph, nodes: graph.nodes.filter((n) => n.id !== id), edges: [...rest, ...joined] };
 }

@@ -10,24 +10,10 @@ import { type GraphDocument, readWav, type TurnRecord } from '#engine';
 import { median, writeResults } from '../../lib/results.ts';
 import { withBenchRig } from './benchRig.ts';
 import { converse } from './conversation.ts';
-import { offlineGraph } from './graphs.ts';
-
-/** Node types that sit in front of the VAD to condition the microphone. */
-const FRONT_END_TYPES = new Set(['audio.denoise', 'audio.normalize']);
+import { bypass, FRONT_END_TYPES, offlineGraph } from './graphs.ts';
 
 const wav = (name: string) =>
   readWav(readFileSync(`test/fixtures/speech/${name}`), { mixToMono: true }).samples;
-
-/** `graph` with node `id` removed and its input wired straight to its output. */
-export function bypass(graph: GraphDocument, id: string): GraphDocument {
-  const into = graph.edges.filter((e) => e.target === id);
-  const out = graph.edges.filter((e) => e.source === id);
-  const rest = graph.edges.filter((e) => e.source !== id && e.target !== id);
-  const joined = into.flatMap((a) =>
-    out.map((b) => ({ ...b, id: `${a.source}-${b.target}`, source: a.source })),
-  );
-  return { ...graph, nodes: graph.nodes.filter((n) => n.id !== id), edges: [...rest, ...joined] };
-}
 
 export async function runOfflineStagesOnly(
   log: (line: string) => void,
