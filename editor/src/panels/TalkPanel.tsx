@@ -6,6 +6,7 @@ import { api } from '../api/api.ts';
 import { useEditor } from '../store/editorStore.ts';
 import { liveStore, useLive } from '../store/liveStore.ts';
 import { type TalkTransport, talkStore, useTalk } from '../store/talkStore.ts';
+import { uiStore } from '../store/uiStore.ts';
 import { setMuted, stopTalk, stopWatching, watchSession } from '../talk/talkSession.ts';
 import { SaveAsScenario } from '../tests/SaveAsScenario.tsx';
 
@@ -77,7 +78,11 @@ function OtherSessions() {
             <button
               type="button"
               className="link-button"
-              onClick={() => watchSession(s.id)}
+              onClick={() => {
+                watchSession(s.id);
+                // Its turns show in the latency dock, as a Talk session's do.
+                uiStore.getState().set({ bottomTab: 'latency', bottomOpen: true });
+              }}
               data-testid={`watch-${s.id}`}
             >
               watch

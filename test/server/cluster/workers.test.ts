@@ -114,6 +114,38 @@ describe.skipIf(!existsSync(REDIS_SERVER))('a cluster of three worker processes 
     await talk(calls[0].socket);
   }, 60_000);
 
+  it("lists every worker's calls from any worker, and a deploy through one reloads the calls on all three", async () => {
+    const list = async (via: string) => {
+      const res = await fetch(`${worker(via).url}/api/sessions`);
+      return (await res.json()) as Array<{ id: string; worker: string; revision: string }>;
+    };
+    const fromW3 = await list('w3');
+    expect(fromW3).toHaveLength(60);
+    for (const id of ['w1', 'w2', 'w3'])
+      expect(fromW3.filter((s) => s.worker === id).length).toBe(
+        calls.filter((c) => c.worker === id).length,
+      );
+
+    const current = (await (await fetch(`${worker('w1').url}/api/graphs/echo`)).json()) as {
+      graph: { nodes: Array<{ id: string; config: Record<string, unknown> }> };
+      revision: string;
+    };
+    current.graph.nodes.find((n) => n.id === 'bot')!.config.prefix = 'deployed';
+    const put = await fetch(`${worker('w1').url}/api/graphs/echo`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ graph: current.graph, revision: current.revision }),
+    });
+    expect(put.status).toBe(200);
+    const { revision } = (await put.json()) as { revision: string };
+    await until(
+      async () => (await list('w2')).every((s) => s.revision === revision),
+      10_000,
+      'every call on every worker to run the deployed revision',
+    );
+    expect(calls.filter((c) => c.socket.closed)).toEqual([]);
+  }, 30_000);
+
   it('keeps every call going through a Redis restart, and takes new calls locally meanwhile', async () => {
     await redis.stop({ crash: true });
     await until(
