@@ -11,9 +11,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort, startRedisProcess } from './redisProcess.ts';
 
 export interface LocalClusterOptions {
   workers: number;
@@ -91,58 +91,12 @@ async function startPrivateRedis(
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'parley-cluster-redis-'));
   const port = await freePort();
-  const child = spawn(
-    options.redisServer ?? 'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.once('error', (error) =>
-      reject(
-        new Error(`could not start redis-server (apt-get install redis-server): ${error.message}`),
-      ),
-    );
-    child.once('exit', (code) =>
-      reject(new Error(`redis-server exited (${code}): ${out.slice(-300)}`)),
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-  });
-  child.stdout?.resume();
+  const redis = await startRedisProcess(port, dir, options.redisServer);
   return {
     url: `redis://127.0.0.1:${port}`,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await redis.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -19,11 +19,20 @@ import { ApiError } from './ApiError.ts';
 /** What every /api call sends besides its body (auth is the same-origin cookie). */
 export const API_HEADERS = { accept: 'application/json' };
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** One /api call: JSON in and out; a non-2xx answer throws an ApiError with the server's `error`. */
+export async function request<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const response = await fetch(url, {
     method,
-    headers:
-      body === undefined ? API_HEADERS : { 'content-type': 'application/json', ...API_HEADERS },
+    headers: {
+      ...API_HEADERS,
+      ...headers,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });

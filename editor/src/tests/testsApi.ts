@@ -11,34 +11,12 @@ import type {
   TalkRecordingStatus,
 } from '#server/wire';
 import { ApiError } from '../api/ApiError.ts';
-import { API_HEADERS } from '../api/api.ts';
+import { request as apiRequest } from '../api/api.ts';
 import { clientId } from './clientId.ts';
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
-    method,
-    headers: {
-      ...API_HEADERS,
-      'x-parley-client': clientId(),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = { error: text };
-  }
-  if (!response.ok) {
-    const obj = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
-    const message =
-      typeof obj.error === 'string' ? obj.error : `${method} ${url} failed with ${response.status}`;
-    throw new ApiError(response.status, message, obj);
-  }
-  return parsed as T;
+/** This tab's calls carry its client id: the server runs one scenario job per client at a time. */
+function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  return apiRequest<T>(method, url, body, { 'x-parley-client': clientId() });
 }
 
 const enc = encodeURIComponent;
