@@ -394,18 +394,33 @@ static const char *build_bias_search(decoder_t *d, const char *name, float weigh
     return NULL;
 }
 
-/* Checks an 'L' or zygote 'B' payload; returns NULL or what was wrong. */
-static const char *check_bias_payload(decoder_t *d, uint32_t len, float weight, size_t arpa_len)
+/* An 'L' or zygote 'B' payload, read and checked. */
+typedef struct {
+    uint32_t seq;
+    float weight;
+    const char *arpa;
+    size_t arpa_len;
+    const char *problem; /* NULL, or what was wrong */
+} bias_request_t;
+
+static bias_request_t read_bias_request(decoder_t *d, const unsigned char *payload, uint32_t len)
 {
+    bias_request_t r = {
+        .seq = len >= 4 ? read_u32le(payload) : 0,
+        .weight = len >= 8 ? read_f32le(payload + 4) : 0,
+        .arpa = (const char *)payload + 8,
+        .arpa_len = len >= 8 ? len - 8 : 0,
+        .problem = NULL,
+    };
     if (len < 8)
-        return "bias: payload needs a sequence number and a weight";
-    if (d->general_lm == NULL)
-        return "bias: this decoder has no n-gram language model to bias";
-    if (arpa_len > 0 && weight != 0 && !(weight > 0 && weight < 1))
-        return "bias: weight must be between 0 and 1 (exclusive)";
-    if (arpa_len > MAX_BIAS_ARPA)
-        return "bias: ARPA text larger than 256 KiB";
-    return NULL;
+        r.problem = "bias: payload needs a sequence number and a weight";
+    else if (d->general_lm == NULL)
+        r.problem = "bias: this decoder has no n-gram language model to bias";
+    else if (r.arpa_len > 0 && r.weight != 0 && !(r.weight > 0 && r.weight < 1))
+        r.problem = "bias: weight must be between 0 and 1 (exclusive)";
+    else if (r.arpa_len > MAX_BIAS_ARPA)
+        r.problem = "bias: ARPA text larger than 256 KiB";
+    return r;
 }
 
 /* 'L': see the protocol comment at the top. A model the zygote built before
@@ -414,11 +429,12 @@ static const char *check_bias_payload(decoder_t *d, uint32_t len, float weight, 
 static void set_bias(decoder_t *d, const unsigned char *payload, uint32_t len)
 {
     double t = now_ms();
-    uint32_t seq = len >= 4 ? read_u32le(payload) : 0;
-    float weight = len >= 8 ? read_f32le(payload + 4) : 0;
-    const char *arpa = (const char *)payload + 8;
-    size_t arpa_len = len >= 8 ? len - 8 : 0;
-    const char *problem = check_bias_payload(d, len, weight, arpa_len);
+    bias_request_t r = read_bias_request(d, payload, len);
+    uint32_t seq = r.seq;
+    float weight = r.weight;
+    const char *arpa = r.arpa;
+    size_t arpa_len = r.arpa_len;
+    const char *problem = r.problem;
     if (problem != NULL) {
         emit_seq_error(seq, problem);
         return;
@@ -622,11 +638,12 @@ static void emit_ready(double load_ms, const cmn_t *cmn)
 static void prepare_bias(decoder_t *d, const unsigned char *payload, uint32_t len)
 {
     double t = now_ms();
-    uint32_t seq = len >= 4 ? read_u32le(payload) : 0;
-    float weight = len >= 8 ? read_f32le(payload + 4) : 0;
-    const char *arpa = (const char *)payload + 8;
-    size_t arpa_len = len >= 8 ? len - 8 : 0;
-    const char *problem = check_bias_payload(d, len, weight, arpa_len);
+    bias_request_t r = read_bias_request(d, payload, len);
+    uint32_t seq = r.seq;
+    float weight = r.weight;
+    const char *arpa = r.arpa;
+    size_t arpa_len = r.arpa_len;
+    const char *problem = r.problem;
     if (problem == NULL && arpa_len == 0)
         problem = "bias: nothing to prepare (no ARPA text)";
     char name[32];
