@@ -22,7 +22,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   botAudio,
   buildEditor,
@@ -30,6 +30,7 @@ import {
   connect,
   dropFromPalette,
   type E2EServer,
+  FailureEvidence,
   launchEditorBrowser,
   loopingWav,
   medianF0,
@@ -67,21 +68,11 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
   let server: E2EServer;
   let context: BrowserContext;
   let page: Page;
+  const evidence = new FailureEvidence(
+    () => work,
+    () => page,
+  );
   let tap: TapEvent[];
-  const pageErrors: string[] = [];
-
-  /** On failure: a screenshot and the page's errors, kept in `work` (not deleted then). */
-  let failed = false;
-  function screenshotOnFailure(name: string): void {
-    onTestFailed(async () => {
-      failed = true;
-      const file = path.join(work, `${name}.png`);
-      await page?.screenshot({ path: file }).catch(() => {});
-      console.error(
-        `[e2e] ${name} failed — screenshot: ${file}\n[e2e] page errors:\n${pageErrors.join('\n') || '(none)'}`,
-      );
-    });
-  }
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'parley-e2e-'));
@@ -98,8 +89,7 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
       wav,
       profileDir: path.join(work, 'profile'),
     }));
-    page.on('pageerror', (e) => pageErrors.push(`[pageerror] ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`[console] ${m.text()}`));
+    evidence.watch(page);
     page.setDefaultTimeout(10_000);
     tap = await tapPipecatSocket(page);
   }, 60_000);
@@ -108,7 +98,7 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
     await context?.close().catch(() => {});
     await server?.close();
     await editor?.cleanup();
-    if (work && !failed) await rm(work, { recursive: true, force: true });
+    if (work && !evidence.failed) await rm(work, { recursive: true, force: true });
   }, 20_000);
 
   const nodeCount = () => page.locator('.react-flow__node').count();
@@ -117,7 +107,7 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
   it('(a) builds a pipeline by drag and drop in a new graph, saves it, and finds it intact after a reload', {
     timeout: 30_000,
   }, async () => {
-    screenshotOnFailure('a-build');
+    evidence.screenshotOnFailure('a-build');
     await page.goto(`${server.url}/`);
     await page.getByTestId('node-vad').waitFor();
 
@@ -213,7 +203,7 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
   it('(w) talks over WebRTC by default: processed mic track, real media, transcripts both ways', {
     timeout: 60_000,
   }, async () => {
-    screenshotOnFailure('w-webrtc');
+    evidence.screenshotOnFailure('w-webrtc');
     // Keep every RTCPeerConnection the page makes, to read its stats and sender track.
     await page.addInitScript(() => {
       const Native = window.RTCPeerConnection;
@@ -320,7 +310,7 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
   it('(b) talks to the default agent over WebSocket: transcripts, bot audio and a filled latency waterfall', {
     timeout: 60_000,
   }, async () => {
-    screenshotOnFailure('b-talk');
+    evidence.screenshotOnFailure('b-talk');
     await page.goto(`${server.url}/?graph=voice-agent`);
     await page.getByTestId('node-vad').waitFor();
     await page.getByTestId('tab-talk').click();
@@ -408,7 +398,7 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
   it('(c) changes the TTS voice while talking, deploys, and the same session speaks with the new voice', {
     timeout: 50_000,
   }, async () => {
-    screenshotOnFailure('c-deploy');
+    evidence.screenshotOnFailure('c-deploy');
     expect(session, 'needs the conversation of (b)').toBeDefined();
     const before = (await server.api<{ revision: string }>('GET', '/api/graphs/voice-agent')).body
       .revision;
@@ -502,7 +492,7 @@ describe.skipIf(!existsSync(CHROMIUM))('editor end to end (headless Chromium, re
   it('(f) falls back to WebSocket when the WebRTC offer is refused, and says so', {
     timeout: 30_000,
   }, async () => {
-    screenshotOnFailure('f-fallback');
+    evidence.screenshotOnFailure('f-fallback');
     await page.route('**/api/offer**', (route) =>
       route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":"blocked"}' }),
     );

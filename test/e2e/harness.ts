@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { silentLogger } from '../../engine/core/Logger.ts';
 import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
@@ -370,5 +371,42 @@ export async function until<T>(
     if (Date.now() - start > timeoutMs)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * What a failed browser test leaves behind: a screenshot per failed test and the page's
+ * errors, in the work directory, which is then kept (`failed`) instead of deleted.
+ */
+export class FailureEvidence {
+  readonly pageErrors: string[] = [];
+  failed = false;
+
+  constructor(
+    private readonly work: () => string,
+    private readonly page: () => Page | undefined,
+  ) {}
+
+  /** Collects the page's errors and console errors from now on. */
+  watch(page: Page): void {
+    page.on('pageerror', (e) => this.pageErrors.push(`[pageerror] ${e.message}`));
+    page.on(
+      'console',
+      (m) => m.type() === 'error' && this.pageErrors.push(`[console] ${m.text()}`),
+    );
+  }
+
+  /** Call at the start of a test: if it fails, its screenshot is `NAME.png`. */
+  screenshotOnFailure(name: string): void {
+    onTestFailed(async () => {
+      this.failed = true;
+      const file = path.join(this.work(), `${name}.png`);
+      await this.page()
+        ?.screenshot({ path: file })
+        .catch(() => {});
+      console.error(
+        `[e2e] ${name} failed — screenshot: ${file}\n[e2e] page errors:\n${this.pageErrors.join('\n') || '(none)'}`,
+      );
+    });
   }
 }

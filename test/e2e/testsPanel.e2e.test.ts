@@ -15,14 +15,22 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWav, writeWav } from '../../engine/audio/wav.ts';
 import { createDefaultRegistry } from '../../engine/builtinNodes.ts';
 import { silentLogger } from '../../engine/core/Logger.ts';
 import { closeSharedServices } from '../../engine/providers/sharedServices.ts';
 import { createServer, type ParleyServer } from '../../server/createServer.ts';
 import { FakeOpenMeteo } from '../fakes/FakeOpenMeteo.ts';
-import { buildEditor, CHROMIUM, launchEditorBrowser, loopingWav, ROOT, SPEECH } from './harness.ts';
+import {
+  buildEditor,
+  CHROMIUM,
+  FailureEvidence,
+  launchEditorBrowser,
+  loopingWav,
+  ROOT,
+  SPEECH,
+} from './harness.ts';
 
 interface GraphDoc {
   nodes: Array<{ id: string; type: string; config: Record<string, unknown> }>;
@@ -55,19 +63,10 @@ describe.skipIf(!existsSync(CHROMIUM))(
     let url: string;
     let context: BrowserContext;
     let page: Page;
-    const pageErrors: string[] = [];
-    let failed = false;
-
-    function screenshotOnFailure(name: string): void {
-      onTestFailed(async () => {
-        failed = true;
-        const file = path.join(work, `${name}.png`);
-        await page?.screenshot({ path: file }).catch(() => {});
-        console.error(
-          `[e2e] ${name} failed — screenshot: ${file}\n${pageErrors.join('\n') || '(no page errors)'}`,
-        );
-      });
-    }
+    const evidence = new FailureEvidence(
+      () => work,
+      () => page,
+    );
 
     beforeAll(async () => {
       work = await mkdtemp(path.join(tmpdir(), 'parley-e2e-tests-'));
@@ -104,8 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         wav,
         profileDir: path.join(work, 'profile'),
       }));
-      page.on('pageerror', (e) => pageErrors.push(`[pageerror] ${e.message}`));
-      page.on('console', (m) => m.type() === 'error' && pageErrors.push(`[console] ${m.text()}`));
+      evidence.watch(page);
       page.setDefaultTimeout(10_000);
     }, 90_000);
 
@@ -115,7 +113,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await weather?.stop();
       await closeSharedServices();
       await editor?.cleanup();
-      if (work && !failed) await rm(work, { recursive: true, force: true });
+      if (work && !evidence.failed) await rm(work, { recursive: true, force: true });
     }, 30_000);
 
     const status = (name: string) => page.getByTestId(`status-${name}`).textContent();
@@ -129,7 +127,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
     it('(a) runs starter scenarios against the draft and shows PASS with the comparison', {
       timeout: 90_000,
     }, async () => {
-      screenshotOnFailure('a-starter-suite');
+      evidence.screenshotOnFailure('a-starter-suite');
       await page.goto(`${url}/?graph=voice-agent`);
       await page.getByTestId('node-vad').waitFor();
       await page.getByTestId('tab-tests').click();
@@ -167,7 +165,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
     it('(b) saves a finished Talk session as a scenario, edits it with validation, and it passes against the draft', {
       timeout: 120_000,
     }, async () => {
-      screenshotOnFailure('b-save-as-scenario');
+      evidence.screenshotOnFailure('b-save-as-scenario');
       await page.getByTestId('tab-talk').click();
       await page.getByTestId('talk-start').click();
       await expect
@@ -212,7 +210,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
     it('(c) breaks the draft (no weather tool) without deploying: the scenario fails naming the turn and the expectation', {
       timeout: 90_000,
     }, async () => {
-      screenshotOnFailure('c-broken-draft');
+      evidence.screenshotOnFailure('c-broken-draft');
       await page.locator('.react-flow__controls-fitview').click();
       await page.getByTestId('node-weather').click({ force: true });
       await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(1);
