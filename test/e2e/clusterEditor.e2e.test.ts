@@ -88,7 +88,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(REDIS_SERVER))(
         .first()
         .waitFor({ timeout: 20_000 })
         .catch(async (error: Error) => {
-          const panel = await page.locator('body').innerText();
+          const panel = (await page.locator('body').textContent()) ?? '';
           const onB = await b.api('GET', `/api/sessions/${held.id}`);
           throw new Error(
             `${error.message}\n--- page:\n${panel.slice(0, 3000)}\n--- b's session: ${JSON.stringify(onB.body).slice(0, 1500)}`,
