@@ -92,8 +92,7 @@ function relay(
       viewer.close(CloseCode.internalError, 'worker unreachable');
       return;
     }
-    // The holder's reason came in a close frame, so it fits in one (≤ 123 bytes).
-    viewer.close(sendableCode(code), reason.subarray(0, 123).toString('utf8'));
+    viewer.close(sendableCode(code), closeReason(reason));
   });
   viewer.once('close', () => {
     if (upstream.readyState === WebSocket.OPEN) upstream.close(CloseCode.normal, 'viewer left');
@@ -119,6 +118,13 @@ function sendableCode(code: number): number {
   if (code === 1005) return CloseCode.normal;
   if (code === 1006 || code === 1015 || code < 1000 || code >= 5000) return CloseCode.internalError;
   return code;
+}
+
+/** The holder's reason, cut to what a close frame carries (123 bytes) without splitting a character. */
+function closeReason(reason: Buffer): string {
+  let text = reason.toString('utf8');
+  while (Buffer.byteLength(text) > 123) text = text.slice(0, -1);
+  return text;
 }
 
 function asBuffer(data: RawData): Buffer {
