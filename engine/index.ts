@@ -106,6 +106,9 @@ export { RnnoiseProcessor, type RnnoiseSettings } from './providers/rnnoise/Rnno
 /** What the rule-based responder makes of a transcript: the same decision llm.rules acts on. */
 export {
   type DialogueState,
+  INTENTS,
+  type Intent,
+  isPlaceIntent,
   type Understanding,
   understand,
 } from './providers/rules/understand.ts';

@@ -20,36 +20,12 @@
  *     i mod n of its list).
  * test/eval/corpus.test.ts checks both.
  */
+import type { Intent } from '#engine';
 import type { VoiceSpec } from './voices.ts';
 
-export type Intent =
-  | 'weather'
-  | 'time'
-  | 'date'
-  | 'joke'
-  | 'greeting'
-  | 'identity'
-  | 'capabilities'
-  | 'thanks'
-  | 'goodbye'
-  | 'stop'
-  | 'fallback';
+/** The labels are the responder's own intents (engine/providers/rules/understand.ts). */
+export { INTENTS, type Intent } from '#engine';
 
-export const INTENTS: readonly Intent[] = [
-  'weather',
-  'time',
-  'date',
-  'joke',
-  'greeting',
-  'identity',
-  'capabilities',
-  'thanks',
-  'goodbye',
-  'stop',
-  'fallback',
-];
-
-/** `[text, intent, place?, day?]` — compact, so the whole set reads as one table. */
 export type CorpusLine = readonly [string, Intent, string?, string?];
 
 export const TUNING: readonly CorpusLine[] = [

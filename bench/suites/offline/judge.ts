@@ -12,7 +12,7 @@
  *   separately, since asking is a far better failure than answering the
  *   wrong question.
  */
-import { wordErrorRate } from '#engine';
+import { isPlaceIntent, wordErrorRate } from '#engine';
 import type { EvalItem } from './evalItems.ts';
 
 /** The responder's reading of a turn (structurally engine/providers/rules/understand.ts's). */
@@ -24,8 +24,6 @@ export interface UnderstandingLike {
 }
 
 export type UnderstandFn = (text: string) => UnderstandingLike;
-
-const PLACE_INTENTS = ['weather', 'time', 'date'];
 
 export interface Verdict {
   /** Answered the intended question about the intended place and day. */
@@ -56,7 +54,7 @@ function placeIsRight(
   item: Pick<EvalItem, 'intent' | 'place'>,
   understood: UnderstandingLike,
 ): boolean {
-  if (!PLACE_INTENTS.includes(item.intent)) return true;
+  if (!isPlaceIntent(item.intent)) return true;
   if (item.place === undefined) return understood.place === undefined;
   return same(understood.place, item.place);
 }

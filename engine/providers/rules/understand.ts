@@ -18,10 +18,25 @@ import {
 import { findPlace, type PlaceMatch } from './placeMatcher.ts';
 import { transcriptWords } from './transcriptWords.ts';
 
+/** Everything the rule-based responder recognises; `fallback` is "none of these". */
+export const INTENTS = [
+  'weather',
+  'time',
+  'date',
+  'joke',
+  'greeting',
+  'identity',
+  'capabilities',
+  'thanks',
+  'goodbye',
+  'stop',
+  'fallback',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
 /** What the rule-based responder makes of one user turn. */
 export interface Understanding {
-  /** 'weather' | 'time' | 'date' | 'joke' | 'greeting' | 'identity' | 'capabilities' | 'thanks' | 'goodbye' | 'stop' | 'fallback' */
-  intent: string;
+  intent: Intent;
   /** Canonical place name when the intent has one ('Tokyo', 'New York'). */
   place?: string;
   /** Weather: which day was asked about. */
@@ -119,7 +134,7 @@ function withoutClarify({ clarify: _, ...sure }: Understanding): Understanding {
   return sure;
 }
 
-function isPlaceIntent(intent: string): intent is PlaceIntent {
+export function isPlaceIntent(intent: string): intent is PlaceIntent {
   return (PLACE_INTENTS as readonly string[]).includes(intent);
 }
 
