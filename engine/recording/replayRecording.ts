@@ -1,11 +1,10 @@
 import type { Frame } from '../core/frames.ts';
-import { type Logger, silentLogger } from '../core/Logger.ts';
-import { GraphRunner } from '../graph/GraphRunner.ts';
+import type { Logger } from '../core/Logger.ts';
 import type { NodeRegistry } from '../graph/NodeRegistry.ts';
+import { pacedRun, stopWithin } from './pacedRun.ts';
 import type { Recording } from './RecordingFormat.ts';
-import { createReplayPacer, type ReplayMode } from './ReplayPacer.ts';
+import type { ReplayMode } from './ReplayPacer.ts';
 import { RecordedToolAnswers, withRecordedTools } from './replayedTools.ts';
-import { SessionRecorder } from './SessionRecorder.ts';
 
 export interface ReplayOptions {
   registry: NodeRegistry;
@@ -53,33 +52,26 @@ export async function replayRecording(
     tools === 'live'
       ? options.registry
       : withRecordedTools(options.registry, new RecordedToolAnswers(recording.meta.events));
-  const pacer = createReplayPacer(mode);
-  const sessionId = `replay-${recording.meta.id}`;
-  const runner = new GraphRunner(graph, {
+  const run = pacedRun(graph, {
     registry,
-    env: options.env ?? {},
-    clock: pacer.clock,
-    logger: options.logger ?? silentLogger,
-    sessionId,
+    env: options.env,
+    logger: options.logger,
+    mode,
     audioInSampleRate: recording.user.sampleRate,
     audioOutSampleRate: recording.bot.sampleRate,
+    recording: {
+      id: `${recording.meta.id}-replay`,
+      sessionId: `replay-${recording.meta.id}`,
+      transport: `replay-${mode}`,
+      graphName: options.graphName ?? graphNameOf(graph),
+      revision: options.revision ?? 'unsaved',
+    },
   });
-  pacer.attach(runner);
-  const errors: string[] = [];
-  runner.onUpstream((frame) => {
-    if (frame.type === 'error') errors.push(`${frame.source}: ${frame.message}`);
-  });
+  const { runner, pacer, recorder, errors } = run;
   let lastOutputAt = pacer.clock.now();
   runner.onOutput((frame: Frame) => {
     if (frame.type === 'audio.out' || frame.type === 'bot.speaking.stopped')
       lastOutputAt = pacer.clock.now();
-  });
-  const recorder = new SessionRecorder(runner, {
-    id: `${recording.meta.id}-replay`,
-    sessionId,
-    transport: `replay-${mode}`,
-    graphName: options.graphName ?? graphNameOf(graph),
-    revision: options.revision ?? 'unsaved',
   });
   try {
     await runner.start();
@@ -106,28 +98,13 @@ export async function replayRecording(
       runner.push(runner.createFrame('audio.in', { audio: silence, sampleRate }));
       await pacer.wait(CHUNK_MS, runner);
     }
-    await stopWithin(runner, pacer, 5000);
+    await stopWithin(run, 5000, 'replay over');
   } catch (error) {
     runner.cancel('replay failed');
     await recorder.finish();
     throw error;
   }
   return { recording: await recorder.finish(), mode, tools, errors };
-}
-
-/** A graceful stop (draining in order), or a cancel when it does not come in time. */
-async function stopWithin(
-  runner: GraphRunner,
-  pacer: ReturnType<typeof createReplayPacer>,
-  ms: number,
-): Promise<void> {
-  let stopped = false;
-  void runner.stop().then(() => {
-    stopped = true;
-  });
-  const deadline = pacer.clock.now() + ms;
-  while (!stopped && pacer.clock.now() < deadline) await pacer.wait(CHUNK_MS, runner);
-  if (!stopped) runner.cancel('replay over');
 }
 
 function graphNameOf(graph: unknown): string {

@@ -1,5 +1,6 @@
 import type { Frame } from '../core/frames.ts';
 import type { GraphRunner } from '../graph/GraphRunner.ts';
+import { stopWithin } from '../recording/pacedRun.ts';
 import type { ReplayPacer } from '../recording/ReplayPacer.ts';
 
 const CHUNK_MS = 20;
@@ -105,14 +106,7 @@ export class UserTrack {
 
   /** A graceful stop (draining in order) while the microphone keeps time, or a cancel when it does not come. */
   async stop(timeoutMs: number): Promise<void> {
-    let stopped = false;
-    void this.runner.stop().then(() => {
-      stopped = true;
-    });
-    const deadline = this.pacer.clock.now() + timeoutMs;
-    while (!stopped && this.pacer.clock.now() < deadline)
-      await this.pacer.wait(CHUNK_MS, this.runner);
-    if (!stopped) this.runner.cancel('scenario over');
+    await stopWithin({ runner: this.runner, pacer: this.pacer }, timeoutMs, 'scenario over');
   }
 
   private async send(audio: Int16Array): Promise<void> {

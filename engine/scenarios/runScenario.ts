@@ -1,11 +1,10 @@
 import type { Frame } from '../core/frames.ts';
-import { type Logger, silentLogger } from '../core/Logger.ts';
-import { GraphRunner } from '../graph/GraphRunner.ts';
+import type { Logger } from '../core/Logger.ts';
 import type { NodeRegistry } from '../graph/NodeRegistry.ts';
+import { pacedRun } from '../recording/pacedRun.ts';
 import type { Recording } from '../recording/RecordingFormat.ts';
-import { createReplayPacer, type ReplayMode } from '../recording/ReplayPacer.ts';
+import type { ReplayMode } from '../recording/ReplayPacer.ts';
 import { withRecordedTools } from '../recording/replayedTools.ts';
-import { SessionRecorder } from '../recording/SessionRecorder.ts';
 import { ReplyTracker, type TrackedReply } from './ReplyTracker.ts';
 import type { LoadedScenario } from './ScenarioFormat.ts';
 import { ScriptedToolAnswers } from './ScriptedToolAnswers.ts';
@@ -65,28 +64,20 @@ export async function runScenario(
     options.tools === 'live'
       ? options.registry
       : withRecordedTools(options.registry, new ScriptedToolAnswers(scenario.tools));
-  const pacer = createReplayPacer(mode);
-  const sessionId = `scenario-${scenario.name}`;
-  const runner = new GraphRunner(graph, {
+  const { runner, pacer, recorder, errors } = pacedRun(graph, {
     registry,
-    env: options.env ?? {},
-    clock: pacer.clock,
-    logger: options.logger ?? silentLogger,
-    sessionId,
+    env: options.env,
+    logger: options.logger,
+    mode,
     audioInSampleRate: sampleRate,
     audioOutSampleRate: sampleRate,
-  });
-  pacer.attach(runner);
-  const errors: string[] = [];
-  runner.onUpstream((frame) => {
-    if (frame.type === 'error') errors.push(`${frame.source}: ${frame.message}`);
-  });
-  const recorder = new SessionRecorder(runner, {
-    id: `scenario-${scenario.name}`,
-    sessionId,
-    transport: `scenario-${mode}`,
-    graphName: options.graphName ?? 'graph',
-    revision: 'scenario',
+    recording: {
+      id: `scenario-${scenario.name}`,
+      sessionId: `scenario-${scenario.name}`,
+      transport: `scenario-${mode}`,
+      graphName: options.graphName ?? 'graph',
+      revision: 'scenario',
+    },
   });
   const replies = new ReplyTracker(() => recorder.now());
   runner.observeHops(replies.observe);
