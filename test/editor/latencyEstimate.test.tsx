@@ -9,8 +9,8 @@ import { editorStore } from '../../editor/src/store/editorStore.ts';
 import { liveStore } from '../../editor/src/store/liveStore.ts';
 import { measuredStages } from '../../editor/src/talk/measuredStages.ts';
 import type { LatencyEstimate as Estimate } from '../../engine/graph/estimateGraphLatency.ts';
+import { turnRecord as turn } from '../helpers/turnRecord.ts';
 import { loadCatalogue, voiceAgent } from './fixtures/loadCatalogue.ts';
-import { turnRecord as turn } from './fixtures/turnRecord.ts';
 
 beforeEach(() => {
   editorStore.getState().setCatalogue(loadCatalogue());

@@ -10,7 +10,7 @@ import { talkStore } from '../../editor/src/store/talkStore.ts';
 import { parseLiveMessage } from '../../editor/src/talk/parseLiveMessage.ts';
 import { percentile } from '../../editor/src/talk/percentile.ts';
 import { waterfallSegments } from '../../editor/src/talk/waterfall.ts';
-import { turnRecord as turn } from './fixtures/turnRecord.ts';
+import { turnRecord as turn } from '../helpers/turnRecord.ts';
 
 afterEach(cleanup);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnRecord } from '../../../engine/metrics/TurnRecord.ts';
 import { turnTimeline } from '../../../server/observability/turnTimeline.ts';
+import { turnRecord } from '../../helpers/turnRecord.ts';
 
 const TYPES: Record<string, string> = {
   stt: 'stt.deepgram',
@@ -11,12 +12,11 @@ const TYPES: Record<string, string> = {
 };
 const typeOf = (id: string) => TYPES[id];
 
+/** A cascade turn: speech 1.0–2.0 s, first audio out 810 ms later, the bot done at 5.0 s. */
 function record(overrides: Partial<TurnRecord> = {}): TurnRecord {
-  return {
-    turn: 1,
-    userSpeechStartAt: 1000,
-    userSpeechEndAt: 2000,
-    hops: {
+  return turnRecord(
+    1,
+    {
       vadEndOfSpeechMs: 300,
       sttFinalMs: 350,
       llmFirstTokenMs: 600,
@@ -24,22 +24,15 @@ function record(overrides: Partial<TurnRecord> = {}): TurnRecord {
       ttsFirstAudioMs: 800,
       firstAudioOutMs: 810,
     },
-    nodes: {
-      vadEndOfSpeechMs: 'vad',
-      sttFinalMs: 'stt',
-      llmFirstTokenMs: 'llm',
-      firstSentenceMs: 'sentences',
-      ttsFirstAudioMs: 'tts',
-      firstAudioOutMs: 'out',
+    {
+      userSpeechStartAt: 1000,
+      userSpeechEndAt: 2000,
+      ttfbMs: { llm: 240, tts: 150 },
+      userTurnEndMs: 360,
+      botSpeechEndMs: 3000,
+      ...overrides,
     },
-    ttfbMs: { llm: 240, tts: 150 },
-    tools: [],
-    userTurnEndMs: 360,
-    voiceToVoiceMs: 810,
-    interrupted: false,
-    botSpeechEndMs: 3000,
-    ...overrides,
-  };
+  );
 }
 
 describe('turnTimeline', () => {
