@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ForkingLauncher } from '../../engine/providers/pocketsphinx/ForkingLauncher.ts';
 import { PocketsphinxRecognizer } from '../../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
 import { loadSpeechFixture, pcmChunks } from '../fixtures/speech/speechFixtures.ts';
+import { buildNativeHelper } from '../helpers/buildNativeHelper.ts';
 import { pocketsphinxProcesses } from '../helpers/processTree.ts';
-
-const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/build-native.sh', import.meta.url));
 
 let launcher: ForkingLauncher;
 const recognizers: PocketsphinxRecognizer[] = [];
@@ -25,7 +22,7 @@ async function recognize(recognizer: PocketsphinxRecognizer, file: string): Prom
 }
 
 beforeAll(() => {
-  execFileSync(BUILD_SCRIPT, { stdio: 'pipe' });
+  buildNativeHelper();
 });
 
 afterEach(async () => {

@@ -1,14 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RecognizerPool } from '../../engine/providers/pocketsphinx/RecognizerPool.ts';
-
-const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/build-native.sh', import.meta.url));
+import { buildNativeHelper } from '../helpers/buildNativeHelper.ts';
 
 let pool: RecognizerPool | undefined;
 
 beforeAll(() => {
-  execFileSync(BUILD_SCRIPT, { stdio: 'pipe' });
+  buildNativeHelper();
 });
 
 afterEach(async () => {

@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PocketsphinxRecognizer } from '../../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
 import { loadSpeechFixture, pcmChunks } from '../fixtures/speech/speechFixtures.ts';
-
-const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/build-native.sh', import.meta.url));
+import { buildNativeHelper } from '../helpers/buildNativeHelper.ts';
 
 const open: PocketsphinxRecognizer[] = [];
 async function startRecognizer(): Promise<PocketsphinxRecognizer> {
@@ -44,7 +41,7 @@ async function warmUp(recognizer: PocketsphinxRecognizer): Promise<void> {
 }
 
 beforeAll(() => {
-  execFileSync(BUILD_SCRIPT, { stdio: 'pipe' });
+  buildNativeHelper();
 });
 
 afterEach(async () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PocketsphinxStt } from '../../../engine/providers/pocketsphinx/PocketsphinxStt.ts';
@@ -7,15 +6,15 @@ import { loadFixtureSet } from '../../../engine/providers/pocketsphinx/spokenFix
 import { languageModelBias } from '../../../engine/providers/pocketsphinx/vocabularyBias.ts';
 import { ProcessorHarness } from '../../../engine/testing/ProcessorHarness.ts';
 import { pcmChunks } from '../../fixtures/speech/speechFixtures.ts';
+import { buildNativeHelper } from '../../helpers/buildNativeHelper.ts';
 
-const BUILD_SCRIPT = fileURLToPath(new URL('../../../scripts/build-native.sh', import.meta.url));
 const IN_DOMAIN_DIR = fileURLToPath(new URL('./fixtures', import.meta.url));
 const SLOW_MS = 120_000;
 
 let pool: RecognizerPool | undefined;
 
 beforeAll(() => {
-  execFileSync(BUILD_SCRIPT, { stdio: 'pipe' });
+  buildNativeHelper();
 });
 
 afterEach(async () => {

@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PocketsphinxRecognizer } from '../../../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
 import { loadSpeechFixture, pcmChunks } from '../../fixtures/speech/speechFixtures.ts';
-
-const BUILD_SCRIPT = fileURLToPath(new URL('../../../scripts/build-native.sh', import.meta.url));
+import { buildNativeHelper } from '../../helpers/buildNativeHelper.ts';
 
 const open: PocketsphinxRecognizer[] = [];
 async function started(cmnAdaptFrames: number): Promise<PocketsphinxRecognizer> {
@@ -20,7 +17,7 @@ function quiet(file: string): Int16Array {
 }
 
 beforeAll(() => {
-  execFileSync(BUILD_SCRIPT, { stdio: 'pipe' });
+  buildNativeHelper();
 });
 
 afterEach(async () => {

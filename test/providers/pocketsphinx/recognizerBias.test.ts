@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,8 +19,8 @@ import {
 } from '../../../engine/providers/pocketsphinx/spokenFixtures.ts';
 import { languageModelBias } from '../../../engine/providers/pocketsphinx/vocabularyBias.ts';
 import { pcmChunks } from '../../fixtures/speech/speechFixtures.ts';
+import { buildNativeHelper } from '../../helpers/buildNativeHelper.ts';
 
-const BUILD_SCRIPT = fileURLToPath(new URL('../../../scripts/build-native.sh', import.meta.url));
 const IN_DOMAIN_DIR = fileURLToPath(new URL('./fixtures', import.meta.url));
 /** Requests the rule-based responder has no intent for: free speech the bias must leave alone. */
 const OUT_OF_DOMAIN = new Set([
@@ -62,7 +62,7 @@ async function coldHypotheses(
 }
 
 beforeAll(() => {
-  execFileSync(BUILD_SCRIPT, { stdio: 'pipe' });
+  buildNativeHelper();
 });
 
 afterEach(async () => {

@@ -8,24 +8,21 @@
  * denoised; on all 24 clean fixtures 0.84 noisy, 0.47 denoised, 0.50 for the
  * clean originals. Six keep the test short and the gap wide.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusWordErrorRate } from '../../../engine/audio/wer.ts';
 import { PocketsphinxRecognizer } from '../../../engine/providers/pocketsphinx/PocketsphinxRecognizer.ts';
 import { RnnoiseDenoiser } from '../../../engine/providers/rnnoise/RnnoiseDenoiser.ts';
 import { loadAllSpeechFixtures, pcmChunks } from '../../fixtures/speech/speechFixtures.ts';
+import { buildNativeHelper } from '../../helpers/buildNativeHelper.ts';
 import { mixAtSnr, whiteNoise } from '../../processors/audio/testSignals.ts';
 import { streamThrough } from './streamThrough.ts';
-
-const BUILD_SCRIPT = fileURLToPath(new URL('../../../scripts/build-native.sh', import.meta.url));
 
 describe('pocketsphinx through noise, with and without RNNoise', () => {
   const recognizer = new PocketsphinxRecognizer({ mode: 'fast' });
   let coldCmn: Awaited<ReturnType<PocketsphinxRecognizer['getCmn']>>;
 
   beforeAll(async () => {
-    execFileSync(BUILD_SCRIPT, { stdio: 'pipe' });
+    buildNativeHelper();
     await recognizer.start();
     coldCmn = await recognizer.getCmn();
   });
