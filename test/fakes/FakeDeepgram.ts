@@ -1,8 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { tone } from './FakeOpenAI.ts';
+import { closeServer, listenOnLoopback } from './loopbackServer.ts';
 import { injectSocketFault, type SocketFault } from './socketFaults.ts';
 
 /** One live-transcription socket (`/v1/listen`) as the fake saw it. */
@@ -89,14 +89,12 @@ export class FakeDeepgram {
 
   /** Starts listening; returns the base URL to give the SDK. */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${await listenOnLoopback(this.server)}`;
   }
 
   async stop(): Promise<void> {
     for (const ws of this.wss.clients) ws.terminate();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /** Sends a `Results` message on a listen session, shaped like Deepgram's. */

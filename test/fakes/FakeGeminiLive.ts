@@ -1,7 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { tone } from './FakeOpenAI.ts';
+import { closeServer, listenOnLoopback } from './loopbackServer.ts';
 
 /** The path the SDK dials for the Gemini API (v1beta). */
 export const LIVE_PATH =
@@ -89,14 +89,12 @@ export class FakeGeminiLive {
 
   /** Starts listening; returns the API base URL (`http://127.0.0.1:port`). */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${await listenOnLoopback(this.server)}`;
   }
 
   async stop(): Promise<void> {
     for (const ws of this.wss.clients) ws.terminate();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   messagesWith(session: GeminiLiveSession, key: string): Message[] {

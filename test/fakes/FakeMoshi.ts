@@ -1,10 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { OpusCodec } from '../../engine/audio/opus/OpusCodec.ts';
 import { decodeMessage, encodeMessage } from '../../engine/providers/moshi/moshiProtocol.ts';
 import { OggOpusWriter } from '../../engine/providers/moshi/OggOpusWriter.ts';
+import { listenOnLoopback } from './loopbackServer.ts';
 
 export const MOSHI_PATH = '/api/chat';
 const RATE = 24000;
@@ -57,8 +57,7 @@ export class FakeMoshi {
   }
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}${MOSHI_PATH}`;
+    return `ws://127.0.0.1:${await listenOnLoopback(this.server)}${MOSHI_PATH}`;
   }
 
   async stop(): Promise<void> {

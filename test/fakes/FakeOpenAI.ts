@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopbackServer.ts';
 
 /** One scripted answer of `/v1/chat/completions`. Unscripted requests get `{ text: 'OK.' }`. */
 export interface ChatScript {
@@ -95,13 +95,11 @@ export class FakeOpenAI {
 
   /** Starts listening; returns the base URL including `/v1`. */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return `http://127.0.0.1:${await listenOnLoopback(this.server)}/v1`;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   requestsTo(path: string): RecordedRequest[] {

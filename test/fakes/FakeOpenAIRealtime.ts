@@ -1,8 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { tone } from './FakeOpenAI.ts';
+import { closeServer, listenOnLoopback } from './loopbackServer.ts';
 import { injectSocketFault, type SocketFault } from './socketFaults.ts';
 
 /** One scripted model response. Unscripted: a short spoken "OK." */
@@ -78,14 +78,12 @@ export class FakeOpenAIRealtime {
 
   /** Starts listening; returns the REST-style base URL (`http://…/v1`). */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    return `http://127.0.0.1:${await listenOnLoopback(this.server)}/v1`;
   }
 
   async stop(): Promise<void> {
     for (const ws of this.wss.clients) ws.terminate();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   eventsOf(session: RealtimeSession, type: string): Array<Record<string, unknown>> {

@@ -5,9 +5,9 @@
  * exporter, and over OTLP/HTTP when the standard variables say so.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeServer, listenOnLoopback } from '../../fakes/loopbackServer.ts';
 import { waitFor } from '../helpers/testServer.ts';
 import { CASCADE, type CascadeServer, speak, startCascadeServer } from './cascadeConversation.ts';
 
@@ -126,13 +126,11 @@ class FakeCollector {
   });
 
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${await listenOnLoopback(this.server)}`;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 }
 
