@@ -1,8 +1,17 @@
 /**
  * The wire contract of `/api/scenarios/…` (the editor's Tests panel), for the
- * server's routes and for the editor to import with `import type`. Types only,
- * self-contained (plain JSON shapes), so importing it adds nothing to a bundle.
+ * server's routes and for the editor to import with `import type`. Types only
+ * (plain JSON shapes; the replay comparison is the engine's own type), so
+ * importing it adds nothing to a bundle.
  */
+
+import type {
+  Comparison,
+  ConversationToolCall,
+  ConversationTurn,
+  LatencyComparison,
+  TurnComparison,
+} from '#engine/browser';
 
 /** One scenario file of a suite, as listed. */
 export interface ScenarioSummary {
@@ -55,54 +64,12 @@ export interface RunRequest {
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
-/** A latency, old beside new. */
-export interface LatencyPair {
-  old?: number;
-  new?: number;
-  deltaMs?: number;
-  differs: boolean;
-}
-
-export interface ToolCallWire {
-  name: string;
-  /** Canonical JSON. */
-  arguments: string;
-  result?: string;
-  isError: boolean;
-  notInRecording: boolean;
-}
-
-export interface ConversationTurnWire {
-  turn: number;
-  startMs?: number;
-  heard: string;
-  said: string;
-  tools: ToolCallWire[];
-  interrupted: boolean;
-  voiceToVoiceMs?: number;
-  hops: Record<string, number | undefined>;
-  interruptionMs?: number;
-  errors: string[];
-}
-
-export interface TurnComparisonWire {
-  turn: number;
-  old?: ConversationTurnWire;
-  new?: ConversationTurnWire;
-  voiceToVoice: LatencyPair;
-  hops: Record<string, LatencyPair>;
-  differences: string[];
-}
-
-/** `compareReplays` output (engine/recording/compareReplays.ts) as JSON. */
-export interface ComparisonWire {
-  old: { graph: string; revision: string; id: string };
-  new: { graph: string; revision: string; id: string };
-  latencyNoiseMs: number;
-  turns: TurnComparisonWire[];
-  differences: string[];
-  medianVoiceToVoiceDeltaMs?: number;
-}
+// The replay comparison travels as the engine makes it (engine/recording/compareReplays.ts).
+export type LatencyPair = LatencyComparison;
+export type ToolCallWire = ConversationToolCall;
+export type ConversationTurnWire = ConversationTurn;
+export type TurnComparisonWire = TurnComparison;
+export type ComparisonWire = Comparison;
 
 export interface ExpectationCheckWire {
   expectation: string;

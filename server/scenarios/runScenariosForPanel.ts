@@ -15,7 +15,7 @@ import {
   runScenario,
   userSpeech,
 } from '#engine';
-import type { ComparisonWire, ScenarioRunResult } from '../api/scenarioWire.ts';
+import type { ScenarioRunResult } from '../api/scenarioWire.ts';
 
 /** What one job runs: scenario files against the draft, each compared with a baseline. */
 export interface PanelRunSpec {
@@ -110,7 +110,7 @@ async function runOne(
     const baseline = await baselineFor(loaded, spec, run);
     if ('recording' in baseline) {
       result.baseline = baseline.kind;
-      result.comparison = compareReplays(baseline.recording, draftRun.recording) as ComparisonWire;
+      result.comparison = compareReplays(baseline.recording, draftRun.recording);
     } else result.baselineNote = baseline.note;
   } catch (error) {
     result.status = 'error';

@@ -4,21 +4,14 @@
  * arguments, voice-to-voice and each hop, interruptions — with the rows that
  * differ marked ≠.
  */
+import { type DifferenceKind, HOP_ORDER } from '#engine/browser';
 import type {
   ComparisonWire,
   ConversationTurnWire,
   LatencyPair,
   TurnComparisonWire,
 } from '#server/wire';
-
-const HOPS: Array<[string, string]> = [
-  ['vadEndOfSpeechMs', 'VAD end of speech'],
-  ['sttFinalMs', 'STT final'],
-  ['llmFirstTokenMs', 'LLM first token'],
-  ['firstSentenceMs', 'first sentence'],
-  ['ttsFirstAudioMs', 'TTS first audio'],
-  ['firstAudioOutMs', 'first audio out'],
-];
+import { HOP_LABELS } from '../talk/waterfall.ts';
 
 export function ComparisonTable({
   comparison,
@@ -49,7 +42,7 @@ export function ComparisonTable({
 }
 
 function TurnRows({ turn }: { turn: TurnComparisonWire }) {
-  const has = (kind: string) => turn.differences.includes(kind);
+  const has = (kind: DifferenceKind) => turn.differences.includes(kind);
   const text = (pick: (t: ConversationTurnWire) => string) => [
     turn.old ? pick(turn.old) || '–' : '(no such turn)',
     turn.new ? pick(turn.new) || '–' : '(no such turn)',
@@ -72,10 +65,10 @@ function TurnRows({ turn }: { turn: TurnComparisonWire }) {
         values={text((t) => t.tools.map(formatTool).join('; '))}
       />
       <LatencyRow label="voice-to-voice" pair={turn.voiceToVoice} />
-      {HOPS.filter(
-        ([hop]) => turn.hops[hop]?.old !== undefined || turn.hops[hop]?.new !== undefined,
-      ).map(([hop, label]) => (
-        <LatencyRow key={hop} label={label} pair={turn.hops[hop]} indent />
+      {HOP_ORDER.filter(
+        (hop) => turn.hops[hop].old !== undefined || turn.hops[hop].new !== undefined,
+      ).map((hop) => (
+        <LatencyRow key={hop} label={HOP_LABELS[hop]} pair={turn.hops[hop]} indent />
       ))}
       <Row
         label="interrupted"
