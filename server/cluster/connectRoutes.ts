@@ -13,8 +13,8 @@
  */
 import { Router } from 'express';
 import { HttpError } from '../http/HttpError.ts';
+import { toWebSocketUrl } from '../net/toWebSocketUrl.ts';
 import { isValidGraphName } from '../store/graphName.ts';
-import { toWebSocketUrl } from '../transports/twilio/publicBaseUrl.ts';
 import type { CallDispatch } from './CallDispatch.ts';
 
 export interface ConnectRouteOptions {

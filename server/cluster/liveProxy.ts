@@ -12,6 +12,7 @@ import type { Logger } from '#engine';
 import type { LiveMessage } from '../api/liveMessages.ts';
 import { CloseCode } from '../net/closeCodes.ts';
 import { sendBounded } from '../net/sendBounded.ts';
+import { toWebSocketUrl } from '../net/toWebSocketUrl.ts';
 import { type ClusterSessions, LOCAL_SCOPE } from './ClusterSessions.ts';
 import type { WorkerInfo } from './WorkerInfo.ts';
 
@@ -49,7 +50,7 @@ function relay(
   logger: Logger,
   pending: PendingMessages,
 ): void {
-  const url = new URL('/ws/live', holder.url.replace(/^http/, 'ws'));
+  const url = new URL('/ws/live', toWebSocketUrl(holder.url));
   url.searchParams.set('session', sessionId);
   url.searchParams.set('scope', LOCAL_SCOPE);
   const upstream = new WebSocket(url, {

@@ -13,8 +13,3 @@ export function publicBaseUrl(req: Request, publicUrl: string | undefined): stri
     forwarded === 'https' || forwarded === 'http' ? forwarded : req.secure ? 'https' : 'http';
   return `${scheme}://${req.get('host') ?? 'localhost'}`;
 }
-
-/** https → wss, http → ws: the stream lives on the same host as the webhook. */
-export function toWebSocketUrl(httpUrl: string): string {
-  return httpUrl.replace(/^http(s?):/i, (_m, s: string) => `ws${s}:`);
-}
