@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
 import { REDIS_SERVER } from '../../helpers/redisServer.ts';
+import { waitFor } from '../helpers/testServer.ts';
 
 const CLI = path.resolve(import.meta.dirname, '../../../bin/parley.ts');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -30,7 +31,8 @@ it.skipIf(!existsSync(REDIS_SERVER))(
     const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
     try {
       const urls = [port, port + 1].map((p) => `http://127.0.0.1:${p}`);
-      for (const url of urls) await until(async () => (await readyz(url))?.redis === 'up', 30_000);
+      for (const url of urls)
+        await waitFor(async () => (await readyz(url))?.redis === 'up', 30_000, `${url} ready`);
       const redisUrl = /redis \(private\) (redis:\/\/\S+?);/.exec(output)?.[1];
       expect(redisUrl, output).toBeDefined();
 
@@ -62,14 +64,6 @@ async function readyz(url: string): Promise<Record<string, unknown> | undefined>
     return (await (await fetch(`${url}/readyz`)).json()) as Record<string, unknown>;
   } catch {
     return undefined;
-  }
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

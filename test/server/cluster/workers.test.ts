@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKER_KEY_PREFIX } from '../../../server/cluster/WorkerRegistry.ts';
 import { REDIS_SERVER, type RedisServer, startRedisServer } from '../../helpers/redisServer.ts';
 import { RawPipecatSocket } from '../helpers/RawPipecatSocket.ts';
-import { FIXTURE_GRAPHS } from '../helpers/testServer.ts';
+import { FIXTURE_GRAPHS, waitFor } from '../helpers/testServer.ts';
 import { talk } from './helpers/talk.ts';
 import { startWorker, type WorkerProcess } from './helpers/workerProcess.ts';
 
@@ -53,29 +53,20 @@ describe.skipIf(!existsSync(REDIS_SERVER))('a cluster of three worker processes 
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return { ...(res.body as { wsUrl: string }), worker: res.headers.get('x-parley-worker') ?? '' };
   };
+  /** The test's own view of the registry (it reconnects by itself after the Redis restart). */
+  let inspector: ReturnType<typeof createClient>;
   const registered = async () => {
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    try {
-      const keys: string[] = [];
-      for await (const batch of client.scanIterator({ MATCH: `${WORKER_KEY_PREFIX}*` }))
-        keys.push(...batch);
-      return keys.map((k) => k.slice(WORKER_KEY_PREFIX.length)).sort();
-    } finally {
-      await client.close();
-    }
-  };
-  const until = async (check: () => Promise<boolean>, timeoutMs: number, what: string) => {
-    const start = Date.now();
-    while (!(await check())) {
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return Date.now() - start;
+    const keys: string[] = [];
+    for await (const batch of inspector.scanIterator({ MATCH: `${WORKER_KEY_PREFIX}*` }))
+      keys.push(...batch);
+    return keys.map((k) => k.slice(WORKER_KEY_PREFIX.length)).sort();
   };
 
   beforeAll(async () => {
     redis = await startRedisServer();
+    inspector = createClient({ url: redis.url });
+    inspector.on('error', () => {}); // the Redis restart below: it reconnects
+    await inspector.connect();
     dir = await mkdtemp(path.join(tmpdir(), 'parley-cluster-'));
     await cp(FIXTURE_GRAPHS, dir, { recursive: true });
     const env = {
@@ -87,13 +78,14 @@ describe.skipIf(!existsSync(REDIS_SERVER))('a cluster of three worker processes 
     };
     const started = await Promise.all(['w1', 'w2', 'w3'].map((id) => startWorker(id, env)));
     for (const w of started) workers.set(w.id, w);
-    await until(async () => (await registered()).length === 3, 5_000, 'three registered workers');
+    await waitFor(async () => (await registered()).length === 3, 5_000, 'three registered workers');
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(calls.map((c) => c.socket.close().catch(() => {})));
     for (const w of workers.values()) w.kill('SIGKILL');
     await Promise.all([...workers.values()].map((w) => w.exited));
+    await inspector?.close().catch(() => {});
     await redis?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -138,7 +130,7 @@ describe.skipIf(!existsSync(REDIS_SERVER))('a cluster of three worker processes 
     });
     expect(put.status).toBe(200);
     const { revision } = (await put.json()) as { revision: string };
-    await until(
+    await waitFor(
       async () => (await list('w2')).every((s) => s.revision === revision),
       10_000,
       'every call on every worker to run the deployed revision',
@@ -148,7 +140,7 @@ describe.skipIf(!existsSync(REDIS_SERVER))('a cluster of three worker processes 
 
   it('keeps every call going through a Redis restart, and takes new calls locally meanwhile', async () => {
     await redis.stop({ crash: true });
-    await until(
+    await waitFor(
       async () => (await readyz('w1')).body.redis === 'down',
       8_000,
       'w1 to see redis down',
@@ -164,7 +156,7 @@ describe.skipIf(!existsSync(REDIS_SERVER))('a cluster of three worker processes 
     for (const id of ['w1', 'w2', 'w3']) await talk(calls.find((c) => c.worker === id)!.socket);
 
     await redis.start();
-    await until(async () => (await registered()).length === 3, 8_000, 'workers to re-register');
+    await waitFor(async () => (await registered()).length === 3, 8_000, 'workers to re-register');
     expect(calls.filter((c) => c.socket.closed)).toEqual([]);
     const seen = new Set<string>();
     for (let i = 0; i < 12; i++) seen.add((await connect('w1')).worker);
@@ -176,14 +168,13 @@ describe.skipIf(!existsSync(REDIS_SERVER))('a cluster of three worker processes 
     const killedAt = Date.now();
     await worker('w3').exited;
     const onW3 = calls.filter((c) => c.worker === 'w3');
-    await until(async () => onW3.every((c) => c.socket.closed), 5_000, "w3's calls to end");
-    const gone = await until(
+    await waitFor(async () => onW3.every((c) => c.socket.closed), 5_000, "w3's calls to end");
+    await waitFor(
       async () => !(await registered()).includes('w3'),
       TTL_MS + 2_000,
       'w3 to leave the registry',
     );
     expect(Date.now() - killedAt).toBeLessThanOrEqual(TTL_MS + 1_000);
-    expect(gone).toBeGreaterThanOrEqual(0);
     for (let i = 0; i < 10; i++) expect((await connect('w1')).worker).not.toBe('w3');
     const others = calls.filter((c) => c.worker !== 'w3');
     expect(
@@ -197,7 +188,7 @@ describe.skipIf(!existsSync(REDIS_SERVER))('a cluster of three worker processes 
   it('drains on SIGTERM: unready at once, no new calls, live calls finish, then it deregisters and exits 0', async () => {
     const w2 = worker('w2');
     w2.kill('SIGTERM');
-    await until(async () => (await readyz('w2')).status === 503, 3_000, 'w2 unready');
+    await waitFor(async () => (await readyz('w2')).status === 503, 3_000, 'w2 unready');
     expect((await readyz('w2')).body.draining).toBe(true);
     for (let i = 0; i < 10; i++) expect((await connect('w1')).worker).toBe('w1');
     const refused = await RawPipecatSocket.open(
