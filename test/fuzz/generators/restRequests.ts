@@ -64,6 +64,10 @@ const ROUTES: Route[] = [
   { method: 'GET', path: (rng) => `/api/sessions/${sessionId(rng)}`, takesBody: false },
   { method: 'DELETE', path: (rng) => `/api/sessions/${sessionId(rng)}`, takesBody: false },
   { method: 'POST', path: (rng) => `/api/sessions/${sessionId(rng)}/graph`, takesBody: true },
+  // The cluster's entry point (a cluster of one here) and the Tests panel's reads.
+  { method: 'POST', path: () => '/api/connect', takesBody: true },
+  { method: 'GET', path: () => '/api/scenarios', takesBody: false },
+  { method: 'GET', path: (rng) => `/api/scenarios/runs/${sessionId(rng)}`, takesBody: false },
   { method: 'POST', path: () => '/api/no-such-route', takesBody: true },
 ];
 
@@ -293,6 +297,7 @@ export function restRequestKinds(): CaseKind[] {
         `/api/graphs/${segment}`,
         `/api/graphs/${segment}/versions/${segment}`,
         `/api/sessions/${segment}`,
+        `/api/scenarios/suites/${segment}/${segment}`,
         `/api/${segment}`,
         `/api/graphs/echo/versions/${segment}`,
       ]);
