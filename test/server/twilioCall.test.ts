@@ -174,6 +174,13 @@ describe('phone bot over Twilio Media Streams', () => {
     expect(call.rmsBetween(askedAt)).toBeGreaterThan(500);
 
     // Barge in while the answer plays: the server interrupts and Twilio gets `clear` within 100 ms.
+    // First the opening sentence must have been heard to its end (its mark echoed), which the
+    // conversation check below relies on; under load its audio can still be playing here.
+    await waitFor(
+      () => call.marks.some((m) => m.sentAt > askedAt && m.echoedAt !== undefined),
+      10_000,
+      'the first sentence of the answer to be heard',
+    );
     await waitFor(
       () => spoken().length > 0 && call.samplesBetween(performance.now() - 100) > 0,
       5000,
