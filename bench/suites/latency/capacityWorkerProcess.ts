@@ -1,5 +1,5 @@
 /**
- * One worker of the two-worker capacity figure (`clusterCapacity.ts`): a process that holds
+ * One worker of the worker-process capacity figures (`workerCapacity.ts`): a process that holds
  * its share of the fake-cloud sessions with its own microphone clock, exactly as a
  * single-process step does, and answers each step's result over IPC.
  *

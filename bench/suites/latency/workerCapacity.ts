@@ -1,35 +1,37 @@
 /**
- * `sessionsFakeCloudCluster`: the most fake-cloud sessions two worker processes hold in
- * real time on this machine, judged by the same criteria as `sessionsFakeCloud` (one
- * process): each worker runs its share of a step exactly as the single-process step runs
- * (capacityWorkerProcess.ts), and the step passes only if both halves pass. Sessions are
- * split evenly, as the cluster's dispatch places them (its spread is tested, ±20 %).
- * What it shows is what a second worker buys on a 2-core machine: one Node process keeps
- * its event loop on one core.
+ * The fake-cloud capacity of N worker processes (`sessionsFakeCloud` with N = 1,
+ * `sessionsFakeCloudCluster` with N = 2): each worker runs its share of a step exactly as
+ * a one-process step runs (capacityWorkerProcess.ts: its own microphone clock, Silero
+ * worker and judging), and the step passes only if every share passes. Sessions are split
+ * evenly, as the cluster's dispatch places them (its spread is tested, ±20 %).
+ *
+ * One process is measured in a forked worker too, not in the bench's own process, so that
+ * both figures come from the same harness: the bench process carries the rig and earlier
+ * suites' heap, and one run measured it holding 64 sessions where a fresh worker held 64
+ * each beside another.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchRig } from './benchRig.ts';
 import { type CapacitySearch, type StepResult, searchCapacity } from './capacity.ts';
 
-const WORKERS = 2;
-
-export async function measureClusterCapacity(
+export async function measureWorkerCapacity(
   { cloud }: BenchRig,
+  count: number,
   log: (line: string) => void,
 ): Promise<CapacitySearch> {
-  const workers = Array.from({ length: WORKERS }, () => startWorker(cloud));
+  const workers = Array.from({ length: count }, () => startWorker(cloud));
   try {
     await Promise.all(workers.map((w) => w.ask({ warm: true }, 'warmed')));
     return await searchCapacity(
       async (n) => {
-        const shares = workers.map((_, i) => Math.floor(n / WORKERS) + (i < n % WORKERS ? 1 : 0));
+        const shares = workers.map((_, i) => Math.floor(n / count) + (i < n % count ? 1 : 0));
         const results = await Promise.all(
           workers.map((w, i) => w.ask({ run: shares[i] }, 'result') as Promise<StepResult>),
         );
         return combine(n, results);
       },
-      { start: 16, max: 512, budgetMs: 150_000, log },
+      { start: 8 * count, max: 256 * count, budgetMs: 120_000 + 30_000 * (count - 1), log },
     );
   } finally {
     for (const w of workers) w.child.disconnect();
@@ -63,24 +65,24 @@ function startWorker(cloud: BenchRig['cloud']): CapacityWorker {
   };
 }
 
-/** One step's result from its halves: it passes if every half passes; tails are the worst half's. */
-function combine(n: number, halves: StepResult[]): StepResult {
-  const sum = (pick: (r: StepResult) => number) => halves.reduce((a, r) => a + pick(r), 0);
-  const max = (pick: (r: StepResult) => number) => Math.max(...halves.map(pick));
+/** One step's result from its shares: it passes if every share passes; tails are the worst share's. */
+function combine(n: number, shares: StepResult[]): StepResult {
+  const sum = (pick: (r: StepResult) => number) => shares.reduce((a, r) => a + pick(r), 0);
+  const max = (pick: (r: StepResult) => number) => Math.max(...shares.map(pick));
   const weighted = (pick: (r: StepResult) => number) =>
     n > 0 ? Math.round((sum((r) => pick(r) * r.sessions) / n) * 10) / 10 : 0;
   // CPU % of one core each worker used: to the other worker it is "others", which it is not here.
-  const ownPct = halves.map((r) => (r.cpuMsPerSessionSec * r.sessions) / 10);
+  const ownPct = shares.map((r) => (r.cpuMsPerSessionSec * r.sessions) / 10);
   const totalOwn = ownPct.reduce((a, b) => a + b, 0);
   return {
     sessions: n,
-    pass: halves.every((r) => r.pass),
-    failed: [...new Set(halves.flatMap((r) => r.failed))],
+    pass: shares.every((r) => r.pass),
+    failed: [...new Set(shares.flatMap((r) => r.failed))],
     lateP99Ms: max((r) => r.lateP99Ms),
     underruns: sum((r) => r.underruns),
     chunks: sum((r) => r.chunks),
     starved: sum((r) => r.starved),
-    underrunsAt: halves.flatMap((r) => r.underrunsAt),
+    underrunsAt: shares.flatMap((r) => r.underrunsAt),
     inputLagP99Ms: max((r) => r.inputLagP99Ms),
     unanswered: sum((r) => r.unanswered),
     errors: sum((r) => r.errors),
@@ -92,7 +94,7 @@ function combine(n: number, halves: StepResult[]): StepResult {
     cloudCpuPct: max((r) => r.cloudCpuPct),
     othersCpuPct: Math.max(
       0,
-      Math.round(Math.min(...halves.map((r, i) => r.othersCpuPct - (totalOwn - ownPct[i])))),
+      Math.round(Math.min(...shares.map((r, i) => r.othersCpuPct - (totalOwn - ownPct[i])))),
     ),
   };
 }
