@@ -12,6 +12,23 @@ export interface ClockReading {
   iso: string;
 }
 
+/**
+ * The date `days` after the reading's, worded as `ClockReading.date` is ('Saturday,
+ * December 5'). Counted on the reading's calendar date, not by adding hours, so a
+ * daylight-saving change in its zone cannot land it on the same day or skip one.
+ */
+export function dateAfter(reading: Pick<ClockReading, 'iso'>, days: number): string {
+  const [year, month, day] = reading.iso.slice(0, 10).split('-').map(Number);
+  const noon = new Date(Date.UTC(year, month - 1, day + days, 12));
+  if (Number.isNaN(noon.getTime())) throw new RangeError(`not a clock reading: '${reading.iso}'`);
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+  }).format(noon);
+}
+
 /** The server's own IANA time zone. */
 export function serverTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { readClock, serverTimeZone } from '../openmeteo/clockReading.ts';
-import type { Phrasebook } from './phrasebook.ts';
+import { dateAfter, readClock, serverTimeZone } from '../openmeteo/clockReading.ts';
+import type { Phrasebook, TimeReport } from './phrasebook.ts';
 import type { DialogueState, PlaceIntent, Understanding } from './understand.ts';
 
 /** What the built-in understanding needs to know about its surroundings to answer. */
@@ -87,14 +87,15 @@ function planPlaceReply(
       call: {
         name: 'get_time',
         args: place ? { location: place } : {},
-        pending: { intent, place },
+        pending: { intent, place, day },
       },
     };
   }
   // No clock tool: the server's own clock still answers "what time is it".
   const reading = readClock(context.now(), serverTimeZone());
   if (place) return { text: book.onlyLocalClock(reading) };
-  return { text: intent === 'time' ? book.time(reading) : book.date(reading) };
+  if (intent === 'time') return { text: book.time(reading) };
+  return { text: day === 'tomorrow' ? book.dateTomorrow(tomorrowOf(reading)) : book.date(reading) };
 }
 
 const weatherReport = z.object({
@@ -110,7 +111,17 @@ const timeReport = z.object({
   time: z.string(),
   date: z.string(),
   location: z.string().optional(),
+  /** 'YYYY-MM-DDTHH:MM' local: tomorrow's date is counted from it (tool.clock sends it). */
+  iso: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T/)
+    .optional(),
 });
+
+/** The reading with tomorrow's date in its place, on the reading's own calendar. */
+function tomorrowOf<R extends TimeReport & { iso: string }>(reading: R): R {
+  return { ...reading, date: dateAfter(reading, 1) };
+}
 
 /**
  * The words for a tool's answer. `result` is what the tool returned, parsed
@@ -138,5 +149,9 @@ export function replyToToolResult(
   }
   const report = timeReport.safeParse(result);
   if (!report.success) return book.clockUnavailable;
-  return pending.intent === 'time' ? book.time(report.data) : book.date(report.data);
+  if (pending.intent === 'time') return book.time(report.data);
+  if (pending.day !== 'tomorrow') return book.date(report.data);
+  // A clock that does not say its calendar date cannot be counted on from: say today's, as today's.
+  const { iso } = report.data;
+  return iso ? book.dateTomorrow(tomorrowOf({ ...report.data, iso })) : book.dateToday(report.data);
 }

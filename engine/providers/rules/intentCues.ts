@@ -67,6 +67,7 @@ export function dateCue(words: readonly string[]): CueStrength | undefined {
   if (hasPhrase(words, 'what date') || hasPhrase(words, 'the date')) return 'strong';
   if (hasPhrase(words, 'today date') || hasPhrase(words, 'what is today')) return 'strong';
   if (hasPhrase(words, 'date today') || hasPhrase(words, 'date in')) return 'strong';
+  if (hasPhrase(words, 'tomorrow date') || hasPhrase(words, 'date tomorrow')) return 'strong';
   return undefined;
 }
 

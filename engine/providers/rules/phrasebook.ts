@@ -33,6 +33,10 @@ export interface Phrasebook {
   noWeatherService: string;
   time(report: TimeReport): string;
   date(report: TimeReport): string;
+  /** `report.date` is already tomorrow's. */
+  dateTomorrow(report: TimeReport): string;
+  /** Asked for tomorrow's date by a clock that gave no calendar to count from. */
+  dateToday(report: TimeReport): string;
   clockUnavailable: string;
   /** Said when no clock tool is connected but a place was named: only the server's clock is known. */
   onlyLocalClock(report: TimeReport): string;
@@ -72,6 +76,9 @@ const FRIENDLY: Phrasebook = {
   noWeatherService: 'Sorry, I have no weather service to ask.',
   time: (r) => (r.location ? `It is ${r.time} in ${r.location}.` : `It is ${r.time}.`),
   date: (r) => (r.location ? `In ${r.location} it is ${r.date}.` : `It is ${r.date}.`),
+  dateTomorrow: (r) =>
+    r.location ? `Tomorrow in ${r.location} is ${r.date}.` : `Tomorrow is ${r.date}.`,
+  dateToday: (r) => (r.location ? `Today in ${r.location} is ${r.date}.` : `Today is ${r.date}.`),
   clockUnavailable: 'Sorry, I could not read the clock there just now.',
   onlyLocalClock: (r) => `I only have the clock here: it is ${r.time}, ${r.date}.`,
   confirm: (intent, place) => `Did you mean ${topic(intent)} in ${place}?`,
@@ -101,6 +108,10 @@ const BUTLER: Phrasebook = {
   noWeatherService: 'I have no weather service, sir.',
   time: (r) => (r.location ? `${r.time} in ${r.location}, sir.` : `${r.time}, sir.`),
   date: (r) => (r.location ? `${r.date} in ${r.location}, sir.` : `${r.date}, sir.`),
+  dateTomorrow: (r) =>
+    r.location ? `Tomorrow is ${r.date} in ${r.location}, sir.` : `Tomorrow is ${r.date}, sir.`,
+  dateToday: (r) =>
+    r.location ? `Today is ${r.date} in ${r.location}, sir.` : `Today is ${r.date}, sir.`,
   clockUnavailable: 'The clock eludes me, sir.',
   onlyLocalClock: (r) => `Here it is ${r.time}, ${r.date}, sir. I keep no other clocks.`,
   confirm: (intent, place) => `${capitalise(topic(intent))} in ${place}, sir?`,

@@ -39,7 +39,7 @@ export interface Understanding {
   intent: Intent;
   /** Canonical place name when the intent has one ('Tokyo', 'New York'). */
   place?: string;
-  /** Weather: which day was asked about. */
+  /** Weather and the date: which day was asked about. */
   day?: Day;
   /** True when the responder is unsure and asks a clarifying question instead of answering. */
   clarify?: boolean;
@@ -187,8 +187,16 @@ function placeQuestion(
   const continuing = followUpCue(words);
   if ((time === 'strong' || date === 'strong') && weather !== 'strong') {
     const intent = time === 'strong' ? 'time' : 'date';
-    if (!place) return { intent };
-    return { intent, place: place.name, ...(place.quality === 'weak' ? { clarify: true } : {}) };
+    // "what's the date tomorrow": only the date has a tomorrow; the time tomorrow is the time now.
+    const day =
+      intent === 'date' && dayCue(words) === 'tomorrow' ? { day: 'tomorrow' as const } : {};
+    if (!place) return { intent, ...day };
+    return {
+      intent,
+      place: place.name,
+      ...day,
+      ...(place.quality === 'weak' ? { clarify: true } : {}),
+    };
   }
   if (!weather) return undefined;
   const day = dayCue(words) ?? (continuing ? previous.day : undefined) ?? 'today';

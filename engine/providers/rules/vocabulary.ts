@@ -69,6 +69,7 @@ const FIXED_PHRASES = [
   'what day is it today',
   'what is the date',
   'what is the date today',
+  'what is the date tomorrow',
   'what is today',
   'tell me a joke',
   'tell me another joke',

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateGraph } from '../../../engine/graph/validateGraph.ts';
 import { createDefaultRegistry } from '../../../engine/index.ts';
-import { readClock, serverTimeZone } from '../../../engine/providers/openmeteo/clockReading.ts';
+import {
+  dateAfter,
+  readClock,
+  serverTimeZone,
+} from '../../../engine/providers/openmeteo/clockReading.ts';
 import { createClockTool } from '../../../engine/providers/openmeteo/OpenMeteoClock.ts';
 import { createWeatherTool } from '../../../engine/providers/openmeteo/OpenMeteoWeather.ts';
 import { personaVoice } from '../../../engine/providers/rules/phrasebook.ts';
@@ -43,6 +47,18 @@ describe('readClock', () => {
 
   it('refuses a zone Intl does not know, naming it', () => {
     expect(() => readClock(FIXED_NOW, 'Mars/Olympus')).toThrow(/Mars\/Olympus/);
+  });
+
+  it('counts days on the reading’s own calendar', () => {
+    expect(dateAfter(readClock(FIXED_NOW, 'America/New_York'), 1)).toBe('Friday, December 4');
+    expect(dateAfter({ iso: '2026-12-31T23:59' }, 1)).toBe('Friday, January 1');
+    expect(dateAfter({ iso: '2028-02-28T08:00' }, 1)).toBe('Tuesday, February 29');
+    // 00:30 on the day New York's clocks fall back is 24.5 hours from the next midnight:
+    // adding 24 hours would give the same date again.
+    const fallBack = readClock(new Date('2026-11-01T04:30:00Z'), 'America/New_York');
+    expect(fallBack.iso).toBe('2026-11-01T00:30');
+    expect(dateAfter(fallBack, 1)).toBe('Monday, November 2');
+    expect(() => dateAfter({ iso: 'soon' }, 1)).toThrow(/soon/);
   });
 });
 

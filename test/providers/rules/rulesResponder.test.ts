@@ -55,6 +55,17 @@ describe('llm.rules answers what people actually say', () => {
     expect((await s.say('and in tokyo')).said).toBe('In Tokyo it is Friday, December 4.');
   });
 
+  it('tells tomorrow’s date from the place’s own calendar', async () => {
+    const s = await open();
+    // Thursday 22:05 in New York, Friday 12:05 in Tokyo.
+    const newYork = await s.say("what's the date tomorrow in new york");
+    expect(newYork.calls).toEqual([{ name: 'get_time', args: { location: 'New York' } }]);
+    expect(newYork.said).toBe('Tomorrow in New York is Friday, December 4.');
+    expect((await s.say('what is the date tomorrow in tokyo')).said).toBe(
+      'Tomorrow in Tokyo is Saturday, December 5.',
+    );
+  });
+
   it('reads the local clock when the graph has no clock tool', async () => {
     const s = await open({}, ['weather']);
     const plain = await s.say('what time is it');

@@ -75,6 +75,25 @@ describe('understand: each intent from many phrasings', () => {
   });
 
   it.each([
+    ['what is the date tomorrow', undefined],
+    ["what's tomorrow's date", undefined],
+    ['what is the date tomorrow in tokyo', 'Tokyo'],
+  ])('the date tomorrow: "%s" → %s', (text, place) => {
+    expect(understand(text)).toEqual({
+      intent: 'date',
+      day: 'tomorrow',
+      ...(place ? { place } : {}),
+    });
+  });
+
+  it('has no tomorrow for the time: the time tomorrow is the time now', () => {
+    expect(understand('what time is it tomorrow in tokyo')).toEqual({
+      intent: 'time',
+      place: 'Tokyo',
+    });
+  });
+
+  it.each([
     [
       'joke',
       [
