@@ -9,6 +9,7 @@ import type { SessionManager } from '../sessions/SessionManager.ts';
 import { ConversationTracer } from './ConversationTracer.ts';
 import { observabilityFromEnv } from './observabilityConfig.ts';
 import { ParleyMetrics } from './ParleyMetrics.ts';
+import { ReportingSpanExporter } from './ReportingSpanExporter.ts';
 
 /** What `createServer` may set; everything else comes from the environment. */
 export interface ObservabilitySettings {
@@ -59,7 +60,9 @@ export class Observability {
         capacity,
       });
     const exporter =
-      options.traceExporter ?? (config.traces && new OTLPTraceExporter({ url: config.traces.url }));
+      options.traceExporter ??
+      (config.traces &&
+        new ReportingSpanExporter(new OTLPTraceExporter({ url: config.traces.url }), this.logger));
     if (exporter)
       this.tracer = new ConversationTracer({
         exporter,

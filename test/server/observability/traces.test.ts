@@ -8,6 +8,7 @@ import http from 'node:http';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeServer, listenOnLoopback } from '../../fakes/loopbackServer.ts';
+import { CapturingLogger } from '../helpers/CapturingLogger.ts';
 import { waitFor } from '../helpers/testServer.ts';
 import { CASCADE, type CascadeServer, speak, startCascadeServer } from './cascadeConversation.ts';
 
@@ -112,6 +113,8 @@ describe('a conversation’s spans (in-memory export)', () => {
 /** A stand-in OpenTelemetry collector: records what arrives at its OTLP/HTTP traces endpoint. */
 class FakeCollector {
   readonly posts: Array<{ path: string; contentType: string | undefined; body: string }> = [];
+  /** What it answers: 200, or an error a collector gives when it refuses a batch. */
+  status = 200;
   private readonly server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -121,7 +124,7 @@ class FakeCollector {
         contentType: req.headers['content-type'],
         body: Buffer.concat(chunks).toString('utf8'),
       });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      res.writeHead(this.status, { 'content-type': 'application/json' }).end('{}');
     });
   });
 
@@ -161,6 +164,37 @@ describe('OTLP/HTTP export from the environment', () => {
       expect(post.body).toContain('"parley-test"');
       expect(post.body).toContain('"conversation"');
       expect(post.body).toContain(info.id);
+    } finally {
+      if (!closed) await c.close();
+      await collector.stop();
+    }
+  });
+
+  it('logs that spans are being dropped when the collector refuses them', {
+    timeout: 30_000,
+  }, async () => {
+    const collector = new FakeCollector();
+    collector.status = 400; // not retried by the exporter: the batch is lost at once
+    const endpoint = await collector.start();
+    const logger = new CapturingLogger();
+    const c = await startCascadeServer(
+      {},
+      { logger, env: { OTEL_EXPORTER_OTLP_ENDPOINT: `${endpoint}/` } },
+    );
+    let closed = false;
+    try {
+      const socket = await c.connect();
+      await socket.close();
+      await waitFor(() => c.t.server.sessions.size === 0, 5000, 'session end');
+      await c.close();
+      closed = true;
+      expect(collector.posts.length).toBeGreaterThan(0);
+      const dropped = logger.lines.filter(
+        (l) => l.msg === 'trace export failed: spans are being dropped',
+      );
+      expect(dropped).toHaveLength(1);
+      expect(dropped[0]).toMatchObject({ level: 'warn', fields: { component: 'observability' } });
+      expect(dropped[0].fields.lostSpans).toBeGreaterThan(0);
     } finally {
       if (!closed) await c.close();
       await collector.stop();
