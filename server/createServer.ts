@@ -15,6 +15,7 @@ import { ClusterSessions, LOCAL_SCOPE } from './cluster/ClusterSessions.ts';
 import { connectRoutes } from './cluster/connectRoutes.ts';
 import { waitForSessionsToEnd } from './cluster/drainSessions.ts';
 import { watchSessionElsewhere } from './cluster/liveProxy.ts';
+import { newSessionId } from './cluster/sessionIds.ts';
 import { editorAssets } from './http/editorAssets.ts';
 import { errorHandler } from './http/errorHandler.ts';
 import { graphRoutes } from './http/graphRoutes.ts';
@@ -160,6 +161,7 @@ export function createServer(options: ServerOptions): ParleyServer {
     store,
     logger,
     quietTimeoutMs: options.reloadQuietTimeoutMs,
+    newId: clusterContext && (() => newSessionId(clusterContext.directory.selfId)),
   });
   const live = new LiveChannel({
     sessions,

@@ -11,6 +11,7 @@
  */
 import type { Logger } from '#engine';
 import type { SessionInfo } from '../api/restTypes.ts';
+import { workerOfSession } from './sessionIds.ts';
 import type { WorkerDirectory, WorkerInfo } from './WorkerInfo.ts';
 
 /** A session as the cluster lists it: which worker holds it. */
@@ -91,7 +92,11 @@ export class ClusterSessions {
     };
   }
 
-  /** The other worker holding a session, found by asking them all at once; undefined when none does. */
+  /**
+   * The other worker holding a session; undefined when none does. An id that names
+   * its worker (sessionIds.ts) is that worker's, if it is still registered; any other
+   * id is looked for by asking every other worker at once.
+   */
   async findHolder(sessionId: string): Promise<WorkerInfo | undefined> {
     let others: WorkerInfo[];
     try {
@@ -99,6 +104,8 @@ export class ClusterSessions {
     } catch {
       return undefined;
     }
+    const named = workerOfSession(sessionId);
+    if (named !== undefined) return others.find((w) => w.id === named);
     const path = `/api/sessions/${encodeURIComponent(sessionId)}`;
     return new Promise((resolve) => {
       let pending = others.length;

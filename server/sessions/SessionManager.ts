@@ -18,6 +18,8 @@ export interface SessionManagerOptions {
   store: GraphStorage;
   logger: Logger;
   quietTimeoutMs?: number;
+  /** Makes each new session's id; default a UUID (a cluster member's ids name it: cluster/sessionIds.ts). */
+  newId?: () => string;
 }
 
 interface ManagerEvents {
@@ -59,7 +61,7 @@ export class SessionManager extends EventEmitter<ManagerEvents> {
     });
     if (!stored) throw new GraphNotFoundError(graphName);
     const session = new Session(stored.graph, {
-      id: randomUUID(),
+      id: this.options.newId?.() ?? randomUUID(),
       graphName,
       revision: stored.revision,
       transport,

@@ -64,6 +64,9 @@ describe('sessions across workers', () => {
     }
     // Asked for itself alone, a worker lists its own.
     expect(await localIds(a)).toEqual([idOnA]);
+    // A cluster member's session ids name it.
+    expect(idOnA).toMatch(/^A~[0-9a-f-]{36}$/);
+    expect(idOnB).toMatch(/^B~[0-9a-f-]{36}$/);
   });
 
   it('answers about, and ends, a session another worker holds', async () => {
@@ -88,7 +91,12 @@ describe('sessions across workers', () => {
   it('names a worker that does not answer, and still lists the others in time', async () => {
     const sockets = new Set<Socket>();
     // Accepts connections and never answers: a worker that hangs.
-    const hung: Server = createServer((socket) => sockets.add(socket));
+    const requests: string[] = [];
+    const hung: Server = createServer((socket) => {
+      sockets.add(socket);
+      // What it was asked (the request line), to tell lookups that reach it from those that do not.
+      socket.on('data', (data) => requests.push(data.toString('latin1').split('\r\n')[0]));
+    });
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     const { port } = hung.address() as { port: number };
     c.listed.push(workerInfo('C', `http://127.0.0.1:${port}`));
@@ -101,8 +109,18 @@ describe('sessions across workers', () => {
       expect(Date.now() - started).toBeLessThan(3000);
       expect(res.headers.get(UNANSWERED_WORKERS_HEADER)).toBe('C');
       expect(((await res.json()) as ListedSession[]).map((s) => s.worker)).toEqual(['A']);
-      // Looking for a session still works past the hung worker.
+      // Looking for a session still works past the hung worker, which is not even asked:
+      // an id that names its worker is asked of that worker alone.
+      expect(requests).toEqual(['GET /api/sessions?scope=local HTTP/1.1']);
       expect((await b.api('GET', `/api/sessions/${idOnA}`)).body).toMatchObject({ worker: 'A' });
+      const goneFromA = 'A~00000000-0000-4000-8000-000000000000';
+      expect((await b.api('GET', `/api/sessions/${goneFromA}`)).status).toBe(404);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(requests).toHaveLength(1);
+      // An id that names no worker is looked for everywhere, the hung worker included.
+      expect((await b.api('GET', '/api/sessions/no-such-session')).status).toBe(404);
+      await waitFor(() => requests.length > 1, 2000, 'the plain id to be asked of C');
+      expect(requests[1]).toBe('GET /api/sessions/no-such-session?scope=local HTTP/1.1');
     } finally {
       c.listed.pop();
       for (const s of sockets) s.destroy();
