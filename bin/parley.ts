@@ -21,7 +21,7 @@
  *   parley cluster --workers 2
  *
  * Runs a Parley cluster on this host: a private Redis (unless REDIS_URL is set) and one
- * server process per core, worker 0's port the front door (docs/cluster.md).
+ * server process per two cores, worker 0's port the front door (docs/cluster.md).
  */
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
@@ -162,12 +162,13 @@ program
 
 program
   .command('cluster')
-  .description('run a Parley cluster on this host: one worker process per core, on Redis')
-  .option('--workers <n>', 'worker processes (default: one per core)', parseCount)
+  .description('run a Parley cluster on this host: one worker process per two cores, on Redis')
+  .option('--workers <n>', 'worker processes (default: one per two cores)', parseCount)
   .option('--port <port>', 'port of worker 0; worker i listens on port + i', parseCount)
   .action(async (options: { workers?: number; port?: number }) => {
     process.exitCode = await runLocalCluster({
-      workers: options.workers ?? availableParallelism(),
+      // A worker keeps more than one core busy at its limit (GC helpers, the VAD thread; docs/cluster.md).
+      workers: options.workers ?? Math.max(1, Math.floor(availableParallelism() / 2)),
       basePort: options.port ?? Number(process.env.PORT ?? 3000),
       host: process.env.HOST ?? '127.0.0.1',
       env: process.env,

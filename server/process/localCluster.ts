@@ -1,7 +1,7 @@
 /**
- * `parley cluster --workers N`: a Parley cluster on one host, so a machine with N cores
- * holds about N times what one process does (one Node process runs its event loop on one
- * core). It starts a private `redis-server` (Debian package) unless REDIS_URL names one,
+ * `parley cluster --workers N`: a Parley cluster on one host, for a machine with more cores
+ * than one process keeps busy (one keeps about one core busy at its limit, event loop,
+ * GC helpers and VAD thread together: docs/cluster.md). It starts a private `redis-server` (Debian package) unless REDIS_URL names one,
  * then N worker processes (`server/main.ts`) on PORT, PORT+1, …; worker 0's port is the
  * front door (editor, API, `/api/connect`, the Twilio webhook), which dispatches calls
  * across all of them.

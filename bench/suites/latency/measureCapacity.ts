@@ -28,11 +28,13 @@ export async function measureCapacity(
 }
 
 /**
- * One worker process against two, in alternating rounds (`CAPACITY_ROUNDS`, default 3):
- * one ramp's figure moves by a step or two with what else the machine does in its minute
+ * One worker process against two, in alternating rounds (`CAPACITY_ROUNDS`, default 3).
+ * One ramp's figure moves by a step or two with what else the machine does in its minute
  * (120 and 176 sessions for one process in two runs of the same tree), so each figure is
  * the median of its rounds and the ratio is the ratio of the medians; every round's pair
- * is logged and its lowest and highest ratio reported.
+ * is logged and its lowest and highest ratio reported. A third ramp per round confines
+ * one process to one core (`taskset`): what a worker per core is weighed against where a
+ * machine has more cores than one process keeps busy.
  */
 async function measureFakeCloudCapacity(
   rig: BenchRig,
@@ -40,6 +42,7 @@ async function measureFakeCloudCapacity(
 ): Promise<Record<string, number>> {
   const rounds = Math.max(1, Number(process.env.CAPACITY_ROUNDS ?? 3));
   const single: CapacitySearch[] = [];
+  const oneCore: CapacitySearch[] = [];
   const cluster: CapacitySearch[] = [];
   for (let round = 1; round <= rounds; round++) {
     log(
@@ -47,14 +50,21 @@ async function measureFakeCloudCapacity(
     );
     single.push(await measureWorkerCapacity(rig, 1, log));
     log(
+      `  sessions, fake cloud, one worker process confined to one core, round ${round}/${rounds}`,
+    );
+    oneCore.push(await measureWorkerCapacity(rig, 1, log, { pinTo: '0' }));
+    log(
       `  sessions, fake cloud, two worker processes (a step passes if both shares do), round ${round}/${rounds}`,
     );
     cluster.push(await measureWorkerCapacity(rig, 2, log));
-    log(`  round ${round}: ${single.at(-1)?.sessions} vs ${cluster.at(-1)?.sessions} sessions`);
+    log(
+      `  round ${round}: one process ${single.at(-1)?.sessions}, on one core ${oneCore.at(-1)?.sessions}, two workers ${cluster.at(-1)?.sessions}`,
+    );
   }
   const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : 0);
   const sessionsFakeCloud = median(single.map((s) => s.sessions));
   const sessionsFakeCloudCluster = median(cluster.map((s) => s.sessions));
+  const sessionsFakeCloudOneCore = median(oneCore.map((s) => s.sessions));
   const roundRatios = single.map((s, i) => ratio(cluster[i].sessions, s.sessions));
   // Per-session figures from the round whose one-process figure is the median's.
   const typical = single.reduce((a, b) =>
@@ -68,6 +78,9 @@ async function measureFakeCloudCapacity(
     clusterOverSingle: ratio(sessionsFakeCloudCluster, sessionsFakeCloud),
     clusterOverSingleMin: Math.min(...roundRatios),
     clusterOverSingleMax: Math.max(...roundRatios),
+    // What a worker per core buys where one process cannot spread over idle cores.
+    sessionsFakeCloudOneCore,
+    clusterOverOneCore: ratio(sessionsFakeCloudCluster, sessionsFakeCloudOneCore),
     capacityRounds: rounds,
   };
 }

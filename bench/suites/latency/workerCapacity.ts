@@ -10,7 +10,7 @@
  * suites' heap, and one run measured it holding 64 sessions where a fresh worker held 64
  * each beside another.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchRig } from './benchRig.ts';
 import { type CapacitySearch, type StepResult, searchCapacity } from './capacity.ts';
@@ -19,8 +19,9 @@ export async function measureWorkerCapacity(
   { cloud }: BenchRig,
   count: number,
   log: (line: string) => void,
+  { pinTo }: { pinTo?: string } = {},
 ): Promise<CapacitySearch> {
-  const workers = Array.from({ length: count }, () => startWorker(cloud));
+  const workers = Array.from({ length: count }, () => startWorker(cloud, pinTo));
   try {
     await Promise.all(workers.map((w) => w.ask({ warm: true }, 'warmed')));
     return await searchCapacity(
@@ -43,12 +44,15 @@ interface CapacityWorker {
   ask(message: object, answer: 'warmed' | 'result'): Promise<unknown>;
 }
 
-function startWorker(cloud: BenchRig['cloud']): CapacityWorker {
+/** `pinTo`: a CPU list (`taskset` syntax) the worker and every thread it starts are confined to. */
+function startWorker(cloud: BenchRig['cloud'], pinTo?: string): CapacityWorker {
   const script = fileURLToPath(new URL('./capacityWorkerProcess.ts', import.meta.url));
   const child = fork(script, [JSON.stringify({ urls: cloud.urls, cloudPid: cloud.child.pid })], {
     execArgv: process.execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // Before its warm-up: the threads it starts later (Silero, GC helpers) inherit the affinity.
+  if (pinTo && child.pid) execFileSync('taskset', ['-a', '-p', '-c', pinTo, String(child.pid)]);
   return {
     child,
     ask: (message, answer) =>

@@ -1,4 +1,4 @@
-/** `parley cluster`: a private redis-server and one worker process per core, stopped together. */
+/** `parley cluster`: a private redis-server and its worker processes, stopped together. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
