@@ -430,39 +430,35 @@ static void set_bias(decoder_t *d, const unsigned char *payload, uint32_t len)
 {
     double t = now_ms();
     bias_request_t r = read_bias_request(d, payload, len);
-    uint32_t seq = r.seq;
-    float weight = r.weight;
-    const char *arpa = r.arpa;
-    size_t arpa_len = r.arpa_len;
     const char *problem = r.problem;
     if (problem != NULL) {
-        emit_seq_error(seq, problem);
+        emit_seq_error(r.seq, problem);
         return;
     }
     /* Never leave the decoder on a search that is about to be replaced:
      * replacing it frees it. */
     ps_set_search(d->ps, d->general_search);
-    if (arpa_len == 0 || weight == 0) {
+    if (r.arpa_len == 0 || r.weight == 0) {
         ps_unset_search(d->ps, "bias");
-        emit_bias(d, seq, NULL, now_ms() - t, 0);
+        emit_bias(d, r.seq, NULL, now_ms() - t, 0);
         return;
     }
     char cached_name[32];
-    bias_search_name(weight, arpa, arpa_len, cached_name);
+    bias_search_name(r.weight, r.arpa, r.arpa_len, cached_name);
     ngram_model_t *cached = prepared_bias(cached_name);
     if (cached != NULL && ps_set_search(d->ps, cached_name) == 0) {
-        emit_bias(d, seq, cached, now_ms() - t, 1);
+        emit_bias(d, r.seq, cached, now_ms() - t, 1);
         return;
     }
     ngram_model_t *lm = NULL;
-    problem = build_bias_search(d, "bias", weight, arpa, arpa_len, &lm);
+    problem = build_bias_search(d, "bias", r.weight, r.arpa, r.arpa_len, &lm);
     if (problem == NULL && ps_set_search(d->ps, "bias") < 0)
         problem = "bias: the decoder refused the interpolated language model";
     if (problem != NULL) {
         ps_set_search(d->ps, d->general_search);
-        emit_seq_error(seq, problem);
+        emit_seq_error(r.seq, problem);
     } else {
-        emit_bias(d, seq, lm, now_ms() - t, 0);
+        emit_bias(d, r.seq, lm, now_ms() - t, 0);
     }
     if (lm != NULL)
         ngram_model_free(lm);
@@ -639,33 +635,29 @@ static void prepare_bias(decoder_t *d, const unsigned char *payload, uint32_t le
 {
     double t = now_ms();
     bias_request_t r = read_bias_request(d, payload, len);
-    uint32_t seq = r.seq;
-    float weight = r.weight;
-    const char *arpa = r.arpa;
-    size_t arpa_len = r.arpa_len;
     const char *problem = r.problem;
-    if (problem == NULL && arpa_len == 0)
+    if (problem == NULL && r.arpa_len == 0)
         problem = "bias: nothing to prepare (no ARPA text)";
     char name[32];
-    bias_search_name(weight, arpa, arpa_len, name);
+    bias_search_name(r.weight, r.arpa, r.arpa_len, name);
     ngram_model_t *cached = problem == NULL ? prepared_bias(name) : NULL;
     if (cached != NULL) {
-        emit_bias(d, seq, cached, now_ms() - t, 1);
+        emit_bias(d, r.seq, cached, now_ms() - t, 1);
         return;
     }
     if (problem == NULL && prepared_count >= MAX_ZYGOTE_BIASES)
         problem = "bias: the zygote keeps no more bias models (decoders build their own)";
     ngram_model_t *lm = NULL;
     if (problem == NULL)
-        problem = build_bias_search(d, name, weight, arpa, arpa_len, &lm);
+        problem = build_bias_search(d, name, r.weight, r.arpa, r.arpa_len, &lm);
     if (problem != NULL) {
-        emit_seq_error(seq, problem);
+        emit_seq_error(r.seq, problem);
         return;
     }
     /* Kept (with its reference) for as long as the zygote lives. */
     snprintf(prepared_biases[prepared_count].name, sizeof prepared_biases[0].name, "%s", name);
     prepared_biases[prepared_count++].lm = lm;
-    emit_bias(d, seq, lm, now_ms() - t, 0);
+    emit_bias(d, r.seq, lm, now_ms() - t, 0);
 }
 
 static int read_fd_exact(int fd, void *buf, size_t n)
